@@ -205,7 +205,9 @@ class ObsConnection(ObsCommands):
 
     def _handle_close(self, code):
         """Event thread ended (socket closed): publish 'disconnected' at once."""
-        self._close_code = code
+        if code is not None or self._close_code not in FATAL_CLOSE_CODES:
+            self._close_code = code
+        code = self._close_code
         self._dead = True
         if not self._stopping:
             err = ObsFatalError(FATAL_CLOSE_CODES[code], status=code) if code in FATAL_CLOSE_CODES \
@@ -247,6 +249,9 @@ class ObsConnection(ObsCommands):
             return fn(req)
         except ConnectionClosed as exc:
             self._dead = True
+            if exc.code in FATAL_CLOSE_CODES:
+                self._close_code = exc.code
+                raise ObsFatalError(FATAL_CLOSE_CODES[exc.code], status=exc.code) from exc
             raise ObsError("obs_disconnected") from exc
         finally:
             self._lock.release()

@@ -36,6 +36,21 @@ def wait_port(port, timeout, proc=None):
     raise TimeoutError(f"nothing listening on {port} after {timeout}s")
 
 
+def is_listening(port):
+    """True when something LISTENs on ``port`` (read from /proc, without connecting to it:
+    ``ffmpeg -listen 1`` accepts exactly one connection, a probe would consume it)."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            parts = line.split()
+            if parts[3] == "0A" and int(parts[1].rsplit(":", 1)[1], 16) == port:
+                return True
+    return False
+
+
 def port_closed(port):
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.3):
@@ -207,7 +222,12 @@ class RtmpReceiver:
              "-i", f"{self.server}/{self.key}", "-c", "copy", str(self.path)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             start_new_session=True)
-        wait_port(self.port, 10, self.proc)
+        deadline = time.monotonic() + 10
+        while not is_listening(self.port):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("ffmpeg RTMP listener did not start: "
+                                   + self.proc.stderr.read().decode(errors="replace")[-500:])
+            time.sleep(0.05)
         return self
 
     def stop(self, timeout=10):

@@ -1,7 +1,7 @@
 """An event: a congress day or a forum. Everything else is scoped to one."""
 from datetime import date, datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
@@ -23,6 +23,9 @@ class Event(db.Model):
     obs_url: Mapped[str | None] = mapped_column(String(300))
     obs_password: Mapped[str | None] = mapped_column(String(300))
     theme_color: Mapped[str] = mapped_column(String(16), default="#c8102e")
+    # The agenda item on now (the live run's source of truth; the agenda service moves it).
+    current_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="SET NULL", use_alter=True, name="fk_events_current_item"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def to_public(self):

@@ -1,0 +1,44 @@
+# Bridgecast — the two commands a newcomer needs: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+STAMP := $(VENV)/.installed
+VENDOR := static/vendor/.installed
+PYTEST_ARGS ?=
+
+.PHONY: run test setup bench bench-quick lint clean gunicorn
+
+run: setup ## Serve on http://127.0.0.1:5000 (PORT to change) with the demo congress
+	$(PYTHON) -m server
+
+test: setup ## Run every test (unit, integration, end-to-end with real OBS, Chromium, PostgreSQL, Redis)
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+setup: $(STAMP) $(VENDOR)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@command -v $(PY) >/dev/null || { echo "Python 3.11+ is needed: apt-get install python3 python3-venv"; exit 1; }
+	@test -x $(PYTHON) || $(PY) -m venv $(VENV) || { echo "Install venv support: apt-get install python3-venv"; exit 1; }
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PYTHON) -c "from server.i18n import compile_catalogs; compile_catalogs(force=True)"
+	@touch $@
+
+$(VENDOR): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the front-end libraries: apt-get install npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.esm.min.js node_modules/socket.io-client/dist/socket.io.esm.min.js.map static/vendor/
+	@touch $@
+
+gunicorn: setup ## Serve with gunicorn's eventlet worker, as in production
+	$(BIN)/gunicorn -k eventlet -w 1 -b 127.0.0.1:$${PORT:-5000} server.wsgi:app
+
+bench: setup ## The full benchmark of DESIGN.md §6 (writes bench/results/latest.json)
+	$(PYTHON) -m bench
+
+bench-quick: setup ## The same scenario at a smaller scale, under 2 minutes
+	$(PYTHON) -m bench --quick
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -1,0 +1,34 @@
+"""``python -m server``: the embedded server (Socket.IO's own runner).
+
+Monkey patching happens here, first, before anything imports sockets or threads.
+``BRIDGECAST_ASYNC_MODE`` picks eventlet (default), gevent or threading.
+"""
+import os
+
+ASYNC_MODE = os.environ.get("BRIDGECAST_ASYNC_MODE", "eventlet").strip().lower()
+if ASYNC_MODE == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+elif ASYNC_MODE == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+
+def main():
+    from server import create_app, start_background_services
+    from server.extensions import socketio
+
+    app = create_app({"ASYNC_MODE": ASYNC_MODE})
+    start_background_services(app)
+    host, port = app.config["HOST"], app.config["PORT"]
+    print(f"Bridgecast on http://{host}:{port} ({ASYNC_MODE})", flush=True)
+    kwargs = {"host": host, "port": port, "use_reloader": False, "log_output": False}
+    if ASYNC_MODE == "threading":
+        kwargs["allow_unsafe_werkzeug"] = True
+    socketio.run(app, **kwargs)
+
+
+if __name__ == "__main__":
+    main()

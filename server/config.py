@@ -1,0 +1,117 @@
+"""Settings: defaults for development, overridden by the environment, then by the caller.
+
+Owns every configuration key the application reads. Nothing else reads ``os.environ``
+for settings; the entry points only read the async mode before monkey patching.
+"""
+import os
+
+
+def _bool(value, default=False):
+    if value is None or value == "":
+        return default
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _float(value, default):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+class Config:
+    """Defaults. Paths relative to the instance folder are resolved in the factory."""
+
+    SECRET_KEY = None  # resolved in the factory: env, instance/secret_key, or generated
+    SQLALCHEMY_DATABASE_URI = None  # default: sqlite under instance/
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = None
+    ASYNC_MODE = "eventlet"
+    AUTO_MIGRATE = True
+    DEMO_SEED = True
+    ADMIN_PASSWORD = None
+    OBS_URL = None
+    OBS_PASSWORD = None
+    OBS_AUTOSTART = True
+    PUBLIC_URL = None  # base for links in QR codes; default: the request host
+    HOST = "127.0.0.1"
+    PORT = 5000
+    LOG_LEVEL = "INFO"
+    LOG_JSON = True
+    UPLOAD_FOLDER = "uploads"
+    MAX_CONTENT_LENGTH = 50 * 1024 * 1024  # uploads; JSON endpoints cap lower themselves
+    JSON_MAX_BYTES = 16 * 1024
+    HEARTBEAT_INTERVAL_S = 5.0
+    OFFLINE_AFTER_S = 20.0
+    DEGRADED_AFTER_MISSED_BEATS = 2
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT_S = 300
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    SESSION_COOKIE_NAME = "bridgecast_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    WTF_CSRF_TIME_LIMIT = None  # a console stays open all day; the token lives with the session
+    TESTING = False
+
+
+def from_environment(environ=None):
+    """Return the settings the environment gives, as a dict (only keys that are set)."""
+    env = os.environ if environ is None else environ
+    out = {}
+
+    def put(key, value):
+        if value is not None:
+            out[key] = value
+
+    put("SECRET_KEY", env.get("BRIDGECAST_SECRET_KEY") or None)
+    put("SQLALCHEMY_DATABASE_URI", _database_url(env.get("DATABASE_URL")))
+    put("REDIS_URL", env.get("REDIS_URL") or None)
+    if env.get("BRIDGECAST_ASYNC_MODE"):
+        put("ASYNC_MODE", env["BRIDGECAST_ASYNC_MODE"].strip().lower())
+    if "BRIDGECAST_DEMO" in env:
+        put("DEMO_SEED", _bool(env["BRIDGECAST_DEMO"], True))
+    if "BRIDGECAST_AUTO_MIGRATE" in env:
+        put("AUTO_MIGRATE", _bool(env["BRIDGECAST_AUTO_MIGRATE"], True))
+    put("ADMIN_PASSWORD", env.get("BRIDGECAST_ADMIN_PASSWORD") or None)
+    put("OBS_URL", env.get("BRIDGECAST_OBS_URL") or None)
+    put("OBS_PASSWORD", env.get("BRIDGECAST_OBS_PASSWORD") or None)
+    if "BRIDGECAST_OBS_AUTOSTART" in env:
+        put("OBS_AUTOSTART", _bool(env["BRIDGECAST_OBS_AUTOSTART"], True))
+    put("PUBLIC_URL", (env.get("BRIDGECAST_PUBLIC_URL") or "").rstrip("/") or None)
+    put("HOST", env.get("HOST") or None)
+    if env.get("PORT"):
+        put("PORT", _int(env["PORT"], 5000))
+    put("LOG_LEVEL", (env.get("BRIDGECAST_LOG_LEVEL") or "").upper() or None)
+    if "BRIDGECAST_LOG_JSON" in env:
+        put("LOG_JSON", _bool(env["BRIDGECAST_LOG_JSON"], True))
+    put("UPLOAD_FOLDER", env.get("BRIDGECAST_UPLOAD_FOLDER") or None)
+    if "BRIDGECAST_SECURE_COOKIES" in env:
+        put("SESSION_COOKIE_SECURE", _bool(env["BRIDGECAST_SECURE_COOKIES"]))
+    if env.get("BRIDGECAST_HEARTBEAT_S"):
+        put("HEARTBEAT_INTERVAL_S", _float(env["BRIDGECAST_HEARTBEAT_S"], 5.0))
+    if env.get("BRIDGECAST_OFFLINE_S"):
+        put("OFFLINE_AFTER_S", _float(env["BRIDGECAST_OFFLINE_S"], 20.0))
+    return out
+
+
+def _database_url(url):
+    if not url:
+        return None
+    # Heroku-style URLs and plain postgresql:// go through psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url

@@ -1,0 +1,30 @@
+"""The agenda: items of an event grouped by day and session, with their live cues."""
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.extensions import db
+from server.models.base import UTCDateTime
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    day: Mapped[date | None]
+    session: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(300))
+    speaker_name: Mapped[str] = mapped_column(String(200), default="")
+    speaker_title: Mapped[str] = mapped_column(String(300), default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+    planned_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    duration_min: Mapped[int] = mapped_column(default=10)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    cue_scene: Mapped[str] = mapped_column(String(200), default="")
+    cue_lower_third: Mapped[str] = mapped_column(String(300), default="")
+    cue_media_input: Mapped[str] = mapped_column(String(200), default="")
+    actual_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    actual_end: Mapped[datetime | None] = mapped_column(UTCDateTime)

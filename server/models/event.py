@@ -1,0 +1,39 @@
+"""An event: a congress day or a forum. Everything else is scoped to one."""
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.extensions import db
+from server.models.base import UTCDateTime, utcnow
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default="plenary")  # plenary | forum
+    starts_on: Mapped[date | None]
+    location: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    # OBS connection for this event; empty means BRIDGECAST_OBS_URL/PASSWORD. Never serialised.
+    obs_url: Mapped[str | None] = mapped_column(String(300))
+    obs_password: Mapped[str | None] = mapped_column(String(300))
+    theme_color: Mapped[str] = mapped_column(String(16), default="#c8102e")
+    # The agenda item on now (the live run's source of truth; the agenda service moves it).
+    current_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="SET NULL", use_alter=True, name="fk_events_current_item"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def to_public(self):
+        """What anyone may see of the event (no OBS settings)."""
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "kind": self.kind,
+            "starts_on": self.starts_on.isoformat() if self.starts_on else None,
+            "location": self.location,
+        }

@@ -1,0 +1,87 @@
+"""Who may connect to which namespace, and the rooms they join.
+
+- ``/crew``, ``/moderation``, ``/admin``: logged-in staff with the right role; the
+  client passes ``auth={"event": slug}`` and joins ``event:<slug>:<audience>``.
+- ``/public``, ``/overlay``: anyone, for a known event (read-only displays, phones).
+- ``/site``: a bridge-point phone with a valid, active site token
+  (``auth={"token": ...}``); it joins its event's site room and ``site:<id>``.
+A refused connection raises ``ConnectionRefusedError`` with a machine code.
+"""
+from flask import session
+from flask_socketio import ConnectionRefusedError, join_room
+
+from server.extensions import db
+from server.models.event import Event
+from server.models.site import Site
+from server.realtime.guard import run_join_hooks
+from server.services.broadcast import NAMESPACES, room_name
+from server.web.security import current_user
+
+STAFF_AUDIENCES = {
+    "crew": ("crew",),
+    "moderation": ("moderator",),
+    "admin": (),
+}
+
+
+def _event_from(auth):
+    slug = auth.get("event") if isinstance(auth, dict) else None
+    if not isinstance(slug, str) or len(slug) > 64:
+        return None
+    return db.session.scalar(db.select(Event).filter_by(slug=slug, is_active=True))
+
+
+def _staff_connect(audience, roles):
+    def on_connect(auth=None):
+        user = current_user()
+        if user is None:
+            raise ConnectionRefusedError("unauthorized")
+        if user.role != "admin" and user.role not in roles:
+            raise ConnectionRefusedError("forbidden")
+        event = _event_from(auth)
+        if event is None:
+            raise ConnectionRefusedError("event_not_found")
+        session["event_slug"] = event.slug
+        join_room(room_name(event.slug, audience))
+        run_join_hooks(audience, event.slug, user=user)
+
+    return on_connect
+
+
+def _anonymous_connect(audience):
+    def on_connect(auth=None):
+        event = _event_from(auth)
+        if event is None:
+            raise ConnectionRefusedError("event_not_found")
+        session["event_slug"] = event.slug
+        join_room(room_name(event.slug, audience))
+        run_join_hooks(audience, event.slug, auth=auth if isinstance(auth, dict) else {})
+
+    return on_connect
+
+
+def site_room(site_id):
+    return f"site:{site_id}"
+
+
+def _site_connect(auth=None):
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if not isinstance(token, str) or not 10 <= len(token) <= 64:
+        raise ConnectionRefusedError("invalid_site_token")
+    site = db.session.scalar(db.select(Site).filter_by(token=token, is_active=True))
+    if site is None:
+        raise ConnectionRefusedError("invalid_site_token")
+    event = db.session.get(Event, site.event_id)
+    session["event_slug"] = event.slug
+    session["site_id"] = site.id
+    join_room(room_name(event.slug, "site"))
+    join_room(site_room(site.id))
+    run_join_hooks("site", event.slug, site=site)
+
+
+def register(socketio):
+    for audience, roles in STAFF_AUDIENCES.items():
+        socketio.on_event("connect", _staff_connect(audience, roles), namespace=NAMESPACES[audience])
+    for audience in ("public", "overlay"):
+        socketio.on_event("connect", _anonymous_connect(audience), namespace=NAMESPACES[audience])
+    socketio.on_event("connect", _site_connect, namespace=NAMESPACES["site"])

@@ -1,0 +1,205 @@
+"""The OBS service inside the running app: one ``ObsManager`` per app, wired to Socket.IO.
+
+Owns ``configure_obs(app)`` (creates the manager, registers the overlay-text sink and the
+background starter), ``connection_for(slug)`` (lazily configures an event from its stored
+settings or the env default), broadcasting state diffs to the event's crew room, and the
+thumbnail loop (about once a second, only for scenes a watching panel shows). No request
+objects: callers pass the event slug and the language.
+"""
+
+import logging
+import threading
+import time
+
+from flask import current_app
+
+from server.extensions import socketio
+from server.services.broadcast import broadcast
+from server.services.overlay_text import register_sink
+
+from .errors import ObsError
+from .manager import ObsManager
+from .settings import ObsSettings, settings_for_event
+
+log = logging.getLogger(__name__)
+
+THUMB_INTERVAL_S = 1.0
+THUMB_WIDTH = 320
+WATCH_TTL_S = 12.0  # a panel re-announces what it watches every few seconds
+MAX_THUMBS = 12
+
+
+def _default_settings(app):
+    url = app.config.get("OBS_URL")
+    if not url:
+        return None
+    try:
+        return ObsSettings.from_url(url, app.config.get("OBS_PASSWORD") or "")
+    except ValueError:
+        log.warning("BRIDGECAST_OBS_URL is not a ws://host:port URL; ignoring it")
+        return None
+
+
+class ObsRuntime:
+    """Per-app OBS glue: the manager, who watches thumbnails, the thumbnail task."""
+
+    def __init__(self, app):
+        self.app = app
+        self.manager = ObsManager(self._on_change, spawn=socketio.start_background_task,
+                                  sleep=socketio.sleep, default_settings=_default_settings(app),
+                                  connection_options=app.config.get("OBS_CONNECTION_OPTIONS"))
+        self._watchers = {}  # slug -> {watcher id: (scenes, expires_at)}
+        self._lock = threading.Lock()
+        self._thumb_task = False
+
+    # state -> crew room -----------------------------------------------------------------
+    def _on_change(self, slug, diff):
+        broadcast("obs_state", {"event": slug, "diff": diff}, slug, "crew")
+
+    # connections -------------------------------------------------------------------------
+    def connection_for(self, slug):
+        """The event's supervised connection (configured on first use) or obs_not_configured."""
+        conn = self.manager._connections.get(slug)
+        if conn is not None:
+            return conn
+        from server.services.events import get_event
+
+        with self.app.app_context():
+            event = get_event(slug)
+            settings = settings_for_event(event) if event.obs_url else self.manager.default_settings
+        conn = self.manager.configure(slug, settings)
+        if conn is None:
+            raise ObsError("obs_not_configured")
+        return conn
+
+    def state(self, slug):
+        try:
+            return self.connection_for(slug).state
+        except ObsError:
+            return self.manager.state(slug)
+
+    def reconfigure(self, event):
+        """Apply an event's new settings now (also clears a 4009/4011 stop)."""
+        settings = settings_for_event(event) if event.obs_url else self.manager.default_settings
+        self.manager.configure(event.slug, settings)
+        broadcast("obs_state", {"event": event.slug, "diff": self.manager.state(event.slug)},
+                  event.slug, "crew")
+
+    def start_all(self):
+        from server.services.events import active_events
+
+        with self.app.app_context():
+            events = [(e.slug, e.obs_url and settings_for_event(e)) for e in active_events()]
+        for slug, settings in events:
+            self.manager.configure(slug, settings or None)
+
+    # thumbnails ---------------------------------------------------------------------------
+    def watch(self, slug, watcher, scenes):
+        scenes = [s for s in scenes if isinstance(s, str) and 0 < len(s) <= 256][:MAX_THUMBS]
+        with self._lock:
+            self._watchers.setdefault(slug, {})[watcher] = (scenes, time.monotonic() + WATCH_TTL_S)
+            start = not self._thumb_task
+            self._thumb_task = True
+        if start:
+            socketio.start_background_task(self._thumb_loop)
+
+    def unwatch(self, slug, watcher):
+        with self._lock:
+            self._watchers.get(slug, {}).pop(watcher, None)
+
+    def watched(self):
+        """{slug: set of scenes} still watched (expired watchers dropped)."""
+        now = time.monotonic()
+        out = {}
+        with self._lock:
+            for slug, watchers in list(self._watchers.items()):
+                for wid, (scenes, expires) in list(watchers.items()):
+                    if expires < now:
+                        del watchers[wid]
+                if not watchers:
+                    del self._watchers[slug]
+                    continue
+                out[slug] = set().union(*(set(s) for s, _ in watchers.values()))
+        return out
+
+    def _thumb_loop(self):
+        try:
+            while True:
+                watched = self.watched()
+                if not watched:
+                    return
+                for slug, scenes in watched.items():
+                    conn = self.manager._connections.get(slug)
+                    if conn is None or not conn.connected:
+                        continue
+                    state = conn.state
+                    wanted = [s for s in scenes if s in state["scenes"]]
+                    for s in (state["program_scene"], state["preview_scene"]):
+                        if s and s not in wanted:
+                            wanted.append(s)
+                    try:
+                        images = conn.screenshots(wanted[:MAX_THUMBS], width=THUMB_WIDTH)
+                    except ObsError:
+                        continue
+                    broadcast("obs_thumbnails", {"event": slug, "images": images}, slug, "crew")
+                socketio.sleep(THUMB_INTERVAL_S)
+        finally:
+            with self._lock:
+                self._thumb_task = False
+            if self.watched():  # a watcher arrived while we were leaving
+                with self._lock:
+                    restart = not self._thumb_task
+                    self._thumb_task = True
+                if restart:
+                    socketio.start_background_task(self._thumb_loop)
+
+    # overlay text sink --------------------------------------------------------------------
+    def push_text(self, slug, source_name, text):
+        conn = self.manager._connections.get(slug)
+        if conn is None or not conn.connected:
+            return False
+        conn.set_text(source_name, text)
+        return True
+
+
+def configure_obs(app):
+    """Create the app's OBS runtime; supervisors start with the background services."""
+    runtime = ObsRuntime(app)
+    app.extensions["obs"] = runtime
+    register_sink(runtime.push_text)
+    if app.config.get("OBS_AUTOSTART", True):
+        app.extensions.setdefault("bridgecast_starters", []).append(
+            lambda a: a.extensions["obs"].start_all())
+    return runtime
+
+
+def obs_runtime(app=None):
+    return (app or current_app).extensions["obs"]
+
+
+HTTP_STATUS = {"obs_not_found": 404, "obs_invalid": 422, "obs_studio_mode_off": 409,
+               "obs_request_failed": 502}
+
+
+def current_lang():
+    try:
+        from flask_babel import get_locale
+
+        return str(get_locale() or "vi")
+    except Exception:
+        return "vi"
+
+
+def as_service_error(err):
+    """ObsError -> ServiceError in the caller's language (503 while OBS is unusable)."""
+    from server.services.errors import ServiceError
+
+    return ServiceError(err.code, err.message(current_lang()), status=HTTP_STATUS.get(err.code, 503))
+
+
+def run_command(slug, fn):
+    """Run ``fn(connection)`` for an event; ObsError becomes a ServiceError."""
+    try:
+        return fn(obs_runtime().connection_for(slug))
+    except ObsError as err:
+        raise as_service_error(err) from None

@@ -1,0 +1,42 @@
+"""Admin page for one event's OBS connection (host, port, write-only password)."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from server.services.errors import ServiceError
+from server.services.events import get_event
+from server.services.obs.event_settings import public_settings, save_event_obs
+from server.services.obs.runtime import obs_runtime
+from server.web.nav import event_link
+from server.web.security import role_required
+
+bp = Blueprint("obs_settings", __name__, url_prefix="/admin/events")
+event_link(("admin",), _l("Kết nối OBS"), "obs_settings.edit", order=90)
+
+
+@bp.get("/<slug>/obs")
+@role_required("admin")
+def edit(slug):
+    """The form; the password field is always empty (write-only)."""
+    event = get_event(slug)
+    runtime = obs_runtime()
+    return render_template("control/obs_settings.html", event=event,
+                           settings=public_settings(event, runtime.manager.default_settings),
+                           status=runtime.manager.state(slug)["status"])
+
+
+@bp.post("/<slug>/obs")
+@role_required("admin")
+def save(slug):
+    """Save and reconnect at once."""
+    event = get_event(slug)
+    form = request.form
+    try:
+        save_event_obs(event, form.get("host"), form.get("port"), form.get("password") or None,
+                       clear_password=bool(form.get("clear_password")))
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("obs_settings.edit", slug=slug))
+    obs_runtime().reconfigure(event)
+    flash(_("Đã lưu kết nối OBS; đang kết nối lại."), "info")
+    return redirect(url_for("obs_settings.edit", slug=slug))

@@ -1,0 +1,215 @@
+// OBS control panel: mirrors the event's OBS over Socket.IO (/crew) and sends crew commands.
+// User and OBS text only ever goes into the page as text nodes (el/setText), never as HTML.
+import { connect, request } from "/static/js/lib/socket.js";
+import { el, setText } from "/static/js/lib/dom.js";
+
+const root = document.getElementById("control");
+const slug = root.dataset.event;
+const T = JSON.parse(document.getElementById("i18n").textContent);
+const $ = (id) => document.getElementById(id);
+const socket = connect("/crew", { event: slug });
+
+let state = null;
+const thumbs = new Map();          // scene -> data URI
+const bitrates = [];               // last 60 samples for the sparkline
+const visible = new Set();         // scenes whose buttons are on screen
+
+// ---------------------------------------------------------------- commands
+function toast(text, ok = false) {
+  const node = $("toast");
+  setText(node, text);
+  node.classList.toggle("ok", ok);
+  node.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { node.hidden = true; }, ok ? 2500 : 6000);
+}
+
+async function send(name, payload = {}) {
+  const ack = await request(socket, name, payload, 8000);
+  if (!ack || !ack.ok) toast((ack && ack.message) || (ack && ack.error) || "error");
+  return ack || { ok: false };
+}
+
+function pickScene(name) {
+  if (!state) return;
+  if (state.studio_mode) send("obs_set_preview", { scene: name });
+  else send("obs_take_scene", { scene: name });
+}
+
+$("btn-take").addEventListener("click", () => send("obs_take"));
+$("btn-cut").addEventListener("click", () => send("obs_cut", state && !state.studio_mode ? { scene: state.program_scene } : {}));
+$("studio-mode").addEventListener("change", (e) => send("obs_studio_mode", { enabled: e.target.checked }));
+$("transition").addEventListener("change", (e) => send("obs_transition", { name: e.target.value }));
+$("duration").addEventListener("change", (e) => send("obs_transition", { duration: Number(e.target.value) }));
+$("stream-start").addEventListener("click", () => send("obs_stream", { action: "start" }));
+$("stream-stop").addEventListener("click", () => send("obs_stream", { action: "stop" }));
+$("record-start").addEventListener("click", () => send("obs_record", { action: "start" }));
+$("record-stop").addEventListener("click", () => send("obs_record", { action: "stop" }));
+$("btn-pack").addEventListener("click", async () => {
+  const ack = await send("obs_apply_scene_pack", { pack: "congress" });
+  if (ack.ok) {
+    const r = ack.report;
+    const created = r.created_scenes.length + r.created_inputs.length + r.created_items.length;
+    setText($("pack-report"), created ? `${T.pack_done}: ${r.created_scenes.length} / ${r.created_inputs.length} / ${r.created_items.length}` : T.pack_nothing);
+  }
+});
+$("target-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const ack = await send("obs_stream_target", { server: $("target-server").value, key: $("target-key").value });
+  if (ack.ok) { $("target-key").value = ""; toast(T.target_saved, true); }
+});
+
+document.addEventListener("keydown", (e) => {
+  if (e.target.closest("input, select, textarea") || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.code === "Space") { e.preventDefault(); send("obs_take"); return; }
+  if (/^[1-9]$/.test(e.key) && state) {
+    const name = state.scenes[Number(e.key) - 1];
+    if (name) { e.preventDefault(); pickScene(name); }
+  }
+});
+
+// ------------------------------------------------------------------ render
+function renderBadge() {
+  const status = state ? state.status : "connecting";
+  const badge = $("obs-badge");
+  badge.dataset.status = status;
+  setText(badge, `OBS: ${T[status] || status}`);
+  const err = state && state.error;
+  setText($("obs-error"), err ? (document.documentElement.lang === "en" ? err.message_en : err.message_vi) : "");
+  const down = status !== "connected";
+  for (const b of root.querySelectorAll("button, select, #duration, #studio-mode")) b.disabled = down;
+}
+
+function renderScenes() {
+  const grid = $("scenes");
+  const names = state.scenes || [];
+  const existing = new Map([...grid.children].map((n) => [n.dataset.scene, n]));
+  grid.replaceChildren(...names.map((name, i) => {
+    let node = existing.get(name);
+    if (!node) {
+      node = el("button", { type: "button", class: "scene", dataset: { scene: name }, onclick: () => pickScene(name) },
+        el("img", { alt: "", hidden: true }), el("div", { class: "thumb-empty" }),
+        el("span", { class: "key" }), el("span", { class: "scene-name" }, name));
+      observer.observe(node);
+    }
+    setText(node.querySelector(".key"), i < 9 ? String(i + 1) : "");
+    node.classList.toggle("tally-program", name === state.program_scene);
+    node.classList.toggle("tally-preview", state.studio_mode && name === state.preview_scene && name !== state.program_scene);
+    node.setAttribute("aria-pressed", name === state.program_scene ? "true" : "false");
+    showThumb(node, thumbs.get(name));
+    return node;
+  }));
+}
+
+function showThumb(node, uri) {
+  const img = node.querySelector("img");
+  const empty = node.querySelector(".thumb-empty");
+  if (uri && uri.startsWith("data:image/")) {
+    if (img.getAttribute("src") !== uri) img.src = uri;
+    img.hidden = false; if (empty) empty.hidden = true;
+  }
+}
+
+function renderMonitors() {
+  setText($("program-name"), state.program_scene || "—");
+  setText($("preview-name"), state.studio_mode ? (state.preview_scene || "—") : "—");
+  const p = thumbs.get(state.program_scene);
+  if (p) $("program-img").src = p;
+  const showPreview = state.studio_mode;
+  $("preview-img").hidden = !showPreview || !thumbs.get(state.preview_scene);
+  $("preview-empty").hidden = showPreview && !!thumbs.get(state.preview_scene);
+  if (showPreview && thumbs.get(state.preview_scene)) $("preview-img").src = thumbs.get(state.preview_scene);
+  $("studio-mode").checked = !!state.studio_mode;
+  $("btn-take").disabled = state.status !== "connected" || !state.studio_mode;
+}
+
+function renderTransition() {
+  const sel = $("transition");
+  const names = state.transitions || [];
+  if ([...sel.options].map((o) => o.value).join("\n") !== names.join("\n")) {
+    sel.replaceChildren(...names.map((n) => el("option", { value: n }, n)));
+  }
+  sel.value = (state.transition && state.transition.name) || "";
+  const d = $("duration");
+  if (document.activeElement !== d) d.value = (state.transition && state.transition.duration) || "";
+}
+
+function renderOutputs() {
+  for (const kind of ["stream", "record"]) {
+    const o = state[kind];
+    const badge = $(`${kind}-state`);
+    badge.dataset.state = o.state;
+    setText(badge, T[o.state] || o.state);
+    setText($(`${kind}-time`), o.timecode ? o.timecode.split(".")[0] : "");
+  }
+  const t = state.stream_target || {};
+  setText($("target-current"), t.server ? `${t.server} · ${t.key_masked || "—"}` : "—");
+}
+
+function renderHealth() {
+  const s = state.stats || {}; const st = state.stream || {};
+  setText($("h-bitrate"), st.active ? `${st.bitrate_kbps} ${T.kbps}` : "—");
+  setText($("h-fps"), s.fps != null ? String(s.fps) : "—");
+  setText($("h-cpu"), s.cpu != null ? `${s.cpu} %` : "—");
+  setText($("h-dropped"), `${st.skipped_frames || 0} / ${st.total_frames || 0}`);
+  setText($("h-congestion"), st.active ? `${Math.round((st.congestion || 0) * 100)} %` : "—");
+  setText($("h-disk"), s.disk_free_mb != null ? `${(s.disk_free_mb / 1024).toFixed(1)} GB` : "—");
+  $("warnings").replaceChildren(...(state.warnings || []).map((w) => el("li", {}, T[`w_${w}`] || w)));
+  const svg = $("sparkline");
+  const max = Math.max(1000, ...bitrates);
+  const pts = bitrates.map((b, i) => `${(i / 59) * 300},${60 - (b / max) * 56}`).join(" ");
+  const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+  line.setAttribute("points", pts);
+  svg.replaceChildren(line);
+}
+
+function renderAudio() {
+  $("audio").replaceChildren(...(state.audio || []).map((a) => el("button", {
+    type: "button", class: `btn btn-small chip${a.muted ? " muted-on" : ""}`, "aria-pressed": a.muted ? "true" : "false",
+    title: a.muted ? T.unmute : T.mute, onclick: () => send("obs_mute", { input: a.name, muted: !a.muted }),
+  }, `${a.muted ? "🔇" : "🔊"} ${a.name}`)));
+  $("media").replaceChildren(...(state.media || []).map((m) => el("div", { class: "media-item" },
+    el("span", {}, `${m.name} (${m.state})`),
+    ...["play", "stop", "restart"].map((action) => el("button", {
+      type: "button", class: "btn btn-small", onclick: () => send("obs_media", { input: m.name, action }),
+    }, T[action])))));
+}
+
+function render() {
+  renderBadge();
+  if (!state) return;
+  renderScenes(); renderMonitors(); renderTransition(); renderOutputs(); renderHealth(); renderAudio();
+}
+
+// ------------------------------------------------------------ live updates
+socket.on("obs_state", (msg) => {
+  if (!msg || msg.event !== slug) return;
+  state = msg.full || !state ? { ...msg.diff } : { ...state, ...msg.diff };
+  if (msg.diff.stream) { bitrates.push(state.stream.bitrate_kbps || 0); if (bitrates.length > 60) bitrates.shift(); }
+  render();
+});
+socket.on("obs_thumbnails", (msg) => {
+  if (!msg || msg.event !== slug || !state) return;
+  for (const [name, uri] of Object.entries(msg.images || {})) if (uri) thumbs.set(name, uri);
+  for (const node of $("scenes").children) showThumb(node, thumbs.get(node.dataset.scene));
+  renderMonitors();
+});
+socket.on("connect", () => { watch(); });
+socket.on("disconnect", () => { if (state) { state = { ...state, status: "disconnected" }; render(); } });
+
+// Thumbnails flow only while this page is visible, for the scene buttons on screen.
+const observer = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    if (e.isIntersecting) visible.add(e.target.dataset.scene); else visible.delete(e.target.dataset.scene);
+  }
+  watch();
+});
+function watch() {
+  if (!socket.connected) return;
+  if (document.visibilityState !== "visible") { socket.emit("obs_unwatch_thumbnails", {}); return; }
+  socket.emit("obs_watch_thumbnails", { scenes: [...visible] });
+}
+document.addEventListener("visibilitychange", watch);
+window.addEventListener("pagehide", () => socket.emit("obs_unwatch_thumbnails", {}));
+setInterval(watch, 5000);
+render();

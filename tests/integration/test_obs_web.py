@@ -1,0 +1,200 @@
+"""OBS control through the app: crew sockets, REST with bearer tokens, admin settings, the
+panel page, thumbnails and the overlay-text sink, all against the fake obs-websocket server."""
+
+import time
+
+import pytest
+
+from server.extensions import db
+from server.services import accounts
+from server.services.overlay_text import push_text
+from tests.fakes.obs_fixtures import FAST, fake_obs, wait_for  # noqa: F401
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "OBS_CONNECTION_OPTIONS": FAST}
+
+
+@pytest.fixture
+def obs_event(app, event, fake_obs):
+    event.obs_url = fake_obs.url
+    event.obs_password = fake_obs.password
+    db.session.commit()
+    yield event
+    app.extensions["obs"].manager.stop_all()
+
+
+@pytest.fixture
+def connected(app, obs_event):
+    conn = app.extensions["obs"].connection_for(obs_event.slug)
+    assert wait_for(lambda: conn.connected, 5), conn.state
+    return conn
+
+
+def bearer(role="crew"):
+    _token, plain = accounts.create_token(role)
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def states(sio):
+    return [p["args"][0] for p in sio.get_received("/crew") if p["name"] == "obs_state"]
+
+
+# -- Socket.IO ------------------------------------------------------------------------------------
+
+def test_crew_gets_full_state_on_join_and_takes_a_scene(socket_client, connected, fake_obs):
+    fake_obs.state.scenes.append("Speaker")
+    fake_obs.state.items["Speaker"] = []
+    sio = socket_client("/crew", role="crew")
+    first = states(sio)
+    assert first and first[0]["full"] is True and first[0]["diff"]["status"] == "connected"
+    ack = sio.emit("obs_take_scene", {"scene": "Speaker"}, namespace="/crew", callback=True)
+    assert ack == {"ok": True, "program_scene": "Speaker"}
+    assert fake_obs.state.program == "Speaker"
+    seen = []
+    assert wait_for(lambda: seen.extend(states(sio)) or any(
+        s["diff"].get("program_scene") == "Speaker" for s in seen), 3)
+
+
+def test_crew_socket_errors_are_clear_acks(socket_client, connected, fake_obs):
+    sio = socket_client("/crew", role="crew")
+    ack = sio.emit("obs_take_scene", {"scene": "Nope"}, namespace="/crew", callback=True)
+    assert ack["ok"] is False and ack["error"] == "obs_not_found"
+    assert "Không tìm thấy" in ack["message"]
+    ack = sio.emit("obs_stream", {"action": "toggle"}, namespace="/crew", callback=True)
+    assert ack["error"] == "obs_invalid"
+    fake_obs.stop()
+    assert wait_for(lambda: not connected.connected, 2)
+    t0 = time.monotonic()
+    ack = sio.emit("obs_stream", {"action": "start"}, namespace="/crew", callback=True)
+    assert ack["error"] == "obs_disconnected" and time.monotonic() - t0 < 0.5
+
+
+def test_stream_target_key_never_reaches_the_crew(socket_client, connected, fake_obs):
+    sio = socket_client("/crew", role="crew")
+    ack = sio.emit("obs_stream_target", {"server": "rtmp://x.example/live", "key": "fb-secret-123456"},
+                   namespace="/crew", callback=True)
+    assert ack["ok"] and ack["target"]["key_masked"].endswith("3456")
+    assert fake_obs.state.stream_service["streamServiceSettings"]["key"] == "fb-secret-123456"
+    time.sleep(0.3)
+    assert "fb-secret" not in repr(ack) + repr(sio.get_received("/crew"))
+
+
+def test_moderator_cannot_join_the_crew_namespace(socket_client, connected):
+    sio = socket_client("/crew", role="moderator")
+    assert not sio.is_connected("/crew")
+
+
+def test_scene_pack_over_socket_is_idempotent(socket_client, connected, fake_obs):
+    sio = socket_client("/crew", role="admin")
+    first = sio.emit("obs_apply_scene_pack", {}, namespace="/crew", callback=True)
+    assert first["ok"] and len(first["report"]["created_scenes"]) == 7
+    second = sio.emit("obs_apply_scene_pack", {}, namespace="/crew", callback=True)
+    assert second["ok"] and second["report"]["created"] is False
+
+
+def test_thumbnails_flow_only_while_watched(socket_client, connected, fake_obs):
+    sio = socket_client("/crew", role="crew")
+    sio.get_received("/crew")
+    assert sio.emit("obs_watch_thumbnails", {"scenes": ["Scene"]}, namespace="/crew", callback=True)["ok"]
+    got = []
+
+    def thumbs():
+        got.extend(p["args"][0] for p in sio.get_received("/crew") if p["name"] == "obs_thumbnails")
+        return got
+
+    assert wait_for(lambda: thumbs(), 3)
+    assert got[0]["images"]["Scene"].startswith("data:image/")
+    sio.emit("obs_unwatch_thumbnails", {}, namespace="/crew", callback=True)
+    time.sleep(1.3)
+    got.clear()
+    time.sleep(1.5)
+    assert not thumbs()
+
+
+# -- REST -----------------------------------------------------------------------------------------
+
+def test_rest_scene_stream_and_state_with_a_bearer_token(client, connected, fake_obs, obs_event):
+    headers = bearer("crew")
+    base = f"/api/v1/events/{obs_event.slug}/obs"
+    r = client.post(base + "/scene", json={"scene": "Scene"}, headers=headers)
+    assert r.status_code == 200 and r.json["ok"] is True
+    r = client.post(base + "/stream", json={"action": "start"}, headers=headers)
+    assert r.status_code == 200 and r.json["changed"] is True
+    assert client.post(base + "/stream", json={"action": "start"}, headers=headers).json["changed"] is False
+    assert wait_for(lambda: client.get(base, headers=headers).json["stream"]["state"] == "live", 3)
+    r = client.post(base + "/stream", json={"action": "stop"}, headers=headers)
+    assert r.json["changed"] is True
+    r = client.post(base + "/scene", json={}, headers=headers)
+    assert r.status_code == 422 and r.json["error"] == "invalid"
+
+
+def test_rest_refuses_without_token_or_with_the_wrong_role(client, obs_event):
+    base = f"/api/v1/events/{obs_event.slug}/obs"
+    assert client.get(base).status_code == 401
+    assert client.post(base + "/scene", json={"scene": "Scene"}, headers=bearer("moderator")).status_code == 403
+
+
+def test_rest_says_503_in_the_request_language_when_obs_is_down(client, connected, fake_obs, obs_event):
+    fake_obs.stop()
+    assert wait_for(lambda: not connected.connected, 2)
+    base = f"/api/v1/events/{obs_event.slug}/obs"
+    r = client.post(base + "/scene", json={"scene": "Scene"}, headers=bearer())
+    assert r.status_code == 503 and r.json["error"] == "obs_disconnected"
+    assert r.json["message"].startswith("Mất kết nối")
+    r = client.post(base + "/scene", json={"scene": "Scene"},
+                    headers={**bearer(), "Accept-Language": "en"})
+    assert r.json["message"].startswith("OBS is disconnected")
+
+
+def test_rest_not_configured_is_503(client, event):
+    r = client.post(f"/api/v1/events/{event.slug}/obs/scene", json={"scene": "A"}, headers=bearer())
+    assert r.status_code == 503 and r.json["error"] == "obs_not_configured"
+    assert client.get(f"/api/v1/events/{event.slug}/obs", headers=bearer()).json["status"] == "not_configured"
+    assert client.get("/api/v1/events/nope/obs", headers=bearer()).status_code == 404
+
+
+# -- pages ----------------------------------------------------------------------------------------
+
+def test_admin_sets_obs_password_write_only(app, client, auth, event, fake_obs):
+    auth.login("admin")
+    page = client.get(f"/admin/events/{event.slug}/obs")
+    assert page.status_code == 200
+    csrf = auth.csrf(f"/admin/events/{event.slug}/obs")
+    r = client.post(f"/admin/events/{event.slug}/obs", data={
+        "host": "127.0.0.1", "port": str(fake_obs.port), "password": fake_obs.password, "csrf_token": csrf})
+    assert r.status_code == 302
+    try:
+        db.session.refresh(event)
+        assert event.obs_url == fake_obs.url and event.obs_password == fake_obs.password
+        html = client.get(f"/admin/events/{event.slug}/obs").get_data(as_text=True)
+        assert fake_obs.password not in html and "127.0.0.1" in html
+        conn = app.extensions["obs"].manager._connections[event.slug]
+        assert wait_for(lambda: conn.connected, 5)
+        # an empty password keeps the stored one
+        client.post(f"/admin/events/{event.slug}/obs", data={
+            "host": "127.0.0.1", "port": str(fake_obs.port), "password": "", "csrf_token": csrf})
+        db.session.refresh(event)
+        assert event.obs_password == fake_obs.password
+        r = client.post(f"/admin/events/{event.slug}/obs", data={
+            "host": "bad host/x", "port": "1", "csrf_token": csrf}, follow_redirects=True)
+        assert "không hợp lệ" in r.get_data(as_text=True)
+    finally:
+        app.extensions["obs"].manager.stop_all()
+
+
+def test_crew_sees_the_control_panel_and_moderators_do_not(client, auth, event):
+    auth.login("crew")
+    html = client.get(f"/control/{event.slug}").get_data(as_text=True)
+    assert 'id="scenes"' in html and "js/control.js" in html and "CHUYỂN (TAKE)" in html
+    other = client.application.test_client()
+    from tests.conftest import AuthActions
+    AuthActions(other).login("moderator")
+    assert other.get(f"/control/{event.slug}").status_code == 403
+
+
+def test_overlay_text_sink_sets_native_text_sources(connected, fake_obs, obs_event):
+    fake_obs.state.add_input("BC Lower third", "text_ft2_source_v2", {"text": ""}, "Scene")
+    assert push_text(obs_event.slug, "BC Lower third", "Trần Thị B — Phó Chủ tịch") is True
+    assert fake_obs.state.inputs["BC Lower third"]["settings"]["text"] == "Trần Thị B — Phó Chủ tịch"

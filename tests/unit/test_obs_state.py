@@ -96,4 +96,4 @@ def test_overlay_is_browser_source_when_available_else_text():
     kind, settings, mode = resolve_source(spec, {"text_ft2_source_v2"}, "http://bc:5000",
                                           "forum-1", (1920, 1080))
     assert (kind, mode) == ("text_ft2_source_v2", "native")
-    assert settings["text"] == "x" and settings["font"]["size"] == 40
+    assert settings["text"] == "x" and settings["font"]["size"] == 40  # 1080p canvas: size as declared

@@ -86,7 +86,7 @@ def resolve_source(spec, kinds, base_url, slug, canvas):
     if kind is None:
         return None, None, mode
     if abstract == "text":
-        size = int(settings.pop("size", 48))
+        size = max(12, round(int(settings.pop("size", 48)) * canvas[1] / 1080))
         settings = {"text": settings.get("text", ""),
                     "font": {"face": "Sans Serif", "size": size, "style": "", "flags": 0},
                     "color1": 4294967295, "color2": 4294967295, "outline": True,

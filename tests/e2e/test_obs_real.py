@@ -15,7 +15,7 @@ from server.services.obs import (ObsConnection, ObsError, ObsSettings, apply_sce
 from tests.fakes.obs_fixtures import wait_for
 from tests.support.real_obs import RealObs, RtmpReceiver, port_closed
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.obs]
 OPTS = dict(probe_interval=1.0, backoff_initial=0.3, backoff_max=2.0, request_timeout=5.0,
             connect_timeout=3.0)
 

@@ -117,7 +117,10 @@ def obs_apply_scene_pack(slug, user, *args):
     try:
         pack = load_scene_pack(name)
     except (ValueError, OSError):
-        return {"ok": False, "error": "obs_invalid", "message": "Scene pack?"}
+        from server.services.obs.errors import ObsError
+        from server.services.obs.runtime import current_lang
+
+        return {"ok": False, **ObsError("obs_invalid", detail="pack").to_dict(current_lang())}
     report = run_command(slug, lambda conn: apply_scene_pack(conn, pack, base_url=base, slug=slug))
     return _ok({"report": report})
 

@@ -151,8 +151,9 @@ def main():
         for i in range(2 * args.n):
             # OBS switches scenes on its next video frame: a take issued right after the
             # previous one's event is phase-locked to the frame clock (a whole frame late).
-            # A random pause gives both sides the same random frame phase.
-            time.sleep(rng.uniform(0.02, 0.1))
+            # A random pause gives both sides the same random frame phase; 200 ms+ also keeps
+            # clear of the service's post-transition settle window (150 ms).
+            time.sleep(rng.uniform(0.2, 0.3))
             (bare_ms if i % 2 == 0 else panel_ms).append(
                 (bare if i % 2 == 0 else panel).take(SCENES[i % 2]))
         bare.close()

@@ -107,7 +107,7 @@ def test_studio_mode_take(conn, pack_applied):
     assert wait_for(lambda: conn.state["program_scene"] == "Q&A", 5)
     conn.set_preview_scene("Break")
     conn.cut()
-    assert wait_for(lambda: conn.state["program_scene"] == "Break", 5)
+    assert wait_for(lambda: conn.state["program_scene"] == "Break", 5), "\n".join(map(repr, conn.events[-14:]))
     assert wait_for(lambda: conn.state["transition"]["name"] == "Fade", 5)
     conn.set_studio_mode(False)
     assert wait_for(lambda: not conn.state["studio_mode"], 5)

@@ -26,12 +26,31 @@ def _name(value, what="name"):
 class ObsCommands:
     """Mixin: needs ``call(type, data)``, ``batch(requests)`` and ``state``."""
 
+    def _after_transition(self, limit=2.0):
+        """OBS drops (or, for the preview, overrides when it swaps at the end) a switch asked
+        for while a transition runs: wait for the transition to end (bounded)."""
+        busy = getattr(self, "transition_busy", None)
+        waited = 0.0
+        while busy is not None and busy() and waited < limit:
+            self._sleep(0.01)
+            waited += 0.01
+
     # ---------------------------------------------------------------- scenes
+    def _transition_begins(self):
+        """Mark a transition as started now, before OBS's event arrives (closes a race)."""
+        if hasattr(self, "_transition_started"):
+            self._transition_started = self._clock()
+
     def set_program_scene(self, scene):
+        self._after_transition()
+        before = self.state.get("program_scene")
         self.call("SetCurrentProgramScene", {"sceneName": _name(scene, "scene")})
+        if scene != before:
+            self._transition_begins()
         return {"program_scene": scene}
 
     def set_preview_scene(self, scene):
+        self._after_transition()
         self.call("SetCurrentPreviewScene", {"sceneName": _name(scene, "scene")})
         return {"preview_scene": scene}
 
@@ -41,7 +60,9 @@ class ObsCommands:
 
     def take(self):
         """TAKE: preview -> program with the current transition (studio mode)."""
+        self._after_transition()
         self.call("TriggerStudioModeTransition")
+        self._transition_begins()
         return {}
 
     def _cut_transition(self):
@@ -56,17 +77,22 @@ class ObsCommands:
         OBS runs transitions asynchronously: switching the transition back before the cut has
         happened cancels it, so we wait (bounded) for the program change before restoring.
         """
+        self._after_transition()
         current = self.call("GetCurrentSceneTransition").get("transitionName")
         cut_name = self._cut_transition()
         studio = bool(self.call("GetStudioModeEnabled").get("studioModeEnabled"))
         if studio:
+            target = self.call("GetCurrentPreviewScene").get("currentPreviewSceneName")
             action = ("TriggerStudioModeTransition", None)
         else:
-            action = ("SetCurrentProgramScene", {"sceneName": _name(scene, "scene")})
+            target = _name(scene, "scene")
+            action = ("SetCurrentProgramScene", {"sceneName": target})
         done = []
 
-        def seen(event_type, _data):
-            if event_type in ("SceneTransitionEnded", "CurrentProgramSceneChanged"):
+        def seen(event_type, data):
+            # Only the program change to *our* target counts: a previous transition's late
+            # events must not end the wait early (restoring too soon cancels the cut).
+            if event_type == "CurrentProgramSceneChanged" and data.get("sceneName") == target:
                 done.append(event_type)
 
         self.add_listener(seen)

@@ -37,6 +37,7 @@ class ObsConnection(ObsCommands):
     """Supervised connection to one OBS. ``on_change(diff)`` gets every state change."""
 
     TICK = 0.2  # how often the supervisor looks at the connection, seconds
+    TRANSITION_SETTLE = 0.15  # seconds after SceneTransitionEnded before the next switch
 
     def __init__(self, settings, on_change=None, *, spawn=None, sleep=None, clock=time.monotonic,
                  lock=None, probe_interval=1.0, backoff_initial=0.5, backoff_max=5.0,
@@ -64,6 +65,8 @@ class ObsConnection(ObsCommands):
         self._refresh = set()
         self._meter = BitrateMeter()
         self._listeners = []
+        self._transition_started = None
+        self._transition_settle_until = 0.0
         self.connect_attempts = 0
 
     # ----------------------------------------------------------------- state
@@ -217,6 +220,13 @@ class ObsConnection(ObsCommands):
     def _handle_event(self, event_type, data):
         if event_type == "ExitStarted":
             self._dead = True
+        elif event_type == "SceneTransitionStarted":
+            self._transition_started = self._clock()
+        elif event_type == "SceneTransitionEnded":
+            # OBS finishes its own bookkeeping (studio-mode swap, program change) just after:
+            # keep "busy" a little longer so the next switch is not swallowed.
+            self._transition_started = None
+            self._transition_settle_until = self._clock() + self.TRANSITION_SETTLE
         hint = None
         with self._state_lock:
             old = copy.deepcopy(self._state)
@@ -231,6 +241,14 @@ class ObsConnection(ObsCommands):
                 fn(event_type, data)
             except Exception:
                 log.exception("OBS listener failed")
+
+    def transition_busy(self):
+        """True while OBS runs a scene transition (bounded by its duration + 0.5 s)."""
+        started = self._transition_started
+        if started is None:
+            return self._clock() < self._transition_settle_until
+        limit = ((self._state["transition"].get("duration") or 0) / 1000) + 0.5
+        return self._clock() - started < limit
 
     # -------------------------------------------------------------- requests
     def _client(self):

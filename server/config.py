@@ -64,6 +64,7 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     WTF_CSRF_TIME_LIMIT = None  # a console stays open all day; the token lives with the session
     TESTING = False
+    PROXY_FIX = False  # trust X-Forwarded-* from one reverse proxy (nginx)
 
 
 def from_environment(environ=None):
@@ -99,6 +100,8 @@ def from_environment(environ=None):
     put("UPLOAD_FOLDER", env.get("BRIDGECAST_UPLOAD_FOLDER") or None)
     if "BRIDGECAST_SECURE_COOKIES" in env:
         put("SESSION_COOKIE_SECURE", _bool(env["BRIDGECAST_SECURE_COOKIES"]))
+    if "BRIDGECAST_BEHIND_PROXY" in env:
+        put("PROXY_FIX", _bool(env["BRIDGECAST_BEHIND_PROXY"]))
     if env.get("BRIDGECAST_HEARTBEAT_S"):
         put("HEARTBEAT_INTERVAL_S", _float(env["BRIDGECAST_HEARTBEAT_S"], 5.0))
     if env.get("BRIDGECAST_OFFLINE_S"):

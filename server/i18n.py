@@ -12,8 +12,10 @@ TRANSLATIONS = os.path.join(HERE, "translations")
 
 
 def select_locale():
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():  # CLI commands, background tasks
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in languages:

@@ -186,24 +186,29 @@ def browser(playwright_instance):
     browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    from tests.support.browser import DESKTOP
-
-    context = browser.new_context(**DESKTOP, locale="vi-VN")
+def _page_in_new_context(browser, profile):
+    context = browser.new_context(**profile, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(15000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop page in a fresh browser context (own cookies)."""
+    from tests.support.browser import DESKTOP
+
+    context, page = _page_in_new_context(browser, DESKTOP)
     yield page
     context.close()
 
 
 @pytest.fixture
 def phone_page(browser):
+    """A phone-sized page (390×844, touch) in a fresh browser context."""
     from tests.support.browser import PHONE
 
-    context = browser.new_context(**PHONE, locale="vi-VN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    context, page = _page_in_new_context(browser, PHONE)
     yield page
     context.close()
 

@@ -147,16 +147,11 @@ class Postgres:
 
     def start(self):
         self._run([_pg_bin("initdb"), "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
-        cmd = [_pg_bin("postgres"), "-D", self.data, "-p", str(self.port), "-k", self.dir, "-h", "127.0.0.1",
-               "-c", "fsync=off", "-c", "max_connections=200"]
-        if self.user is not None:
-            cmd = ["runuser", "-u", "postgres", "--"] + cmd
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        wait_for_port(self.port, timeout=30)
+        self._launch()
         deadline = time.monotonic() + 30
         while True:
             try:
-                self._run([_pg_bin("psql") if shutil.which("psql") else "psql", "-h", "127.0.0.1", "-p", str(self.port),
+                self._run(["psql", "-h", "127.0.0.1", "-p", str(self.port),
                            "-U", "postgres", "-c", "SELECT 1"])
                 break
             except subprocess.CalledProcessError:
@@ -178,6 +173,9 @@ class Postgres:
 
     def restart(self):
         stop_process(self.proc, signal.SIGINT, timeout=20)
+        self._launch()
+
+    def _launch(self):
         cmd = [_pg_bin("postgres"), "-D", self.data, "-p", str(self.port), "-k", self.dir, "-h", "127.0.0.1",
                "-c", "fsync=off", "-c", "max_connections=200"]
         if self.user is not None:

@@ -1,0 +1,55 @@
+"""Demo seeding on first start (idempotent) and the health check."""
+from server.extensions import db
+from server.models import AgendaItem, Document, Event, Site, User
+from server.services.demo import ensure_demo
+
+
+def test_demo_seed_creates_the_congress_once(app):
+    assert ensure_demo("demo-password-1") is True
+    counts = (db.session.query(Event).count(), db.session.query(Site).count(),
+              db.session.query(AgendaItem).count(), db.session.query(Document).count())
+    assert ensure_demo("demo-password-1") is False
+    assert (db.session.query(Event).count(), db.session.query(Site).count(),
+            db.session.query(AgendaItem).count(), db.session.query(Document).count()) == counts
+    assert db.session.query(User).filter_by(role="admin").count() == 1
+
+
+def test_demo_congress_has_442_bridge_points_over_districts(app):
+    ensure_demo("demo-password-1")
+    forum = db.session.scalar(db.select(Event).filter_by(slug="demo-forum"))
+    plenary = db.session.scalar(db.select(Event).filter_by(slug="demo-plenary"))
+    assert forum and plenary
+    sites = db.session.scalars(db.select(Site).filter_by(event_id=forum.id)).all()
+    assert len(sites) == 442
+    assert len({s.district for s in sites}) >= 15
+    assert len({s.token for s in sites}) == 442 and all(len(s.token) >= 32 for s in sites)
+    assert db.session.query(AgendaItem).filter_by(event_id=plenary.id).count() >= 8
+
+
+def test_admin_password_is_printed_once_when_not_given(app, capsys):
+    ensure_demo(None)
+    out = capsys.readouterr().out
+    assert "admin /" in out
+    ensure_demo(None)
+    assert "admin /" not in capsys.readouterr().out
+
+
+def test_seed_demo_command(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0 and "demo seeded" in result.output
+    again = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert "nothing to do" in again.output
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok" and body["db"] == "ok" and body["async_mode"] == "threading"
+
+
+def test_admin_sees_the_demo_events(client, auth, app):
+    ensure_demo("demo-password-1")
+    auth.login("admin")
+    html = client.get("/").get_data(as_text=True)
+    assert "Đại hội đại biểu MTTQ Việt Nam tỉnh Thanh Hóa" in html and "Diễn đàn" in html

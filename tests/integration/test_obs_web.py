@@ -170,7 +170,7 @@ def test_admin_sets_obs_password_write_only(app, client, auth, event, fake_obs):
         assert event.obs_url == fake_obs.url and event.obs_password == fake_obs.password
         html = client.get(f"/admin/events/{event.slug}/obs").get_data(as_text=True)
         assert fake_obs.password not in html and "127.0.0.1" in html
-        conn = app.extensions["obs"].manager._connections[event.slug]
+        conn = app.extensions["obs"].manager.peek(event.slug)
         assert wait_for(lambda: conn.connected, 5)
         # an empty password keeps the stored one
         client.post(f"/admin/events/{event.slug}/obs", data={

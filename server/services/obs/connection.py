@@ -195,7 +195,8 @@ class ObsConnection(ObsCommands):
                 return
             try:
                 if self._refresh:
-                    sections, self._refresh = self._refresh, set()
+                    with self._state_lock:
+                        sections, self._refresh = self._refresh, set()
                     self.resync(sections)
                 if self._clock() >= next_probe:
                     next_probe = self._clock() + self.probe_interval
@@ -233,7 +234,8 @@ class ObsConnection(ObsCommands):
             hint = apply_event(self._state, event_type, data)
             d = diff(old, self._state)
         if hint:
-            self._refresh.add(hint)
+            with self._state_lock:
+                self._refresh.add(hint)
         if d:
             self._notify(d)
         for fn in list(self._listeners):

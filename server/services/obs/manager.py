@@ -57,6 +57,11 @@ class ObsManager:
             conn.start()
         return conn
 
+    def peek(self, slug):
+        """The event's connection if one exists (never creates one)."""
+        with self._lock:
+            return self._connections.get(slug)
+
     def get(self, slug):
         """The event's connection, created from the env default if needed."""
         with self._lock:

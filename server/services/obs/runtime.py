@@ -15,7 +15,7 @@ from flask import current_app
 
 from server.extensions import socketio
 from server.services.broadcast import broadcast
-from server.services.overlay_text import register_sink
+from server.services.overlay_text import register_sink, unregister_sink
 
 from .errors import ObsError
 from .manager import ObsManager
@@ -59,7 +59,7 @@ class ObsRuntime:
     # connections -------------------------------------------------------------------------
     def connection_for(self, slug):
         """The event's supervised connection (configured on first use) or obs_not_configured."""
-        conn = self.manager._connections.get(slug)
+        conn = self.manager.peek(slug)
         if conn is not None:
             return conn
         from server.services.events import get_event
@@ -129,7 +129,7 @@ class ObsRuntime:
                 if not watched:
                     return
                 for slug, scenes in watched.items():
-                    conn = self.manager._connections.get(slug)
+                    conn = self.manager.peek(slug)
                     if conn is None or not conn.connected:
                         continue
                     state = conn.state
@@ -155,18 +155,24 @@ class ObsRuntime:
 
     # overlay text sink --------------------------------------------------------------------
     def push_text(self, slug, source_name, text):
-        conn = self.manager._connections.get(slug)
+        conn = self.manager.peek(slug)
         if conn is None or not conn.connected:
             return False
         conn.set_text(source_name, text)
         return True
 
 
+_sink = None
+
+
 def configure_obs(app):
     """Create the app's OBS runtime; supervisors start with the background services."""
+    global _sink
     runtime = ObsRuntime(app)
     app.extensions["obs"] = runtime
-    register_sink(runtime.push_text)
+    if _sink is not None:  # one sink per process: the latest app's (tests build many apps)
+        unregister_sink(_sink)
+    _sink = register_sink(runtime.push_text)
     if app.config.get("OBS_AUTOSTART", True):
         app.extensions.setdefault("bridgecast_starters", []).append(
             lambda a: a.extensions["obs"].start_all())

@@ -59,7 +59,8 @@ def sheet(slug):
     """A4 sheet of every document's QR code with its title."""
     event = get_event(slug)
     entries = [(d.title, documents.short_link(d.code, _base())) for d in documents.documents_of(event)]
-    pdf = qr_sheet(f"{_('Mã QR tài liệu')} — {event.name}", entries)
+    heading = _("Mã QR tài liệu")
+    pdf = qr_sheet(f"{heading} — {event.name}", entries)
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="qr-{slug}.pdf"'})
 

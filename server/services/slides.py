@@ -80,6 +80,8 @@ def create_pdf_deck(event_slug, title, data, spawn=None):
 
     event = get_event(event_slug)
     title = _title(title)
+    if b"%PDF-" not in (data or b"")[:1024]:
+        raise ServiceError("invalid_pdf", _l("Tệp không phải PDF hợp lệ."), status=422)
     try:
         with fitz.open(stream=data, filetype="pdf") as doc:
             pages = doc.page_count

@@ -9,6 +9,8 @@ const slug = root.dataset.event;
 const data = JSON.parse(document.getElementById("agenda-data").textContent);
 const i18n = JSON.parse(document.getElementById("i18n").textContent);
 const socket = connect("/crew", { event: slug });
+socket.on("connect", () => { root.dataset.connected = "1"; });
+socket.on("disconnect", () => { delete root.dataset.connected; });
 const status = document.getElementById("status");
 let decks = data.decks;
 let slide = data.slide;

@@ -8,6 +8,8 @@ const slug = root.dataset.event;
 const i18n = JSON.parse(document.getElementById("i18n").textContent);
 const $ = (id) => document.getElementById(id);
 const socket = connect("/overlay", { event: slug });
+socket.on("connect", () => { root.dataset.connected = "1"; });
+socket.on("disconnect", () => { delete root.dataset.connected; });
 
 socket.on("lower_third", (lt) => {
   const box = $("lower-third");

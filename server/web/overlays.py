@@ -1,6 +1,7 @@
 """Overlay pages for OBS browser sources (transparent, 1920×1080): lower third, clock and
 countdown, agenda ticker, slides; plus the admin's theme page (colour, logo)."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -19,8 +20,15 @@ KINDS = ("lower-third", "clock", "ticker", "slides")
 
 
 def _render(slug, kind):
+    """Overlays are in Vietnamese whatever OBS's browser language is (``?lang=en`` to switch)."""
     event = get_event(slug)
     live = agenda_live.live_of(event, create=False)
+    lang = request.args.get("lang") if request.args.get("lang") in current_app.config["LANGUAGES"] else "vi"
+    with force_locale(lang):
+        return _template(event, live, kind)
+
+
+def _template(event, live, kind):
     return render_template(f"overlay/{kind.replace('-', '_')}.html", event=event, kind=kind,
                            theme=theme_of(event), lower_third=agenda_live.current_lower_third(event),
                            state=agenda_live.agenda_state(event, public=True),

@@ -44,7 +44,7 @@ socket.on("theme", (theme) => root.style.setProperty("--brand", theme.color));
 
 const wall = $("wall-clock");
 if (wall) {
-  const tick = () => setText(wall, new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", hour12: false }));
+  const tick = () => setText(wall, new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Asia/Ho_Chi_Minh" }));
   tick();
   setInterval(tick, 1000);
 }

@@ -216,3 +216,42 @@ def test_anonymous_sockets_cannot_take_next(socket_client, event, runner):
     assert db.session.get(Event, event.id).current_item_id is None
     moderator = socket_client("/crew", role="moderator")
     assert not moderator.is_connected("/crew")
+
+
+def test_overlays_are_vietnamese_transparent_pages_whatever_the_browser_language(client, event, runner, clock):
+    speaker_items(event)
+    with client.application.test_request_context():
+        agenda_live.take_next(event.slug)
+        agenda_live.take_next(event.slug)
+    html = client.get(f"/overlay/{event.slug}/ticker", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
+    assert 'lang="vi"' in html and "Đang diễn ra" in html and "Báo cáo chính trị" in html
+    assert "Now" in client.get(f"/overlay/{event.slug}/ticker?lang=en").get_data(as_text=True)
+    html = client.get(f"/overlay/{event.slug}/lower-third").get_data(as_text=True)
+    assert 'class="lower-third is-visible"' in html and ">Nguyễn Thị Thu</div>" in html
+    for kind in ("clock", "agenda", "slides"):
+        assert client.get(f"/overlay/{event.slug}/{kind}").status_code == 200
+    assert client.get("/overlay/no-such-event/clock").status_code == 404
+
+
+def test_admin_sets_the_overlay_theme_and_overlays_receive_it(client, auth, event, socket_client):
+    import io
+
+    from PIL import Image
+
+    overlay = socket_client("/overlay")
+    overlay.get_received("/overlay")
+    logo = io.BytesIO()
+    Image.new("RGBA", (300, 100), (200, 16, 46, 255)).save(logo, "PNG")
+    auth.login("admin")
+    token = auth.csrf(f"/events/{event.slug}/overlays")
+    response = client.post(f"/events/{event.slug}/overlays/theme", data={
+        "csrf_token": token, "color": "#1A4D8F", "logo": (io.BytesIO(logo.getvalue()), "logo.png")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    themes = events_named(overlay.get_received("/overlay"), "theme")
+    assert themes[-1]["color"] == "#1a4d8f" and themes[-1]["logo"] == f"/overlay/{event.slug}/logo.png"
+    assert client.get(themes[-1]["logo"]).mimetype == "image/png"
+    assert "--brand: #1a4d8f" in client.get(f"/overlay/{event.slug}/lower-third").get_data(as_text=True)
+    client.post(f"/events/{event.slug}/overlays/theme", data={"csrf_token": token, "color": "red;}"})
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).theme_color == "#1a4d8f"

@@ -71,6 +71,12 @@ def timer_nudge(event_slug, _user, *args):
 
 
 @staff_event("crew")
+def timer_thresholds(event_slug, _user, *args):
+    payload = _payload(args)
+    return {"ok": True, "timer": agenda_live.set_thresholds(event_slug, payload.get("warning_s"), payload.get("danger_s"))}
+
+
+@staff_event("crew")
 def lower_third_set(event_slug, _user, *args):
     return {"ok": True, "lower_third": agenda_live.set_lower_third(event_slug, _payload(args).get("text", ""))}
 
@@ -92,6 +98,6 @@ def slide_goto(event_slug, _user, *args):
 
 
 def register(socketio):
-    for handler in (agenda_next, agenda_take, timer_pause, timer_resume, timer_nudge, lower_third_set,
+    for handler in (agenda_next, agenda_take, timer_pause, timer_resume, timer_nudge, timer_thresholds, lower_third_set,
                     slide_next, slide_prev, slide_goto):
         socketio.on_event(handler.__name__, handler, namespace=NAMESPACES["crew"])

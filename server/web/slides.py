@@ -12,7 +12,7 @@ bp = Blueprint("slides", __name__)
 @bp.post("/events/<slug>/slides")
 @role_required("crew")
 def upload(slug):
-    """A PDF (field ``pdf``) or photos (``photos`` with ``caption`` per photo, in order)."""
+    """A PDF (field ``pdf``) or photos (``photos``; captions as ``caption`` fields or ``captions``, one a line)."""
     title = request.form.get("title", "")
     pdf = request.files.get("pdf")
     photos = [p for p in request.files.getlist("photos") if p and p.filename]
@@ -20,7 +20,7 @@ def upload(slug):
         if pdf and pdf.filename:
             deck = slides.create_pdf_deck(slug, title or pdf.filename, pdf.read())
         else:
-            captions = request.form.getlist("caption")
+            captions = request.form.getlist("caption") or request.form.get("captions", "").splitlines()
             deck = slides.create_photo_deck(slug, title, [
                 (p.filename, p.read(), captions[i] if i < len(captions) else "") for i, p in enumerate(photos)])
     except ServiceError as exc:

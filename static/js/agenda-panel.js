@@ -84,6 +84,11 @@ document.getElementById("lower-third-form").addEventListener("submit", (e) => {
   e.preventDefault();
   send("lower_third_set", { text: document.getElementById("lower-third-text").value });
 });
+document.getElementById("thresholds").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const form = new FormData(e.target);
+  send("timer_thresholds", { warning_s: Number(form.get("warning_s")), danger_s: Number(form.get("danger_s")) });
+});
 document.getElementById("lower-third-hide").addEventListener("click", () => send("lower_third_set", { text: "" }));
 document.getElementById("slide-next").addEventListener("click", () => send("slide_next"));
 document.getElementById("slide-prev").addEventListener("click", () => send("slide_prev"));

@@ -255,3 +255,15 @@ def test_admin_sets_the_overlay_theme_and_overlays_receive_it(client, auth, even
     client.post(f"/events/{event.slug}/overlays/theme", data={"csrf_token": token, "color": "red;}"})
     db.session.expire_all()
     assert db.session.get(Event, event.id).theme_color == "#1a4d8f"
+
+
+def test_thresholds_change_the_phases(socket_client, event, runner, clock):
+    make_items(event, [{"title": "A", "duration_min": 10}])
+    crew = socket_client("/crew", role="crew")
+    crew.emit("agenda_next", namespace="/crew", callback=True)
+    clock.advance(7 * 60)  # 3 min left: normal with the default 2 min warning
+    assert crew.emit("timer_nudge", {"seconds": 0}, namespace="/crew", callback=True)["timer"]["phase"] == "normal"
+    ack = crew.emit("timer_thresholds", {"warning_s": 240, "danger_s": 200}, namespace="/crew", callback=True)
+    assert ack["ok"] and ack["timer"]["phase"] == "danger"
+    ack = crew.emit("timer_thresholds", {"warning_s": 10, "danger_s": 60}, namespace="/crew", callback=True)
+    assert ack["ok"] is False and ack["error"] == "invalid_thresholds"

@@ -139,3 +139,23 @@ def test_rendered_pdf_text_matches_the_source(app, event):
     """The reportlab test PDF really has N pages with the Vietnamese text (sanity of the fixture)."""
     with fitz.open(stream=make_pdf(3), filetype="pdf") as doc:
         assert doc.page_count == 3 and "Báo cáo — Trang 3" in doc[2].get_text()
+
+
+def test_photo_upload_form_with_captions_one_a_line(client, auth, event):
+    auth.login("crew")
+    token = auth.csrf(f"/events/{event.slug}/agenda")
+    response = client.post(f"/events/{event.slug}/slides", data={
+        "csrf_token": token, "title": "Ảnh hoạt động", "captions": "Trao quà Tết\r\nNhà Đại đoàn kết",
+        "photos": [(io.BytesIO(photo("red")), "1.jpg"), (io.BytesIO(photo("blue")), "2.jpg")]},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    deck = slides.decks_of(event)[0]
+    assert deck.kind == "photos" and deck.page_count == 2
+    assert [s["caption"] for s in slides.deck_to_dict(deck, with_slides=True)["slides"]] == [
+        "Trao quà Tết", "Nhà Đại đoàn kết"]
+    response = client.post(f"/events/{event.slug}/slides", data={
+        "csrf_token": token, "title": "Hỏng", "photos": [(io.BytesIO(b"not an image"), "x.jpg")]},
+        content_type="multipart/form-data", headers={"Accept": "application/json"})
+    assert response.status_code == 422 and response.get_json()["error"] == "invalid_photo"
+    html = client.get(f"/overlay/{event.slug}/slides?bg=black").get_data(as_text=True)
+    assert "bg-black" in html and "overlay-slides" in html

@@ -39,7 +39,7 @@ def agenda_order(slug):
 @api_bp.post("/events/<slug>/agenda/timer")
 @token_required("crew")
 def agenda_timer(slug):
-    """``{"action": "pause"|"resume"|"nudge", "seconds": ±60}``."""
+    """``{"action": "pause"|"resume"|"nudge"|"thresholds", "seconds": ±60, "warning_s", "danger_s"}``."""
     body = json_body()
     action = body.get("action")
     if action == "pause":
@@ -48,6 +48,8 @@ def agenda_timer(slug):
         view = agenda_live.resume_timer(slug)
     elif action == "nudge":
         view = agenda_live.nudge_timer(slug, body.get("seconds"))
+    elif action == "thresholds":
+        view = agenda_live.set_thresholds(slug, body.get("warning_s"), body.get("danger_s"))
     else:
         raise ServiceError("invalid_action", _l("Thao tác không hợp lệ."), status=422)
     return jsonify({"ok": True, "timer": view})

@@ -159,3 +159,20 @@ def test_photo_upload_form_with_captions_one_a_line(client, auth, event):
     assert response.status_code == 422 and response.get_json()["error"] == "invalid_photo"
     html = client.get(f"/overlay/{event.slug}/slides?bg=black").get_data(as_text=True)
     assert "bg-black" in html and "overlay-slides" in html
+
+
+def test_taking_an_item_with_a_slide_cue_shows_its_deck_from_the_first_slide(app, event, photo_deck, socket_client):
+    from server.services import agenda_live, cues
+    from tests.support.agenda import RecordingRunner, make_items
+
+    runner = cues.register_cue_runner(RecordingRunner())
+    try:
+        make_items(event, [{"title": "Phóng sự", "slide_deck_id": photo_deck.id}])
+        overlay = socket_client("/overlay")
+        overlay.get_received("/overlay")
+        with app.test_request_context():
+            agenda_live.take_next(event.slug)
+    finally:
+        cues.unregister_cue_runner(runner)
+    states = [p["args"][0] for p in overlay.get_received("/overlay") if p["name"] == "slide_state"]
+    assert states[-1]["deck_id"] == photo_deck.id and states[-1]["index"] == 0 and states[-1]["caption"].startswith("Ảnh 1")

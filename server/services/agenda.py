@@ -4,7 +4,7 @@ Items are ordered by ``position``. Field validation (times, durations, scene nam
 ``validate_item`` so the editor, the API and the importers refuse the same things the same way.
 Every change commits, then broadcasts the new agenda to crew, phones and overlays.
 """
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 
@@ -245,7 +245,3 @@ def agenda_changed(event):
     from server.services.agenda_live import broadcast_agenda
 
     broadcast_agenda(event)
-
-
-def first_day(event):
-    return event.starts_on or date.today()

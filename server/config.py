@@ -47,6 +47,7 @@ class Config:
     LOG_LEVEL = "INFO"
     LOG_JSON = True
     UPLOAD_FOLDER = "uploads"
+    AGENDA_SCENES = None  # scene names agenda cues may use; None: the scene packs and OBS decide
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024  # uploads; JSON endpoints cap lower themselves
     JSON_MAX_BYTES = 16 * 1024
     HEARTBEAT_INTERVAL_S = 5.0

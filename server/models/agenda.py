@@ -28,3 +28,26 @@ class AgendaItem(db.Model):
     cue_media_input: Mapped[str] = mapped_column(String(200), default="")
     actual_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     actual_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The slide deck this item shows when it is taken (slide cue); the deck survives the item.
+    slide_deck_id: Mapped[int | None] = mapped_column(ForeignKey("slide_decks.id", ondelete="SET NULL"))
+
+
+class AgendaLive(db.Model):
+    """The live run of one event, durable so a restart resumes it: the countdown (an absolute
+    end time, or the remaining seconds while paused), the slide on screen, the lower third and
+    the overlay logo. The current item itself is ``Event.current_item_id``."""
+
+    __tablename__ = "agenda_live"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    timer_item_id: Mapped[int | None]
+    timer_duration_s: Mapped[int] = mapped_column(default=0)
+    timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timer_paused_remaining_s: Mapped[float | None]  # not None: paused with this much left
+    warning_s: Mapped[int] = mapped_column(default=120)
+    danger_s: Mapped[int] = mapped_column(default=30)
+    deck_id: Mapped[int | None] = mapped_column(ForeignKey("slide_decks.id", ondelete="SET NULL"))
+    slide_index: Mapped[int] = mapped_column(default=0)
+    lower_third: Mapped[str] = mapped_column(String(300), default="")
+    logo_path: Mapped[str] = mapped_column(String(500), default="")
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,247 @@
+"""The agenda of an event: listing, editing, ordering, and its JSON shapes.
+
+Items are ordered by ``position``. Field validation (times, durations, scene names) lives in
+``validate_item`` so the editor, the API and the importers refuse the same things the same way.
+Every change commits, then broadcasts the new agenda to crew, phones and overlays.
+"""
+from datetime import datetime, time, timedelta, timezone
+
+from flask_babel import lazy_gettext as _l
+
+from server.extensions import db
+from server.models.agenda import AgendaItem
+from server.models.slides import SlideDeck
+from server.services.cues import known_scenes
+from server.services.errors import NotFound, ServiceError
+from server.services.events import get_event
+from server.services.text import clean
+
+VN_TZ = timezone(timedelta(hours=7))  # planned times are typed and shown in Vietnam time
+FIELDS = ("day", "session", "title", "speaker_name", "speaker_title", "location", "start", "duration_min",
+          "notes", "scene", "lower_third", "slide_deck", "media_input")
+LIMITS = {"session": 200, "title": 300, "speaker_name": 200, "speaker_title": 300, "location": 200,
+          "scene": 200, "lower_third": 300, "media_input": 200}
+
+
+def items_of(event):
+    return db.session.scalars(db.select(AgendaItem).filter_by(event_id=event.id)
+                              .order_by(AgendaItem.position, AgendaItem.id)).all()
+
+
+def get_item(event, item_id):
+    item = db.session.get(AgendaItem, item_id) if isinstance(item_id, int) else None
+    if item is None or item.event_id != event.id:
+        raise NotFound("item_not_found", _l("Không tìm thấy nội dung trong chương trình."))
+    return item
+
+
+def local_time(value):
+    return value.astimezone(VN_TZ) if value else None
+
+
+def item_to_dict(item, public=False):
+    start = local_time(item.planned_start)
+    out = {
+        "id": item.id,
+        "position": item.position,
+        "day": item.day.isoformat() if item.day else None,
+        "session": item.session,
+        "title": item.title,
+        "speaker_name": item.speaker_name,
+        "speaker_title": item.speaker_title,
+        "location": item.location,
+        "planned_start": item.planned_start.isoformat() if item.planned_start else None,
+        "start": start.strftime("%H:%M") if start else "",
+        "duration_min": item.duration_min,
+        "actual_start": item.actual_start.isoformat() if item.actual_start else None,
+        "actual_end": item.actual_end.isoformat() if item.actual_end else None,
+    }
+    if not public:
+        out.update({"notes": item.notes, "scene": item.cue_scene, "lower_third": item.cue_lower_third,
+                    "media_input": item.cue_media_input, "slide_deck_id": item.slide_deck_id})
+    return out
+
+
+class RowError(Exception):
+    """One bad field of one row (import) or of one form (editor)."""
+
+    def __init__(self, field, message):
+        super().__init__(field)
+        self.field = field
+        self.message = message
+
+
+def parse_day(value):
+    value = clean(value)
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    raise RowError("day", _l("Ngày không hợp lệ (dạng 2025-10-24 hoặc 24/10/2025)."))
+
+
+def parse_start(value, day):
+    """'08:30' (on ``day``, Vietnam time) or an ISO date-time; returns an aware UTC datetime."""
+    value = clean(value)
+    if not value:
+        return None
+    try:
+        if "T" in value or len(value) > 8:
+            parsed = datetime.fromisoformat(value)
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=VN_TZ)
+            return parsed.astimezone(timezone.utc)
+        hour, minute = value.split(":")[:2]
+        at = time(int(hour), int(minute))
+    except (ValueError, TypeError):
+        raise RowError("start", _l("Giờ bắt đầu không hợp lệ (dạng 08:30).")) from None
+    if day is None:
+        raise RowError("day", _l("Cần có ngày khi giờ bắt đầu chỉ có giờ và phút."))
+    return datetime.combine(day, at, tzinfo=VN_TZ).astimezone(timezone.utc)
+
+
+def parse_duration(value):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 10
+    try:
+        minutes = int(str(value).strip())
+    except ValueError:
+        raise RowError("duration_min", _l("Thời lượng phải là số phút nguyên.")) from None
+    if not 0 <= minutes <= 24 * 60:
+        raise RowError("duration_min", _l("Thời lượng phải từ 0 đến 1440 phút."))
+    return minutes
+
+
+def validate_item(event, row, scenes=None, decks=None):
+    """A mapping of FIELDS (strings) → the AgendaItem column values, or RowError."""
+    if not isinstance(row, dict):
+        raise RowError("", _l("Dòng không hợp lệ."))
+    title = clean(row.get("title"), LIMITS["title"])
+    if not title:
+        raise RowError("title", _l("Cần có tiêu đề nội dung."))
+    day = parse_day(row.get("day") if row.get("day") is not None else "")
+    start = parse_start(row.get("start") or "", day)
+    scene = clean(row.get("scene"), LIMITS["scene"])
+    scenes = known_scenes(event.slug) if scenes is None else scenes
+    if scene and scenes and scene not in scenes:
+        raise RowError("scene", _l("Cảnh (scene) không có trong OBS: %(scene)s", scene=scene))
+    deck_id = None
+    deck_ref = clean(row.get("slide_deck"), 300)
+    if deck_ref:
+        decks = _decks_by_ref(event) if decks is None else decks
+        deck_id = decks.get(deck_ref)
+        if deck_id is None:
+            raise RowError("slide_deck", _l("Không có bộ trình chiếu: %(deck)s", deck=deck_ref))
+    return {
+        "day": day if day is not None or start is None else local_time(start).date(),
+        "session": clean(row.get("session"), LIMITS["session"]),
+        "title": title,
+        "speaker_name": clean(row.get("speaker_name"), LIMITS["speaker_name"]),
+        "speaker_title": clean(row.get("speaker_title"), LIMITS["speaker_title"]),
+        "location": clean(row.get("location"), LIMITS["location"]),
+        "planned_start": start,
+        "duration_min": parse_duration(row.get("duration_min")),
+        "notes": clean(row.get("notes"), 4000, multiline=True),
+        "cue_scene": scene,
+        "cue_lower_third": clean(row.get("lower_third"), LIMITS["lower_third"]),
+        "cue_media_input": clean(row.get("media_input"), LIMITS["media_input"]),
+        "slide_deck_id": deck_id,
+    }
+
+
+def _decks_by_ref(event):
+    """Deck titles and ids (as text) → deck id, for the slide_deck column."""
+    out = {}
+    for deck in db.session.scalars(db.select(SlideDeck).filter_by(event_id=event.id)).all():
+        out.setdefault(deck.title, deck.id)
+        out[str(deck.id)] = deck.id
+    return out
+
+
+def item_to_row(item, decks_by_id=None):
+    """The import/export shape of an item (strings, Vietnam local times)."""
+    start = local_time(item.planned_start)
+    deck = ""
+    if item.slide_deck_id:
+        deck = (decks_by_id or {}).get(item.slide_deck_id, str(item.slide_deck_id))
+    return {
+        "day": item.day.isoformat() if item.day else "",
+        "session": item.session,
+        "title": item.title,
+        "speaker_name": item.speaker_name,
+        "speaker_title": item.speaker_title,
+        "location": item.location,
+        "start": start.strftime("%H:%M") if start else "",
+        "duration_min": item.duration_min,
+        "notes": item.notes,
+        "scene": item.cue_scene,
+        "lower_third": item.cue_lower_third,
+        "slide_deck": deck,
+        "media_input": item.cue_media_input,
+    }
+
+
+def _invalid(exc):
+    return ServiceError("invalid_item", exc.message, status=422, field=exc.field)
+
+
+def create_item(event_slug, row):
+    event = get_event(event_slug)
+    try:
+        values = validate_item(event, row)
+    except RowError as exc:
+        raise _invalid(exc) from None
+    last = db.session.scalar(db.select(db.func.max(AgendaItem.position)).filter_by(event_id=event.id))
+    item = AgendaItem(event_id=event.id, position=(last if last is not None else -1) + 1, **values)
+    db.session.add(item)
+    db.session.commit()
+    agenda_changed(event)
+    return item
+
+
+def update_item(event_slug, item_id, row):
+    event = get_event(event_slug)
+    item = get_item(event, item_id)
+    try:
+        values = validate_item(event, row)
+    except RowError as exc:
+        raise _invalid(exc) from None
+    for key, value in values.items():
+        setattr(item, key, value)
+    db.session.commit()
+    agenda_changed(event)
+    return item
+
+
+def delete_item(event_slug, item_id):
+    event = get_event(event_slug)
+    item = get_item(event, item_id)
+    if event.current_item_id == item.id:
+        event.current_item_id = None
+    db.session.delete(item)
+    db.session.commit()
+    agenda_changed(event)
+
+
+def reorder(event_slug, ids):
+    """Set the order to ``ids`` (every item of the event, each once)."""
+    event = get_event(event_slug)
+    items = {item.id: item for item in items_of(event)}
+    if not isinstance(ids, list) or sorted(i for i in ids if isinstance(i, int)) != sorted(items) or len(ids) != len(items):
+        raise ServiceError("invalid_order", _l("Thứ tự phải liệt kê đúng mọi nội dung, mỗi nội dung một lần."),
+                           status=422)
+    for position, item_id in enumerate(ids):
+        items[item_id].position = position
+    db.session.commit()
+    agenda_changed(event)
+    return [items[i] for i in ids]
+
+
+def agenda_changed(event):
+    """Tell everyone the agenda changed (lazy import: live depends on this module)."""
+    from server.services.agenda_live import broadcast_agenda
+
+    broadcast_agenda(event)

@@ -1,0 +1,64 @@
+"""The overlay theme of an event, set by the admin: colour (``Event.theme_color``) and logo
+(stored under ``UPLOAD_FOLDER/overlay/``, path in ``AgendaLive.logo_path``)."""
+import io
+import os
+import re
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from server.extensions import db
+from server.services.broadcast import broadcast
+from server.services.errors import ServiceError
+from server.services.events import get_event
+
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def theme_of(event):
+    from server.services.agenda_live import live_of
+
+    live = live_of(event, create=False)
+    logo = f"/overlay/{event.slug}/logo.png" if live is not None and live.logo_path else None
+    return {"color": event.theme_color or "#c8102e", "logo": logo, "name": event.name}
+
+
+def logo_file(event):
+    from server.services.agenda_live import live_of
+
+    live = live_of(event, create=False)
+    if live is None or not live.logo_path:
+        return None
+    return os.path.join(current_app.config["UPLOAD_FOLDER"], live.logo_path)
+
+
+def set_theme(event_slug, color=None, logo=None, remove_logo=False):
+    """``color`` '#rrggbb'; ``logo`` image bytes (re-encoded to PNG)."""
+    from PIL import Image, UnidentifiedImageError
+
+    from server.services.agenda_live import live_of
+
+    event = get_event(event_slug)
+    if color is not None:
+        if not COLOR_RE.match(color or ""):
+            raise ServiceError("invalid_color", _l("Màu phải có dạng #RRGGBB."), status=422)
+        event.theme_color = color.lower()
+    live = live_of(event)
+    if logo:
+        try:
+            image = Image.open(io.BytesIO(logo))
+            image.load()
+        except (UnidentifiedImageError, OSError):
+            raise ServiceError("invalid_logo", _l("Logo phải là một tệp ảnh."), status=422) from None
+        image.thumbnail((600, 600))
+        rel = os.path.join("overlay", f"{event.slug}-logo.png")
+        path = os.path.join(current_app.config["UPLOAD_FOLDER"], rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        image.convert("RGBA").save(path, "PNG")
+        live.logo_path = rel
+    elif remove_logo:
+        live.logo_path = ""
+    db.session.commit()
+    theme = theme_of(event)
+    broadcast("theme", theme, event.slug, "overlay")
+    return theme

@@ -1,0 +1,18 @@
+"""The public live agenda ``/e/<slug>``: phone first, the current item highlighted, live
+updates with JavaScript, a plain list (refreshing itself) without it."""
+from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
+
+from server.services import agenda_live
+from server.services.events import get_event
+from server.web.nav import event_link
+
+bp = Blueprint("public_agenda", __name__)
+
+event_link(("crew", "moderator"), _l("Trang công khai"), "public_agenda.agenda", 90)
+
+
+@bp.get("/e/<slug>")
+def agenda(slug):
+    event = get_event(slug)
+    return render_template("public/agenda.html", event=event, state=agenda_live.agenda_state(event, public=True))

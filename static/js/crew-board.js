@@ -148,7 +148,7 @@ function applyFilters(only) {
     s.node.hidden = !any;
   }
   for (const entry of sites.values()) if (!entry.cell.hidden) shown += 1;
-  setText($("shown"), t.shown.replace("%s", shown).replace("%s", sites.size));
+  setText($("shown"), t.shown.replace("{shown}", shown).replace("{total}", sites.size));
 }
 ["search", "f-state", "f-district"].forEach((id) => $(id).addEventListener("input", () => applyFilters()));
 
@@ -171,7 +171,7 @@ function beep() {
 function alertDrop(d) {
   const box = $("alerts");
   const item = el("div", { class: "alert", dataset: { id: d.id } }, el("span", { class: "ico", "aria-hidden": "true" }, "✕"), " ",
-    t.dropped.replace("%s", `${d.code} · ${d.name}`));
+    t.dropped.replace("{site}", `${d.code} · ${d.name}`));
   item.addEventListener("click", () => { openDetail(d.id); item.remove(); });
   box.prepend(item);
   while (box.children.length > 6) box.lastChild.remove();

@@ -81,7 +81,7 @@ setInterval(beat, Math.max(1, cfg.heartbeat_s) * 1000);
 function showCheckedIn(iso) {
   const node = $("check-in-status");
   node.hidden = false;
-  setText(node, t.checked_in.replace("%s", clock(iso)));
+  setText(node, t.checked_in.replace("{time}", clock(iso)));
 }
 
 $("check-in").addEventListener("submit", async (ev) => {

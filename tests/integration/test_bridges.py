@@ -347,3 +347,9 @@ def test_admin_import_add_edit_deactivate_rotate_and_cards(app, client, auth, ev
     other = app.test_client()
     AuthActions(other).login("crew")
     assert other.get(f"/admin/events/{event.slug}/sites").status_code == 403
+
+
+def test_phone_page_in_english(client, event):
+    site = factories.make_site(event)
+    html = client.get(f"/p/{site.token}?lang=en").get_data(as_text=True)
+    assert "Report trouble" in html and "No sound" in html and "Báo sự cố" not in html

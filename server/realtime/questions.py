@@ -7,7 +7,7 @@ on air; presence of the moderators looking at the event. ``/public`` (phones):
 """
 import threading
 
-from flask import request
+from flask import current_app, request
 from flask_socketio import emit, join_room
 
 from server.extensions import db
@@ -20,8 +20,12 @@ from server.services.broadcast import NAMESPACES, broadcast
 from server.services.errors import ServiceError
 from server.services.events import get_event
 
-_presence = {}  # event slug -> {sid: name}; a per-process cache, rebuilt as moderators connect
 _presence_lock = threading.Lock()
+
+
+def _presence():
+    """event slug -> {sid: name}: a per-process cache of the app, rebuilt as moderators connect."""
+    return current_app.extensions.setdefault("bridgecast_question_presence", {})
 
 
 def _payload(data):
@@ -43,7 +47,7 @@ def _detailed(handler):
 
 def _presence_list(slug):
     with _presence_lock:
-        return sorted(set(_presence.get(slug, {}).values()))
+        return sorted(set(_presence().get(slug, {}).values()))
 
 
 def _publish_presence(slug):
@@ -54,7 +58,7 @@ def _publish_presence(slug):
 def _moderator_joined(event_slug, context):
     user = context.get("user")
     with _presence_lock:
-        _presence.setdefault(event_slug, {})[request.sid] = (user.display_name or user.username) if user else "?"
+        _presence().setdefault(event_slug, {})[request.sid] = (user.display_name or user.username) if user else "?"
     _publish_presence(event_slug)
     event = get_event(event_slug)
     emit("question_on_air", mod.overlay_payload(mod.on_air_question(event)))
@@ -63,7 +67,7 @@ def _moderator_joined(event_slug, context):
 def _moderator_left(*_args):
     slug = connected_event()
     with _presence_lock:
-        removed = _presence.get(slug, {}).pop(request.sid, None)
+        removed = _presence().get(slug, {}).pop(request.sid, None)
     if removed is not None:
         _publish_presence(slug)
 

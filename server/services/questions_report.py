@@ -81,7 +81,7 @@ def build_pdf(event):
     story.append(_bar_chart(_("Theo chủ đề"), by_topic.most_common(15), font))
     story.append(_bar_chart(_("Theo thời gian (giờ)"), sorted(by_hour.items()), font, horizontal=False))
     story += [PageBreak(), Paragraph(escape(_("Tổng hợp theo điểm cầu")), sub)]
-    summary = [[_("Điểm cầu"), _("Huyện"), _("Đã gửi"), _("Đã duyệt"), _("Lên sóng"), _("Đã trả lời")]]
+    summary = [[_("Điểm cầu gửi"), _("Quận/huyện"), _("Đã gửi"), _("Đã duyệt"), _("Đã lên sóng"), _("Đã trả lời")]]
     for s in site_summary(event):
         if s["submitted"]:
             summary.append([Paragraph(escape(s["name"]), small), Paragraph(escape(s["district"]), small),
@@ -90,7 +90,7 @@ def build_pdf(event):
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8),
                                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey)]))
     story += [table, PageBreak(), Paragraph(escape(_("Danh sách câu hỏi và kết quả")), sub)]
-    listing = [[_("Số"), _("Nội dung"), _("Người gửi / điểm cầu"), _("Kết quả")]]
+    listing = [[_("Số"), _("Nội dung gửi"), _("Người gửi / điểm cầu"), _("Kết quả")]]
     for r in data:
         who = " – ".join(p for p in (r["author"], r["unit"], r["site"]) if p)
         outcome = status_label(r["status"]) + (f": {r['reject_reason']}" if r["reject_reason"] else "")

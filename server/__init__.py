@@ -1,152 +1,16 @@
-"""The Bridgecast application factory.
+"""Bridgecast: the control room for a livestreamed, hybrid congress.
 
-``create_app`` reads like a table of contents: each ``configure_*`` step is a short
-function below. Background services (OBS supervisors, timers) are started by the entry
-points through ``start_background_services`` so that tests and CLI commands stay quiet.
+This package imports nothing at module level, so that ``python -m server`` can monkey-patch
+(eventlet/gevent) before Flask, sockets or threads are imported. ``create_app`` and
+``start_background_services`` live in ``server.app`` and are re-exported lazily.
 """
-import os
-import secrets
 
-from flask import Flask
-
-from server.config import Config, from_environment
-from server.extensions import babel, csrf, db, migrate, socketio
+__all__ = ["create_app", "start_background_services"]
 
 
-def create_app(config=None):
-    """Build the app. ``config`` is a mapping (or object) applied last, after the environment."""
-    app = Flask(
-        __name__,
-        instance_relative_config=True,
-        template_folder="../templates",
-        static_folder="../static",
-    )
-    configure_settings(app, config)
-    configure_logging(app)
-    configure_database(app)
-    configure_i18n(app)
-    configure_security(app)
-    configure_socketio(app)
-    configure_blueprints(app)
-    configure_realtime(app)
-    configure_cli(app)
-    prepare_database(app)
-    return app
+def __getattr__(name):
+    if name in __all__:
+        from server import app
 
-
-def configure_settings(app, config):
-    """Defaults, then instance/config.py, then the environment, then the caller's mapping."""
-    app.config.from_object(Config)
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.update(from_environment())
-    if config is not None:
-        if isinstance(config, dict):
-            app.config.update(config)
-        else:
-            app.config.from_object(config)
-    os.makedirs(app.instance_path, exist_ok=True)
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        path = os.path.join(app.instance_path, "bridgecast.db")
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-    if not os.path.isabs(app.config["UPLOAD_FOLDER"]):
-        app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, app.config["UPLOAD_FOLDER"])
-    os.makedirs(app.config["UPLOAD_FOLDER"], exist_ok=True)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
-
-
-def _instance_secret(instance_path):
-    """A random key kept in instance/secret_key so sessions survive restarts."""
-    path = os.path.join(instance_path, "secret_key")
-    try:
-        with open(path, encoding="ascii") as fh:
-            key = fh.read().strip()
-            if key:
-                return key
-    except FileNotFoundError:
-        pass
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(key)
-    return key
-
-
-def configure_logging(app):
-    from server.logs import setup_logging
-
-    setup_logging(app.config["LOG_LEVEL"], json_lines=app.config["LOG_JSON"])
-
-
-def configure_database(app):
-    from server.services.database import install_sqlite_pragmas
-
-    db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
-    with app.app_context():
-        install_sqlite_pragmas(db.engine)
-    import server.models  # noqa: F401  (registers every model)
-
-
-def configure_i18n(app):
-    from server.i18n import init_i18n
-
-    init_i18n(app, babel)
-
-
-def configure_security(app):
-    from server.web.security import init_security
-
-    csrf.init_app(app)
-    init_security(app)
-
-
-def configure_socketio(app):
-    socketio.init_app(
-        app,
-        async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config.get("REDIS_URL"),
-        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # None: same origin only
-        ping_interval=10,
-        ping_timeout=20,
-        max_http_buffer_size=64 * 1024,
-        logger=False,
-        engineio_logger=False,
-    )
-
-
-def configure_blueprints(app):
-    from server.web import register_blueprints
-
-    register_blueprints(app)
-
-
-def configure_realtime(app):
-    from server.realtime import register_namespaces
-
-    register_namespaces(socketio)
-
-
-def configure_cli(app):
-    from server.cli import register_cli
-
-    register_cli(app)
-
-
-def prepare_database(app):
-    """Run migrations and seed the demo congress on first start, when the settings ask for it."""
-    if not app.config["AUTO_MIGRATE"]:
-        return
-    from server.services.database import upgrade_database
-    from server.services.demo import ensure_demo
-
-    with app.app_context():
-        upgrade_database()
-        if app.config["DEMO_SEED"]:
-            ensure_demo(app.config.get("ADMIN_PASSWORD"))
-
-
-def start_background_services(app):
-    """Start long-running tasks (OBS supervisors, timers). Called by the server entry points."""
-    for starter in app.extensions.get("bridgecast_starters", []):
-        starter(app)
+        return getattr(app, name)
+    raise AttributeError(f"module 'server' has no attribute {name!r}")

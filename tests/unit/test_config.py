@@ -42,7 +42,7 @@ def test_caller_mapping_overrides_environment(monkeypatch, tmp_path):
 
 
 def test_instance_config_file_sits_between_defaults_and_environment(monkeypatch, tmp_path):
-    import server
+    import server.app as server
 
     instance = tmp_path / "instance"
     instance.mkdir()

@@ -15,12 +15,13 @@ from typing import Protocol
 
 from flask import current_app
 
+from server.services import overlay_text
 from server.services.overlay_text import push_text
 
 log = logging.getLogger(__name__)
 
-LOWER_THIRD_SOURCE = "BC Lower third"  # the scene pack's native text fallback of the lower third
-CLOCK_SOURCE = "BC Agenda clock"
+LOWER_THIRD_SOURCE = overlay_text.LOWER_THIRD
+CLOCK_SOURCE = overlay_text.AGENDA_CLOCK
 SCENE_PACK_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "scenes")
 
 

@@ -10,6 +10,12 @@ import logging
 
 log = logging.getLogger(__name__)
 
+# The scene pack's native text sources (scenes/congress.json), one per overlay.
+LOWER_THIRD = "BC Lower third"
+AGENDA_CLOCK = "BC Agenda clock"
+QUESTION = "BC Question"
+BRIDGE_COUNTER = "BC Bridge counter"
+
 _sinks = []
 
 

@@ -25,7 +25,7 @@ from server.services.questions import TEXT_MAX, compact_many, compact_one, notif
 from server.services.text import clean, fold
 
 CLAIM_TTL = timedelta(minutes=5)
-OBS_TEXT_SOURCE = "Question"
+OBS_TEXT_SOURCE = overlay_text.QUESTION
 MAX_TAGS = 10
 
 

@@ -294,7 +294,7 @@ def test_counter_overlay_page_and_obs_push(app, client, event):
         sites = [factories.make_site(event) for _ in range(3)]
         bridges_state.record_beat(sites[0])
         bridges_counter.publish(event.slug, force=True)
-        assert pushed[-1] == (event.slug, "Bridge counter", "1/3 điểm cầu đã kết nối")
+        assert pushed[-1] == (event.slug, "BC Bridge counter", "1/3 điểm cầu đã kết nối")
         bridges_counter.publish(event.slug)  # unchanged: not pushed again
         assert len(pushed) == 1
     finally:

@@ -133,7 +133,7 @@ def test_status_reaches_the_askers_socket_and_on_air_reaches_the_overlay(client,
         assert statuses == ["approved", "on_air"]
         shown = events_named(overlay.get_received("/overlay"), "question_on_air")
         assert shown[-1]["question"]["text"] == DANGER and shown[-1]["question"]["author"] == "Bà Hoa"
-        assert pushed[-1] == (event.slug, "Question", f"{DANGER}\nBà Hoa")
+        assert pushed[-1] == (event.slug, "BC Question", f"{DANGER}\nBà Hoa")
         mod.emit("answered", {"id": qid}, namespace="/moderation", callback=True)
         assert events_named(overlay.get_received("/overlay"), "question_on_air")[-1] == {"question": None}
         assert events_named(phone.get_received("/public"), "question_status")[-1]["status"] == "answered"

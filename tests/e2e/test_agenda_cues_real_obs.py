@@ -1,0 +1,61 @@
+"""Take next item against a real OBS: the item's scene goes on program and its lower third
+lands in the scene pack's native text source (Debian's OBS has no browser source)."""
+import obsws_python
+import pytest
+
+from server.extensions import db
+from server.models import AgendaItem
+from server.services import agenda_live
+from server.services.obs import apply_scene_pack, load_scene_pack
+from tests.fakes.obs_fixtures import FAST, wait_for
+from tests.support.real_obs import RealObs
+
+pytestmark = [pytest.mark.obs, pytest.mark.timeout(120)]
+
+
+@pytest.fixture(scope="module")
+def real_obs():
+    server = RealObs(password="bc-cue-pw")
+    server.start()
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "OBS_CONNECTION_OPTIONS": FAST}
+
+
+@pytest.fixture
+def obs_event(app, event, real_obs):
+    event.obs_url = real_obs.url
+    event.obs_password = real_obs.password
+    db.session.commit()
+    conn = app.extensions["obs"].connection_for(event.slug)
+    assert wait_for(lambda: conn.connected, 15), (conn.state, real_obs.log_tail())
+    apply_scene_pack(conn, load_scene_pack(), slug=event.slug)
+    yield event
+    app.extensions["obs"].manager.stop_all()
+
+
+def test_take_next_puts_the_scene_and_lower_third_on_real_obs(app, obs_event, real_obs):
+    lower_third = "Nguyễn Thị Thu — Phó Chủ tịch Thường trực Ủy ban MTTQ tỉnh"
+    db.session.add_all([
+        AgendaItem(event_id=obs_event.id, position=0, title="Khai mạc", cue_scene="Opening", duration_min=5),
+        AgendaItem(event_id=obs_event.id, position=1, title="Báo cáo chính trị", cue_scene="Speaker",
+                   cue_lower_third=lower_third, duration_min=30),
+    ])
+    db.session.commit()
+
+    first = agenda_live.take_next(obs_event.slug)
+    assert all(c["ok"] for c in first["cues"]), first["cues"]
+    second = agenda_live.take_next(obs_event.slug)
+    assert all(c["ok"] for c in second["cues"]), second["cues"]
+
+    bare = obsws_python.ReqClient(host="127.0.0.1", port=real_obs.port, password=real_obs.password, timeout=5)
+    try:
+        assert wait_for(lambda: bare.get_current_program_scene().current_program_scene_name == "Speaker", 5)
+        settings = bare.get_input_settings("BC Lower third").input_settings
+        assert settings["text"] == lower_third
+    finally:
+        bare.disconnect()

@@ -3,18 +3,21 @@
 ``create_app`` reads like a table of contents: each ``configure_*`` step is a short
 function below. Background services (OBS supervisors, timers) are started by the entry
 points through ``start_background_services`` so that tests and CLI commands stay quiet.
+
+This module imports nothing heavy at import time: ``python -m server`` imports the
+package before ``__main__`` can monkey-patch, so Flask and the extensions are imported
+inside the functions (eventlet otherwise patches too late and warns on start).
 """
 import os
 import secrets
 
-from flask import Flask
-
 from server.config import Config, from_environment
-from server.extensions import babel, csrf, db, migrate, socketio
 
 
 def create_app(config=None):
     """Build the app. ``config`` is a mapping (or object) applied last, after the environment."""
+    from flask import Flask
+
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -79,6 +82,7 @@ def configure_logging(app):
 
 
 def configure_database(app):
+    from server.extensions import db, migrate
     from server.services.database import install_sqlite_pragmas
 
     db.init_app(app)
@@ -89,12 +93,14 @@ def configure_database(app):
 
 
 def configure_i18n(app):
+    from server.extensions import babel
     from server.i18n import init_i18n
 
     init_i18n(app, babel)
 
 
 def configure_security(app):
+    from server.extensions import csrf
     from server.web.security import init_security
 
     csrf.init_app(app)
@@ -102,6 +108,8 @@ def configure_security(app):
 
 
 def configure_socketio(app):
+    from server.extensions import socketio
+
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -113,6 +121,9 @@ def configure_socketio(app):
         logger=False,
         engineio_logger=False,
     )
+    from server.async_support import install as install_websocket_support
+
+    install_websocket_support(socketio)
 
 
 def configure_blueprints(app):
@@ -122,6 +133,7 @@ def configure_blueprints(app):
 
 
 def configure_realtime(app):
+    from server.extensions import socketio
     from server.realtime import register_namespaces
 
     register_namespaces(socketio)

@@ -54,6 +54,7 @@ class Config:
     DEGRADED_AFTER_MISSED_BEATS = 2
     OWNERSHIP_TTL_S = 10.0  # scale-out: an event's owner lock expires this long after its owner died
     LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_PER_IP = 30  # failed logins per client address within LOGIN_LOCKOUT_S
     LOGIN_LOCKOUT_S = 300
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -4,4 +4,4 @@ from server.models.user import ApiToken, User  # noqa: F401
 from server.models.site import Site, SiteLog  # noqa: F401
 from server.models.agenda import AgendaItem  # noqa: F401
 from server.models.document import Document, DocumentVersion  # noqa: F401
-from server.models.question import Question  # noqa: F401
+from server.models.question import Question, QuestionAudit, QuestionLink, QuestionTag  # noqa: F401

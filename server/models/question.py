@@ -1,7 +1,14 @@
-"""Questions, opinions and proposals sent in from phones, and their moderation state."""
+"""Questions, opinions and proposals sent in from phones, and their moderation state.
+
+``Question`` is one submission (unique ``client_id`` per event, ``version`` for optimistic
+locking, ``merged_into_id`` when merged). Around it: ``QuestionLink`` remembers every
+asker and site merged into a question ("asked by N sites"), ``QuestionTag`` its topics,
+``QuestionAudit`` every moderator action. Claims (who is handling it) and the on-air
+queue order are columns of the question itself.
+"""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
@@ -33,3 +40,53 @@ class Question(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # 0005_questions
+    meta_folded: Mapped[str] = mapped_column(Text, default="")  # author + unit, folded, for search
+    device_id: Mapped[str] = mapped_column(String(64), default="")
+    queue_position: Mapped[int | None] = mapped_column()
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    aired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class QuestionLink(db.Model):
+    """An asker (and site) merged into a question: the merged submission's who and where."""
+
+    __tablename__ = "question_links"
+    __table_args__ = (UniqueConstraint("question_id", "source_id", name="uq_question_links_source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
+    author: Mapped[str] = mapped_column(String(120), default="")
+    unit: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class QuestionTag(db.Model):
+    """A topic tag on a question."""
+
+    __tablename__ = "question_tags"
+    __table_args__ = (UniqueConstraint("question_id", "tag", name="uq_question_tags"),
+                      Index("ix_question_tags_tag", "tag"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    tag: Mapped[str] = mapped_column(String(60))
+
+
+class QuestionAudit(db.Model):
+    """One moderator action on a question: who, what, when, details (JSON)."""
+
+    __tablename__ = "question_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

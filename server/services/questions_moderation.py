@@ -1,0 +1,381 @@
+"""Moderating questions: claims, approve / reject / edit / tags / agenda link / merge,
+the on-air queue, on air / off air / answered, and the audit log of every action.
+
+Every change checks the question's ``version`` when the caller gives one (a stale edit is
+refused with 409), refuses a question claimed by another moderator, bumps the version,
+writes an audit line, commits, then broadcasts to moderators (and askers, overlays).
+"""
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+
+from server.extensions import db
+from server.models.agenda import AgendaItem
+from server.models.base import utcnow
+from server.models.question import Question, QuestionAudit, QuestionLink, QuestionTag
+from server.models.site import Site
+from server.services import overlay_text
+from server.services.broadcast import broadcast
+from server.services.errors import Conflict, NotFound, ServiceError
+from server.services.events import get_event
+from server.services.questions import TEXT_MAX, compact_many, compact_one, notify_askers
+from server.services.text import clean, fold
+
+CLAIM_TTL = timedelta(minutes=5)
+OBS_TEXT_SOURCE = "Question"
+MAX_TAGS = 10
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a logged-in user (``user_id``) or an API token (``user_id`` None)."""
+
+    label: str
+    user_id: int | None = None
+
+    @classmethod
+    def from_user(cls, user):
+        return cls(label=f"user:{user.username}", user_id=user.id)
+
+
+# ---- helpers ----------------------------------------------------------------------------
+
+def _audit(event, question_id, actor, action, **detail):
+    db.session.add(QuestionAudit(event_id=event.id, question_id=question_id, actor=actor.label, action=action,
+                                 detail=json.dumps(detail, ensure_ascii=False) if detail else ""))
+
+
+def _claim_active(q):
+    return q.claimed_by_id is not None and q.claimed_at is not None and utcnow() - q.claimed_at < CLAIM_TTL
+
+
+def _load(event, qid, actor, version=None, check_claim=True):
+    q = db.session.get(Question, qid) if isinstance(qid, int) and not isinstance(qid, bool) else None
+    if q is None or q.event_id != event.id:
+        raise NotFound("question_not_found", _l("Không tìm thấy câu hỏi."))
+    if version is not None and version != q.version:
+        raise Conflict("stale_version",
+                       _l("Câu hỏi đã được người khác thay đổi trong lúc bạn sửa. Hãy xem bản mới rồi thử lại."),
+                       current=compact_one(q))
+    if check_claim and actor.user_id is not None and _claim_active(q) and q.claimed_by_id != actor.user_id:
+        raise Conflict("claimed", _l("Câu hỏi đang do người điều phối khác xử lý."), current=compact_one(q))
+    return q
+
+
+def _version(value):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ServiceError("invalid_version", _l("Phiên bản không hợp lệ."), status=400)
+    return value
+
+
+def _touch(q):
+    q.version += 1
+    q.updated_at = utcnow()
+
+
+def _publish(event, *questions, askers=True):
+    """After commit: tell moderators (and the askers) about the changed questions."""
+    for payload in compact_many(list(questions)):
+        broadcast("question_updated", payload, event.slug, "moderation")
+    if askers:
+        for q in questions:
+            notify_askers(q)
+
+
+def _transition(q, allowed):
+    if q.status not in allowed:
+        raise Conflict("invalid_transition", _l("Không thể thực hiện thao tác này với câu hỏi ở trạng thái hiện tại."),
+                       current=compact_one(q))
+
+
+# ---- claims -----------------------------------------------------------------------------
+
+def claim(slug, actor, qid):
+    """Take a question so other moderators see who is handling it (expires after 5 min)."""
+    event = get_event(slug)
+    q = _load(event, qid, actor)
+    q.claimed_by_id, q.claimed_at = actor.user_id, utcnow()
+    _audit(event, q.id, actor, "claim")
+    db.session.commit()
+    _publish(event, q)
+    return q
+
+
+def release(slug, actor, qid):
+    event = get_event(slug)
+    q = _load(event, qid, actor)
+    q.claimed_by_id, q.claimed_at = None, None
+    _audit(event, q.id, actor, "release")
+    db.session.commit()
+    _publish(event, q)
+    return q
+
+
+# ---- decisions --------------------------------------------------------------------------
+
+def _next_queue_position(event):
+    top = db.session.scalar(db.select(func.max(Question.queue_position)).where(Question.event_id == event.id))
+    return (top or 0) + 1
+
+
+def approve(slug, actor, qid, version=None):
+    event = get_event(slug)
+    q = _load(event, qid, actor, _version(version))
+    if q.status == "approved":
+        return q
+    _transition(q, ("pending", "rejected"))
+    q.status, q.reject_reason, q.decided_at = "approved", "", utcnow()
+    q.queue_position = _next_queue_position(event)
+    _touch(q)
+    _audit(event, q.id, actor, "approve")
+    db.session.commit()
+    _publish(event, q)
+    return q
+
+
+def reject(slug, actor, qid, reason="", version=None):
+    event = get_event(slug)
+    q = _load(event, qid, actor, _version(version))
+    _transition(q, ("pending", "approved", "rejected"))
+    reason = clean(reason if isinstance(reason, str) else "", 300)
+    q.status, q.reject_reason, q.decided_at, q.queue_position = "rejected", reason, utcnow(), None
+    _touch(q)
+    _audit(event, q.id, actor, "reject", reason=reason)
+    db.session.commit()
+    _publish(event, q)
+    return q
+
+
+def edit(slug, actor, qid, text, version=None):
+    """Change the wording; the asker's original text is kept (once) in ``original_text``."""
+    event = get_event(slug)
+    q = _load(event, qid, actor, _version(version))
+    text = clean(text if isinstance(text, str) else "", multiline=True)
+    if not text:
+        raise ServiceError("text_empty", _l("Nội dung không được để trống."), status=422)
+    if len(text) > TEXT_MAX:
+        raise ServiceError("text_too_long", _l("Nội dung dài quá 1000 ký tự."), status=422)
+    if text == q.text:
+        return q
+    if q.original_text is None:
+        q.original_text = q.text
+    before = q.text
+    q.text, q.text_folded = text, fold(text)
+    _touch(q)
+    _audit(event, q.id, actor, "edit", before=before, after=text)
+    db.session.commit()
+    _publish(event, q, askers=False)
+    if q.status == "on_air":
+        _show_on_air(event, q)
+    return q
+
+
+def set_tags(slug, actor, qid, tags, version=None):
+    event = get_event(slug)
+    q = _load(event, qid, actor, _version(version))
+    if not isinstance(tags, list):
+        raise ServiceError("invalid_tags", _l("Chủ đề không hợp lệ."), status=400)
+    cleaned = []
+    for tag in tags:
+        value = clean(tag if isinstance(tag, str) else "", 60)
+        if value and value not in cleaned:
+            cleaned.append(value)
+    cleaned = cleaned[:MAX_TAGS]
+    db.session.execute(db.delete(QuestionTag).where(QuestionTag.question_id == q.id))
+    for value in cleaned:
+        db.session.add(QuestionTag(question_id=q.id, tag=value))
+    _touch(q)
+    _audit(event, q.id, actor, "tags", tags=cleaned)
+    db.session.commit()
+    _publish(event, q, askers=False)
+    return q
+
+
+def set_agenda_item(slug, actor, qid, agenda_item_id, version=None):
+    event = get_event(slug)
+    q = _load(event, qid, actor, _version(version))
+    if agenda_item_id is not None:
+        item = db.session.get(AgendaItem, agenda_item_id) if isinstance(agenda_item_id, int) else None
+        if item is None or item.event_id != event.id:
+            raise ServiceError("invalid_agenda_item", _l("Mục chương trình không hợp lệ."), status=422)
+    q.agenda_item_id = agenda_item_id
+    _touch(q)
+    _audit(event, q.id, actor, "agenda_item", agenda_item_id=agenda_item_id)
+    db.session.commit()
+    _publish(event, q, askers=False)
+    return q
+
+
+def merge(slug, actor, target_id, source_ids, version=None):
+    """Merge ``source_ids`` into ``target_id``: the target remembers every asker and site."""
+    event = get_event(slug)
+    target = _load(event, target_id, actor, _version(version))
+    if target.status == "merged":
+        raise Conflict("invalid_transition", _l("Không thể gộp vào một câu hỏi đã được gộp."))
+    if not isinstance(source_ids, list) or not source_ids or len(source_ids) > 100:
+        raise ServiceError("invalid_sources", _l("Cần chọn câu hỏi để gộp."), status=400)
+    sources = []
+    for sid in dict.fromkeys(source_ids):
+        if sid == target.id:
+            raise ServiceError("merge_self", _l("Không thể gộp một câu hỏi vào chính nó."), status=422)
+        source = _load(event, sid, actor)
+        _transition(source, ("pending", "approved", "rejected", "answered"))
+        sources.append(source)
+    for source in sources:
+        # The source's own asker, then everyone already merged into it, now belong to the target.
+        db.session.add(QuestionLink(question_id=target.id, source_id=source.id, site_id=source.site_id,
+                                    author=source.author, unit=source.unit))
+        db.session.execute(db.update(QuestionLink).where(QuestionLink.question_id == source.id)
+                           .values(question_id=target.id))
+        db.session.execute(db.update(Question).where(Question.merged_into_id == source.id)
+                           .values(merged_into_id=target.id))
+        source.status, source.merged_into_id, source.queue_position = "merged", target.id, None
+        source.claimed_by_id = source.claimed_at = None
+        _touch(source)
+        _audit(event, source.id, actor, "merged_into", target=target.id)
+    _touch(target)
+    _audit(event, target.id, actor, "merge", sources=[s.id for s in sources])
+    db.session.commit()
+    _publish(event, target, *sources)
+    return target
+
+
+# ---- the on-air queue -------------------------------------------------------------------
+
+def queue(event):
+    """Approved questions in on-air order."""
+    return list(db.session.scalars(
+        db.select(Question).where(Question.event_id == event.id, Question.status == "approved")
+        .order_by(Question.queue_position.is_(None), Question.queue_position, Question.id)))
+
+
+def publish_queue(event):
+    broadcast("queue", {"ids": [q.id for q in queue(event)]}, event.slug, "moderation")
+
+
+def reorder(slug, actor, ids):
+    """Put the approved questions in the order of ``ids`` (others keep their place after)."""
+    event = get_event(slug)
+    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise ServiceError("invalid_order", _l("Thứ tự không hợp lệ."), status=400)
+    current = queue(event)
+    by_id = {q.id: q for q in current}
+    ordered = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+    ordered += [q for q in current if q not in ordered]
+    for position, q in enumerate(ordered, start=1):
+        q.queue_position = position
+    _audit(event, None, actor, "reorder", ids=[q.id for q in ordered])
+    db.session.commit()
+    publish_queue(event)
+    return ordered
+
+
+def on_air_question(event):
+    return db.session.scalar(db.select(Question).where(Question.event_id == event.id, Question.status == "on_air")
+                             .order_by(Question.aired_at.desc()).limit(1))
+
+
+def overlay_payload(q):
+    """What overlays and phones show of the question on air (None when nothing is)."""
+    if q is None:
+        return {"question": None}
+    site = db.session.get(Site, q.site_id) if q.site_id else None
+    data = compact_many([q])[0]
+    return {"question": {"id": q.id, "kind": q.kind, "text": q.text, "author": q.author, "unit": q.unit,
+                         "site": site.name if site else "", "district": site.district if site else "",
+                         "sites": data["sites"]}}
+
+
+def overlay_plain_text(q):
+    if q is None:
+        return ""
+    site = db.session.get(Site, q.site_id) if q.site_id else None
+    who = " – ".join(part for part in (q.author, q.unit, site.name if site else "") if part)
+    return f"{q.text}\n{who}" if who else q.text
+
+
+def _show_on_air(event, q):
+    payload = overlay_payload(q)
+    for audience in ("overlay", "public", "site"):
+        broadcast("question_on_air", payload, event.slug, audience)
+    broadcast("question_on_air", payload, event.slug, "moderation")
+    overlay_text.push_text(event.slug, OBS_TEXT_SOURCE, overlay_plain_text(q))
+
+
+def on_air(slug, actor, qid, version=None):
+    """Put an approved question on air; the one on air before goes back to the queue."""
+    event = get_event(slug)
+    q = _load(event, qid, actor, _version(version))
+    if q.status == "on_air":
+        return q
+    _transition(q, ("approved",))
+    changed = []
+    for previous in db.session.scalars(db.select(Question).where(Question.event_id == event.id,
+                                                                  Question.status == "on_air")):
+        previous.status = "approved"
+        _touch(previous)
+        _audit(event, previous.id, actor, "off_air")
+        changed.append(previous)
+    q.status, q.aired_at = "on_air", utcnow()
+    _touch(q)
+    _audit(event, q.id, actor, "on_air")
+    db.session.commit()
+    _publish(event, q, *changed)
+    _show_on_air(event, q)
+    publish_queue(event)
+    return q
+
+
+def off_air(slug, actor, qid, version=None):
+    event = get_event(slug)
+    q = _load(event, qid, actor, _version(version))
+    _transition(q, ("on_air",))
+    q.status = "approved"
+    _touch(q)
+    _audit(event, q.id, actor, "off_air")
+    db.session.commit()
+    _publish(event, q)
+    _show_on_air(event, None)
+    publish_queue(event)
+    return q
+
+
+def answered(slug, actor, qid, version=None):
+    event = get_event(slug)
+    q = _load(event, qid, actor, _version(version))
+    _transition(q, ("on_air", "approved", "answered"))
+    if q.status == "answered":
+        return q
+    was_on_air = q.status == "on_air"
+    q.status, q.answered_at, q.queue_position = "answered", utcnow(), None
+    _touch(q)
+    _audit(event, q.id, actor, "answered")
+    db.session.commit()
+    _publish(event, q)
+    if was_on_air:
+        _show_on_air(event, None)
+    publish_queue(event)
+    return q
+
+
+# ---- reading ----------------------------------------------------------------------------
+
+def audit_log(event, qid=None, limit=200):
+    stmt = db.select(QuestionAudit).where(QuestionAudit.event_id == event.id)
+    if qid is not None:
+        stmt = stmt.where(QuestionAudit.question_id == qid)
+    rows = db.session.scalars(stmt.order_by(QuestionAudit.id.desc()).limit(limit))
+    return [{"id": a.id, "question_id": a.question_id, "actor": a.actor, "action": a.action,
+             "detail": json.loads(a.detail) if a.detail else {}, "at": a.at.isoformat()} for a in rows]
+
+
+def links_of(q):
+    rows = db.session.execute(db.select(QuestionLink, Site).outerjoin(Site, Site.id == QuestionLink.site_id)
+                              .where(QuestionLink.question_id == q.id).order_by(QuestionLink.id)).all()
+    return [{"source_id": link.source_id, "author": link.author, "unit": link.unit,
+             "site": site.name if site else "", "district": site.district if site else ""} for link, site in rows]

@@ -1,0 +1,113 @@
+"""Pages for live questions: the moderation console, the phone question forms (public
+and per site), the on-air overlay, exports (CSV, XLSX, PDF) and the per-site summary."""
+from flask import Blueprint, Response, abort, render_template
+from flask_babel import lazy_gettext as _l
+
+from server.extensions import db
+from server.models.agenda import AgendaItem
+from server.models.event import Event
+from server.models.question import Question, QuestionTag
+from server.models.site import Site
+from server.services import questions_export, questions_report
+from server.services.events import get_event
+from server.services.errors import NotFound
+from server.web.nav import event_link
+from server.web.security import role_required
+
+bp = Blueprint("questions", __name__)
+event_link("moderator", _l("Điều phối câu hỏi"), "questions.console", order=30)
+
+
+def _event_or_404(slug):
+    try:
+        event = get_event(slug)
+    except NotFound:
+        abort(404)
+    if not event.is_active:
+        abort(404)
+    return event
+
+
+def _agenda(event):
+    return db.session.scalars(db.select(AgendaItem).where(AgendaItem.event_id == event.id)
+                              .order_by(AgendaItem.position, AgendaItem.id)).all()
+
+
+@bp.get("/events/<slug>/moderation")
+@role_required("moderator")
+def console(slug):
+    """The keyboard-first moderation console (data arrives over the /moderation socket)."""
+    event = _event_or_404(slug)
+    districts = db.session.scalars(db.select(Site.district).where(Site.event_id == event.id, Site.district != "")
+                                   .distinct().order_by(Site.district)).all()
+    sites = db.session.execute(db.select(Site.id, Site.name).where(Site.event_id == event.id)
+                               .order_by(Site.name)).all()
+    tags = db.session.scalars(db.select(QuestionTag.tag).join(Question, Question.id == QuestionTag.question_id)
+                              .where(Question.event_id == event.id).distinct().order_by(QuestionTag.tag)).all()
+    return render_template("questions/console.html", event=event, districts=districts, sites=sites, tags=tags,
+                           agenda=_agenda(event))
+
+
+def _ask_page(event, site=None):
+    return render_template("questions/ask.html", event=event, site=site, agenda=_agenda(event))
+
+
+@bp.get("/e/<slug>/ask")
+def ask_public(slug):
+    """The public question form of an event (phone first)."""
+    return _ask_page(_event_or_404(slug))
+
+
+@bp.get("/p/<site_token>/ask")
+def ask_site(site_token):
+    """A bridge point's question form: submissions are tagged with the site."""
+    site = db.session.scalar(db.select(Site).filter_by(token=site_token, is_active=True)) \
+        if 10 <= len(site_token) <= 64 else None
+    if site is None:
+        abort(404)
+    event = db.session.get(Event, site.event_id)
+    if event is None or not event.is_active:
+        abort(404)
+    return _ask_page(event, site)
+
+
+@bp.get("/overlay/<slug>/question")
+def overlay(slug):
+    """Transparent 1920×1080 browser source showing the question on air."""
+    return render_template("questions/overlay.html", event=_event_or_404(slug))
+
+
+def _download(body, mimetype, filename):
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.get("/events/<slug>/moderation/questions.csv")
+@role_required("moderator")
+def export_csv(slug):
+    event = _event_or_404(slug)
+    return _download(questions_export.to_csv(event), "text/csv; charset=utf-8", f"questions-{event.slug}.csv")
+
+
+@bp.get("/events/<slug>/moderation/questions.xlsx")
+@role_required("moderator")
+def export_xlsx(slug):
+    event = _event_or_404(slug)
+    return _download(questions_export.to_xlsx(event),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     f"questions-{event.slug}.xlsx")
+
+
+@bp.get("/events/<slug>/moderation/report.pdf")
+@role_required("moderator")
+def report_pdf(slug):
+    event = _event_or_404(slug)
+    return _download(questions_report.build_pdf(event), "application/pdf", f"questions-report-{event.slug}.pdf")
+
+
+@bp.get("/events/<slug>/moderation/sites")
+@role_required("moderator")
+def site_summary(slug):
+    """Per site: submitted, approved, aired, answered."""
+    event = _event_or_404(slug)
+    return render_template("questions/sites.html", event=event, rows=questions_export.site_summary(event))

@@ -1,0 +1,337 @@
+// Moderation console: a paged live list (incremental updates, batched per frame), a detail
+// pane with every action, the on-air queue (drag to reorder), presence, keyboard shortcuts.
+// All user text goes through el()/setText (text nodes only).
+import { connect, request } from "/static/js/lib/socket.js";
+import { el, setText } from "/static/js/lib/dom.js";
+
+const root = document.getElementById("mod");
+const T = JSON.parse(document.getElementById("i18n").textContent);
+const agendaTitles = JSON.parse(document.getElementById("agenda-data").textContent);
+const agendaIds = JSON.parse(document.getElementById("agenda-ids").textContent);
+const slug = root.dataset.event;
+const PAGE = 100;
+const $ = (id) => document.getElementById(id);
+const listEl = $("list");
+const detailEl = $("detail");
+
+const state = { offset: 0, total: 0, items: new Map(), order: [], selected: null, detail: null, fresh: 0, pending: [] };
+const socket = connect("/moderation", { event: slug });
+
+function filters() {
+  const f = {};
+  for (const [key, value] of new FormData($("filters")).entries()) if (value !== "") f[key] = value;
+  f.status = $("f-status").value;
+  if (f.status === "") f.status = "all";
+  return f;
+}
+
+function toast(message, ok = false) {
+  const t = $("toast");
+  t.className = ok ? "toast ok" : "toast";
+  setText(t, message);
+  t.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { t.hidden = true; }, ok ? 1500 : 5000);
+}
+
+// ---- rows -------------------------------------------------------------------------------
+function statusBadge(status) { return el("span", { class: `st st-${status}` }, T["st_" + status] || status); }
+
+function whoLine(q) {
+  const parts = [q.author, q.unit, q.site ? `${q.site.name}${q.site.district ? " (" + q.site.district + ")" : ""}` : T.public_portal];
+  return parts.filter(Boolean).join(" · ");
+}
+
+function row(q) {
+  return el("li", { class: "q-row" + (state.selected === q.id ? " selected" : ""), dataset: { id: q.id }, onclick: () => select(q.id) },
+    el("div", { class: "q-head" }, el("span", { class: "q-id" }, `#${q.id}`), statusBadge(q.status),
+      el("span", { class: "muted" }, T["kind_" + q.kind] || q.kind),
+      q.sites > 1 ? el("span", { class: "badge" }, `${q.sites} ${T.sites}`) : null,
+      q.claimed_by ? el("span", { class: "claim" }, `✋ ${q.claimed_by}`) : null,
+      q.edited ? el("span", { class: "muted" }, "✎") : null),
+    el("div", { class: "q-text" }, q.text),
+    el("div", { class: "q-meta" }, whoLine(q), q.tags.length ? ` · # ${q.tags.join(", ")}` : ""));
+}
+
+function renderList() {
+  listEl.replaceChildren(...state.order.map((id) => row(state.items.get(id))));
+  if (!state.order.length) listEl.append(el("li", { class: "q-row muted" }, T.empty_list));
+  const end = Math.min(state.offset + state.order.length, state.total);
+  setText($("list-range"), `${state.total ? state.offset + 1 : 0}–${end} ${T.of} ${state.total}`);
+  $("new-badge").hidden = state.fresh === 0;
+  setText($("new-badge"), `${state.fresh} ${T.new_items}`);
+}
+
+function replaceRow(q) {
+  const old = listEl.querySelector(`li[data-id="${q.id}"]`);
+  if (old) old.replaceWith(row(q));
+}
+
+async function load(offset = state.offset) {
+  const ack = await request(socket, "list_questions", { ...filters(), offset, limit: PAGE });
+  if (!ack.ok) return toast(ack.message);
+  state.offset = offset;
+  state.total = ack.total;
+  state.fresh = 0;
+  state.items = new Map(ack.items.map((q) => [q.id, q]));
+  state.order = ack.items.map((q) => q.id);
+  renderList();
+  if (state.selected === null && state.order.length) select(state.order[0]);
+}
+
+function fold(text) {
+  return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+}
+
+function matches(q) {
+  const f = filters();
+  if (f.status !== "all" && !f.status.split(",").includes(q.status)) return false;
+  if (f.kind && q.kind !== f.kind) return false;
+  if (f.site && (!q.site || String(q.site.id) !== f.site)) return false;
+  if (f.district && (!q.site || q.site.district !== f.district)) return false;
+  if (f.tag && !q.tags.includes(f.tag)) return false;
+  if (f.agenda_item && String(q.agenda_item_id) !== f.agenda_item) return false;
+  if (f.q && !fold(f.q).split(/\s+/).every((w) => fold(`${q.text} ${q.author} ${q.unit}`).includes(w))) return false;
+  return true;
+}
+
+// New questions arrive in bursts: collect them and draw once per frame.
+function flushNew() {
+  const batch = state.pending.splice(0);
+  const fresh = batch.filter(matches);
+  if (!fresh.length) return;
+  state.total += fresh.length;
+  if (state.offset === 0) {
+    for (const q of fresh) { state.items.set(q.id, q); state.order.unshift(q.id); }
+    const nodes = fresh.map(row).reverse();
+    listEl.querySelector(".q-row.muted")?.remove();
+    listEl.prepend(...nodes);
+    while (state.order.length > PAGE) {
+      const id = state.order.pop();
+      state.items.delete(id);
+      listEl.querySelector(`li[data-id="${id}"]`)?.remove();
+    }
+    const end = Math.min(state.order.length, state.total);
+    setText($("list-range"), `1–${end} ${T.of} ${state.total}`);
+  } else {
+    state.fresh += fresh.length;
+    $("new-badge").hidden = false;
+    setText($("new-badge"), `${state.fresh} ${T.new_items}`);
+  }
+}
+socket.on("question_new", (q) => {
+  if (!state.pending.length) requestAnimationFrame(flushNew);
+  state.pending.push(q);
+});
+
+socket.on("question_updated", (q) => {
+  if (state.items.has(q.id)) { state.items.set(q.id, q); replaceRow(q); }
+  if (state.detail && state.detail.question.id === q.id) {
+    state.detail.question = q;
+    renderDetail(true);
+  }
+});
+socket.on("queue", () => loadQueue());
+socket.on("question_on_air", ({ question }) => {
+  const box = $("on-air");
+  box.className = question ? "on-air-box live" : "on-air-box muted";
+  box.dataset.id = question ? String(question.id) : "";
+  setText(box, question ? `#${question.id} ${question.text}\n— ${[question.author, question.unit, question.site].filter(Boolean).join(" · ")}` : "—");
+});
+socket.on("presence", ({ moderators }) => $("presence").replaceChildren(...moderators.map((m) => el("li", {}, m))));
+socket.on("connect", () => { load(state.offset); loadQueue(); if (state.selected) select(state.selected); });
+socket.on("disconnect", () => toast(T.disconnected));
+
+// ---- detail -----------------------------------------------------------------------------
+async function select(id) {
+  state.selected = id;
+  listEl.querySelectorAll(".q-row.selected").forEach((n) => n.classList.remove("selected"));
+  const node = listEl.querySelector(`li[data-id="${id}"]`);
+  if (node) { node.classList.add("selected"); node.scrollIntoView({ block: "nearest" }); }
+  const ack = await request(socket, "open_question", { id });
+  if (!ack.ok || state.selected !== id) return;
+  state.detail = ack;
+  state.mode = null;
+  renderDetail();
+}
+
+function button(label, key, onclick, cls = "btn") {
+  return el("button", { type: "button", class: cls, onclick, dataset: { action: key.toLowerCase() } }, label, el("span", { class: "kbd" }, key));
+}
+
+function renderDetail(fromBroadcast = false) {
+  const { question: q, links, audit, similar } = state.detail;
+  if (fromBroadcast && state.mode) return; // don't wipe what the moderator is typing
+  const itemIndex = agendaIds.indexOf(q.agenda_item_id);
+  const parts = [
+    el("h2", {}, `#${q.id} · ${T["kind_" + q.kind] || q.kind} `, statusBadge(q.status),
+      q.claimed_by ? el("span", { class: "claim" }, ` ${T.claimed_by} ${q.claimed_by}`) : null),
+    el("div", { class: "detail-text", id: "detail-text" }, q.text),
+    q.original_text ? el("div", { class: "original" }, el("strong", {}, T.original + ": "), q.original_text) : null,
+    el("div", { class: "q-meta" }, whoLine(q), q.addressee ? ` · ${T.addressee}: ${q.addressee}` : "",
+      ` · ${T.agenda_item}: ${itemIndex >= 0 ? agendaTitles[itemIndex] : T.none}`,
+      q.sites > 1 || q.askers > 1 ? ` · ${q.askers} ${T.askers}, ${q.sites} ${T.sites}` : "",
+      q.tags.length ? ` · # ${q.tags.join(", ")}` : "", q.reason ? ` · ${T.reason}: ${q.reason}` : ""),
+    el("div", { class: "actions" },
+      button(q.claimed_by ? T.release : T.claim, "C", () => claimToggle()),
+      button(T.approve, "A", () => act("approve"), "btn btn-primary"),
+      button(T.reject, "R", () => startMode("reject"), "btn btn-danger"),
+      button(T.edit, "E", () => startMode("edit")),
+      button(T.tags.split(" (")[0], "T", () => startMode("tags")),
+      button(T.on_air, "O", () => act("on_air"), "btn btn-primary"),
+      button(T.off_air, "F", () => act("off_air")),
+      button(T.answered, "D", () => act("answered"))),
+    el("div", { id: "mode-form" }),
+    el("label", { class: "detail-form" }, T.agenda_item,
+      el("select", { id: "agenda-select", onchange: (e) => act("set_agenda_item", { agenda_item_id: e.target.value ? parseInt(e.target.value, 10) : null }) },
+        el("option", { value: "" }, T.none),
+        ...agendaIds.map((id, i) => el("option", { value: id, selected: id === q.agenda_item_id }, agendaTitles[i])))),
+    el("h3", {}, T.similar),
+    similar.length ? el("ul", { class: "similar" }, ...similar.map((s) => el("li", {},
+      el("label", {}, el("input", { type: "checkbox", class: "merge-pick", value: s.id }),
+        el("span", { class: "score" }, `${s.score}%`), `#${s.id} `, statusBadge(s.status), ` ${s.text} `,
+        el("span", { class: "muted" }, `— ${whoLine(s)}`))))) : el("p", { class: "muted" }, T.no_similar),
+    similar.length ? button(T.merge, "M", () => mergePicked()) : null,
+    links.length ? el("h3", {}, T.merged_askers) : null,
+    links.length ? el("ul", { class: "links" }, ...links.map((l) => el("li", {}, `#${l.source_id} `,
+      [l.author, l.unit, l.site, l.district].filter(Boolean).join(" · ") || T.public_portal))) : null,
+    el("h3", {}, T.audit),
+    el("ul", { class: "audit" }, ...audit.map((a) => el("li", {}, `${new Date(a.at).toLocaleTimeString()} ${a.actor} ${a.action}`,
+      a.detail && a.detail.reason ? ` – ${a.detail.reason}` : ""))),
+  ];
+  detailEl.replaceChildren(...parts.filter(Boolean));
+}
+
+function startMode(mode) {
+  if (!state.detail) return;
+  const q = state.detail.question;
+  state.mode = mode;
+  const box = $("mode-form");
+  let input;
+  if (mode === "edit") {
+    input = el("textarea", { id: "edit-text", maxlength: 1000 });
+    input.value = q.text;
+  } else if (mode === "reject") {
+    input = el("input", { id: "reject-reason", maxlength: 300, placeholder: T.reason });
+  } else {
+    input = el("input", { id: "tags-input", placeholder: T.tags });
+    input.value = q.tags.join(", ");
+  }
+  const submit = () => {
+    const value = input.value;
+    state.mode = null;
+    if (mode === "edit") act("edit", { text: value });
+    else if (mode === "reject") act("reject", { reason: value });
+    else act("set_tags", { tags: value.split(",").map((s) => s.trim()).filter(Boolean) });
+  };
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") { state.mode = null; renderDetail(); e.stopPropagation(); }
+    else if (e.key === "Enter" && (mode !== "edit" || e.ctrlKey || e.metaKey)) { e.preventDefault(); submit(); }
+  });
+  box.replaceChildren(el("div", { class: "detail-form" }, input,
+    el("button", { type: "button", class: "btn btn-primary", onclick: submit }, T.save),
+    el("button", { type: "button", class: "btn", onclick: () => { state.mode = null; renderDetail(); } }, T.cancel)));
+  input.focus();
+}
+
+async function act(name, extra = {}) {
+  if (!state.detail) return;
+  const q = state.detail.question;
+  const ack = await request(socket, name, { id: q.id, version: q.version, ...extra });
+  if (!ack.ok) {
+    toast(ack.message || ack.error);
+    if (ack.current) { state.detail.question = ack.current; state.mode = null; renderDetail(); }
+    return;
+  }
+  state.detail.question = ack.question;
+  state.items.set(ack.question.id, ack.question);
+  replaceRow(ack.question);
+  select(q.id);
+}
+
+function claimToggle() {
+  if (!state.detail) return;
+  act(state.detail.question.claimed_by ? "release" : "claim");
+}
+
+async function mergePicked() {
+  if (!state.detail) return;
+  const ids = [...detailEl.querySelectorAll(".merge-pick:checked")].map((c) => parseInt(c.value, 10));
+  if (!ids.length) return;
+  const q = state.detail.question;
+  const ack = await request(socket, "merge_questions", { target_id: q.id, source_ids: ids, version: q.version });
+  if (!ack.ok) return toast(ack.message || ack.error);
+  toast(T.done, true);
+  select(q.id);
+}
+
+// ---- queue ------------------------------------------------------------------------------
+let dragId = null;
+async function loadQueue() {
+  const ack = await request(socket, "get_queue", {});
+  if (!ack.ok) return;
+  $("queue").replaceChildren(...ack.items.map((q) => el("li", {
+    draggable: "true", dataset: { id: q.id },
+    ondragstart: () => { dragId = q.id; },
+    ondragover: (e) => { e.preventDefault(); e.currentTarget.classList.add("drag-over"); },
+    ondragleave: (e) => e.currentTarget.classList.remove("drag-over"),
+    ondrop: (e) => { e.preventDefault(); e.currentTarget.classList.remove("drag-over"); moveBefore(dragId, q.id); },
+    onclick: () => select(q.id),
+  }, el("div", { class: "q-text" }, `#${q.id} ${q.text}`),
+    el("div", { class: "q-meta" }, whoLine(q),
+      el("button", { type: "button", class: "btn-link", title: T.up, onclick: (e) => { e.stopPropagation(); step(q.id, -1); } }, "▲"),
+      el("button", { type: "button", class: "btn-link", title: T.down, onclick: (e) => { e.stopPropagation(); step(q.id, 1); } }, "▼")))));
+}
+
+function queueIds() { return [...$("queue").children].map((li) => parseInt(li.dataset.id, 10)); }
+
+function sendOrder(ids) { request(socket, "reorder_queue", { ids }).then((ack) => { if (!ack.ok) toast(ack.message); }); }
+
+function moveBefore(id, beforeId) {
+  if (id === null || id === beforeId) return;
+  const ids = queueIds().filter((x) => x !== id);
+  ids.splice(ids.indexOf(beforeId), 0, id);
+  sendOrder(ids);
+}
+
+function step(id, delta) {
+  const ids = queueIds();
+  const i = ids.indexOf(id);
+  const j = i + delta;
+  if (j < 0 || j >= ids.length) return;
+  [ids[i], ids[j]] = [ids[j], ids[i]];
+  sendOrder(ids);
+}
+
+// ---- filters, paging, keys ----------------------------------------------------------------
+let searchTimer;
+$("filters").addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => load(0), 200); });
+$("filters").addEventListener("submit", (e) => { e.preventDefault(); load(0); });
+$("prev-page").addEventListener("click", () => load(Math.max(0, state.offset - PAGE)));
+$("next-page").addEventListener("click", () => { if (state.offset + PAGE < state.total) load(state.offset + PAGE); });
+$("new-badge").addEventListener("click", () => load(0));
+
+function move(delta) {
+  if (!state.order.length) return;
+  const i = state.order.indexOf(state.selected);
+  const next = state.order[Math.min(state.order.length - 1, Math.max(0, i + delta))];
+  select(next === undefined ? state.order[0] : next);
+}
+
+const KEYS = {
+  j: () => move(1), arrowdown: () => move(1), k: () => move(-1), arrowup: () => move(-1),
+  c: claimToggle, a: () => act("approve"), r: () => startMode("reject"), e: () => startMode("edit"),
+  t: () => startMode("tags"), m: mergePicked, o: () => act("on_air"), f: () => act("off_air"), d: () => act("answered"),
+  "/": () => $("f-q").focus(), n: () => load(0),
+  "[": () => $("prev-page").click(), "]": () => $("next-page").click(),
+};
+document.addEventListener("keydown", (e) => {
+  const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement?.tagName);
+  if (typing) {
+    if (e.key === "Escape") document.activeElement.blur();
+    return;
+  }
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  const fn = KEYS[e.key.toLowerCase()];
+  if (fn) { e.preventDefault(); fn(); }
+});

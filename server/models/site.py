@@ -45,3 +45,64 @@ class SiteLog(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     kind: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+INCIDENT_STATUSES = ("open", "acknowledged", "resolved")
+
+
+class SiteIncident(db.Model):
+    """A trouble report from a site (sự cố): open → acknowledged → resolved, with times."""
+
+    __tablename__ = "site_incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="other")  # no_audio | no_video | frozen | noisy | other
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[str] = mapped_column(String(120), default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+class RollCall(db.Model):
+    """A roll call (điểm danh): the crew starts it, sites confirm, the crew closes it."""
+
+    __tablename__ = "roll_calls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_by: Mapped[str] = mapped_column(String(120), default="")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RollCallEntry(db.Model):
+    """One expected site of a roll call (snapshot of active sites at the start)."""
+
+    __tablename__ = "roll_call_entries"
+    __table_args__ = (UniqueConstraint("roll_call_id", "site_id", name="uq_roll_call_entries_site"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roll_call_id: Mapped[int] = mapped_column(ForeignKey("roll_calls.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CrewMessage(db.Model):
+    """A message from the crew to all sites, one district, or one site."""
+
+    __tablename__ = "crew_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    scope: Mapped[str] = mapped_column(String(20), default="all")  # all | district | site
+    district: Mapped[str] = mapped_column(String(120), default="")
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_by: Mapped[str] = mapped_column(String(120), default="")

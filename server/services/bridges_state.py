@@ -1,0 +1,173 @@
+"""Site states (never_seen / online / degraded / offline), derived from the last beat and the
+site's own report; beats, check-ins, and the sweep that marks silent sites offline.
+
+The clock is injectable (``set_clock``) so tests move time by hand. Thresholds come from
+the config: ``HEARTBEAT_INTERVAL_S``, ``OFFLINE_AFTER_S``, ``DEGRADED_AFTER_MISSED_BEATS``.
+A beat that changes nothing is one conditional UPDATE; a state change is written with its
+log line and committed before it is broadcast or acknowledged.
+"""
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import and_, update
+
+from server.extensions import db
+from server.models.base import utcnow
+from server.models.site import Site
+from server.services.bridges_sites import add_log, crew_view, get_event_by_id
+from server.services.broadcast import broadcast
+from server.services.text import clean
+
+_clock = utcnow
+
+
+def set_clock(fn=None):
+    """Replace the clock (a callable returning an aware UTC datetime); ``None`` restores it."""
+    global _clock
+    _clock = fn or utcnow
+
+
+def now():
+    return _clock()
+
+
+def thresholds():
+    cfg = current_app.config
+    interval = float(cfg["HEARTBEAT_INTERVAL_S"])
+    offline = float(cfg["OFFLINE_AFTER_S"])
+    degraded = min(interval * (int(cfg.get("DEGRADED_AFTER_MISSED_BEATS", 2)) + 0.5), offline)
+    return interval, degraded, offline
+
+
+def derive_state(last_beat_at, reported_state, at, degraded_after, offline_after):
+    """The state of a site at ``at``: pure, for tests and the sweep."""
+    if last_beat_at is None:
+        return "never_seen"
+    age = (at - last_beat_at).total_seconds()
+    if age >= offline_after:
+        return "offline"
+    if reported_state == "degraded" or age >= degraded_after:
+        return "degraded"
+    return "online"
+
+
+def _current(site, at):
+    _interval, degraded, offline = thresholds()
+    return derive_state(site.last_beat_at, site.reported_state, at, degraded, offline)
+
+
+def _apply(site, at, reason=""):
+    """Set the derived state; log and return True when it changed (caller commits)."""
+    new = _current(site, at)
+    if new == site.state:
+        return False
+    old, site.state, site.state_changed_at = site.state, new, at
+    add_log(site, "state", f"{old} → {new}" + (f" ({reason})" if reason else ""), at=at)
+    return True
+
+
+def _publish(site):
+    from server.services.bridges_counter import mark_dirty
+
+    slug = get_event_by_id(site.event_id).slug
+    broadcast("site_state", crew_view(site), slug, "crew")
+    mark_dirty(slug)
+
+
+def _reported(value):
+    return "degraded" if value == "degraded" else "ok"
+
+
+def record_beat(site, reported="ok", note=None, at=None):
+    """A heartbeat: the fast path is one conditional UPDATE when nothing else changes."""
+    at = at or now()
+    reported = _reported(reported)
+    expected = "online" if reported == "ok" else "degraded"
+    if note is None:
+        result = db.session.execute(
+            update(Site).where(and_(Site.id == site.id, Site.is_active.is_(True), Site.state == expected,
+                                    Site.reported_state == reported)).values(last_beat_at=at)
+            .execution_options(synchronize_session=False))
+        db.session.commit()
+        if result.rowcount == 1:
+            return {"state": expected, "changed": False}
+        db.session.refresh(site)
+    site.last_beat_at = at
+    if note is not None:
+        site.note = clean(note, 300)
+    if reported != site.reported_state:
+        add_log(site, "report", f"{site.reported_state} → {reported}" + (f": {site.note}" if site.note else ""), at=at)
+        site.reported_state = reported
+    changed = _apply(site, at, "heartbeat")
+    db.session.commit()
+    if changed:
+        _publish(site)
+    return {"state": site.state, "changed": changed}
+
+
+def check_in(site, video_ok, audio_ok, at=None):
+    """The site confirms picture and sound; a check-in is also a beat."""
+    at = at or now()
+    site.video_ok, site.audio_ok = bool(video_ok), bool(audio_ok)
+    site.checked_in_at = at
+    site.last_beat_at = at
+    site.reported_state = "ok" if (site.video_ok and site.audio_ok) else "degraded"
+    add_log(site, "check_in", f"video={'ok' if site.video_ok else 'lỗi'} audio={'ok' if site.audio_ok else 'lỗi'}", at=at)
+    _apply(site, at, "check_in")
+    db.session.commit()
+    _publish(site)
+    return site
+
+
+def set_reported(site, reported, at=None, reason=""):
+    """The site's own report changes (trouble reported, trouble resolved); re-derive the state."""
+    at = at or now()
+    site.reported_state = _reported(reported)
+    changed = _apply(site, at, reason)
+    db.session.commit()
+    if changed:
+        _publish(site)
+    return changed
+
+
+def note_disconnect(site_id):
+    """A socket went away: logged only; the site goes offline when its beats stop for the threshold."""
+    site = db.session.get(Site, site_id)
+    if site is not None:
+        add_log(site, "socket_closed")
+        db.session.commit()
+
+
+def sweep(at=None):
+    """Re-derive every live site whose beats are late; returns {event_slug: [changed crew views]}."""
+    at = at or now()
+    _interval, degraded, offline = thresholds()
+    cutoff = at - timedelta(seconds=degraded)
+    candidates = db.session.scalars(db.select(Site).where(
+        Site.is_active.is_(True), Site.state.in_(("online", "degraded")), Site.last_beat_at < cutoff)).all()
+    changed = {}
+    for site in candidates:
+        new = derive_state(site.last_beat_at, site.reported_state, at, degraded, offline)
+        if new == site.state:
+            continue
+        # Conditional: another process (or a beat just in) may have moved the site already.
+        result = db.session.execute(
+            update(Site).where(Site.id == site.id, Site.state == site.state, Site.last_beat_at == site.last_beat_at)
+            .values(state=new, state_changed_at=at).execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            continue
+        add_log(site, "state", f"{site.state} → {new} (sweep)", at=at)
+        changed.setdefault(site.event_id, []).append(site.id)
+    db.session.commit()
+    out = {}
+    if changed:
+        from server.services.bridges_counter import mark_dirty
+
+        db.session.expire_all()
+        for event_id, ids in changed.items():
+            slug = get_event_by_id(event_id).slug
+            sites = db.session.scalars(db.select(Site).where(Site.id.in_(ids))).all()
+            out[slug] = [crew_view(s) for s in sites]
+            broadcast("site_states", {"sites": out[slug]}, slug, "crew")
+            mark_dirty(slug)
+    return out

@@ -1,0 +1,94 @@
+"""CSV import of sites: good files, BOM, semicolons, bad rows, duplicate codes, all-or-nothing."""
+import pytest
+
+from server.extensions import db
+from server.models.site import Site
+from server.services.bridges_import import import_sites
+from server.services.errors import ServiceError
+
+GOOD = ("code,name,district,commune,contact,phone\n"
+        "HH-001,Điểm cầu Xã Hoằng Đạo,Huyện Hoằng Hóa,Xã Hoằng Đạo,Lê Văn An,0912345678\n"
+        "HH-002,Điểm cầu Xã Hoằng Phú,Huyện Hoằng Hóa,Xã Hoằng Phú,Trần Thị Bình,0987654321\n"
+        "TX-001,Điểm cầu Phường Bắc Sơn,Thị xã Bỉm Sơn,Phường Bắc Sơn,,\n")
+
+
+def _sites(event):
+    return {s.code: s for s in db.session.scalars(db.select(Site).filter_by(event_id=event.id))}
+
+
+def test_good_csv_creates_sites_with_unique_tokens(event):
+    result = import_sites(event, GOOD.encode("utf-8"))
+    assert result == {"created": 3, "updated": 0, "rows": 3}
+    sites = _sites(event)
+    assert sites["HH-002"].contact_name == "Trần Thị Bình" and sites["HH-002"].phone == "0987654321"
+    assert sites["TX-001"].district == "Thị xã Bỉm Sơn"
+    assert len({s.token for s in sites.values()}) == 3 and all(len(s.token) >= 30 for s in sites.values())
+
+
+def test_bom_and_semicolons_and_vietnamese_headers(event):
+    text = ("mã;tên;huyện;xã;người liên hệ;điện thoại\n"
+            "NC-001;Điểm cầu Xã Nga Sơn;Huyện Nga Sơn;Xã Nga Sơn;Phạm Đức;0911111111\n")
+    result = import_sites(event, b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert result["created"] == 1
+    site = _sites(event)["NC-001"]
+    assert site.name == "Điểm cầu Xã Nga Sơn" and site.contact_name == "Phạm Đức"
+
+
+def test_nfd_input_is_stored_nfc(event):
+    import unicodedata
+
+    text = "code,name,district\nA-1," + unicodedata.normalize("NFD", "Điểm cầu Hoằng Hóa") + ",Huyện X\n"
+    import_sites(event, text.encode("utf-8"))
+    assert _sites(event)["A-1"].name == unicodedata.normalize("NFC", "Điểm cầu Hoằng Hóa")
+
+
+def _messages(app, errors):
+    with app.test_request_context():
+        return [str(e["message"]) for e in errors]
+
+
+def test_bad_rows_are_reported_by_line_and_nothing_is_imported(app, event):
+    text = ("code,name,district\n"
+            "OK-1,Điểm cầu Một,Huyện A\n"
+            ",Thiếu mã,Huyện A\n"
+            "OK-3,,Huyện A\n"
+            "OK-4,Điểm cầu Bốn,Huyện A\n")
+    with pytest.raises(ServiceError) as info:
+        import_sites(event, text.encode("utf-8"))
+    assert info.value.code == "import_failed"
+    errors = info.value.details["errors"]
+    assert [e["line"] for e in errors] == [3, 4]
+    messages = _messages(app, errors)
+    assert "mã" in messages[0] and "tên" in messages[1]
+    assert _sites(event) == {}
+
+
+def test_duplicate_codes_in_file_are_refused(app, event):
+    text = "code,name\nD-1,Một\nD-2,Hai\nd-1,Một lần nữa\n"
+    with pytest.raises(ServiceError) as info:
+        import_sites(event, text.encode("utf-8"))
+    errors = info.value.details["errors"]
+    assert len(errors) == 1 and errors[0]["line"] == 4 and "dòng 2" in _messages(app, errors)[0]
+    assert _sites(event) == {}
+
+
+def test_existing_codes_are_updated_and_keep_their_token(event):
+    import_sites(event, GOOD.encode("utf-8"))
+    token = _sites(event)["HH-001"].token
+    result = import_sites(event, "code,name,phone\nHH-001,Điểm cầu Xã Hoằng Đạo,0900000000\nNEW-1,Mới,\n".encode())
+    assert result == {"created": 1, "updated": 1, "rows": 2}
+    db.session.expire_all()
+    site = _sites(event)["HH-001"]
+    assert site.phone == "0900000000" and site.token == token
+
+
+@pytest.mark.parametrize("data,code", [
+    (b"", "empty_file"),
+    (b"name,district\nA,B\n", "bad_header"),
+    ("code,name\nA,Điểm cầu\n".encode("utf-16"), "not_utf8"),
+    (b"code,name\n", "empty_file"),
+])
+def test_unusable_files(event, data, code):
+    with pytest.raises(ServiceError) as info:
+        import_sites(event, data)
+    assert info.value.code == code

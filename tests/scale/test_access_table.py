@@ -13,6 +13,8 @@ def declared(view):
     roles = getattr(view, "allowed_roles", None)
     if roles is None or set(roles) == ANYONE:
         return set(ANYONE)
+    if set(roles) == {"site"}:
+        return {"site"}
     return set(roles) | {"admin"}
 
 

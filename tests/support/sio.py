@@ -23,4 +23,12 @@ def connect_once(url, namespace="/public", auth=None, transports=None, headers=N
         finally:
             await client.disconnect()
 
-    return asyncio.run(run())
+    return run_async(run())
+
+
+def run_async(coro):
+    """``asyncio.run`` in a fresh thread: Playwright's sync API keeps a loop on the main thread."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

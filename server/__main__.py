@@ -25,6 +25,9 @@ def main():
     host, port = app.config["HOST"], app.config["PORT"]
     print(f"Bridgecast on http://{host}:{port} ({ASYNC_MODE})", flush=True)
     kwargs = {"host": host, "port": port, "use_reloader": False, "log_output": False}
+    if ASYNC_MODE == "eventlet":
+        # eventlet.wsgi serves at most 1024 connections by default; each websocket holds one.
+        kwargs["max_size"] = 20000
     if ASYNC_MODE == "threading":
         kwargs["allow_unsafe_werkzeug"] = True
     socketio.run(app, **kwargs)

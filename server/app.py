@@ -27,6 +27,7 @@ def create_app(config=None):
     configure_i18n(app)
     configure_security(app)
     configure_socketio(app)
+    configure_ownership(app)
     configure_blueprints(app)
     configure_realtime(app)
     configure_cli(app)
@@ -113,6 +114,15 @@ def configure_socketio(app):
         logger=False,
         engineio_logger=False,
     )
+    from server.async_support import install as install_websocket_support
+
+    install_websocket_support(socketio)
+
+
+def configure_ownership(app):
+    from server.services.ownership import init_app
+
+    init_app(app)
 
 
 def configure_blueprints(app):

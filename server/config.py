@@ -53,7 +53,9 @@ class Config:
     HEARTBEAT_INTERVAL_S = 5.0
     OFFLINE_AFTER_S = 20.0
     DEGRADED_AFTER_MISSED_BEATS = 2
+    OWNERSHIP_TTL_S = 10.0  # scale-out: an event's owner lock expires this long after its owner died
     LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_PER_IP = 30  # failed logins per client address within LOGIN_LOCKOUT_S
     LOGIN_LOCKOUT_S = 300
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -107,6 +109,8 @@ def from_environment(environ=None):
         put("HEARTBEAT_INTERVAL_S", _float(env["BRIDGECAST_HEARTBEAT_S"], 5.0))
     if env.get("BRIDGECAST_OFFLINE_S"):
         put("OFFLINE_AFTER_S", _float(env["BRIDGECAST_OFFLINE_S"], 20.0))
+    if env.get("BRIDGECAST_OWNERSHIP_TTL_S"):
+        put("OWNERSHIP_TTL_S", _float(env["BRIDGECAST_OWNERSHIP_TTL_S"], 10.0))
     return out
 
 

@@ -1,11 +1,12 @@
 """Login, logout and the language switch."""
 from urllib.parse import urlparse
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from server.services.accounts import authenticate
+from server.services.accounts import authenticate, user_exists
 from server.services.errors import ServiceError
+from server.services.login_throttle import throttle_for
 from server.web.security import current_user, login_session
 
 bp = Blueprint("auth", __name__)
@@ -25,16 +26,27 @@ def _safe_next(target):
 def login():
     """Show the login form; on POST check the credentials and open a session."""
     if request.method == "POST":
+        throttle = throttle_for(current_app)
+        username = (request.form.get("username", "") or "").strip().lower()[:200]
         try:
-            user = authenticate(
-                request.form.get("username", ""),
-                request.form.get("password", ""),
-                current_app.config["LOGIN_MAX_FAILURES"],
-                current_app.config["LOGIN_LOCKOUT_S"],
-            )
+            throttle.check(request.remote_addr, username)
+            try:
+                user = authenticate(
+                    request.form.get("username", ""),
+                    request.form.get("password", ""),
+                    current_app.config["LOGIN_MAX_FAILURES"],
+                    current_app.config["LOGIN_LOCKOUT_S"],
+                )
+            except ServiceError as exc:
+                if exc.code == "bad_credentials":
+                    throttle.failed(request.remote_addr, username, known=user_exists(username))
+                raise
         except ServiceError as exc:
             flash(str(exc.message), "error")
-            return render_template("auth/login.html", username=request.form.get("username", "")), exc.status
+            response = make_response(render_template("auth/login.html", username=request.form.get("username", "")), exc.status)
+            if exc.details.get("retry_after"):
+                response.headers["Retry-After"] = str(exc.details["retry_after"])
+            return response
         lang = session.get("lang")
         login_session(user)
         if lang:

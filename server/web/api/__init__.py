@@ -80,7 +80,7 @@ def json_body(max_bytes=None):
         raise ServiceError("too_large", _l("Dữ liệu gửi lên quá lớn."), status=413)
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: "[[[[..." nested too deep
         raise ServiceError("invalid_json", _l("Dữ liệu JSON không hợp lệ."), status=400) from None
     if not isinstance(data, dict):
         raise ServiceError("invalid_json", _l("Dữ liệu phải là một đối tượng JSON."), status=400)

@@ -1,0 +1,69 @@
+"""``python -m bench [--quick] [--modes eventlet,gevent]``: the load scenario of DESIGN.md §6.
+
+For each async mode: a real server process (SQLite, demo congress), phones on ``/public``,
+bridge points heartbeating on ``/site``, moderators, overlays and a crew board, all as
+python-socketio asyncio clients spread over a few processes; questions over HTTP at a
+steady rate; one on-air change fanned out to everyone; one site going silent; then a
+saturation burst, repeated against a bare python-socketio server for the efficiency
+ratio. Prints a table and writes ``bench/results/latest.json``.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+from bench.scenario import FULL, QUICK, run_mode
+
+RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+COLUMNS = [
+    ("clients", "phones connected"), ("sites", "sites beating"), ("questions_sent", "questions sent"),
+    ("questions_acknowledged", "acknowledged"), ("questions_delivered_all", "delivered to every moderator"),
+    ("questions_lost", "lost"), ("questions_duplicated", "duplicated"), ("delivery_p50_ms", "submit→moderator p50 ms"),
+    ("delivery_p95_ms", "p95 ms"), ("delivery_p99_ms", "p99 ms"), ("fanout_clients", "on-air reached"),
+    ("fanout_last_ms", "on-air fan-out last ms"), ("offline_detect_s", "offline detected after s"),
+    ("offline_threshold_s", "offline threshold s"), ("server_rss_mb", "server RSS MB (max)"),
+    ("server_cpu_pct", "server CPU % (question phase)"), ("throughput_qps", "saturation q/s"),
+    ("bare_throughput_qps", "bare python-socketio q/s"), ("efficiency_ratio", "efficiency ratio"),
+]
+
+
+def table(results):
+    modes = [r["async_mode"] for r in results]
+    width = max(len(label) for _k, label in COLUMNS) + 2
+    lines = ["metric".ljust(width) + "".join(m.rjust(12) for m in modes)]
+    for key, label in COLUMNS:
+        cells = []
+        for r in results:
+            value = r.get(key)
+            cells.append(("—" if value is None else (f"{value:.2f}" if isinstance(value, float) else str(value))).rjust(12))
+        lines.append(label.ljust(width) + "".join(cells))
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--quick", action="store_true", help="a scaled-down run (under 2 minutes)")
+    parser.add_argument("--modes", default="eventlet,gevent")
+    args = parser.parse_args(argv)
+    scale = QUICK if args.quick else FULL
+    results = []
+    for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
+        print(f"bench: {mode}, {scale['phones']} phones, {scale['sites']} sites, {scale['questions']} questions "
+              f"over {scale['question_s']} s", flush=True)
+        results.append(run_mode(mode, scale))
+    os.makedirs(RESULTS, exist_ok=True)
+    report = dict(results[0])
+    report["scale"] = "quick" if args.quick else "full"
+    report["modes"] = results
+    report["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    report["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    with open(os.path.join(RESULTS, "latest.json"), "w", encoding="utf-8") as fh:
+        json.dump(report, fh, indent=2)
+    print()
+    print(table(results))
+    print(f"\nwritten: {os.path.join(RESULTS, 'latest.json')}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Load-generating client processes: many python-socketio asyncio clients per process.
+
+``run_clients(spec, ready_q, result_q, stop_evt)`` runs in a child process: it connects
+``spec["count"]`` clients of one kind, reports how many connected, records the events
+they receive (time stamps from ``time.time()``, same machine), beats for sites, and
+returns its records when ``stop_evt`` is set.
+"""
+import asyncio
+import random
+import time
+
+import socketio
+
+
+async def _client(spec, index, records, stopping):
+    client = socketio.AsyncClient(reconnection=False)
+    ns = spec["namespace"]
+    kind = spec["kind"]
+
+    @client.on("question_on_air", namespace=ns)
+    async def _on_air(data):
+        q = (data or {}).get("question") or {}
+        records.setdefault("on_air", []).append((q.get("id"), time.time()))
+
+    if kind == "moderator":
+        @client.on("question_new", namespace=ns)
+        async def _new(data):
+            records.setdefault("new", []).append((index, (data or {}).get("text", ""), data.get("id"), time.time()))
+
+    if kind == "crew":
+        @client.on("site_state", namespace=ns)
+        async def _state(data):
+            records.setdefault("states", []).append((data.get("id"), data.get("state"), time.time()))
+
+        @client.on("site_states", namespace=ns)
+        async def _states(data):
+            for site in (data or {}).get("sites", []):
+                records.setdefault("states", []).append((site.get("id"), site.get("state"), time.time()))
+
+    auth = {"token": spec["tokens"][index]} if kind == "site" else {"event": spec["event"]}
+    headers = {"Cookie": spec["cookie"]} if spec.get("cookie") else {}
+    for attempt in range(5):
+        try:
+            await client.connect(spec["url"], namespaces=[ns], auth=auth, transports=["websocket"], headers=headers,
+                                 wait_timeout=30)
+            break
+        except Exception:
+            await asyncio.sleep(0.5 + random.random() * attempt)
+    else:
+        records["failed"] = records.get("failed", 0) + 1
+        return None
+    records["connected"] = records.get("connected", 0) + 1
+    if kind == "site":
+        interval = spec["beat_s"]
+        await asyncio.sleep(random.random() * interval)
+        while not stopping.is_set():
+            try:
+                await client.emit("site_heartbeat", {"state": "ok"}, namespace=ns)
+                records["beats"] = records.get("beats", 0) + 1
+            except Exception:
+                records["beat_errors"] = records.get("beat_errors", 0) + 1
+            try:
+                await asyncio.wait_for(stopping.wait(), interval)
+            except asyncio.TimeoutError:
+                pass
+    else:
+        await stopping.wait()
+    await client.disconnect()
+    return None
+
+
+async def _main(spec, ready_q, stop_evt):
+    records = {}
+    stopping = asyncio.Event()
+    tasks = []
+    batch = spec.get("connect_batch", 50)
+    for i in range(spec["count"]):
+        tasks.append(asyncio.ensure_future(_client(spec, i, records, stopping)))
+        if (i + 1) % batch == 0:
+            await asyncio.sleep(0.05)
+    deadline = time.monotonic() + spec.get("connect_timeout", 120)
+    while records.get("connected", 0) + records.get("failed", 0) < spec["count"] and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    ready_q.put((spec["kind"], records.get("connected", 0)))
+    while not stop_evt.is_set():
+        await asyncio.sleep(0.2)
+    stopping.set()
+    await asyncio.wait(tasks, timeout=20)
+    return records
+
+
+def run_clients(spec, ready_q, result_q, stop_evt):
+    records = asyncio.run(_main(spec, ready_q, stop_evt))
+    result_q.put((spec["kind"], records))

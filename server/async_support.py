@@ -1,0 +1,51 @@
+"""WebSocket support for gevent under every server, not only gevent-websocket's.
+
+python-engineio's gevent driver uses gevent-websocket when it is installed, which needs
+``environ["wsgi.websocket"]``: only gevent-websocket's handler (``socketio.run`` or
+``gunicorn -k geventwebsocket.gunicorn.workers.GeventWebSocketWorker``) provides it, so
+under plain ``gunicorn -k gevent`` every websocket upgrade failed. ``install(server)``
+swaps in a wrapper that uses gevent-websocket when the request carries it and otherwise
+simple-websocket on the raw socket (``gunicorn.socket``), with gevent's primitives.
+"""
+
+
+class _EitherWebSocket:
+    """Engine.IO's websocket wrapper interface, picking the implementation per request."""
+
+    def __init__(self, handler, server):
+        self.handler = handler
+        self.server = server
+        self.impl = None
+
+    def __call__(self, environ, start_response):
+        from engineio.async_drivers import gevent as gevent_driver
+
+        if "wsgi.websocket" in environ:
+            self.impl = gevent_driver.WebSocketWSGI(self.handler, self.server)
+        else:
+            import gevent.event
+            import gevent.selectors
+            from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
+
+            self.impl = SimpleWebSocketWSGI(self.handler, self.server, thread_class=gevent_driver.Thread,
+                                            event_class=gevent.event.Event,
+                                            selector_class=gevent.selectors.DefaultSelector)
+        return self.impl(environ, start_response)
+
+    def close(self):
+        return self.impl.close()
+
+    def send(self, message):
+        return self.impl.send(message)
+
+    def wait(self):
+        return self.impl.wait()
+
+
+def install(socketio):
+    """Give the Engine.IO server of ``socketio`` the dual websocket wrapper in gevent mode."""
+    eio = getattr(getattr(socketio, "server", None), "eio", None)
+    if eio is None or eio.async_mode != "gevent":
+        return False
+    eio._async = dict(eio._async, websocket=_EitherWebSocket)
+    return True

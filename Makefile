@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 VENDOR := static/vendor/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test setup bench bench-quick lint clean gunicorn
+.PHONY: run test setup bench bench-quick bench-obs lint clean gunicorn
 
 run: setup ## Serve on http://127.0.0.1:5000 (PORT to change) with the demo congress
 	$(PYTHON) -m server
@@ -34,8 +34,12 @@ $(VENDOR): package.json package-lock.json
 gunicorn: setup ## Serve with gunicorn's eventlet worker, as in production
 	$(BIN)/gunicorn -k eventlet -w 1 --worker-connections 10000 -b 127.0.0.1:$${PORT:-5000} server.wsgi:app
 
-bench: setup ## The full benchmark of DESIGN.md §6 (writes bench/results/latest.json)
+bench: setup ## The full benchmark of DESIGN.md §6 (writes bench/results/latest.json), then the OBS round trip
 	$(PYTHON) -m bench
+	$(PYTHON) bench/obs_roundtrip.py
+
+bench-obs: setup ## Panel -> real OBS -> panel round trip vs a bare obsws-python call (bench/results/obs_roundtrip.json)
+	$(PYTHON) bench/obs_roundtrip.py
 
 bench-quick: setup ## The same scenario at a smaller scale, under 2 minutes
 	$(PYTHON) -m bench --quick

@@ -45,8 +45,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="a scaled-down run (under 2 minutes)")
     parser.add_argument("--modes", default="eventlet,gevent")
+    parser.add_argument("--profile", action="store_true",
+                        help="sample the server with py-spy during the question phase (bench/results/profile-MODE.txt)")
     args = parser.parse_args(argv)
-    scale = QUICK if args.quick else FULL
+    scale = dict(QUICK if args.quick else FULL, profile=args.profile)
     results = []
     for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
         print(f"bench: {mode}, {scale['phones']} phones, {scale['sites']} sites, {scale['questions']} questions "

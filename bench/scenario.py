@@ -16,7 +16,7 @@ import uuid
 import aiohttp
 import socketio
 
-from bench import procstats
+from bench import procstats, profiler
 from bench.clients import run_clients
 from tests.support.cluster import http, login_cookie, mint_token
 from tests.support.processes import ROOT, ServerProcess, free_port, stop_process, wait_for_http
@@ -161,7 +161,9 @@ def _site_tokens(db_path):
 def run_mode(mode, scale):
     tmp = tempfile.mkdtemp(prefix=f"bench-{mode}-")
     env = {"BRIDGECAST_HEARTBEAT_S": str(scale["beat_s"]), "BRIDGECAST_OFFLINE_S": str(scale["offline_s"]),
-           "BRIDGECAST_LOG_LEVEL": "WARNING", "BRIDGECAST_OBS_AUTOSTART": "0"}
+           "BRIDGECAST_LOG_LEVEL": "WARNING", "BRIDGECAST_OBS_AUTOSTART": "0",
+           # every simulated phone shares the loopback address; the per-device limit still applies
+           "BRIDGECAST_QUESTIONS_RATE_ADDRESS": "1000000/60"}
     server = ServerProcess(tmp, async_mode=mode, env=env).start(timeout=120)
     out = {"async_mode": mode, "offline_threshold_s": scale["offline_s"]}
     try:
@@ -178,7 +180,10 @@ def run_mode(mode, scale):
         victim_last = asyncio.run(_victim(server.url, victim_token))
         cpu0, t0 = procstats.cpu_seconds(server.proc.pid), time.monotonic()
         client_ids = [uuid.uuid4().hex for _ in range(scale["questions"])]
+        spy = profiler.start(server.proc.pid, scale["question_s"], mode) if scale.get("profile") else None
         sent, acked = asyncio.run(_submit_all(server.url, client_ids, scale["question_s"]))
+        if spy is not None:
+            out["profile"] = profiler.finish(spy)
         out["server_cpu_pct"] = 100.0 * (procstats.cpu_seconds(server.proc.pid) - cpu0) / (time.monotonic() - t0)
         time.sleep(3)
         # one on-air change, fanned out to every phone and overlay

@@ -68,6 +68,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a console stays open all day; the token lives with the session
     TESTING = False
     PROXY_FIX = False  # trust X-Forwarded-* from one reverse proxy (nginx)
+    # Question rate limits, "N/S": N at once, then N every S seconds (server/services/questions.py).
+    QUESTIONS_RATE_DEVICE = "5/60"     # one phone
+    QUESTIONS_RATE_SITE = "60/60"      # one bridge point
+    QUESTIONS_RATE_ADDRESS = "600/60"  # one client address (a venue's wifi is shared by many phones)
 
 
 def from_environment(environ=None):
@@ -111,6 +115,8 @@ def from_environment(environ=None):
         put("OFFLINE_AFTER_S", _float(env["BRIDGECAST_OFFLINE_S"], 20.0))
     if env.get("BRIDGECAST_OWNERSHIP_TTL_S"):
         put("OWNERSHIP_TTL_S", _float(env["BRIDGECAST_OWNERSHIP_TTL_S"], 10.0))
+    for name in ("DEVICE", "SITE", "ADDRESS"):
+        put(f"QUESTIONS_RATE_{name}", env.get(f"BRIDGECAST_QUESTIONS_RATE_{name}") or None)
     return out
 
 

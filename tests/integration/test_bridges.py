@@ -2,6 +2,7 @@
 between sites and from the crew, incidents, roll call, messages, REST, pages and exports."""
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -45,6 +46,16 @@ def test_site_connects_gets_hello_and_beats(app, event):
     assert ack == {"ok": True, "state": "online"}
     db.session.refresh(site)
     assert site.state == "online" and site.last_beat_at is not None
+    # the next beat changes only its time: the one-UPDATE path, which still moves last_beat_at
+    later = site.last_beat_at + timedelta(seconds=3)
+    bridges_state.set_clock(lambda: later)
+    try:
+        assert sio.emit("site_heartbeat", {"state": "ok"}, namespace="/site", callback=True) == {"ok": True,
+                                                                                                 "state": "online"}
+    finally:
+        bridges_state.set_clock()
+    db.session.refresh(site)
+    assert site.last_beat_at == later and site.state == "online"
 
 
 def test_rotated_token_is_refused_on_http_and_socket(app, client, event):

@@ -109,6 +109,13 @@ def test_rate_limit_per_device_gives_429_with_retry_after(client, app, event):
     assert post(client, body(event, client_id="d4"), **{"X-Device-Id": "phone-2"}).status_code == 201
 
 
+def test_rotating_device_ids_hit_the_address_limit(client, app, event):
+    app.config["QUESTIONS_RATE_ADDRESS"] = "3/60"
+    codes = [post(client, body(event, client_id=f"r{i}"), **{"X-Device-Id": f"phone-{i}"}).status_code
+             for i in range(5)]
+    assert codes == [201, 201, 201, 429, 429]
+
+
 def test_rate_limit_per_site(client, app, event):
     app.config["QUESTIONS_RATE_SITE"] = "1/60"
     site = factories.make_site(event)

@@ -36,6 +36,11 @@ def test_new_question_reaches_moderators_compactly(client, socket_client, event)
     news = events_named(mod.get_received("/moderation"), "question_new")
     assert len(news) == 1 and news[0]["id"] == qid
     assert news[0]["site"]["name"] == "Điểm cầu Xã Hoằng Phụ" and news[0]["status"] == "pending"
+    # built from what was written, without reloading: the same as the moderator's list gives
+    from server.services.questions import compact_one
+
+    db.session.expire_all()
+    assert news[0] == compact_one(db.session.get(Question, qid))
 
 
 def test_anonymous_and_crew_cannot_moderate(client, socket_client, event):

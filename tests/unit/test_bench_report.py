@@ -1,0 +1,36 @@
+"""The benchmark's own arithmetic: percentiles, the profile folding and the table."""
+from bench.__main__ import table
+from bench.profiler import fold, report
+from bench.scenario import percentile
+
+
+def test_percentile_picks_the_nearest_rank():
+    values = list(range(1, 101))
+    assert percentile(values, 50) == 51 and percentile(values, 99) == 99 and percentile(values, 100) == 100
+    assert percentile([], 50) is None
+
+
+def test_fold_counts_self_and_inclusive_once_per_stack():
+    raw = [
+        "main (a.py:1);handle (b.py:10);submit (q.py:5);execute (db.py:7) 30\n",
+        "main (a.py:1);handle (b.py:11);submit (q.py:6) 10\n",
+        "main (a.py:1);beat (s.py:3);execute (db.py:7) 60\n",
+        "garbage line\n",
+    ]
+    total, self_top, incl_top = fold(raw)
+    assert total == 100
+    assert dict(self_top) == {"execute (db.py)": 90, "submit (q.py)": 10}
+    incl = dict(incl_top)
+    assert incl["main (a.py)"] == 100 and incl["submit (q.py)"] == 40 and incl["handle (b.py)"] == 40
+    text = report(total, self_top, incl_top, seconds=2, rate=100)
+    assert text.startswith("samples 100 over 2 s at 100 Hz: server busy 50% of one core")
+    assert " 90.0%  execute (db.py)" in text
+
+
+def test_table_shows_missing_values_as_dashes():
+    text = table([{"async_mode": "eventlet", "clients": 2000, "delivery_p50_ms": 12.345},
+                  {"async_mode": "gevent", "clients": 1999}])
+    lines = text.splitlines()
+    assert lines[0].split()[-2:] == ["eventlet", "gevent"]
+    assert any(line.startswith("phones connected") and line.split()[-2:] == ["2000", "1999"] for line in lines)
+    assert any(line.startswith("submit→moderator p50 ms") and line.split()[-2:] == ["12.35", "—"] for line in lines)

@@ -42,11 +42,15 @@ class Site:
     async def stop(self):
         if self.task:
             self.task.cancel()
-        await self.client.disconnect()
+        try:
+            await asyncio.wait_for(self.client.disconnect(), 10)
+        except asyncio.TimeoutError:  # a site that does not say goodbye is what this test simulates anyway
+            pass
 
 
 async def scenario(base, report):
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        report["step"] = "login"
         await login(http, base)
         rows = (await (await http.get(f"{base}/api/v1/events/{SLUG}/sites")).json())["sites"]
         assert len(rows) == 442 and all(r["token"] for r in rows)
@@ -60,6 +64,7 @@ async def scenario(base, report):
         async def summary():
             return await (await http.get(f"{base}/api/v1/events/{SLUG}/sites/summary")).json()
 
+        report["step"] = "sites connecting"
         sites = [Site(base, r) for r in rows]
         for i in range(0, len(sites), 60):
             await asyncio.gather(*(s.start() for s in sites[i:i + 60]))
@@ -76,6 +81,7 @@ async def scenario(base, report):
             assert time.monotonic() < settle, board_counts[-1:]
             await asyncio.sleep(0.2)
 
+        report["step"] = "40 sites stopping"
         stopped = sites[::11][:40]
         assert len(stopped) == 40
         t0 = time.monotonic()
@@ -89,6 +95,7 @@ async def scenario(base, report):
             assert time.monotonic() - t0 < limit, f"{len(offline)} offline after {limit}s"
             await asyncio.sleep(0.25)
         report["offline_detect_s"] = round(time.monotonic() - t0, 2)
+        report["step"] = "counters"
         assert offline == {s.id for s in stopped}
         counts = await summary()
         assert counts["offline"] == 40 and counts["online"] + counts["degraded"] == 402
@@ -97,6 +104,7 @@ async def scenario(base, report):
             assert time.monotonic() < settle, board_counts[-1]
             await asyncio.sleep(0.2)
         assert board_counts[-1]["connected"] == 402 and board_counts[-1]["total"] == 442
+        report["step"] = "done"
         await asyncio.gather(*(s.stop() for s in sites if s not in stopped))
         await board.disconnect()
 
@@ -118,9 +126,10 @@ def test_442_sites_beating_and_40_dropping(start_server):
     errors = []
     worker = threading.Thread(target=lambda: _run(server.url, report, errors))
     worker.start()
-    worker.join(120)
+    worker.join(240)
     if errors:
         raise errors[0]
     report["total_s"] = round(time.monotonic() - started, 1)
     print("\nbridge load:", report)
+    assert report.get("step") == "done", f"the scenario did not finish: {report}"
     assert report["offline_detect_s"] <= OFFLINE_S + 5

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from server.extensions import db
 from server.models.agenda import AgendaLive
 from server.models.event import Event
-from server.services import agenda, timer
+from server.services import agenda, ownership, timer
 from server.services.broadcast import broadcast
 from server.services.cues import CLOCK_SOURCE, apply_cues
 from server.services.errors import Conflict, ServiceError
@@ -205,6 +205,17 @@ def current_lower_third(event):
     return lower_third_payload(live.lower_third if live else "")
 
 
+def push_clocks_once(at=None):
+    """The countdown text of every running timer to OBS, for the events this process runs."""
+    at = at or timer.now()
+    rows = db.session.execute(db.select(AgendaLive, Event.slug)
+                              .join(Event, Event.id == AgendaLive.event_id)
+                              .where(AgendaLive.timer_ends_at.is_not(None))).all()
+    for live, slug in rows:
+        if ownership.runs_here(slug):  # one process pushes each event's clock
+            push_text(slug, CLOCK_SOURCE, timer.format_clock(timer.remaining_s(live, at)))
+
+
 def push_clocks(app):
     """Background loop: once a second, the countdown text for OBS native text sources."""
     from server.extensions import socketio
@@ -212,12 +223,7 @@ def push_clocks(app):
     while True:
         try:
             with app.app_context():
-                at = timer.now()
-                rows = db.session.execute(db.select(AgendaLive, Event.slug)
-                                          .join(Event, Event.id == AgendaLive.event_id)
-                                          .where(AgendaLive.timer_ends_at.is_not(None))).all()
-                for live, slug in rows:
-                    push_text(slug, CLOCK_SOURCE, timer.format_clock(timer.remaining_s(live, at)))
+                push_clocks_once()
                 db.session.remove()
         except Exception:  # never let the loop die
             import logging

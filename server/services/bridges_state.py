@@ -14,6 +14,7 @@ from sqlalchemy import and_, bindparam, update
 from server.extensions import db
 from server.models.base import utcnow
 from server.models.site import Site
+from server.services import ownership
 from server.services.bridges_sites import add_log, crew_view, get_event_by_id
 from server.services.broadcast import broadcast
 from server.services.text import clean
@@ -162,14 +163,20 @@ def note_disconnect(site_id):
 
 
 def sweep(at=None):
-    """Re-derive every live site whose beats are late; returns {event_slug: [changed crew views]}."""
+    """Re-derive every live site whose beats are late, for the events this process runs
+    (``ownership.runs_here``); returns {event_slug: [changed crew views]}."""
     at = at or now()
     _interval, degraded, offline = thresholds()
     cutoff = at - timedelta(seconds=degraded)
     candidates = db.session.scalars(db.select(Site).where(
         Site.is_active.is_(True), Site.state.in_(("online", "degraded")), Site.last_beat_at < cutoff)).all()
     changed = {}
+    mine = {}  # event id -> does this process sweep it (the event's owner, or the only process)
     for site in candidates:
+        if site.event_id not in mine:
+            mine[site.event_id] = ownership.runs_here(get_event_by_id(site.event_id).slug)
+        if not mine[site.event_id]:
+            continue
         new = derive_state(site.last_beat_at, site.reported_state, at, degraded, offline)
         if new == site.state:
             continue

@@ -14,6 +14,7 @@ API for the areas::
 
     from server.services import ownership
     ownership.is_owner("demo-plenary")              # -> bool
+    ownership.runs_here("demo-plenary")             # -> bool: owner, or a single process (gates loops)
     ownership.run_if_owner(slug, fn, *args)         # -> fn's result, or None when not owner
     ownership.on_change(lambda slug, owned: ...)    # gained / lost (start / stop a mirror)
     ownership.owned_loop(app, "sweeper", fn, 1.0)   # a starter: fn(slug) every 1 s for owned events
@@ -248,6 +249,14 @@ def _start_renewals(app):
 def is_owner(event_slug):
     """True when this process runs ``event_slug``'s background work."""
     return manager().is_owner(event_slug)
+
+
+def runs_here(event_slug):
+    """True when this process runs ``event_slug``'s periodic work and its broadcasts: always
+    with one process (no Redis), else only in the event's owner. The gate of every loop that
+    would otherwise run, and broadcast, once per process (DESIGN §4 scale-out)."""
+    mgr = manager()
+    return mgr.backend.kind == "local" or mgr.is_owner(event_slug)
 
 
 def run_if_owner(event_slug, fn, *args, **kwargs):

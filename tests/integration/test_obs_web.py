@@ -96,6 +96,7 @@ def test_scene_pack_over_socket_is_idempotent(socket_client, connected, fake_obs
 
 def test_thumbnails_flow_only_while_watched(socket_client, connected, fake_obs):
     sio = socket_client("/crew", role="crew")
+    bystander = socket_client("/crew", role="crew")  # same room, not watching
     sio.get_received("/crew")
     assert sio.emit("obs_watch_thumbnails", {"scenes": ["Scene"]}, namespace="/crew", callback=True)["ok"]
     got = []
@@ -106,6 +107,8 @@ def test_thumbnails_flow_only_while_watched(socket_client, connected, fake_obs):
 
     assert wait_for(lambda: thumbs(), 3)
     assert got[0]["images"]["Scene"].startswith("data:image/")
+    # sent to the sockets that asked (so other processes' panels never get copies), not to the room
+    assert not [p for p in bystander.get_received("/crew") if p["name"] == "obs_thumbnails"]
     sio.emit("obs_unwatch_thumbnails", {}, namespace="/crew", callback=True)
     time.sleep(1.3)
     got.clear()

@@ -11,6 +11,7 @@ import time
 import pytest
 import socketio
 
+from tests.fakes.fake_obs import FakeObs
 from tests.support.cluster import http, login_cookie, mint_token, start_node, submit
 from tests.support.sio import run_async
 
@@ -58,8 +59,12 @@ def owner_of(nodes, token):
 
 def test_two_processes_share_delivery_survive_restarts_and_hand_over_ownership(tmp_path, postgres, redis_server):
     db_url = postgres.create_database(f"cluster_{next(_names)}")
-    a = start_node(tmp_path / "a", db_url, redis_server.url, TTL)
-    b = start_node(tmp_path / "b", db_url, redis_server.url, TTL)
+    fake_obs = FakeObs().start()  # one OBS, mirrored by both processes
+    fake_obs.state.scenes.append("Speaker")
+    fake_obs.state.items["Speaker"] = []
+    obs_env = {"BRIDGECAST_OBS_URL": f"ws://127.0.0.1:{fake_obs.port}", "BRIDGECAST_OBS_PASSWORD": fake_obs.password}
+    a = start_node(tmp_path / "a", db_url, redis_server.url, TTL, env=obs_env)
+    b = start_node(tmp_path / "b", db_url, redis_server.url, TTL, env=obs_env)
     nodes = [a, b]
     admin = mint_token(db_url, "admin")
     moderator = mint_token(db_url, "moderator")
@@ -80,6 +85,22 @@ def test_two_processes_share_delivery_survive_restarts_and_hand_over_ownership(t
         assert http("POST", f"{a.url}/api/v1/questions/{qid}/on-air", {}, token=moderator)[0] == 200
         for phone in phones:
             assert await phone.wait_for("question_on_air", lambda d: (d.get("question") or {}).get("id") == qid, 5)
+
+        # 2b. both processes mirror OBS, but a panel on B gets each change once: from the owner only
+        crew_b = await Listener(b.url, "/crew", {"event": EVENT}, cookie_b).connect()
+        deadline = time.monotonic() + 10
+        while (len(owner_of(nodes, admin)) != 1 or fake_obs.session_count < 4) and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        assert len(owner_of(nodes, admin)) == 1 and fake_obs.session_count >= 4, fake_obs.session_count
+        assert http("POST", f"{a.url}/api/v1/events/{EVENT}/obs/scene", {"scene": "Speaker"}, token=admin)[0] == 200
+
+        def took(d):
+            return (d or {}).get("event") == EVENT and (d.get("diff") or {}).get("program_scene") == "Speaker"
+
+        assert await crew_b.wait_for("obs_state", took, 5), crew_b.received[-5:]
+        await asyncio.sleep(2.0)  # a second copy would arrive within this window
+        assert sum(1 for n, d in crew_b.received if n == "obs_state" and took(d)) == 1, crew_b.received
+        await crew_b.client.disconnect()
 
         # 3. Redis restarted: cross-process delivery comes back without restarting servers
         redis_server.restart()
@@ -126,3 +147,4 @@ def test_two_processes_share_delivery_survive_restarts_and_hand_over_ownership(t
     assert took <= TTL + TTL / 3 + 1.0, took
     for node in nodes:
         node.stop()
+    fake_obs.stop()

@@ -8,9 +8,9 @@ import uuid
 from tests.support.processes import ServerProcess
 
 
-def start_node(tmp_path, database_url, redis_url, ttl=3.0, async_mode="eventlet"):
+def start_node(tmp_path, database_url, redis_url, ttl=3.0, async_mode="eventlet", env=None):
     tmp_path.mkdir(parents=True, exist_ok=True)
-    env = {"REDIS_URL": redis_url, "BRIDGECAST_OWNERSHIP_TTL_S": str(ttl)}
+    env = {"REDIS_URL": redis_url, "BRIDGECAST_OWNERSHIP_TTL_S": str(ttl), **(env or {})}
     return ServerProcess(tmp_path, async_mode=async_mode, env=env, database_url=database_url).start()
 
 

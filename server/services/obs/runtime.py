@@ -5,6 +5,10 @@ background starter), ``connection_for(slug)`` (lazily configures an event from i
 settings or the env default), broadcasting state diffs to the event's crew room, and the
 thumbnail loop (about once a second, only for scenes a watching panel shows). No request
 objects: callers pass the event slug and the language.
+
+Scale-out: every process keeps its own supervised connection (OBS accepts several clients),
+so any process answers commands and snapshots; state changes are broadcast by the event's
+owner only (``ownership.runs_here``), and thumbnails go to the sockets that asked for them.
 """
 
 import logging
@@ -14,7 +18,8 @@ import time
 from flask import current_app
 
 from server.extensions import socketio
-from server.services.broadcast import broadcast
+from server.services import ownership
+from server.services.broadcast import broadcast, send_to
 from server.services.overlay_text import register_sink, unregister_sink
 
 from .errors import ObsError
@@ -54,7 +59,10 @@ class ObsRuntime:
 
     # state -> crew room -----------------------------------------------------------------
     def _on_change(self, slug, diff):
-        broadcast("obs_state", {"event": slug, "diff": diff}, slug, "crew")
+        # Every process mirrors OBS (commands and snapshots are answered locally); only the
+        # event's owner broadcasts the changes, or each panel would get them once per process.
+        if ownership.runs_here(slug):
+            broadcast("obs_state", {"event": slug, "diff": diff}, slug, "crew")
 
     # connections -------------------------------------------------------------------------
     def connection_for(self, slug):
@@ -107,6 +115,10 @@ class ObsRuntime:
         with self._lock:
             self._watchers.get(slug, {}).pop(watcher, None)
 
+    def watchers_of(self, slug):
+        with self._lock:
+            return list(self._watchers.get(slug, {}))
+
     def watched(self):
         """{slug: set of scenes} still watched (expired watchers dropped)."""
         now = time.monotonic()
@@ -141,7 +153,10 @@ class ObsRuntime:
                         images = conn.screenshots(wanted[:MAX_THUMBS], width=THUMB_WIDTH)
                     except ObsError:
                         continue
-                    broadcast("obs_thumbnails", {"event": slug, "images": images}, slug, "crew")
+                    # to this process's watchers only (a sid is a room): no copies from other processes
+                    payload = {"event": slug, "images": images}
+                    for watcher in self.watchers_of(slug):
+                        send_to("obs_thumbnails", payload, watcher, "crew")
                 socketio.sleep(THUMB_INTERVAL_S)
         finally:
             with self._lock:

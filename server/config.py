@@ -72,6 +72,7 @@ class Config:
     QUESTIONS_RATE_DEVICE = "5/60"     # one phone
     QUESTIONS_RATE_SITE = "60/60"      # one bridge point
     QUESTIONS_RATE_ADDRESS = "600/60"  # one client address (a venue's wifi is shared by many phones)
+    QUESTIONS_ON_AIR_SCENE = ""  # e.g. "Q&A": OBS cuts to this scene when a question goes on air ("" = no cut)
 
 
 def from_environment(environ=None):
@@ -115,6 +116,8 @@ def from_environment(environ=None):
         put("OFFLINE_AFTER_S", _float(env["BRIDGECAST_OFFLINE_S"], 20.0))
     if env.get("BRIDGECAST_OWNERSHIP_TTL_S"):
         put("OWNERSHIP_TTL_S", _float(env["BRIDGECAST_OWNERSHIP_TTL_S"], 10.0))
+    if "BRIDGECAST_QUESTIONS_ON_AIR_SCENE" in env:
+        put("QUESTIONS_ON_AIR_SCENE", env["BRIDGECAST_QUESTIONS_ON_AIR_SCENE"].strip())
     for name in ("DEVICE", "SITE", "ADDRESS"):
         put(f"QUESTIONS_RATE_{name}", env.get(f"BRIDGECAST_QUESTIONS_RATE_{name}") or None)
     return out

@@ -111,6 +111,16 @@ def apply_cues(event_slug, scene="", lower_third="", media_input=""):
     return results
 
 
+def apply_scene(event_slug, scene):
+    """One scene cue outside the agenda (e.g. a question going on air); reported, never raised."""
+    try:
+        applied = cue_runner().set_scene(event_slug, scene)
+        return {"cue": "scene", "value": scene, "ok": True, "applied": applied is not False}
+    except Exception as exc:  # OBS down or no such scene: the question is on air anyway
+        log.warning("cue scene=%r for %s failed: %s", scene, event_slug, exc)
+        return {"cue": "scene", "value": scene, "ok": False, "error": getattr(exc, "code", None) or str(exc)}
+
+
 def known_scenes(event_slug=None):
     """Scene names a cue may use: ``AGENDA_SCENES`` when set, else the scene packs plus the
     scenes OBS reports. An empty set means "not known": imports then accept any scene."""

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
@@ -19,6 +20,7 @@ from server.models.question import Question, QuestionAudit, QuestionLink, Questi
 from server.models.site import Site
 from server.services import overlay_text
 from server.services.broadcast import broadcast
+from server.services.cues import apply_scene
 from server.services.errors import Conflict, NotFound, ServiceError
 from server.services.events import get_event
 from server.services.questions import TEXT_MAX, compact_many, compact_one, notify_askers
@@ -328,6 +330,9 @@ def on_air(slug, actor, qid, version=None):
     _publish(event, q, *changed)
     _show_on_air(event, q)
     publish_queue(event)
+    scene = current_app.config.get("QUESTIONS_ON_AIR_SCENE")
+    if scene:  # optional: cut OBS to the Q&A scene as the question goes on air
+        apply_scene(event.slug, scene)
     return q
 
 

@@ -59,3 +59,23 @@ def test_take_next_puts_the_scene_and_lower_third_on_real_obs(app, obs_event, re
         assert settings["text"] == lower_third
     finally:
         bare.disconnect()
+
+
+def test_a_question_on_air_cuts_real_obs_to_the_qa_scene_with_its_text(app, obs_event, real_obs):
+    from server.services import questions_moderation as mod
+    from server.services.questions import submit
+
+    app.config["QUESTIONS_ON_AIR_SCENE"] = "Q&A"
+    actor = mod.Actor(label="test")
+    question, _created = submit({"event": obs_event.slug, "client_id": "obs-q1", "author": "Lê Văn Tám",
+                                 "text": "Khi nào đường liên xã Hoằng Phụ được sửa?"})
+    mod.approve(obs_event.slug, actor, question.id)
+    mod.on_air(obs_event.slug, actor, question.id)
+    bare = obsws_python.ReqClient(host="127.0.0.1", port=real_obs.port, password=real_obs.password, timeout=5)
+    try:
+        assert wait_for(lambda: bare.get_current_program_scene().current_program_scene_name == "Q&A", 5)
+        text = bare.get_input_settings("BC Question").input_settings["text"]
+        assert text.startswith("Khi nào đường liên xã Hoằng Phụ được sửa?") and "Lê Văn Tám" in text
+    finally:
+        bare.disconnect()
+        app.config["QUESTIONS_ON_AIR_SCENE"] = ""

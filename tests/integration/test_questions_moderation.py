@@ -225,3 +225,26 @@ def test_site_summary_counts(client, auth, socket_client, event):
 
     row = next(r for r in site_summary(event) if r["id"] == site.id)
     assert (row["submitted"], row["approved"], row["aired"], row["answered"]) == (2, 1, 1, 0)
+
+
+def test_on_air_cuts_obs_to_the_configured_scene_and_survives_a_failing_obs(app, client, event):
+    from server.services import cues
+    from server.services import questions_moderation as mod
+    from tests.support.agenda import RecordingRunner
+
+    actor = mod.Actor(label="test")
+    runner = cues.register_cue_runner(RecordingRunner())
+    try:
+        first, second = submit(client, event, "air-1", "Câu một"), submit(client, event, "air-2", "Câu hai")
+        for qid in (first, second):
+            mod.approve(event.slug, actor, qid)
+        mod.on_air(event.slug, actor, first)
+        assert [c for c in runner.calls if c[0] == "scene"] == []  # no scene configured: no cut
+        app.config["QUESTIONS_ON_AIR_SCENE"] = "Q&A"
+        mod.on_air(event.slug, actor, second)
+        assert [c for c in runner.calls if c[0] == "scene"] == [("scene", event.slug, "Q&A")]
+        runner.fail_on = "scene"  # OBS down: the question is on air all the same
+        assert mod.on_air(event.slug, actor, first).status == "on_air"
+    finally:
+        cues.unregister_cue_runner(runner)
+        app.config["QUESTIONS_ON_AIR_SCENE"] = ""

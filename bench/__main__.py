@@ -25,6 +25,7 @@ COLUMNS = [
     ("offline_threshold_s", "offline threshold s"), ("server_rss_mb", "server RSS MB (max)"),
     ("server_cpu_pct", "server CPU % (question phase)"), ("throughput_qps", "saturation q/s"),
     ("bare_throughput_qps", "bare python-socketio q/s"), ("efficiency_ratio", "efficiency ratio"),
+    ("floor_rps", "refused submission r/s (Flask floor)"), ("floor_ratio", "floor / bare"),
 ]
 
 

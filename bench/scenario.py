@@ -150,6 +150,22 @@ async def _victim(url, token):
     return last
 
 
+async def _saturate_floor(url, n, concurrency=20):
+    """Requests per second of a submission refused at once (400, no database): the same
+    client pattern as a question, the cost of the web stack alone."""
+    left = n
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+        async def worker():
+            nonlocal left
+            while left > 0:
+                left -= 1
+                async with session.post(url, json={}) as r:
+                    await r.read()
+        start = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return n / (time.monotonic() - start)
+
+
 def _site_tokens(db_path):
     with sqlite3.connect(db_path) as conn:
         return [row[0] for row in conn.execute(
@@ -195,6 +211,8 @@ def run_mode(mode, scale):
         wait_offline = victim_last + scale["offline_s"] + 6 - time.time()
         time.sleep(max(3.0, wait_offline))
         out["throughput_qps"] = asyncio.run(_saturate(server.url, scale["saturation"]))
+        # the ceiling the Flask stack alone sets, same clients connected
+        out["floor_rps"] = asyncio.run(_saturate_floor(server.url + "/api/v1/questions", scale["saturation"]))
         sampler.stop_flag.set()
         out["server_rss_mb"] = max(sampler.rss) if sampler.rss else None
         records = _stop_workers(procs, result_q, stop_evt)
@@ -241,7 +259,9 @@ def run_mode(mode, scale):
     out["site_beats"] = sum(rec.get("beats", 0) for rec in records.get("site", []))
     # ---- the same transport against a bare python-socketio server
     out["bare_throughput_qps"] = run_bare(mode, scale)
-    out["efficiency_ratio"] = (out["throughput_qps"] / out["bare_throughput_qps"]) if out["bare_throughput_qps"] else None
+    bare = out["bare_throughput_qps"]
+    out["efficiency_ratio"] = (out["throughput_qps"] / bare) if bare else None
+    out["floor_ratio"] = (out["floor_rps"] / bare) if bare else None
     return out
 
 

@@ -151,7 +151,7 @@ def prepare_database(app):
     if not app.config["AUTO_MIGRATE"]:
         return
     from server.services.database import upgrade_database
-    from server.services.demo import ensure_demo
+    from server.services.demo.seed import ensure_demo
 
     with app.app_context():
         upgrade_database()

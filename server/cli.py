@@ -3,7 +3,7 @@ import click
 from flask.cli import with_appcontext
 
 from server.models.user import ROLES
-from server.services import accounts
+from server.services.accounts import users as accounts
 from server.services.errors import ServiceError
 
 
@@ -19,7 +19,7 @@ def seed_demo():
     """Seed the demo congress if the database has no events yet."""
     from flask import current_app
 
-    from server.services.demo import ensure_demo
+    from server.services.demo.seed import ensure_demo
 
     seeded = ensure_demo(current_app.config.get("ADMIN_PASSWORD"))
     click.echo("demo seeded" if seeded else "database already has events; nothing to do")

@@ -41,7 +41,8 @@ class Config:
     OBS_URL = None
     OBS_PASSWORD = None
     OBS_AUTOSTART = True
-    PUBLIC_URL = None  # base for links in QR codes; default: the request host
+    PUBLIC_URL = None  # base for links in QR codes; default: the request host when it is loopback or in PUBLIC_HOSTS
+    PUBLIC_HOSTS = ()  # extra hosts whose requests may name the links' base (BRIDGECAST_PUBLIC_HOSTS, comma-separated)
     HOST = "127.0.0.1"
     PORT = 5000
     LOG_LEVEL = "INFO"
@@ -99,6 +100,7 @@ def from_environment(environ=None):
     if "BRIDGECAST_OBS_AUTOSTART" in env:
         put("OBS_AUTOSTART", _bool(env["BRIDGECAST_OBS_AUTOSTART"], True))
     put("PUBLIC_URL", (env.get("BRIDGECAST_PUBLIC_URL") or "").rstrip("/") or None)
+    put("PUBLIC_HOSTS", tuple(h.strip() for h in (env.get("BRIDGECAST_PUBLIC_HOSTS") or "").split(",") if h.strip()) or None)
     put("HOST", env.get("HOST") or None)
     if env.get("PORT"):
         put("PORT", _int(env["PORT"], 5000))

@@ -8,10 +8,12 @@ slide at once, so a reload or a server restart lands on the right state.
 from flask_socketio import emit
 
 from server.realtime.guard import on_join, staff_event
-from server.services import agenda_live, slides, timer
+from server.services.agenda import live as agenda_live
+from server.services.slides import decks as slides
+from server.services.agenda import timer
 from server.services.broadcast import NAMESPACES
 from server.services.events import get_event
-from server.services.overlay_theme import theme_of
+from server.services.overlays.theme import theme_of
 
 
 def _send_state(audience, event_slug):

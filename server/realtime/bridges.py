@@ -6,14 +6,19 @@ re-checks the token on every event: a rotated or deactivated link stops working 
 """
 import functools
 
-from flask import current_app, session
+from flask import current_app
 from flask_socketio import disconnect, emit
 
 from server.extensions import db
 from server.models.site import Site
+from server.realtime.session import connected_site
 from server.realtime.guard import error_ack, on_join, staff_event
-from server.services import bridges_incidents, bridges_messages, bridges_rollcall, bridges_sites, bridges_state
-from server.services.bridges_counter import summary
+from server.services.bridges import incidents as bridges_incidents
+from server.services.bridges import messages as bridges_messages
+from server.services.bridges import rollcall as bridges_rollcall
+from server.services.bridges import sites as bridges_sites
+from server.services.bridges import presence as bridges_state
+from server.services.bridges.counter import summary
 from server.services.errors import ServiceError
 from server.services.events import get_event
 
@@ -29,7 +34,7 @@ def site_event(handler):
 
     @functools.wraps(handler)
     def wrapped(*args):
-        site_id, token = session.get("site_id"), session.get("site_token")
+        site_id, token = connected_site()
         site = db.session.get(Site, site_id) if site_id else None
         if site is None or not site.is_active or site.token != token:
             disconnect()
@@ -47,7 +52,6 @@ def site_event(handler):
 @on_join("site")
 def _site_hello(event_slug, context):
     site = context["site"]
-    session["site_token"] = site.token
     emit("site_hello", {
         "site": bridges_sites.site_self_view(site),
         "heartbeat_s": current_app.config["HEARTBEAT_INTERVAL_S"],
@@ -80,7 +84,7 @@ def site_heartbeat(*args):
     socket's token); anything else goes through the guard and the full path."""
     payload = _payload(args)
     if "note" not in payload:
-        quiet = bridges_state.quiet_beat(session.get("site_id"), session.get("site_token"), payload.get("state", "ok"))
+        quiet = bridges_state.quiet_beat(*connected_site(), payload.get("state", "ok"))
         if quiet is not None:
             return {"ok": True, "state": quiet["state"]}
     return _heartbeat(*args)
@@ -101,7 +105,7 @@ def roll_call_confirm(site, payload):
 
 
 def _site_disconnect(*_args):
-    site_id = session.get("site_id")
+    site_id = connected_site()[0]
     if site_id:
         bridges_state.note_disconnect(site_id)
 

@@ -7,15 +7,15 @@
   (``auth={"token": ...}``); it joins its event's site room and ``site:<id>``.
 A refused connection raises ``ConnectionRefusedError`` with a machine code.
 """
-from flask import session
 from flask_socketio import ConnectionRefusedError, join_room
 
 from server.extensions import db
 from server.models.event import Event
 from server.models.site import Site
 from server.realtime.guard import run_join_hooks
+from server.realtime.session import remember
 from server.services.broadcast import NAMESPACES, room_name
-from server.web.security import current_user
+from server.identity import current_user
 
 STAFF_AUDIENCES = {
     "crew": ("crew",),
@@ -41,7 +41,7 @@ def _staff_connect(audience, roles):
         event = _event_from(auth)
         if event is None:
             raise ConnectionRefusedError("event_not_found")
-        session["event_slug"] = event.slug
+        remember(event.slug)
         join_room(room_name(event.slug, audience))
         run_join_hooks(audience, event.slug, user=user)
 
@@ -53,7 +53,7 @@ def _anonymous_connect(audience):
         event = _event_from(auth)
         if event is None:
             raise ConnectionRefusedError("event_not_found")
-        session["event_slug"] = event.slug
+        remember(event.slug)
         join_room(room_name(event.slug, audience))
         run_join_hooks(audience, event.slug, auth=auth if isinstance(auth, dict) else {})
 
@@ -72,8 +72,7 @@ def _site_connect(auth=None):
     if site is None:
         raise ConnectionRefusedError("invalid_site_token")
     event = db.session.get(Event, site.event_id)
-    session["event_slug"] = event.slug
-    session["site_id"] = site.id
+    remember(event.slug, site)
     join_room(room_name(event.slug, "site"))
     join_room(site_room(site.id))
     run_join_hooks("site", event.slug, site=site)

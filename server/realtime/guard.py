@@ -7,10 +7,9 @@ ack ``{"ok": False, "error": code, "message": text}`` instead of an exception.
 import functools
 import logging
 
-from flask import session
-
+from server.realtime.session import connected_event
 from server.services.errors import ServiceError
-from server.web.security import current_user
+from server.identity import current_user
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +35,6 @@ def run_join_hooks(audience, event_slug, **context):
             hook(event_slug, context)
         except Exception:  # a broken hook must not refuse the connection
             log.exception("join hook %s failed", getattr(hook, "__name__", hook))
-
-
-def connected_event():
-    """The slug of the event this socket joined."""
-    return session.get("event_slug")
 
 
 def error_ack(exc):

@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 
 from server.extensions import db
 from server.models.user import ROLES, ApiToken, User
-from server.services import accounts, events
+from server.services import events
+from server.services.accounts import users as accounts
 from server.services.errors import ServiceError
 from server.web.security import role_required
 

@@ -4,7 +4,10 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from server.services import agenda, agenda_io, agenda_live, slides
+from server.services.agenda import items as agenda
+from server.services.agenda import import_export as agenda_io
+from server.services.agenda import live as agenda_live
+from server.services.slides import decks as slides
 from server.services.errors import ServiceError
 from server.services.events import get_event
 from server.web.nav import event_link

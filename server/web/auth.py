@@ -4,9 +4,9 @@ from urllib.parse import urlparse
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from server.services.accounts import authenticate, user_exists
+from server.services.accounts.users import authenticate, user_exists
 from server.services.errors import ServiceError
-from server.services.login_throttle import throttle_for
+from server.services.accounts.login_throttle import throttle_for
 from server.web.security import current_user, login_session
 
 bp = Blueprint("auth", __name__)

@@ -3,9 +3,13 @@ overlay, and the admin screens (import, add/edit/deactivate, token rotation, car
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from server.services import (bridges_cards, bridges_import, bridges_incidents, bridges_messages, bridges_rollcall,
-                             bridges_sites)
-from server.services.bridges_monitor import start_monitor
+from server.services.bridges import cards as bridges_cards
+from server.services.bridges import importer as bridges_import
+from server.services.bridges import incidents as bridges_incidents
+from server.services.bridges import messages as bridges_messages
+from server.services.bridges import rollcall as bridges_rollcall
+from server.services.bridges import sites as bridges_sites
+from server.services.bridges.monitor import start_monitor
 from server.services.errors import ServiceError
 from server.services.events import get_event
 from server.services.qr import qr_png

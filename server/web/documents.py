@@ -4,10 +4,10 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from server.services import documents
+from server.services.documents import library as documents
 from server.services.errors import ServiceError
 from server.services.events import get_event
-from server.services.qr_sheet import qr_sheet
+from server.services.documents.qr_sheet import qr_sheet
 from server.web.nav import event_link
 from server.web.security import role_required
 

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, ur
 from server.extensions import socketio
 from server.services.database import check_database
 from server.services.events import active_events
-from server.web.security import current_user
+from server.identity import current_user
 
 bp = Blueprint("home", __name__)
 

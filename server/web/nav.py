@@ -28,6 +28,6 @@ def links_for(user, event):
 def init_nav(app):
     @app.context_processor
     def _inject_links():
-        from server.web.security import current_user
+        from server.identity import current_user
 
         return {"event_links": lambda event: links_for(current_user(), event)}

@@ -5,10 +5,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from server.services import agenda_live, slides, timer
+from server.services.agenda import live as agenda_live
+from server.services.slides import decks as slides
+from server.services.agenda import timer
 from server.services.errors import ServiceError
 from server.services.events import get_event
-from server.services.overlay_theme import logo_file, set_theme, theme_of
+from server.services.overlays.theme import logo_file, set_theme, theme_of
 from server.web.nav import event_link
 from server.web.security import role_required
 

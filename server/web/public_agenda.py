@@ -3,7 +3,7 @@ updates with JavaScript, a plain list (refreshing itself) without it."""
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 
-from server.services import agenda_live
+from server.services.agenda import live as agenda_live
 from server.services.events import get_event
 from server.web.nav import event_link
 

@@ -8,7 +8,8 @@ from server.models.agenda import AgendaItem
 from server.models.event import Event
 from server.models.question import Question, QuestionTag
 from server.models.site import Site
-from server.services import questions_export, questions_report
+from server.services.questions import export as questions_export
+from server.services.questions import report as questions_report
 from server.services.events import get_event
 from server.services.errors import NotFound
 from server.web.nav import event_link

@@ -10,7 +10,7 @@ from flask import abort, current_app, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from server.extensions import db
-from server.models.user import User
+from server.identity import current_user  # noqa: F401  (re-exported for views)
 
 ROLE_LABELS = {"admin": _l("Quản trị viên"), "crew": _l("Tổ kỹ thuật"), "moderator": _l("Ban biên tập câu hỏi")}
 
@@ -20,20 +20,6 @@ CSP = (
     "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'self'"
 )
-
-
-def current_user():
-    """The logged-in user, looked up once per request (cached on the request, not on ``g``,
-    whose app context may outlive one request)."""
-    cached = getattr(request, "_bridgecast_user", False)
-    if cached is not False:
-        return cached
-    uid = session.get("uid")
-    user = db.session.get(User, uid) if uid else None
-    if user is not None and (not user.is_active or session.get("pw") != user.password_hash[-12:]):
-        user = None  # deactivated or password changed since login
-    request._bridgecast_user = user
-    return user
 
 
 def login_session(user):

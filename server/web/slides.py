@@ -2,7 +2,7 @@
 from flask import Blueprint, flash, jsonify, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 
-from server.services import slides
+from server.services.slides import decks as slides
 from server.services.errors import ServiceError
 from server.web.security import role_required
 

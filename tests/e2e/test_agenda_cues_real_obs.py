@@ -5,7 +5,7 @@ import pytest
 
 from server.extensions import db
 from server.models import AgendaItem
-from server.services import agenda_live
+from server.services.agenda import live as agenda_live
 from server.services.obs import apply_scene_pack, load_scene_pack
 from tests.fakes.obs_fixtures import FAST, wait_for
 from tests.support.real_obs import RealObs
@@ -62,8 +62,8 @@ def test_take_next_puts_the_scene_and_lower_third_on_real_obs(app, obs_event, re
 
 
 def test_a_question_on_air_cuts_real_obs_to_the_qa_scene_with_its_text(app, obs_event, real_obs):
-    from server.services import questions_moderation as mod
-    from server.services.questions import submit
+    from server.services.questions import moderation as mod
+    from server.services.questions.submission import submit
 
     app.config["QUESTIONS_ON_AIR_SCENE"] = "Q&A"
     actor = mod.Actor(label="test")

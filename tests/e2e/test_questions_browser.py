@@ -23,7 +23,7 @@ def count_with_text(page, server, text):
     response = page.request.get(f"{server.url}/api/v1/events/demo-plenary/questions",
                                 params={"status": "all", "q": text, "limit": 50})
     assert response.ok, response.text()
-    return sum(1 for q in response.json()["questions"] if q["text"] == text)
+    return sum(1 for q in response.json()["items"] if q["text"] == text)
 
 
 def test_offline_phone_sends_each_question_once(live_server, phone_page, page):

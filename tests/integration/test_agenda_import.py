@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from server.services import agenda, agenda_io
-from server.services.agenda_io import ImportFailed
+from server.services.agenda import items as agenda
+from server.services.agenda import import_export as agenda_io
+from server.services.agenda.import_export import ImportFailed
 from tests.support.agenda import SCENES, make_items
 
 GOOD_CSV = """day,session,title,speaker_name,speaker_title,location,start,duration_min,notes,scene,lower_third,slide_deck,media_input

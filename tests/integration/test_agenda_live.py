@@ -4,8 +4,11 @@ import pytest
 
 from server.extensions import db
 from server.models.event import Event
-from server.services import agenda_live, cues, overlay_text, timer
-from server.services.accounts import create_token
+from server.services.agenda import live as agenda_live
+from server.services.agenda import cues
+from server.services.overlays import native_text as overlay_text
+from server.services.agenda import timer
+from server.services.accounts.users import create_token
 from tests.support.agenda import SCENES, FixedClock, RecordingRunner, make_items, speaker_items
 
 

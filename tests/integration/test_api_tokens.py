@@ -1,5 +1,5 @@
 """Bearer tokens on /api/v1, and JSON errors in the request's language."""
-from server.services import accounts
+from server.services.accounts import users as accounts
 
 
 def test_token_gives_its_role(client, app):

@@ -8,7 +8,8 @@ import pytest
 
 from server.extensions import db, socketio
 from server.models.site import Site
-from server.services import bridges_sites, bridges_state
+from server.services.bridges import sites as bridges_sites
+from server.services.bridges import presence as bridges_state
 from tests.support import factories
 
 
@@ -259,7 +260,7 @@ def test_messages_reach_the_right_sites_only(app, event):
 # --- REST, pages, admin --------------------------------------------------------------------
 
 def test_summary_and_list_with_tokens_for_admin_only(app, client, event):
-    from server.services import accounts
+    from server.services.accounts import users as accounts
 
     sites = [factories.make_site(event) for _ in range(3)]
     bridges_state.record_beat(sites[0])
@@ -295,7 +296,8 @@ def test_board_page_for_crew(app, client, auth, event):
 
 
 def test_counter_overlay_page_and_obs_push(app, client, event):
-    from server.services import bridges_counter, overlay_text
+    from server.services.bridges import counter as bridges_counter
+    from server.services.overlays import native_text as overlay_text
 
     html = client.get(f"/overlay/{event.slug}/counter").get_data(as_text=True)
     assert "điểm cầu đã kết nối" in html

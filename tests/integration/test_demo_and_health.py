@@ -1,7 +1,7 @@
 """Demo seeding on first start (idempotent) and the health check."""
 from server.extensions import db
 from server.models import AgendaItem, Document, Event, Site, User
-from server.services.demo import ensure_demo
+from server.services.demo.seed import ensure_demo
 
 
 def test_demo_seed_creates_the_congress_once(app):

@@ -6,7 +6,7 @@ import fitz
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from server.services import documents
+from server.services.documents import library as documents
 from tests.support.agenda import make_pdf
 
 

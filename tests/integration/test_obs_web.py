@@ -6,8 +6,8 @@ import time
 import pytest
 
 from server.extensions import db
-from server.services import accounts
-from server.services.overlay_text import push_text
+from server.services.accounts import users as accounts
+from server.services.overlays.native_text import push_text
 from tests.fakes.obs_fixtures import FAST, fake_obs, wait_for  # noqa: F401
 
 

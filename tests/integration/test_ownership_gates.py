@@ -8,8 +8,10 @@ from server.extensions import db
 from server.models.agenda import AgendaLive
 from server.models.base import utcnow
 from server.models.site import Site
-from server.services import agenda_live, bridges_state, ownership
-from server.services.overlay_text import register_sink, unregister_sink
+from server.services import ownership
+from server.services.agenda import live as agenda_live
+from server.services.bridges import presence as bridges_state
+from server.services.overlays.native_text import register_sink, unregister_sink
 from tests.support import factories
 
 

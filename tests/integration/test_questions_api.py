@@ -4,7 +4,7 @@ import unicodedata
 
 from server.extensions import db
 from server.models.question import Question
-from server.services.accounts import create_token
+from server.services.accounts.users import create_token
 from tests.support import factories
 
 DANGER = "<script>alert(1)</script> =cmd|' /C calc'!A0"
@@ -146,14 +146,15 @@ def test_moderator_rest_list_search_and_decisions(client, event):
     auth = bearer()
     for query in ("nguyen", "Nguyễn", unicodedata.normalize("NFD", "NGUYỄN du")):
         found = client.get(f"/api/v1/events/{event.slug}/questions", query_string={"q": query}, headers=auth).get_json()
-        assert {q["id"] for q in found["questions"]} == {ids["a"], ids["c"]}, query
-    assert client.post(f"/api/v1/questions/{ids['a']}/approve", headers=auth).get_json()["status"] == "approved"
-    assert client.post(f"/api/v1/questions/{ids['a']}/on-air", headers=auth).get_json()["status"] == "on_air"
-    assert client.post(f"/api/v1/questions/{ids['a']}/answered", headers=auth).get_json()["status"] == "answered"
+        assert {q["id"] for q in found["items"]} == {ids["a"], ids["c"]}, query
+    assert client.post(f"/api/v1/questions/{ids['a']}/approve", headers=auth).get_json()["question"]["status"] == "approved"
+    assert client.post(f"/api/v1/questions/{ids['a']}/on-air", headers=auth).get_json()["question"]["status"] == "on_air"
+    assert client.post(f"/api/v1/questions/{ids['a']}/answered", headers=auth).get_json()["question"]["status"] == "answered"
     rejected = client.post(f"/api/v1/questions/{ids['b']}/reject", json={"reason": "Trùng nội dung"}, headers=auth)
-    assert rejected.get_json()["status"] == "rejected" and rejected.get_json()["reason"] == "Trùng nội dung"
+    assert rejected.get_json()["question"]["status"] == "rejected"
+    assert rejected.get_json()["question"]["reason"] == "Trùng nội dung"
     pending = client.get(f"/api/v1/events/{event.slug}/questions?status=pending", headers=auth).get_json()
-    assert [q["id"] for q in pending["questions"]] == [ids["c"]]
+    assert [q["id"] for q in pending["items"]] == [ids["c"]]
     # not approved yet: going on air is refused
     assert client.post(f"/api/v1/questions/{ids['c']}/on-air", headers=auth).status_code == 409
     assert client.post(f"/api/v1/questions/{ids['c']}/approve", headers=bearer("crew")).status_code == 403

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from server.extensions import db
 from server.models.question import Question, QuestionAudit
-from server.services import overlay_text
+from server.services.overlays import native_text as overlay_text
 from tests.support import factories
 
 DANGER = "<script>alert(1)</script> =cmd|' /C calc'!A0"
@@ -37,7 +37,7 @@ def test_new_question_reaches_moderators_compactly(client, socket_client, event)
     assert len(news) == 1 and news[0]["id"] == qid
     assert news[0]["site"]["name"] == "Điểm cầu Xã Hoằng Phụ" and news[0]["status"] == "pending"
     # built from what was written, without reloading: the same as the moderator's list gives
-    from server.services.questions import compact_one
+    from server.services.questions.submission import compact_one
 
     db.session.expire_all()
     assert news[0] == compact_one(db.session.get(Question, qid))
@@ -221,15 +221,15 @@ def test_site_summary_counts(client, auth, socket_client, event):
     mod = socket_client("/moderation", role="moderator")
     mod.emit("approve", {"id": a}, namespace="/moderation", callback=True)
     mod.emit("on_air", {"id": a}, namespace="/moderation", callback=True)
-    from server.services.questions_export import site_summary
+    from server.services.questions.export import site_summary
 
     row = next(r for r in site_summary(event) if r["id"] == site.id)
     assert (row["submitted"], row["approved"], row["aired"], row["answered"]) == (2, 1, 1, 0)
 
 
 def test_on_air_cuts_obs_to_the_configured_scene_and_survives_a_failing_obs(app, client, event):
-    from server.services import cues
-    from server.services import questions_moderation as mod
+    from server.services.agenda import cues
+    from server.services.questions import moderation as mod
     from tests.support.agenda import RecordingRunner
 
     actor = mod.Actor(label="test")

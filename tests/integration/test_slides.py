@@ -9,7 +9,7 @@ from PIL import Image
 
 from server.extensions import db
 from server.models.slides import SlideDeck
-from server.services import slides
+from server.services.slides import decks as slides
 from tests.support.agenda import make_pdf
 
 
@@ -162,7 +162,8 @@ def test_photo_upload_form_with_captions_one_a_line(client, auth, event):
 
 
 def test_taking_an_item_with_a_slide_cue_shows_its_deck_from_the_first_slide(app, event, photo_deck, socket_client):
-    from server.services import agenda_live, cues
+    from server.services.agenda import live as agenda_live
+    from server.services.agenda import cues
     from tests.support.agenda import RecordingRunner, make_items
 
     runner = cues.register_cue_runner(RecordingRunner())

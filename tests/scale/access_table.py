@@ -57,8 +57,21 @@ HTTP = {
     "questions.site_summary": {"admin", "moderator"},
     "api.submit_question": ANYONE,
     "api.question_statuses": ANYONE,
-    "api.list_questions": {"admin", "moderator"},
-    "api.decide": {"admin", "moderator"},
+    "api.list_questions": MODERATORS,
+    "api.open_question": MODERATORS,
+    "api.get_queue": MODERATORS,
+    "api.reorder_queue": MODERATORS,
+    "api.merge_questions": MODERATORS,
+    "api.question_approve": MODERATORS,
+    "api.question_reject": MODERATORS,
+    "api.question_edit": MODERATORS,
+    "api.question_set_tags": MODERATORS,
+    "api.question_set_agenda_item": MODERATORS,
+    "api.question_on_air": MODERATORS,
+    "api.question_off_air": MODERATORS,
+    "api.question_answered": MODERATORS,
+    "api.question_claim": MODERATORS,
+    "api.question_release": MODERATORS,
 }
 
 # (namespace, event) -> roles. Connect handlers are the namespace's admission policy
@@ -96,6 +109,7 @@ SOCKET = {
     ("/site", "site_report"): {"site"},
     ("/site", "roll_call_confirm"): {"site"},
     ("/public", "follow_questions"): ANYONE,
+    ("/public", "submit_question"): ANYONE,
 }
 
 # agenda, slides, documents, overlays, public agenda, OBS control

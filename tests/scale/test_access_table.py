@@ -65,7 +65,7 @@ def test_anonymous_callers_are_refused_everywhere_but_public_routes(app, client)
 
 
 def test_each_role_is_refused_where_the_table_does_not_list_it(app):
-    from server.services.accounts import create_token
+    from server.services.accounts.users import create_token
 
     for role in ROLES:
         http = app.test_client()

@@ -6,7 +6,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.services.accounts import create_token, revoke_token
+from server.services.accounts.users import create_token, revoke_token
 from tests.conftest import csrf_from
 from tests.support import factories
 

@@ -86,7 +86,7 @@ def test_without_redis_the_process_owns_every_active_event(app, event):
 
 def test_ownership_api_needs_an_admin_token(app, client, event):
     from server.services import ownership
-    from server.services.accounts import create_token
+    from server.services.accounts.users import create_token
 
     ownership.manager().renew()
     _token, crew = create_token("crew")

@@ -14,7 +14,7 @@ def test_migrations_and_idempotent_demo_seed_on_postgresql(postgres, tmp_path):
     from server.models.event import Event
     from server.models.site import Site
     from server.models.user import User
-    from server.services.demo import ensure_demo
+    from server.services.demo.seed import ensure_demo
     from tests.conftest import BASE_CONFIG
 
     url = postgres.create_database(f"migrate_{next(_names)}").replace("postgresql://", "postgresql+psycopg://")

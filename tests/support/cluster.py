@@ -18,7 +18,7 @@ def mint_token(database_url, role):
     """A bearer token created directly in the cluster's database."""
     from server import create_app
     from server.extensions import db
-    from server.services.accounts import create_token
+    from server.services.accounts.users import create_token
 
     url = database_url.replace("postgresql://", "postgresql+psycopg://")
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "AUTO_MIGRATE": False, "DEMO_SEED": False,

@@ -4,7 +4,7 @@ import itertools
 from server.extensions import db
 from server.models.event import Event
 from server.models.site import Site
-from server.services import accounts
+from server.services.accounts import users as accounts
 from server.services.tokens import site_token
 
 _seq = itertools.count(1)

@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 
 from server.models.agenda import AgendaLive
-from server.services import timer
+from server.services.agenda import timer
 
 T0 = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
 

@@ -3,7 +3,7 @@ import pytest
 
 from server.extensions import db
 from server.models.site import Site
-from server.services.bridges_import import import_sites
+from server.services.bridges.importer import import_sites
 from server.services.errors import ServiceError
 
 GOOD = ("code,name,district,commune,contact,phone\n"

@@ -5,8 +5,8 @@ import pytest
 
 from server.extensions import db
 from server.models.site import SiteLog
-from server.services import bridges_state
-from server.services.bridges_counter import summary
+from server.services.bridges import presence as bridges_state
+from server.services.bridges.counter import summary
 from tests.support import factories
 
 T0 = datetime(2026, 5, 1, 8, 0, 0, tzinfo=timezone.utc)

@@ -2,7 +2,7 @@
 import json
 import os
 
-from server.services import overlay_text
+from server.services.overlays import native_text as overlay_text
 
 PACK = os.path.join(os.path.dirname(__file__), "..", "..", "scenes", "congress.json")
 

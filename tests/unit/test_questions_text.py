@@ -1,7 +1,7 @@
 """Normalisation, folding and similarity on Vietnamese examples; the token-bucket limiter."""
 import unicodedata
 
-from server.services.questions_search import similarity
+from server.services.questions.search import similarity
 from server.services.ratelimit import MemoryRateLimiter, Rule, check_all
 from server.services.text import clean, fold
 

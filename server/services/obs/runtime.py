@@ -20,7 +20,7 @@ from flask import current_app
 from server.extensions import socketio
 from server.services import ownership
 from server.services.broadcast import broadcast, send_to
-from server.services.overlay_text import register_sink, unregister_sink
+from server.services.overlays.native_text import register_sink, unregister_sink
 
 from .errors import ObsError
 from .manager import ObsManager

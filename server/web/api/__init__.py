@@ -14,9 +14,9 @@ from flask_babel import lazy_gettext as _l
 
 from server.extensions import csrf, db
 from server.models.base import utcnow
-from server.services.accounts import token_role
+from server.services.accounts.users import token_role
 from server.services.errors import ServiceError
-from server.web.security import current_user
+from server.identity import current_user
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)
@@ -34,32 +34,40 @@ def _bearer():
     return None
 
 
+def authenticate(roles):
+    """Check the bearer token (or the session, with CSRF on writes) against ``roles``; admin always
+    passes. Sets ``g.api_role``/``g.api_actor`` and returns the role and the logged-in user (if any)."""
+    plain = _bearer()
+    user = None
+    if plain is not None:
+        token = token_role(plain)
+        if token is None:
+            raise ServiceError("invalid_token", _l("Mã truy cập không hợp lệ hoặc đã bị thu hồi."), status=401)
+        role = token.role
+        token.last_used_at = utcnow()
+        db.session.commit()
+        g.api_actor = f"token:{token.prefix}"
+    else:
+        user = current_user()
+        if user is None:
+            raise ServiceError("unauthorized", _l("Cần đăng nhập hoặc mã truy cập hợp lệ."), status=401)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            csrf.protect()
+        role = user.role
+        g.api_actor = f"user:{user.username}"
+    if role != "admin" and role not in roles:
+        raise ServiceError("forbidden", _l("Bạn không có quyền thực hiện thao tác này."), status=403)
+    g.api_role = role
+    return role, user
+
+
 def token_required(*roles):
     """Require a bearer token (or a session) whose role is in ``roles``; admin always passes."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
-            plain = _bearer()
-            if plain is not None:
-                token = token_role(plain)
-                if token is None:
-                    raise ServiceError("invalid_token", _l("Mã truy cập không hợp lệ hoặc đã bị thu hồi."), status=401)
-                role = token.role
-                token.last_used_at = utcnow()
-                db.session.commit()
-                g.api_actor = f"token:{token.prefix}"
-            else:
-                user = current_user()
-                if user is None:
-                    raise ServiceError("unauthorized", _l("Cần đăng nhập hoặc mã truy cập hợp lệ."), status=401)
-                if request.method not in ("GET", "HEAD", "OPTIONS"):
-                    csrf.protect()
-                role = user.role
-                g.api_actor = f"user:{user.username}"
-            if role != "admin" and role not in roles:
-                raise ServiceError("forbidden", _l("Bạn không có quyền thực hiện thao tác này."), status=403)
-            g.api_role = role
+            authenticate(roles)
             return view(*args, **kwargs)
 
         wrapped.allowed_roles = roles

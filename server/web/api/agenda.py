@@ -3,7 +3,10 @@
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 
-from server.services import agenda, agenda_live, documents, slides
+from server.services.agenda import items as agenda
+from server.services.agenda import live as agenda_live
+from server.services.documents import library as documents
+from server.services.slides import decks as slides
 from server.services.errors import ServiceError
 from server.services.events import get_event
 from server.web.api import api_bp, json_body, token_required

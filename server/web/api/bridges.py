@@ -2,8 +2,12 @@
 the phone's HTTP heartbeat fallback (authorised by the site's own token)."""
 from flask import g, jsonify
 
-from server.services import bridges_incidents, bridges_messages, bridges_rollcall, bridges_sites, bridges_state
-from server.services.bridges_counter import summary
+from server.services.bridges import incidents as bridges_incidents
+from server.services.bridges import messages as bridges_messages
+from server.services.bridges import rollcall as bridges_rollcall
+from server.services.bridges import sites as bridges_sites
+from server.services.bridges import presence as bridges_state
+from server.services.bridges.counter import summary
 from server.services.events import get_event
 from server.web.api import api_bp, json_body, token_required
 

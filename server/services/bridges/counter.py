@@ -8,8 +8,8 @@ from sqlalchemy import func
 from server.extensions import db
 from server.models.site import Site
 from server.services.broadcast import broadcast
-from server.services import overlay_text
-from server.services.overlay_text import push_text
+from server.services.overlays import native_text as overlay_text
+from server.services.overlays.native_text import push_text
 
 SOURCE_NAME = overlay_text.BRIDGE_COUNTER
 THROTTLE_S = 1.0

@@ -16,8 +16,8 @@ def tick_seconds(config):
 
 
 def run_once(app):
-    from server.services.bridges_counter import publish_dirty
-    from server.services.bridges_state import sweep
+    from server.services.bridges.counter import publish_dirty
+    from server.services.bridges.presence import sweep
 
     with app.app_context():
         try:

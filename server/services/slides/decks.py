@@ -194,7 +194,7 @@ def slide_file(deck_id, number, thumb=False):
 
 # ---------------------------------------------------------------- the position
 def slide_state(event):
-    from server.services.agenda_live import live_of
+    from server.services.agenda.live import live_of
 
     live = live_of(event, create=False)
     deck = db.session.get(SlideDeck, live.deck_id) if live is not None and live.deck_id else None
@@ -216,7 +216,7 @@ def broadcast_slide(event):
 
 def show(event_slug, deck_id=None, index=None, delta=None):
     """Move the display: choose a deck (from slide 0), go to ``index``, or step by ``delta``."""
-    from server.services.agenda_live import live_of
+    from server.services.agenda.live import live_of
 
     event = get_event(event_slug)
     live = live_of(event)

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from server.extensions import db
 from server.models.agenda import AgendaItem
 from server.models.slides import SlideDeck
-from server.services.cues import known_scenes
+from server.services.agenda.cues import known_scenes
 from server.services.errors import NotFound, ServiceError
 from server.services.events import get_event
 from server.services.text import clean
@@ -242,6 +242,6 @@ def reorder(event_slug, ids):
 
 def agenda_changed(event):
     """Tell everyone the agenda changed (lazy import: live depends on this module)."""
-    from server.services.agenda_live import broadcast_agenda
+    from server.services.agenda.live import broadcast_agenda
 
     broadcast_agenda(event)

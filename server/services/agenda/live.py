@@ -3,7 +3,7 @@
 ``Event.current_item_id`` is the live pointer; ``AgendaLive`` holds the countdown (absolute
 end time), the slide on screen and the lower third, so every display and every restarted
 process resumes from the database. Each change commits, applies OBS cues through
-``server.services.cues`` and broadcasts to the event's crew, public and overlay rooms.
+``server.services.agenda.cues`` and broadcasts to the event's crew, public and overlay rooms.
 """
 from datetime import timedelta
 
@@ -12,12 +12,14 @@ from flask_babel import lazy_gettext as _l
 from server.extensions import db
 from server.models.agenda import AgendaLive
 from server.models.event import Event
-from server.services import agenda, ownership, timer
+from server.services import ownership
+from server.services.agenda import items as agenda
+from server.services.agenda import timer
 from server.services.broadcast import broadcast
-from server.services.cues import CLOCK_SOURCE, apply_cues
+from server.services.agenda.cues import CLOCK_SOURCE, apply_cues
 from server.services.errors import Conflict, ServiceError
 from server.services.events import get_event
-from server.services.overlay_text import push_text
+from server.services.overlays.native_text import push_text
 
 AUDIENCES = ("crew", "public", "overlay")
 NUDGE_LIMIT_S = 3600
@@ -119,7 +121,7 @@ def take_item(event_slug, item_id):
 
 
 def _take(event, item):
-    from server.services import slides
+    from server.services.slides import decks as slides
 
     at = timer.now()
     previous = db.session.get(type(item), event.current_item_id) if event.current_item_id else None

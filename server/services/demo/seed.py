@@ -18,8 +18,8 @@ from server.models.document import Document, DocumentVersion
 from server.models.event import Event
 from server.models.site import Site
 from server.models.user import User
-from server.services import demo_data
-from server.services.accounts import create_user
+from server.services.demo import data as demo_data
+from server.services.accounts.users import create_user
 from server.services.tokens import short_code, site_token
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from typing import Protocol
 
 from flask import current_app
 
-from server.services import overlay_text
-from server.services.overlay_text import push_text
+from server.services.overlays import native_text as overlay_text
+from server.services.overlays.native_text import push_text
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from server.services.fonts import vietnamese_font
-from server.services.questions_export import rows, site_summary
+from server.services.questions.export import rows, site_summary
 
 VN = timezone(timedelta(hours=7))
 

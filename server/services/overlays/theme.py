@@ -16,7 +16,7 @@ COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def theme_of(event):
-    from server.services.agenda_live import live_of
+    from server.services.agenda.live import live_of
 
     live = live_of(event, create=False)
     logo = f"/overlay/{event.slug}/logo.png" if live is not None and live.logo_path else None
@@ -24,7 +24,7 @@ def theme_of(event):
 
 
 def logo_file(event):
-    from server.services.agenda_live import live_of
+    from server.services.agenda.live import live_of
 
     live = live_of(event, create=False)
     if live is None or not live.logo_path:
@@ -36,7 +36,7 @@ def set_theme(event_slug, color=None, logo=None, remove_logo=False):
     """``color`` '#rrggbb'; ``logo`` image bytes (re-encoded to PNG)."""
     from PIL import Image, UnidentifiedImageError
 
-    from server.services.agenda_live import live_of
+    from server.services.agenda.live import live_of
 
     event = get_event(event_slug)
     if color is not None:

@@ -155,7 +155,7 @@ def get_event_by_id(event_id):
 
 
 def _announce(site):
-    from server.services.bridges_counter import mark_dirty
+    from server.services.bridges.counter import mark_dirty
 
     event = get_event_by_id(site.event_id)
     broadcast("site_state", crew_view(site), event.slug, "crew")

@@ -6,7 +6,6 @@ refused with 409), refuses a question claimed by another moderator, bumps the ve
 writes an audit line, commits, then broadcasts to moderators (and askers, overlays).
 """
 import json
-from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -18,29 +17,18 @@ from server.models.agenda import AgendaItem
 from server.models.base import utcnow
 from server.models.question import Question, QuestionAudit, QuestionLink, QuestionTag
 from server.models.site import Site
-from server.services import overlay_text
+from server.services.overlays import native_text as overlay_text
 from server.services.broadcast import broadcast
-from server.services.cues import apply_scene
+from server.services.agenda.cues import apply_scene
+from server.services.commands import Actor  # noqa: F401  (who acts: re-exported for callers)
 from server.services.errors import Conflict, NotFound, ServiceError
 from server.services.events import get_event
-from server.services.questions import TEXT_MAX, compact_many, compact_one, notify_askers
+from server.services.questions.submission import TEXT_MAX, compact_many, compact_one, notify_askers
 from server.services.text import clean, fold
 
 CLAIM_TTL = timedelta(minutes=5)
 OBS_TEXT_SOURCE = overlay_text.QUESTION
 MAX_TAGS = 10
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a logged-in user (``user_id``) or an API token (``user_id`` None)."""
-
-    label: str
-    user_id: int | None = None
-
-    @classmethod
-    def from_user(cls, user):
-        return cls(label=f"user:{user.username}", user_id=user.id)
 
 
 # ---- helpers ----------------------------------------------------------------------------

@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 
 from server.extensions import db
 from server.models.site import Site, SiteIncident
-from server.services.bridges_sites import add_log, iso, site_room
-from server.services.bridges_state import now, set_reported
+from server.services.bridges.sites import add_log, iso, site_room
+from server.services.bridges.presence import now, set_reported
 from server.services.broadcast import broadcast, send_to
 from server.services.errors import Conflict, NotFound, ServiceError
 from server.services.text import clean
@@ -39,7 +39,7 @@ def site_view(incident):
 
 
 def _slug(site):
-    from server.services.bridges_sites import get_event_by_id
+    from server.services.bridges.sites import get_event_by_id
 
     return get_event_by_id(site.event_id).slug
 

@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from server.extensions import db
 from server.models.agenda import AgendaItem
 from server.models.slides import SlideDeck
-from server.services import agenda
-from server.services.cues import known_scenes
+from server.services.agenda import items as agenda
+from server.services.agenda.cues import known_scenes
 from server.services.errors import ServiceError
 from server.services.events import get_event
 

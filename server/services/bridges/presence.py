@@ -15,7 +15,7 @@ from server.extensions import db
 from server.models.base import utcnow
 from server.models.site import Site
 from server.services import ownership
-from server.services.bridges_sites import add_log, crew_view, get_event_by_id
+from server.services.bridges.sites import add_log, crew_view, get_event_by_id
 from server.services.broadcast import broadcast
 from server.services.text import clean
 
@@ -68,7 +68,7 @@ def _apply(site, at, reason=""):
 
 
 def _publish(site):
-    from server.services.bridges_counter import mark_dirty
+    from server.services.bridges.counter import mark_dirty
 
     slug = get_event_by_id(site.event_id).slug
     broadcast("site_state", crew_view(site), slug, "crew")
@@ -191,7 +191,7 @@ def sweep(at=None):
     db.session.commit()
     out = {}
     if changed:
-        from server.services.bridges_counter import mark_dirty
+        from server.services.bridges.counter import mark_dirty
 
         db.session.expire_all()
         for event_id, ids in changed.items():

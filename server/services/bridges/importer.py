@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 
 from server.extensions import db
 from server.models.site import Site
-from server.services.bridges_counter import mark_dirty
-from server.services.bridges_sites import FIELDS, add_log
+from server.services.bridges.counter import mark_dirty
+from server.services.bridges.sites import FIELDS, add_log
 from server.services.errors import ServiceError
 from server.services.text import clean, fold
 from server.services.tokens import site_token

@@ -1,0 +1,1 @@
+"""Agenda: items, their import/export, the live pointer, timers and OBS cues."""

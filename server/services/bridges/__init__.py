@@ -1,0 +1,1 @@
+"""Bridge points (điểm cầu): sites, presence, incidents, roll call, messages, cards and imports."""

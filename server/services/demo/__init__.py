@@ -1,0 +1,1 @@
+"""The demo congress seeded on first start."""

@@ -1,0 +1,1 @@
+"""Documents: files published by stable QR codes, and the printable QR sheet."""

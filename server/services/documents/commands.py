@@ -1,0 +1,1 @@
+"""The documents area's commands (being moved here from the REST and socket modules)."""

@@ -1,0 +1,1 @@
+"""Overlays: the native OBS text sources and the overlay theme."""

@@ -1,0 +1,1 @@
+"""Questions: submission from phones, moderation, search, exports and reports."""

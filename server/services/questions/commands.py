@@ -1,0 +1,210 @@
+"""The questions area's commands: submission and status for askers, the moderators' list,
+detail and decisions. Bound to REST (``/api/v1``) and Socket.IO (``/moderation``, ``/public``)
+by the command registry (``server/services/commands.py``)."""
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from pydantic import ConfigDict
+
+from server.extensions import db
+from server.models.event import Event
+from server.models.question import Question
+from server.services.commands import Created, Input, command
+from server.services.errors import NotFound
+from server.services.fields import Id, Limit, Literal, LongText, Offset, ShortText, StrictInt
+from server.services.lookups import in_event
+from server.services.questions import moderation as mod
+from server.services.questions import search
+from server.services.questions import submission as qs
+
+QUESTION_NOT_FOUND = _l("Không tìm thấy câu hỏi.")
+
+
+def question_event(path_args):
+    """The slug of the event a question belongs to (REST routes by question id)."""
+    qid = path_args.get("id")
+    q = db.session.get(Question, qid) if isinstance(qid, int) and 0 < qid <= 2**53 else None
+    if q is None:
+        raise NotFound("question_not_found", QUESTION_NOT_FOUND)
+    return db.session.get(Event, q.event_id).slug
+
+
+# ---- askers -----------------------------------------------------------------------------
+
+class Submission(Input):
+    """A question or proposal from a phone; the service checks each field with its own codes."""
+
+    model_config = ConfigDict(extra="allow")
+    event: Any = None
+    client_id: Any = None
+    kind: Any = None
+    text: Any = None
+    author: Any = None
+    unit: Any = None
+    addressee: Any = None
+    agenda_item: Any = None
+    site_token: Any = None
+
+
+@command("questions.submit", roles=("anonymous",), input=Submission, http="POST /questions",
+         socket="public:submit_question", endpoint="submit_question")
+def submit_question(call, data):
+    """Submit a question: 201 ``{id, status, client_id}`` once stored, 200 for a repeated client_id."""
+    question, created = qs.submit(data.model_dump(), device_id=call.device_id, address=call.address)
+    result = {"id": question.id, "status": question.status, "client_id": question.client_id}
+    return Created(result) if created else result
+
+
+class Statuses(Input):
+    ids: str = ""
+
+
+@command("questions.statuses", roles=("anonymous",), input=Statuses, http="GET /events/<slug>/questions/status",
+         why_no_socket="phones on a socket follow their questions live with follow_questions",
+         endpoint="question_statuses")
+def question_statuses(call, data):
+    """Where each of an asker's submissions stands: ``?ids=a,b`` (client ids)."""
+    ids = [i for i in data.ids.split(",") if i][:50]
+    return {"statuses": qs.statuses_for(call.event, ids)}
+
+
+class Follow(Input):
+    client_ids: list[str]
+
+
+@command("questions.follow", roles=("anonymous",), input=Follow, socket="public:follow_questions",
+         why_no_http="joins a socket room; HTTP callers poll questions.statuses")
+def follow_questions(call, data):
+    """A phone follows its submissions live and gets their statuses now."""
+    from flask_socketio import join_room  # a socket room: only meaningful on the socket transport
+
+    ids = [i for i in data.client_ids if qs.CLIENT_ID_RE.match(i)][:50]
+    for client_id in ids:
+        join_room(qs.asker_room(call.event.id, client_id), namespace="/public")
+    return {"statuses": qs.statuses_for(call.event, ids)}
+
+
+# ---- moderators: reading ----------------------------------------------------------------
+
+class Listing(Input):
+    status: str | None = None
+    kind: str | None = None
+    site: str | None = None
+    district: str | None = None
+    tag: str | None = None
+    agenda_item: str | None = None
+    q: ShortText | None = None
+    offset: Offset = 0
+    limit: Limit = 100
+    order: Literal["new", "old", "queue"] = "new"
+
+
+@command("questions.list", roles=("moderator",), input=Listing, http="GET /events/<slug>/questions",
+         socket="moderation:list_questions", endpoint="list_questions")
+def list_questions(call, data):
+    """A page of questions by status, kind, site, district, tag, agenda item and folded text."""
+    filters = {k: str(v) for k, v in data.model_dump(exclude={"offset", "limit", "order"}).items() if v is not None}
+    items, total = search.search(call.event, offset=data.offset, limit=data.limit, order=data.order, **filters)
+    return {"items": qs.compact_many(items), "total": total}
+
+
+class QuestionRef(Input):
+    id: Id
+    version: StrictInt | None = None
+
+
+@command("questions.open", roles=("moderator",), input=QuestionRef, http="GET /questions/<int:id>",
+         socket="moderation:open_question", event_of=question_event, endpoint="open_question")
+def open_question(call, data):
+    """One question with its merged askers, audit log and similar questions."""
+    q = in_event(Question, data.id, call.event, "question_not_found", QUESTION_NOT_FOUND)
+    similar = [{**qs.compact_one(other), "score": score} for other, score in search.similar(q)]
+    return {"question": qs.compact_one(q), "links": mod.links_of(q), "audit": mod.audit_log(call.event, q.id),
+            "similar": similar}
+
+
+@command("questions.queue", roles=("moderator",), http="GET /events/<slug>/questions/queue",
+         socket="moderation:get_queue", endpoint="get_queue")
+def get_queue(call, data):
+    """The approved questions in on-air order."""
+    return {"items": qs.compact_many(mod.queue(call.event))}
+
+
+# ---- moderators: decisions --------------------------------------------------------------
+
+def _decision(name, service, input=QuestionRef, http_action=None, summary=""):
+    """Declare one decision on a question: REST ``POST /questions/<id>/<action>``, socket ``name``."""
+
+    def handler(call, data):
+        q = service(call.slug, call.actor, data)
+        return {"question": qs.compact_one(q)}
+
+    handler.__name__ = f"question_{name}"
+    handler.__doc__ = summary
+    command(f"questions.{name}", roles=("moderator",), input=input, event_of=question_event,
+            http=f"POST /questions/<int:id>/{http_action or name}", socket=f"moderation:{name}")(handler)
+
+
+class Rejection(QuestionRef):
+    reason: ShortText = ""
+
+
+class Edit(QuestionRef):
+    text: LongText
+
+
+class Tags(QuestionRef):
+    tags: list[ShortText]
+
+
+class AgendaLink(QuestionRef):
+    agenda_item_id: Id | None = None
+
+
+_decision("approve", lambda slug, actor, d: mod.approve(slug, actor, d.id, d.version),
+          summary="Approve a question into the on-air queue.")
+_decision("reject", lambda slug, actor, d: mod.reject(slug, actor, d.id, d.reason, d.version), input=Rejection,
+          summary="Reject a question with a reason.")
+_decision("edit", lambda slug, actor, d: mod.edit(slug, actor, d.id, d.text, d.version), input=Edit,
+          summary="Correct a question's text (the original is kept).")
+_decision("set_tags", lambda slug, actor, d: mod.set_tags(slug, actor, d.id, d.tags, d.version), input=Tags,
+          http_action="tags", summary="Replace a question's tags.")
+_decision("set_agenda_item", lambda slug, actor, d: mod.set_agenda_item(slug, actor, d.id, d.agenda_item_id,
+                                                                        d.version),
+          input=AgendaLink, http_action="agenda-item", summary="Link a question to an agenda item (or none).")
+_decision("on_air", lambda slug, actor, d: mod.on_air(slug, actor, d.id, d.version), http_action="on-air",
+          summary="Put a question on air (the overlay and OBS show it).")
+_decision("off_air", lambda slug, actor, d: mod.off_air(slug, actor, d.id, d.version), http_action="off-air",
+          summary="Take the on-air question off air.")
+_decision("answered", lambda slug, actor, d: mod.answered(slug, actor, d.id, d.version),
+          summary="Mark a question answered.")
+_decision("claim", lambda slug, actor, d: mod.claim(slug, actor, d.id),
+          summary="Claim a question so other moderators see who handles it.")
+_decision("release", lambda slug, actor, d: mod.release(slug, actor, d.id), summary="Release a claim.")
+
+
+class Merge(Input):
+    target_id: Id
+    source_ids: list[Id]
+    version: StrictInt | None = None
+
+
+@command("questions.merge", roles=("moderator",), input=Merge, http="POST /questions/<int:target_id>/merge",
+         socket="moderation:merge_questions", event_of=lambda args: question_event({"id": args.get("target_id")}),
+         endpoint="merge_questions")
+def merge_questions(call, data):
+    """Merge duplicates into one question; their askers follow it."""
+    q = mod.merge(call.slug, call.actor, data.target_id, data.source_ids, data.version)
+    return {"question": qs.compact_one(q)}
+
+
+class Order(Input):
+    ids: list[Id]
+
+
+@command("questions.reorder", roles=("moderator",), input=Order, http="PUT /events/<slug>/questions/queue",
+         socket="moderation:reorder_queue", endpoint="reorder_queue")
+def reorder_queue(call, data):
+    """Set the on-air queue's order."""
+    ordered = mod.reorder(call.slug, call.actor, data.ids)
+    return {"ids": [q.id for q in ordered]}

@@ -1,0 +1,68 @@
+"""REST binding of the declared commands: one ``/api/v1`` route per command.
+
+The route authenticates the caller for the command's roles (bearer token or session; the site's
+own token in the path for site commands), merges path arguments, the query string (GET) and
+the JSON body into the payload, and runs the command. Errors become ``{"error", "message", ...}``
+with the error's status through the app's one error handler.
+"""
+from flask import g, jsonify, request
+
+from server.services.commands import Actor, Call, load_commands
+from server.services.lookups import event_by_id, site_by_token
+from server.web.api import api_bp, authenticate, json_body
+
+
+def _payload(cmd, path_args):
+    if request.method == "GET":
+        data = {key: value for key, value in request.args.items()}
+    elif request.content_length or request.mimetype == "application/json":
+        data = json_body()
+    else:
+        data = {}
+    data.update({k: v for k, v in path_args.items() if k not in ("slug", "token")})
+    return data
+
+
+def _call(cmd, path_args):
+    slug = path_args.get("slug")
+    site = None
+    if "site" in cmd.roles:
+        site = site_by_token(path_args.get("token"))
+        actor = Actor(label=f"site:{site.id}", role="site")
+        slug = None
+    elif cmd.staff:
+        role, user = authenticate(cmd.roles)
+        actor = Actor.from_user(user) if user is not None else Actor(label=g.api_actor, role=role)
+    else:
+        actor = Actor(label="anonymous")
+    call = Call(command=cmd, actor=actor, slug=slug, site=site, transport="http", host_url=request.host_url,
+                address=request.remote_addr or "", device_id=request.headers.get("X-Device-Id", "")[:64])
+    if site is not None:
+        call.slug = event_by_id(site.event_id).slug
+    elif slug is None and cmd.event_of is not None:
+        call.slug = cmd.event_of(path_args)
+    return call
+
+
+def _view(cmd):
+    def view(**path_args):
+        call = _call(cmd, path_args)
+        result, status = cmd.run(call, _payload(cmd, path_args))
+        return jsonify(result), status
+
+    view.__name__ = cmd.endpoint
+    view.__doc__ = cmd.handler.__doc__
+    view.allowed_roles = cmd.roles
+    view.command = cmd
+    return view
+
+
+def bind_rest(blueprint):
+    for cmd in load_commands().values():
+        if cmd.http is None:
+            continue
+        method, path = cmd.http
+        blueprint.add_url_rule(path, endpoint=cmd.endpoint, view_func=_view(cmd), methods=[method])
+
+
+bind_rest(api_bp)

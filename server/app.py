@@ -1,8 +1,10 @@
 """The Bridgecast application factory.
 
 ``create_app`` reads like a table of contents: each ``configure_*`` step is a short
-function below. Background services (OBS supervisors, timers) are started by the entry
-points through ``start_background_services`` so that tests and CLI commands stay quiet.
+function below, in order. ``start_background_services`` lists every long-running task of a
+server process (ownership renewals, OBS supervisors, the agenda clock push, the bridge
+monitor); the entry points call it, so tests and CLI commands stay quiet. Nothing starts
+as a side effect of importing a module or registering a blueprint.
 """
 import os
 import secrets
@@ -28,6 +30,7 @@ def create_app(config=None):
     configure_security(app)
     configure_socketio(app)
     configure_ownership(app)
+    configure_obs(app)
     configure_blueprints(app)
     configure_realtime(app)
     configure_cli(app)
@@ -128,6 +131,13 @@ def configure_ownership(app):
     init_app(app)
 
 
+def configure_obs(app):
+    """The OBS runtime (one supervised connection per event, started with the background services)."""
+    from server.services.obs.runtime import configure_obs as create_obs_runtime
+
+    create_obs_runtime(app)
+
+
 def configure_blueprints(app):
     from server.web import register_blueprints
 
@@ -160,9 +170,18 @@ def prepare_database(app):
 
 
 def start_background_services(app):
-    """Start long-running tasks (OBS supervisors, timers). Called by the server entry points."""
-    for starter in app.extensions.get("bridgecast_starters", []):
-        starter(app)
+    """Start every long-running task of a server process. Called by the server entry points."""
+    from server import background
+    from server.services import ownership
+    from server.services.agenda.live import push_clocks_once
+    from server.services.bridges import monitor
+    from server.services.obs.runtime import obs_runtime
+
+    ownership.start_renewals(app)  # first: the loops below ask it which events run here
+    if app.config.get("OBS_AUTOSTART", True):
+        obs_runtime(app).start_all()
+    background.every(app, "agenda clock push", push_clocks_once, 1.0)
+    background.every(app, "bridge monitor", monitor.run_once, monitor.tick_seconds(app.config))
     tune_garbage_collector()
 
 

@@ -1,16 +1,14 @@
-"""Socket.IO handlers, one module per namespace or area.
+"""Socket.IO: who may connect where, what a newcomer is sent, and the commands' events.
 
-Every module here with a ``register(socketio)`` function is registered. Connection
-handling (who may join which room) lives in ``connections``; area modules add event
-handlers and ``on_join`` hooks that send a newcomer the current state.
+``connections`` admits clients to their namespace and rooms; each area module adds ``on_join``
+hooks (the current state for a newcomer) and ``disconnect`` handlers; ``commands`` binds every
+declared command to its event. The list is explicit.
 """
 import importlib
-import pkgutil
+
+MODULES = ("connections", "obs", "agenda", "bridges", "questions", "commands")
 
 
 def register_namespaces(socketio):
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        register = getattr(module, "register", None)
-        if callable(register):
-            register(socketio)
+    for name in MODULES:
+        importlib.import_module(f"{__name__}.{name}").register(socketio)

@@ -91,6 +91,7 @@ class Call:
     address: str = ""  # the caller's network address (rate limits)
     device_id: str = ""  # a phone's self-chosen device id (rate limits)
     host_url: str | None = None  # the request's own base URL, only as a hint (see lookups.public_base_url)
+    locate: Callable[[], str] | None = None  # finds the event's slug after validation (REST routes by id)
     extra: dict = field(default_factory=dict)
 
     @cached_property
@@ -138,7 +139,10 @@ class Command:
 
     def run(self, call, raw):
         """``(envelope, status)``: the handler's result in the success envelope."""
-        result = self.handler(call, self.parse(raw))
+        data = self.parse(raw)
+        if call.slug is None and call.locate is not None:
+            call.slug = call.locate()
+        result = self.handler(call, data)
         status = 201 if isinstance(result, Created) else self.status
         return ok(result), status
 

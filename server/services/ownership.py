@@ -1,6 +1,6 @@
 """Exactly one owner per event for background work (OBS mirror, timers, sweepers).
 
-With several server processes (scale-out, DESIGN §4) each event's background work must
+With several server processes (scale-out) each event's background work must
 run in one process only, or everything would be broadcast twice. Each process claims
 every active event through a Redis key ``bridgecast:owner:<slug>`` set with ``NX`` and an
 expiry (``OWNERSHIP_TTL_S``); the owner renews it every third of the expiry; when the
@@ -17,9 +17,9 @@ API for the areas::
     ownership.runs_here("demo-plenary")             # -> bool: owner, or a single process (gates loops)
     ownership.run_if_owner(slug, fn, *args)         # -> fn's result, or None when not owner
     ownership.on_change(lambda slug, owned: ...)    # gained / lost (start / stop a mirror)
-    ownership.owned_loop(app, "sweeper", fn, 1.0)   # a starter: fn(slug) every 1 s for owned events
 
-``init_app(app)`` is called by the factory; the renewal loop is the first starter.
+A periodic per-event loop is ``server.background.every(app, name, fn, interval, per_event=True)``.
+``init_app(app)`` is called by the factory; ``start_renewals(app)`` is the first background task.
 """
 import logging
 import os
@@ -204,7 +204,6 @@ def init_app(app):
     manager = OwnershipManager(backend, active_slugs)
     app.extensions["bridgecast_ownership"] = manager
     _manager = manager
-    app.extensions.setdefault("bridgecast_starters", []).insert(0, _start_renewals)
     return manager
 
 
@@ -223,7 +222,8 @@ def manager():
     return _manager
 
 
-def _start_renewals(app):
+def start_renewals(app):
+    """Keep this process's event ownership renewed (a background loop)."""
     from server.extensions import socketio
 
     mgr = app.extensions["bridgecast_ownership"]
@@ -254,7 +254,7 @@ def is_owner(event_slug):
 def runs_here(event_slug):
     """True when this process runs ``event_slug``'s periodic work and its broadcasts: always
     with one process (no Redis), else only in the event's owner. The gate of every loop that
-    would otherwise run, and broadcast, once per process (DESIGN §4 scale-out)."""
+    would otherwise run, and broadcast, once per process (scale-out)."""
     mgr = manager()
     return mgr.backend.kind == "local" or mgr.is_owner(event_slug)
 
@@ -269,26 +269,3 @@ def run_if_owner(event_slug, fn, *args, **kwargs):
 def on_change(fn):
     """Register ``fn(event_slug, owned)``, called when this process gains or loses an event."""
     return manager().on_change(fn)
-
-
-def owned_loop(app, name, fn, interval):
-    """Start a background loop calling ``fn(event_slug)`` in an app context every
-    ``interval`` seconds for each event this process owns. Use it as (or from) a starter."""
-    from server.extensions import db, socketio
-
-    mgr = app.extensions["bridgecast_ownership"]
-
-    def loop():
-        while True:
-            for slug in mgr.owned():
-                with app.app_context():
-                    try:
-                        fn(slug)
-                    except Exception:
-                        log.exception("%s failed for %s", name, slug)
-                        db.session.rollback()
-                    finally:
-                        db.session.remove()
-            socketio.sleep(interval)
-
-    return socketio.start_background_task(loop)

@@ -1,30 +1,24 @@
-"""Blueprints. Every module of this package (and of ``server.web.api``) that defines a
-module-level ``bp`` Blueprint is registered, so an area adds a module and nothing else.
+"""The pages' blueprints, listed explicitly, and the ``/api/v1`` blueprint.
+
+An area adds its page module to ``PAGE_MODULES`` and its REST-only helpers (if any) to
+``server.web.api.API_MODULES``; the commands' REST routes are bound from the command registry.
 """
 import importlib
-import pkgutil
 
-from flask import Blueprint
-
-
-def _modules(package_name):
-    package = importlib.import_module(package_name)
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        yield importlib.import_module(f"{package_name}.{info.name}")
+PAGE_MODULES = (
+    "home", "auth", "admin", "control", "obs_settings", "agenda", "public_agenda", "slides", "overlays",
+    "documents", "bridges", "questions",
+)
 
 
 def register_blueprints(app):
+    from server.web.api import api_bp, load_api_modules
     from server.web.errors import register_error_handlers
     from server.web.nav import init_nav
 
     register_error_handlers(app)
     init_nav(app)
-    for module in _modules("server.web"):
-        bp = getattr(module, "bp", None)
-        if isinstance(bp, Blueprint):
-            app.register_blueprint(bp)
-    # api package: its modules attach routes to the one /api/v1 blueprint.
-    from server.web.api import api_bp, load_api_modules
-
+    for name in PAGE_MODULES:
+        app.register_blueprint(importlib.import_module(f"server.web.{name}").bp)
     load_api_modules()
     app.register_blueprint(api_bp)

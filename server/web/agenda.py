@@ -10,22 +10,9 @@ from server.services.agenda import live as agenda_live
 from server.services.slides import decks as slides
 from server.services.errors import ServiceError
 from server.services.events import get_event
-from server.web.nav import event_link
 from server.web.security import role_required
 
 bp = Blueprint("agenda", __name__)
-
-event_link("crew", _l("Chương trình trực tiếp"), "agenda.panel", 20)
-event_link("admin", _l("Sửa chương trình"), "agenda.edit", 21)
-
-
-def _start_clock_push(app):
-    from server.extensions import socketio
-
-    socketio.start_background_task(agenda_live.push_clocks, app)
-
-
-bp.record_once(lambda state: state.app.extensions.setdefault("bridgecast_starters", []).append(_start_clock_push))
 
 
 @bp.get("/events/<slug>/agenda")

@@ -9,22 +9,12 @@ from server.services.bridges import incidents as bridges_incidents
 from server.services.bridges import messages as bridges_messages
 from server.services.bridges import rollcall as bridges_rollcall
 from server.services.bridges import sites as bridges_sites
-from server.services.bridges.monitor import start_monitor
 from server.services.errors import ServiceError
 from server.services.events import get_event
 from server.services.qr import qr_png
-from server.web.nav import event_link
 from server.web.security import role_required
 
 bp = Blueprint("bridges", __name__)
-
-event_link("crew", _l("Điểm cầu"), "bridges.board", 40)
-event_link("admin", _l("Quản lý điểm cầu"), "bridges.admin_sites", 85)
-
-
-@bp.record_once
-def _register_monitor(state):
-    state.app.extensions.setdefault("bridgecast_starters", []).append(start_monitor)
 
 
 def _event_or_404(slug):

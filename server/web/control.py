@@ -1,20 +1,14 @@
 """The crew's OBS control panel page (``/control/<slug>``), and the OBS runtime's start hook.
 
 The page is a shell: state arrives over Socket.IO (``/crew``, see ``server/realtime/obs.py``).
-Registering this blueprint runs ``configure_obs(app)`` once, so the OBS manager exists in
-every app; its supervisors start with the app's background services.
 """
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 
 from server.services.events import get_event
-from server.services.obs.runtime import configure_obs
-from server.web.nav import event_link
 from server.web.security import role_required
 
 bp = Blueprint("control", __name__, url_prefix="/control")
-bp.record_once(lambda state: configure_obs(state.app))
-event_link(("crew",), _l("Điều khiển OBS"), "control.panel", order=10)
 
 
 @bp.get("/<slug>")

@@ -8,12 +8,9 @@ from server.services.documents import library as documents
 from server.services.errors import ServiceError
 from server.services.events import get_event
 from server.services.documents.qr_sheet import qr_sheet
-from server.web.nav import event_link
 from server.web.security import role_required
 
 bp = Blueprint("documents", __name__)
-
-event_link("admin", _l("Tài liệu & mã QR"), "documents.manage", 40)
 
 
 def _base():

@@ -7,11 +7,9 @@ from server.services.errors import ServiceError
 from server.services.events import get_event
 from server.services.obs.event_settings import public_settings, save_event_obs
 from server.services.obs.runtime import obs_runtime
-from server.web.nav import event_link
 from server.web.security import role_required
 
 bp = Blueprint("obs_settings", __name__, url_prefix="/admin/events")
-event_link(("admin",), _l("Kết nối OBS"), "obs_settings.edit", order=90)
 
 
 @bp.get("/<slug>/obs")

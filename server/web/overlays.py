@@ -11,12 +11,10 @@ from server.services.agenda import timer
 from server.services.errors import ServiceError
 from server.services.events import get_event
 from server.services.overlays.theme import logo_file, set_theme, theme_of
-from server.web.nav import event_link
 from server.web.security import role_required
 
 bp = Blueprint("overlays", __name__)
 
-event_link("crew", _l("Lớp phủ OBS"), "overlays.index", 45)
 
 KINDS = ("lower-third", "clock", "ticker", "slides")
 

@@ -5,11 +5,8 @@ from flask_babel import lazy_gettext as _l
 
 from server.services.agenda import live as agenda_live
 from server.services.events import get_event
-from server.web.nav import event_link
 
 bp = Blueprint("public_agenda", __name__)
-
-event_link(("crew", "moderator"), _l("Trang công khai"), "public_agenda.agenda", 90)
 
 
 @bp.get("/e/<slug>")

@@ -12,11 +12,9 @@ from server.services.questions import export as questions_export
 from server.services.questions import report as questions_report
 from server.services.events import get_event
 from server.services.errors import NotFound
-from server.web.nav import event_link
 from server.web.security import role_required
 
 bp = Blueprint("questions", __name__)
-event_link("moderator", _l("Điều phối câu hỏi"), "questions.console", order=30)
 
 
 def _event_or_404(slug):

@@ -28,6 +28,7 @@ HTTP = {
     "api.me": STAFF,
     "api.events": STAFF,
     "api.ownership_state": {"admin"},
+    "api.openapi": ANYONE,
     # bridge points (site token in the URL: anonymous views that look the token up)
     "bridges.phone": ANYONE,
     "bridges.counter_overlay": ANYONE,

@@ -216,19 +216,3 @@ def push_clocks_once(at=None):
     for live, slug in rows:
         if ownership.runs_here(slug):  # one process pushes each event's clock
             push_text(slug, CLOCK_SOURCE, timer.format_clock(timer.remaining_s(live, at)))
-
-
-def push_clocks(app):
-    """Background loop: once a second, the countdown text for OBS native text sources."""
-    from server.extensions import socketio
-
-    while True:
-        try:
-            with app.app_context():
-                push_clocks_once()
-                db.session.remove()
-        except Exception:  # never let the loop die
-            import logging
-
-            logging.getLogger(__name__).exception("clock push failed")
-        socketio.sleep(1.0)

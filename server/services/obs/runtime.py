@@ -181,16 +181,13 @@ _sink = None
 
 
 def configure_obs(app):
-    """Create the app's OBS runtime; supervisors start with the background services."""
+    """Create the app's OBS runtime; its supervisors start with ``start_background_services``."""
     global _sink
     runtime = ObsRuntime(app)
     app.extensions["obs"] = runtime
     if _sink is not None:  # one sink per process: the latest app's (tests build many apps)
         unregister_sink(_sink)
     _sink = register_sink(runtime.push_text)
-    if app.config.get("OBS_AUTOSTART", True):
-        app.extensions.setdefault("bridgecast_starters", []).append(
-            lambda a: a.extensions["obs"].start_all())
     return runtime
 
 

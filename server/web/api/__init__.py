@@ -7,7 +7,6 @@ pages' scripts and a Stream Deck use the same endpoints.
 import functools
 import importlib
 import json
-import pkgutil
 
 from flask import Blueprint, current_app, g, request
 from flask_babel import lazy_gettext as _l
@@ -22,9 +21,13 @@ api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)
 
 
+# REST routes that are not commands (none of them duplicates a command), then the commands' routes.
+API_MODULES = ("ops", "obs", "agenda", "bridges", "openapi", "commands")
+
+
 def load_api_modules():
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        importlib.import_module(f"{__name__}.{info.name}")
+    for name in API_MODULES:
+        importlib.import_module(f"{__name__}.{name}")
 
 
 def _bearer():

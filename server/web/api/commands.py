@@ -40,7 +40,7 @@ def _call(cmd, path_args):
     if site is not None:
         call.slug = event_by_id(site.event_id).slug
     elif slug is None and cmd.event_of is not None:
-        call.slug = cmd.event_of(path_args)
+        call.locate = lambda: cmd.event_of(path_args)
     return call
 
 

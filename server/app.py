@@ -121,8 +121,10 @@ def configure_socketio(app):
         engineio_logger=False,
     )
     from server.async_support import install as install_websocket_support
+    from server.realtime.fair_share import install as install_fair_share
 
     install_websocket_support(socketio)
+    install_fair_share(socketio, app)
 
 
 def configure_ownership(app):

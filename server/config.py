@@ -42,6 +42,11 @@ class Config:
     OBS_PASSWORD = None
     OBS_AUTOSTART = True
     PUBLIC_URL = None  # base for links in QR codes; default: the request host when it is loopback or in PUBLIC_HOSTS
+    SOCKET_EVENT_RATE = "60/5"  # events per socket connection: burst/seconds (fair share)
+    SOCKET_ADDRESS_EVENT_RATE = "3000/5"  # events per client address, all its connections together
+    SOCKET_MAX_IN_FLIGHT = 16  # handlers running at once for one connection
+    SOCKET_FLOOD_DISCONNECT = 200  # refusals in a row before a flooding connection is dropped
+    SOCKET_MAX_PER_ADDRESS = 2000  # open connections per address (a NAT-ed hall shares one)
     PUBLIC_HOSTS = ()  # extra hosts whose requests may name the links' base (BRIDGECAST_PUBLIC_HOSTS, comma-separated)
     HOST = "127.0.0.1"
     PORT = 5000
@@ -101,6 +106,11 @@ def from_environment(environ=None):
         put("OBS_AUTOSTART", _bool(env["BRIDGECAST_OBS_AUTOSTART"], True))
     put("PUBLIC_URL", (env.get("BRIDGECAST_PUBLIC_URL") or "").rstrip("/") or None)
     put("PUBLIC_HOSTS", tuple(h.strip() for h in (env.get("BRIDGECAST_PUBLIC_HOSTS") or "").split(",") if h.strip()) or None)
+    for key in ("SOCKET_EVENT_RATE", "SOCKET_ADDRESS_EVENT_RATE"):
+        put(key, env.get(f"BRIDGECAST_{key}") or None)
+    for key in ("SOCKET_MAX_IN_FLIGHT", "SOCKET_FLOOD_DISCONNECT", "SOCKET_MAX_PER_ADDRESS"):
+        if env.get(f"BRIDGECAST_{key}"):
+            put(key, _int(env[f"BRIDGECAST_{key}"], getattr(Config, key)))
     put("HOST", env.get("HOST") or None)
     if env.get("PORT"):
         put("PORT", _int(env["PORT"], 5000))

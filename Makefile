@@ -31,8 +31,8 @@ $(VENDOR): package.json package-lock.json
 	cp node_modules/socket.io-client/dist/socket.io.esm.min.js node_modules/socket.io-client/dist/socket.io.esm.min.js.map static/vendor/
 	@touch $@
 
-gunicorn: setup ## Serve with gunicorn's eventlet worker, as in production
-	$(BIN)/gunicorn -k eventlet -w 1 --worker-connections 10000 -b 127.0.0.1:$${PORT:-5000} server.wsgi:app
+gunicorn: setup ## Serve with gunicorn's gevent worker, as in production (eventlet: -k eventlet, BRIDGECAST_ASYNC_MODE=eventlet)
+	$(BIN)/gunicorn -k gevent -w 1 --worker-connections 10000 -b 127.0.0.1:$${PORT:-5000} server.wsgi:app
 
 bench: setup ## The full benchmark of DESIGN.md §6 (writes bench/results/latest.json), then the OBS round trip
 	$(PYTHON) -m bench

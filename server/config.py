@@ -34,7 +34,7 @@ class Config:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = None
-    ASYNC_MODE = "eventlet"
+    ASYNC_MODE = "gevent"
     AUTO_MIGRATE = True
     DEMO_SEED = True
     ADMIN_PASSWORD = None

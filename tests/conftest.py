@@ -136,7 +136,7 @@ def socket_client(app, client, auth, event):
 
 @pytest.fixture
 def start_server(tmp_path):
-    """``start_server(async_mode="eventlet", env=None, command=None)``: a real server process."""
+    """``start_server(async_mode="gevent", env=None, command=None)``: a real server process."""
     servers = []
 
     def start(**kwargs):
@@ -151,7 +151,7 @@ def start_server(tmp_path):
 
 @pytest.fixture
 def live_server(start_server):
-    """A real eventlet server with the demo congress, on a free port."""
+    """A real gevent server with the demo congress, on a free port."""
     return start_server()
 
 

@@ -67,7 +67,7 @@ def stop_process(proc, sig=signal.SIGTERM, timeout=10):
 class ServerProcess:
     """``python -m server`` (or gunicorn) on a free port with its own database and uploads."""
 
-    def __init__(self, tmpdir, async_mode="eventlet", env=None, command=None, database_url=None):
+    def __init__(self, tmpdir, async_mode="gevent", env=None, command=None, database_url=None):
         self.tmpdir = str(tmpdir)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

@@ -27,7 +27,7 @@ def test_environment_values_are_read_and_typed():
 
 def test_unset_environment_leaves_defaults():
     assert from_environment({}) == {}
-    assert Config.ASYNC_MODE == "eventlet" and Config.BABEL_DEFAULT_LOCALE == "vi"
+    assert Config.ASYNC_MODE == "gevent" and Config.BABEL_DEFAULT_LOCALE == "vi"
 
 
 def test_caller_mapping_overrides_environment(monkeypatch, tmp_path):

@@ -5,7 +5,8 @@ from flask_babel import lazy_gettext as _l
 
 from server.extensions import db
 from server.models.event import Event
-from server.services.errors import NotFound, ServiceError
+from server.services.errors import ServiceError
+from server.services.lookups import event_or_404
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
@@ -14,12 +15,9 @@ def active_events():
     return db.session.scalars(db.select(Event).filter_by(is_active=True).order_by(Event.starts_on, Event.id)).all()
 
 
-def get_event(slug):
-    """The event with this slug, or NotFound."""
-    event = db.session.scalar(db.select(Event).filter_by(slug=slug)) if isinstance(slug, str) else None
-    if event is None:
-        raise NotFound("event_not_found", _l("Không tìm thấy sự kiện."))
-    return event
+def get_event(slug, include_inactive=False):
+    """The active event with this slug, or NotFound: the one rule of ``lookups.event_or_404``."""
+    return event_or_404(slug, include_inactive=include_inactive)
 
 
 def create_event(slug, name, kind="plenary", starts_on=None, location=""):

@@ -1,30 +1,18 @@
 """Pages for live questions: the moderation console, the phone question forms (public
 and per site), the on-air overlay, exports (CSV, XLSX, PDF) and the per-site summary."""
-from flask import Blueprint, Response, abort, render_template
-from flask_babel import lazy_gettext as _l
+from flask import Blueprint, Response, render_template
 
 from server.extensions import db
 from server.models.agenda import AgendaItem
-from server.models.event import Event
 from server.models.question import Question, QuestionTag
 from server.models.site import Site
 from server.services.questions import export as questions_export
 from server.services.questions import report as questions_report
 from server.services.events import get_event
-from server.services.errors import NotFound
+from server.services.lookups import event_by_id, event_or_404, site_by_token
 from server.web.security import role_required
 
 bp = Blueprint("questions", __name__)
-
-
-def _event_or_404(slug):
-    try:
-        event = get_event(slug)
-    except NotFound:
-        abort(404)
-    if not event.is_active:
-        abort(404)
-    return event
 
 
 def _agenda(event):
@@ -36,7 +24,7 @@ def _agenda(event):
 @role_required("moderator")
 def console(slug):
     """The keyboard-first moderation console (data arrives over the /moderation socket)."""
-    event = _event_or_404(slug)
+    event = get_event(slug)
     districts = db.session.scalars(db.select(Site.district).where(Site.event_id == event.id, Site.district != "")
                                    .distinct().order_by(Site.district)).all()
     sites = db.session.execute(db.select(Site.id, Site.name).where(Site.event_id == event.id)
@@ -54,26 +42,20 @@ def _ask_page(event, site=None):
 @bp.get("/e/<slug>/ask")
 def ask_public(slug):
     """The public question form of an event (phone first)."""
-    return _ask_page(_event_or_404(slug))
+    return _ask_page(get_event(slug))
 
 
 @bp.get("/p/<site_token>/ask")
 def ask_site(site_token):
     """A bridge point's question form: submissions are tagged with the site."""
-    site = db.session.scalar(db.select(Site).filter_by(token=site_token, is_active=True)) \
-        if 10 <= len(site_token) <= 64 else None
-    if site is None:
-        abort(404)
-    event = db.session.get(Event, site.event_id)
-    if event is None or not event.is_active:
-        abort(404)
-    return _ask_page(event, site)
+    site = site_by_token(site_token)
+    return _ask_page(event_or_404(event_by_id(site.event_id).slug), site)
 
 
 @bp.get("/overlay/<slug>/question")
 def overlay(slug):
     """Transparent 1920×1080 browser source showing the question on air."""
-    return render_template("questions/overlay.html", event=_event_or_404(slug))
+    return render_template("questions/overlay.html", event=get_event(slug))
 
 
 def _download(body, mimetype, filename):
@@ -84,14 +66,14 @@ def _download(body, mimetype, filename):
 @bp.get("/events/<slug>/moderation/questions.csv")
 @role_required("moderator")
 def export_csv(slug):
-    event = _event_or_404(slug)
+    event = get_event(slug)
     return _download(questions_export.to_csv(event), "text/csv; charset=utf-8", f"questions-{event.slug}.csv")
 
 
 @bp.get("/events/<slug>/moderation/questions.xlsx")
 @role_required("moderator")
 def export_xlsx(slug):
-    event = _event_or_404(slug)
+    event = get_event(slug)
     return _download(questions_export.to_xlsx(event),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"questions-{event.slug}.xlsx")
@@ -100,7 +82,7 @@ def export_xlsx(slug):
 @bp.get("/events/<slug>/moderation/report.pdf")
 @role_required("moderator")
 def report_pdf(slug):
-    event = _event_or_404(slug)
+    event = get_event(slug)
     return _download(questions_report.build_pdf(event), "application/pdf", f"questions-report-{event.slug}.pdf")
 
 
@@ -108,5 +90,5 @@ def report_pdf(slug):
 @role_required("moderator")
 def site_summary(slug):
     """Per site: submitted, approved, aired, answered."""
-    event = _event_or_404(slug)
+    event = get_event(slug)
     return render_template("questions/sites.html", event=event, rows=questions_export.site_summary(event))

@@ -34,7 +34,7 @@ $(VENDOR): package.json package-lock.json
 gunicorn: setup ## Serve with gunicorn's gevent worker, as in production (eventlet: -k eventlet, BRIDGECAST_ASYNC_MODE=eventlet)
 	$(BIN)/gunicorn -k gevent -w 1 --worker-connections 10000 -b 127.0.0.1:$${PORT:-5000} server.wsgi:app
 
-bench: setup ## The full benchmark of DESIGN.md §6 (writes bench/results/latest.json), then the OBS round trip
+bench: setup ## The full load benchmark (targets in docs/design.md) (writes bench/results/latest.json), then the OBS round trip
 	$(PYTHON) -m bench
 	$(PYTHON) bench/obs_roundtrip.py
 

@@ -1,1 +1,1 @@
-"""The load benchmark of DESIGN.md §6 (``python -m bench``, ``python -m bench --quick``)."""
+"""The load benchmark of docs/design.md (targets) (``python -m bench``, ``python -m bench --quick``)."""

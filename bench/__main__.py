@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--modes eventlet,gevent]``: the load scenario of DESIGN.md §6.
+"""``python -m bench [--quick] [--modes eventlet,gevent]``: the load scenario of docs/design.md (targets).
 
 For each async mode: a real server process (SQLite, demo congress), phones on ``/public``,
 bridge points heartbeating on ``/site``, moderators, overlays and a crew board, all as

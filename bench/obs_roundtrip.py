@@ -6,7 +6,7 @@ admin, and over the crew Socket.IO namespace sends ``obs_take_scene`` and waits 
 (``SetCurrentProgramScene`` then its ``CurrentProgramSceneChanged`` event). Runs alternate
 (bare, panel, bare, ...) with the Cut transition, each after a random pause so that both
 sides meet OBS's 30 fps frame clock at a random phase. Prints a table and writes JSON
-(``bench/results/obs_roundtrip.json`` unless ``--out``). Target (DESIGN §6): panel p99 < 150 ms,
+(``bench/results/obs_roundtrip.json`` unless ``--out``). Target (docs/design.md): panel p99 < 150 ms,
 ratio <= 1.5.
 
     python bench/obs_roundtrip.py [--n 100] [--async-mode eventlet|gevent|threading] [--out FILE]

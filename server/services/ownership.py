@@ -1,6 +1,6 @@
 """Exactly one owner per event for background work (OBS mirror, timers, sweepers).
 
-With several server processes (scale-out) each event's background work must
+With several server processes (scale-out, docs/operations.md) each event's background work must
 run in one process only, or everything would be broadcast twice. Each process claims
 every active event through a Redis key ``bridgecast:owner:<slug>`` set with ``NX`` and an
 expiry (``OWNERSHIP_TTL_S``); the owner renews it every third of the expiry; when the
@@ -254,7 +254,7 @@ def is_owner(event_slug):
 def runs_here(event_slug):
     """True when this process runs ``event_slug``'s periodic work and its broadcasts: always
     with one process (no Redis), else only in the event's owner. The gate of every loop that
-    would otherwise run, and broadcast, once per process (scale-out)."""
+    would otherwise run, and broadcast, once per process (scale-out, docs/operations.md)."""
     mgr = manager()
     return mgr.backend.kind == "local" or mgr.is_owner(event_slug)
 

@@ -1,6 +1,6 @@
 """The control panel in Chromium against a real OBS and a real Bridgecast server (eventlet).
 
-Covers DESIGN §7 for OBS end to end: scene click -> OBS -> tally red; REST with a bearer token
+Covers the OBS journey end to end (docs/design.md): scene click -> OBS -> tally red; REST with a bearer token
 and Socket.IO both take scenes; OBS killed -> panel shows disconnected within ~2 s -> OBS
 restarted -> the panel reconnects and resyncs by itself. Saves docs/screenshots/control-panel.png.
 """

@@ -1,4 +1,4 @@
-"""POST /api/v1/questions (DESIGN.md §5) and the moderator REST endpoints."""
+"""POST /api/v1/questions (docs/api.md) and the moderator REST endpoints."""
 import threading
 import unicodedata
 

@@ -99,8 +99,8 @@ def _rate_checks(event, site, device_id, address):
     return checks
 
 
-# The submission path is the hottest write of a congress (DESIGN §6: 5,000 questions a
-# minute): prepared Core statements (built once, so SQLAlchemy's cache keys are too) on the
+# The submission path is the hottest write of a congress (docs/design.md targets:
+# 5,000 questions a minute): prepared Core statements (built once, so SQLAlchemy's cache keys are too) on the
 # session's connection, one commit, and the moderators' payload built from what was written.
 _E, _S, _Q, _A = Event.__table__, Site.__table__, Question.__table__, AgendaItem.__table__
 _EVENT_BY_SLUG = select(_E.c.id, _E.c.slug, _E.c.current_item_id).where(

@@ -47,7 +47,18 @@ def error_response(status, code=None, message=None, extra=None):
     return render_template("errors/error.html", status=status, code=code, message=message), status
 
 
+def client_messages():
+    """The few refusals a browser makes up itself (no server answer to show), in the page's language."""
+    return {
+        "timeout": _("Máy chủ không trả lời kịp. Lệnh có thể chưa được thực hiện."),
+        "offline": _("Mất kết nối tới máy chủ. Lệnh chưa được gửi."),
+        "network": _("Lỗi mạng, hãy thử lại."),
+    }
+
+
 def register_error_handlers(app):
+    app.context_processor(lambda: {"client_messages": client_messages})
+
     @app.errorhandler(ServiceError)
     def _service_error(exc):
         response, status = error_response(exc.status, exc.code, str(exc.message), exc.details)

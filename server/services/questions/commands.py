@@ -1,7 +1,7 @@
 """The questions area's commands: submission and status for askers, the moderators' list,
 detail and decisions. Bound to REST (``/api/v1``) and Socket.IO (``/moderation``, ``/public``)
 by the command registry (``server/services/commands.py``)."""
-from typing import Any
+from typing import Any, Literal
 
 from flask_babel import lazy_gettext as _l
 from pydantic import ConfigDict
@@ -11,7 +11,7 @@ from server.models.event import Event
 from server.models.question import Question
 from server.services.commands import Created, Input, command
 from server.services.errors import NotFound
-from server.services.fields import Id, Limit, Literal, LongText, Offset, ShortText, StrictInt
+from server.services.fields import Id, Limit, LongText, Offset, ShortText, StrictInt
 from server.services.lookups import in_event
 from server.services.questions import moderation as mod
 from server.services.questions import search

@@ -10,11 +10,26 @@ export function connect(namespace, auth = {}) {
   });
 }
 
-// Emit with an acknowledgement and a timeout; resolves to the server's ack or {ok:false,error:"timeout"}.
+// The refusals the browser makes up itself (server down, no answer), in the page's language,
+// rendered by base.html; everything else shows the server's own message.
+let clientMessages = null;
+export function clientMessage(code) {
+  if (clientMessages === null) {
+    const node = document.getElementById("bc-client-messages");
+    try { clientMessages = node ? JSON.parse(node.textContent) : {}; } catch (_) { clientMessages = {}; }
+  }
+  return clientMessages[code] || code;
+}
+
+// Emit with an acknowledgement and a timeout; resolves to the server's ack, or to
+// {ok:false, error:"offline"|"timeout", message} when the server cannot answer.
 export function request(socket, name, payload = {}, timeoutMs = 5000) {
+  if (!socket.connected) {
+    return Promise.resolve({ ok: false, error: "offline", message: clientMessage("offline") });
+  }
   return new Promise((resolve) => {
     socket.timeout(timeoutMs).emit(name, payload, (err, ack) => {
-      resolve(err ? { ok: false, error: "timeout", message: "Hết thời gian chờ / Timed out" } : ack);
+      resolve(err ? { ok: false, error: "timeout", message: clientMessage("timeout") } : ack);
     });
   });
 }

@@ -19,7 +19,9 @@ RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 COLUMNS = [
     ("clients", "phones connected"), ("sites", "sites beating"), ("questions_sent", "questions sent"),
     ("questions_acknowledged", "acknowledged"), ("questions_delivered_all", "delivered to every moderator"),
-    ("questions_lost", "lost"), ("questions_duplicated", "duplicated"), ("delivery_p50_ms", "submit→moderator p50 ms"),
+    ("questions_delivered_live", "delivered live (no resync)"), ("moderator_reconnects", "moderator reconnects"),
+    ("questions_lost", "lost (acknowledged, not stored)"), ("questions_not_delivered", "not delivered"),
+    ("questions_duplicated", "duplicated"), ("delivery_p50_ms", "submit→moderator p50 ms"),
     ("delivery_p95_ms", "p95 ms"), ("delivery_p99_ms", "p99 ms"), ("fanout_clients", "on-air reached"),
     ("fanout_last_ms", "on-air fan-out last ms"), ("offline_detect_s", "offline detected after s"),
     ("offline_threshold_s", "offline threshold s"), ("server_rss_mb", "server RSS MB (max)"),
@@ -29,23 +31,46 @@ COLUMNS = [
 ]
 
 
+# (key, label, test): the targets of docs/design.md, checked on the very numbers the table shows.
+TARGETS = [
+    ("questions_lost", "no acknowledged question lost", lambda v, r: v == 0),
+    ("questions_not_delivered", "every stored question reaches every moderator", lambda v, r: v == 0),
+    ("questions_duplicated", "no duplicate", lambda v, r: v == 0),
+    ("delivery_p99_ms", "submit→moderator p99 < 500 ms", lambda v, r: v is not None and v < 500),
+    ("offline_detect_s", "offline within threshold + 2 s",
+     lambda v, r: v is not None and v <= r.get("offline_threshold_s", 0) + 2),
+    ("server_rss_mb", "server RSS < 400 MB", lambda v, r: v is not None and v < 400),
+    ("efficiency_ratio", "efficiency ≥ 0.5 of bare python-socketio", lambda v, r: v is not None and v >= 0.5),
+]
+
+
+def targets(result):
+    """``[(label, value, met)]`` for one mode's result."""
+    return [(label, result.get(key), bool(test(result.get(key), result))) for key, label, test in TARGETS]
+
+
 def table(results):
     modes = [r["async_mode"] for r in results]
     width = max(len(label) for _k, label in COLUMNS) + 2
     lines = ["metric".ljust(width) + "".join(m.rjust(12) for m in modes)]
+    rows = [targets(r) for r in results]
     for key, label in COLUMNS:
         cells = []
         for r in results:
             value = r.get(key)
             cells.append(("—" if value is None else (f"{value:.2f}" if isinstance(value, float) else str(value))).rjust(12))
         lines.append(label.ljust(width) + "".join(cells))
+    lines.append("")
+    lines.append("targets".ljust(width) + "".join(m.rjust(12) for m in modes))
+    for i, (_key, label, _test) in enumerate(TARGETS):
+        lines.append(label.ljust(width) + "".join(("met" if row[i][2] else "MISSED").rjust(12) for row in rows))
     return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="a scaled-down run (under 2 minutes)")
-    parser.add_argument("--modes", default="eventlet,gevent")
+    parser.add_argument("--modes", default="gevent,eventlet")
     parser.add_argument("--profile", action="store_true",
                         help="sample the server with py-spy during the question phase (bench/results/profile-MODE.txt)")
     args = parser.parse_args(argv)
@@ -54,7 +79,9 @@ def main(argv=None):
     for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
         print(f"bench: {mode}, {scale['phones']} phones, {scale['sites']} sites, {scale['questions']} questions "
               f"over {scale['question_s']} s", flush=True)
-        results.append(run_mode(mode, scale))
+        result = run_mode(mode, scale)
+        result["targets"] = {label: met for label, _value, met in targets(result)}
+        results.append(result)
     os.makedirs(RESULTS, exist_ok=True)
     report = dict(results[0])
     report["scale"] = "quick" if args.quick else "full"

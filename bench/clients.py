@@ -13,9 +13,10 @@ import socketio
 
 
 async def _client(spec, index, records, stopping):
-    client = socketio.AsyncClient(reconnection=False)
-    ns = spec["namespace"]
     kind = spec["kind"]
+    # moderators reconnect and resync like the console does; other kinds count a drop as a drop
+    client = socketio.AsyncClient(reconnection=kind == "moderator", reconnection_delay=0.5)
+    ns = spec["namespace"]
 
     @client.on("question_on_air", namespace=ns)
     async def _on_air(data):
@@ -26,6 +27,15 @@ async def _client(spec, index, records, stopping):
         @client.on("question_new", namespace=ns)
         async def _new(data):
             records.setdefault("new", []).append((index, (data or {}).get("text", ""), data.get("id"), time.time()))
+
+        connects = []
+
+        @client.on("connect", namespace=ns)
+        async def _connected():
+            connects.append(time.time())
+            if len(connects) > 1:  # a reconnect: fetch what was missed, as the console does
+                records["reconnects"] = records.get("reconnects", 0) + 1
+                asyncio.get_running_loop().create_task(_resync(client, ns, index, records))
 
     if kind == "crew":
         @client.on("site_state", namespace=ns)
@@ -67,6 +77,21 @@ async def _client(spec, index, records, stopping):
         await stopping.wait()
     await client.disconnect()
     return None
+
+
+async def _resync(client, ns, index, records):
+    """Page through the event's questions; each one is recorded as delivered by resync."""
+    offset = 0
+    while True:
+        ack = await client.call("list_questions", {"offset": offset, "limit": 500, "order": "old"}, namespace=ns,
+                                timeout=30)
+        items = (ack or {}).get("items") or []
+        now = time.time()
+        for q in items:
+            records.setdefault("resynced", []).append((index, q.get("text", ""), q.get("id"), now))
+        offset += len(items)
+        if not items or offset >= (ack or {}).get("total", 0):
+            return
 
 
 async def _main(spec, ready_q, stop_evt):

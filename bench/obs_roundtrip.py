@@ -170,7 +170,10 @@ def main():
     }
     result["ratio_p50"] = round(result["panel_p50_ms"] / result["bare_p50_ms"], 2)
     result["ratio_p99"] = round(result["panel_p99_ms"] / result["bare_p99_ms"], 2)
-    result["target_met"] = result["panel_p99_ms"] < 150 and result["ratio_p50"] <= 1.5
+    # the target is read on the p99 the table shows: panel p99 < 150 ms, and ≤ 1.5× the bare call's p99
+    result["target_p99_ms_met"] = result["panel_p99_ms"] < 150
+    result["target_ratio_met"] = result["ratio_p99"] <= 1.5
+    result["target_met"] = result["target_p99_ms_met"] and result["target_ratio_met"]
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as fh:
         json.dump(result, fh, indent=2)
@@ -178,6 +181,8 @@ def main():
     print(f"{'panel':10}{result['panel_p50_ms']:>10}{result['panel_p99_ms']:>10}")
     print(f"{'bare':10}{result['bare_p50_ms']:>10}{result['bare_p99_ms']:>10}")
     print(f"ratio p50 {result['ratio_p50']}  p99 {result['ratio_p99']}  -> {args.out}")
+    print(f"target panel p99 < 150 ms: {'met' if result['target_p99_ms_met'] else 'MISSED'}; "
+          f"p99 ratio ≤ 1.5: {'met' if result['target_ratio_met'] else 'MISSED'}")
     print(json.dumps(result))
 
 

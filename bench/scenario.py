@@ -232,6 +232,12 @@ def run_mode(mode, scale):
             seen.setdefault(index, t)
     n_mods = out["moderators"]
     latencies = [(t - sent[cid]) * 1000 for cid, per in by_text.items() if cid in sent for t in per.values()]
+    live_all = sum(1 for cid in acked if len(by_text.get(cid, {})) == n_mods)
+    for rec in records.get("moderator", []):  # what a reconnected moderator fetched counts as delivered, late
+        for index, text, _qid, _t in rec.get("resynced", []):
+            cid = text[len("bench "):] if text.startswith("bench ") else None
+            if cid is not None:
+                by_text.setdefault(cid, {}).setdefault(index, None)
     delivered_all = sum(1 for cid in acked if len(by_text.get(cid, {})) == n_mods)
     with sqlite3.connect(os.path.join(tmp, "server.db")) as conn:
         db_dups = conn.execute("SELECT COUNT(*) FROM (SELECT client_id FROM questions GROUP BY event_id, client_id "
@@ -239,8 +245,11 @@ def run_mode(mode, scale):
         stored = {row[0] for row in conn.execute("SELECT client_id FROM questions")}
     out.update({
         "questions_sent": len(client_ids), "questions_acknowledged": len(acked),
-        "questions_delivered_all": delivered_all,
-        "questions_lost": len([c for c in acked if c not in stored]) + (len(acked) - delivered_all),
+        "questions_delivered_all": delivered_all, "questions_delivered_live": live_all,
+        # lost = acknowledged but not in the database; not delivered = stored, yet some moderator never saw it
+        "questions_lost": len([c for c in acked if c not in stored]),
+        "questions_not_delivered": len(acked) - delivered_all,
+        "moderator_reconnects": sum(rec.get("reconnects", 0) for rec in records.get("moderator", [])),
         "questions_unacknowledged": len(client_ids) - len(acked),
         "questions_duplicated": db_dups + dup_deliveries,
         "delivery_p50_ms": percentile(latencies, 50), "delivery_p95_ms": percentile(latencies, 95),

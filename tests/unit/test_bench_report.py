@@ -34,3 +34,16 @@ def test_table_shows_missing_values_as_dashes():
     assert lines[0].split()[-2:] == ["eventlet", "gevent"]
     assert any(line.startswith("phones connected") and line.split()[-2:] == ["2000", "1999"] for line in lines)
     assert any(line.startswith("submit→moderator p50 ms") and line.split()[-2:] == ["12.35", "—"] for line in lines)
+
+
+def test_targets_are_read_from_the_numbers_the_table_shows():
+    from bench.__main__ import targets
+
+    good = {"async_mode": "gevent", "questions_lost": 0, "questions_not_delivered": 0, "questions_duplicated": 0,
+            "delivery_p99_ms": 120.0, "offline_detect_s": 7.5, "offline_threshold_s": 6.0, "server_rss_mb": 210.0,
+            "efficiency_ratio": 0.61}
+    assert all(met for _label, _value, met in targets(good))
+    bad = dict(good, questions_not_delivered=5, efficiency_ratio=0.36)
+    missed = [label for label, _value, met in targets(bad) if not met]
+    assert missed == ["every stored question reaches every moderator", "efficiency ≥ 0.5 of bare python-socketio"]
+    assert "MISSED" in table([bad]) and "met" in table([good])

@@ -130,7 +130,7 @@ def test_command_while_disconnected_fails_fast(fake_obs):
         with pytest.raises(ObsError) as exc:
             conn.start_stream()
         assert exc.value.code == "obs_disconnected" and time.monotonic() - t0 < 0.1
-        assert "Mất kết nối" in exc.value.message("vi")
+        assert "Mất kết nối" in exc.value.text("vi") and "disconnected" in exc.value.text("en")
     finally:
         conn.stop()
 

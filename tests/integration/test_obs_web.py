@@ -63,7 +63,7 @@ def test_crew_socket_errors_are_clear_acks(socket_client, connected, fake_obs):
     assert ack["ok"] is False and ack["error"] == "obs_not_found"
     assert "Không tìm thấy" in ack["message"]
     ack = sio.emit("obs_stream", {"action": "toggle"}, namespace="/crew", callback=True)
-    assert ack["error"] == "obs_invalid"
+    assert ack["error"] == "invalid" and ack["fields"] == ["action"]
     fake_obs.stop()
     assert wait_for(lambda: not connected.connected, 2)
     t0 = time.monotonic()
@@ -201,3 +201,54 @@ def test_overlay_text_sink_sets_native_text_sources(connected, fake_obs, obs_eve
     fake_obs.state.add_input("BC Lower third", "text_ft2_source_v2", {"text": ""}, "Scene")
     assert push_text(obs_event.slug, "BC Lower third", "Trần Thị B — Phó Chủ tịch") is True
     assert fake_obs.state.inputs["BC Lower third"]["settings"]["text"] == "Trần Thị B — Phó Chủ tịch"
+
+
+# -- one command, both transports -----------------------------------------------------------------
+
+def test_unknown_scene_pack_is_the_same_translated_error_on_rest_and_socket(client, socket_client, connected,
+                                                                            obs_event):
+    url = f"/api/v1/events/{obs_event.slug}/obs/scene-pack"
+    r = client.post(url, json={"pack": "nope"}, headers=bearer())
+    assert r.status_code == 422 and r.json["error"] == "obs_invalid"
+    assert r.json["message"].startswith("Tham số không hợp lệ")
+    r = client.post(url, json={"pack": "nope"}, headers={**bearer(), "Accept-Language": "en"})
+    assert r.json["error"] == "obs_invalid" and r.json["message"].startswith("Invalid parameter")
+    sio = socket_client("/crew", role="crew")
+    ack = sio.emit("obs_apply_scene_pack", {"pack": "nope"}, namespace="/crew", callback=True)
+    assert ack == {"ok": False, **{k: v for k, v in client.post(url, json={"pack": "nope"},
+                                                                 headers=bearer()).json.items()}}
+
+
+def test_socket_only_commands_now_have_rest_routes(client, connected, fake_obs, obs_event):
+    fake_obs.state.add_input("Mic", "pulse_input_capture", {}, "Scene")
+    fake_obs.state.add_input("Clip", "ffmpeg_source", {}, "Scene")
+    fake_obs.state.add_input("Lower", "text_ft2_source_v2", {"text": ""}, "Scene")
+    headers, base = bearer(), f"/api/v1/events/{obs_event.slug}/obs"
+    r = client.post(base + "/studio-mode", json={"enabled": True}, headers=headers)
+    assert r.status_code == 200 and r.json == {"ok": True, "studio_mode": True} and fake_obs.state.studio
+    r = client.post(base + "/transition", json={"name": "Cut", "duration": 500}, headers=headers)
+    assert r.status_code == 200 and fake_obs.state.transition == "Cut" and fake_obs.state.duration == 500
+    r = client.post(base + "/transition", json={"duration": 5}, headers=headers)
+    assert r.status_code == 422 and r.json["fields"] == ["duration"]
+    assert client.post(base + "/mute", json={"input": "Mic", "muted": True}, headers=headers).json["muted"] is True
+    assert fake_obs.state.inputs["Mic"]["muted"] is True
+    assert client.post(base + "/media", json={"input": "Clip", "action": "play"}, headers=headers).status_code == 200
+    assert client.post(base + "/text", json={"input": "Lower", "text": "Xin chào"}, headers=headers).status_code == 200
+    assert fake_obs.state.inputs["Lower"]["settings"]["text"] == "Xin chào"
+    r = client.post(base + "/text", json={"input": "Nope", "text": "x"}, headers=headers)
+    assert r.status_code == 404 and r.json["error"] == "obs_not_found"
+    r = client.post(base + "/stream-target", json={"server": "rtmp://x.example/live", "key": "k-secret-123456"},
+                    headers=headers)
+    assert r.status_code == 200 and r.json["target"]["key_masked"].endswith("3456") and "k-secret" not in r.text
+    r = client.post(base + "/preview", json={"scene": "Scene"}, headers=headers)
+    assert r.status_code == 200 and r.json["preview_scene"] == "Scene"
+    client.post(base + "/studio-mode", json={"enabled": False}, headers=headers)
+    r = client.post(base + "/preview", json={"scene": "Scene"}, headers=headers)
+    assert r.status_code == 409 and r.json["error"] == "obs_studio_mode_off"
+
+
+def test_state_has_the_same_shape_on_both_transports(client, socket_client, connected, obs_event):
+    rest = client.get(f"/api/v1/events/{obs_event.slug}/obs", headers=bearer()).json
+    ack = socket_client("/crew", role="crew").emit("obs_state", {}, namespace="/crew", callback=True)
+    assert rest["ok"] is True and rest["status"] == "connected"
+    assert set(ack) == set(rest) and ack["scenes"] == rest["scenes"]

@@ -4,7 +4,7 @@ Owns ``configure_obs(app)`` (creates the manager, registers the overlay-text sin
 background starter), ``connection_for(slug)`` (lazily configures an event from its stored
 settings or the env default), broadcasting state diffs to the event's crew room, and the
 thumbnail loop (about once a second, only for scenes a watching panel shows). No request
-objects: callers pass the event slug and the language.
+objects: callers pass the event slug.
 
 Scale-out: every process keeps its own supervised connection (OBS accepts several clients),
 so any process answers commands and snapshots; state changes are broadcast by the event's
@@ -22,7 +22,7 @@ from server.services import ownership
 from server.services.broadcast import broadcast, send_to
 from server.services.overlays.native_text import register_sink, unregister_sink
 
-from .errors import ObsError
+from .errors import ObsError, as_service_errors
 from .manager import ObsManager
 from .settings import ObsSettings, settings_for_event
 
@@ -198,29 +198,7 @@ def obs_runtime(app=None):
     return (app or current_app).extensions["obs"]
 
 
-HTTP_STATUS = {"obs_not_found": 404, "obs_invalid": 422, "obs_studio_mode_off": 409,
-               "obs_request_failed": 502}
-
-
-def current_lang():
-    try:
-        from flask_babel import get_locale
-
-        return str(get_locale() or "vi")
-    except Exception:
-        return "vi"
-
-
-def as_service_error(err):
-    """ObsError -> ServiceError in the caller's language (503 while OBS is unusable)."""
-    from server.services.errors import ServiceError
-
-    return ServiceError(err.code, err.message(current_lang()), status=HTTP_STATUS.get(err.code, 503))
-
-
 def run_command(slug, fn):
-    """Run ``fn(connection)`` for an event; ObsError becomes a ServiceError."""
-    try:
+    """Run ``fn(connection)`` for an event; an ObsError becomes its ServiceError."""
+    with as_service_errors():
         return fn(obs_runtime().connection_for(slug))
-    except ObsError as err:
-        raise as_service_error(err) from None

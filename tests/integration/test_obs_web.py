@@ -252,3 +252,49 @@ def test_state_has_the_same_shape_on_both_transports(client, socket_client, conn
     ack = socket_client("/crew", role="crew").emit("obs_state", {}, namespace="/crew", callback=True)
     assert rest["ok"] is True and rest["status"] == "connected"
     assert set(ack) == set(rest) and ack["scenes"] == rest["scenes"]
+
+
+# -- on-air truth ---------------------------------------------------------------------------------
+
+def test_stream_start_answers_with_the_outcome_obs_reports(client, socket_client, connected, fake_obs, obs_event):
+    headers, base = bearer(), f"/api/v1/events/{obs_event.slug}/obs"
+    r = client.post(base + "/stream", json={"action": "start"}, headers=headers)
+    assert r.status_code == 200 and r.json == {"ok": True, "changed": True, "active": True, "state": "live"}
+    r = client.post(base + "/stream", json={"action": "stop"}, headers=headers)
+    assert r.status_code == 200 and r.json["state"] == "stopped"
+    fake_obs.state.failing_outputs.add("Stream")  # like OBS with no RTMP receiver listening
+    client.post(base + "/stream-target", json={"server": "rtmp://127.0.0.1:9/live", "key": "k"}, headers=headers)
+    r = client.post(base + "/stream", json={"action": "start"}, headers=headers)
+    assert r.status_code == 502 and r.json["error"] == "stream_failed"
+    assert r.json["message"].startswith("OBS không phát được") and "rtmp://127.0.0.1:9/live" in r.json["message"]
+    r = client.post(base + "/stream", json={"action": "start"}, headers={**headers, "Accept-Language": "en"})
+    assert r.json["message"].startswith("OBS could not start the live stream")
+    ack = socket_client("/crew", role="crew").emit("obs_stream", {"action": "start"}, namespace="/crew", callback=True)
+    assert ack["ok"] is False and ack["error"] == "stream_failed"
+    assert wait_for(lambda: client.get(base, headers=headers).json["stream"]["state"] == "stopped", 2)
+
+
+def test_record_stop_returns_the_file_and_a_failed_record_is_502(client, connected, fake_obs, obs_event):
+    headers, base = bearer(), f"/api/v1/events/{obs_event.slug}/obs"
+    r = client.post(base + "/record", json={"action": "start"}, headers=headers)
+    assert r.status_code == 200 and r.json["state"] == "recording"
+    r = client.post(base + "/record", json={"action": "stop"}, headers=headers)
+    assert r.status_code == 200 and r.json["state"] == "stopped" and r.json["path"].endswith(".mkv")
+    fake_obs.state.failing_outputs.add("Record")
+    r = client.post(base + "/record", json={"action": "start"}, headers=headers)
+    assert r.status_code == 502 and r.json["error"] == "record_failed"
+
+
+def test_when_obs_dies_the_outputs_are_unknown_not_live(client, connected, fake_obs, obs_event):
+    headers, base = bearer(), f"/api/v1/events/{obs_event.slug}/obs"
+    assert client.post(base + "/stream", json={"action": "start"}, headers=headers).json["state"] == "live"
+    assert client.post(base + "/record", json={"action": "start"}, headers=headers).json["state"] == "recording"
+    t0 = time.monotonic()
+    fake_obs.stop()
+    assert wait_for(lambda: client.get(base, headers=headers).json["status"] != "connected", 3)
+    assert time.monotonic() - t0 < 3
+    state = client.get(base, headers=headers).json
+    assert state["stream"]["state"] == "unknown" and state["stream"]["active"] is None
+    assert state["record"]["state"] == "unknown" and state["record"]["active"] is None
+    r = client.post(base + "/stream", json={"action": "start"}, headers=headers)
+    assert r.status_code == 503 and r.json["error"] == "obs_disconnected"

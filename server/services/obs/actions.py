@@ -2,8 +2,10 @@
 
 Owns the meaning of each control-room action (take, cut, stream start/stop...) in terms of
 obs-websocket requests: idempotent start/stop (never toggles), TAKE/CUT in studio mode, stream
-target with the key masked on the way out, media actions, text sources, screenshots.
+target with the key masked on the way out, outputs that answer with the outcome OBS reports,
+media actions, text sources, screenshots.
 """
+import time
 
 from .errors import ObsError, error_for_status
 from .state import mask_key
@@ -15,6 +17,34 @@ MEDIA_ACTIONS = {
     "restart": "OBS_WEBSOCKET_MEDIA_INPUT_ACTION_RESTART",
 }
 OUTPUT_RUNNING, OUTPUT_NOT_RUNNING = 500, 501
+OUTPUT_EVENTS = {"Stream": "StreamStateChanged", "Record": "RecordStateChanged"}
+OUTPUT_FAILED = {"Stream": "stream_failed", "Record": "record_failed"}
+LIVE_STATE = {"Stream": "live", "Record": "recording"}
+OUTCOME_WAIT_S = 10.0  # how long a start/stop waits for OBS to report the outcome
+OUTCOME_POLL_S = 0.02
+
+
+class _Outcome:
+    """Listens to one output's state events: ``final`` becomes "started" or "stopped"."""
+
+    def __init__(self, event_type, action):
+        self.event_type, self.action = event_type, action
+        self.final = None
+        self.path = None
+
+    def __call__(self, event_type, data):
+        if event_type != self.event_type or self.final is not None:
+            return
+        state = data.get("outputState")
+        if state == "OBS_WEBSOCKET_OUTPUT_STARTED" and self.action == "start":
+            self.final = "started"
+        elif state == "OBS_WEBSOCKET_OUTPUT_STOPPED":
+            self.path = data.get("outputPath")
+            self.final = "stopped"
+
+
+def _unchanged(kind, active):
+    return {"changed": False, "active": active, "state": LIVE_STATE[kind] if active else "stopped"}
 
 
 def _name(value, what="name"):
@@ -133,24 +163,59 @@ class ObsCommands:
         return {}
 
     # --------------------------------------------------------------- outputs
-    def _output(self, kind, action):
+    def _output(self, kind, action, wait=OUTCOME_WAIT_S):
+        """Start or stop an output and answer with OBS's outcome, not with its receipt: OBS
+        accepts StartStream at once and reports later (``StreamStateChanged``) whether the
+        output started or stopped again (no RTMP receiver, disk full...)."""
         status = self.call(f"Get{kind}Status")
         active = bool(status.get("outputActive"))
         if (action == "start") == active:
-            return {"changed": False, "active": active}
+            return _unchanged(kind, active)
+        outcome = _Outcome(OUTPUT_EVENTS[kind], action)
+        self.add_listener(outcome)
         try:
-            data = self.call(f"{'Start' if action == 'start' else 'Stop'}{kind}")
-        except ObsError as err:
-            if err.status in (OUTPUT_RUNNING, OUTPUT_NOT_RUNNING):
-                return {"changed": False, "active": err.status == OUTPUT_RUNNING}
-            raise
-        out = {"changed": True, "active": action == "start"}
-        if data.get("outputPath"):
-            out["path"] = data["outputPath"]
+            try:
+                data = self.call(f"{'Start' if action == 'start' else 'Stop'}{kind}")
+            except ObsError as err:
+                if err.status in (OUTPUT_RUNNING, OUTPUT_NOT_RUNNING):
+                    return _unchanged(kind, err.status == OUTPUT_RUNNING)
+                raise
+            final = self._await_outcome(outcome, kind, wait)
+        finally:
+            self.remove_listener(outcome)
+        if action == "start" and final != "started":
+            raise ObsError(OUTPUT_FAILED[kind], detail=self._output_target(kind))
+        out = {"changed": True, "active": action == "start",
+               "state": LIVE_STATE[kind] if action == "start" else "stopped"}
+        path = data.get("outputPath") or outcome.path
+        if path:
+            out["path"] = path
         return out
 
+    def _await_outcome(self, outcome, kind, wait):
+        """"started" or "stopped" as OBS reports it; polled once more when no event came in time.
+        A connection lost meanwhile is obs_disconnected (the outcome is unknown)."""
+        clock = getattr(self, "_clock", time.monotonic)
+        deadline = clock() + wait
+        while outcome.final is None and clock() < deadline:
+            if getattr(self, "_dead", False):
+                raise ObsError("obs_disconnected")
+            self._sleep(OUTCOME_POLL_S)
+        if outcome.final is not None:
+            return outcome.final
+        active = bool(self.call(f"Get{kind}Status").get("outputActive"))
+        if active == (outcome.action == "start"):
+            return "started" if active else "stopped"
+        raise ObsError("obs_timeout")
+
+    def _output_target(self, kind):
+        """What a failed output aimed at (the stream server, never the key), for the message."""
+        if kind != "Stream":
+            return None
+        return (self.state.get("stream_target") or {}).get("server") or None
+
     def start_stream(self):
-        """Idempotent; OBS answers at once, the real outcome follows as StreamStateChanged."""
+        """Idempotent; answers once OBS reports the stream live (or failed: stream_failed)."""
         return self._output("Stream", "start")
 
     def stop_stream(self):

@@ -18,7 +18,7 @@ from .client import ConnectionClosed, open_clients
 from .actions import ObsCommands
 from .errors import FATAL_CLOSE_CODES, ObsError, ObsFatalError, error_for_status
 from .state import (MEDIA_KINDS, MEDIA_STATES, BitrateMeter, apply_event, apply_stats, diff,
-                    empty_state, mask_key, scene_names)
+                    empty_state, mask_key, outputs_unknown, scene_names)
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class ObsConnection(ObsCommands):
         """Stop the supervisor and close the sockets; state becomes disconnected."""
         self._stopping = True
         self._teardown()
-        self._mutate(status="disconnected", error=None)
+        self._mutate(outputs_unknown, status="disconnected", error=None)
 
     def _wait(self, seconds):
         end = self._clock() + seconds
@@ -160,7 +160,8 @@ class ObsConnection(ObsCommands):
             self._running = False
 
     def _fail(self, err):
-        self._mutate(status="disconnected", error=error_dict(err))
+        """Not connected (any reason): say why, and stop vouching for the outputs."""
+        self._mutate(outputs_unknown, status="disconnected", error=error_dict(err))
 
     def _connect(self):
         self.connect_attempts += 1

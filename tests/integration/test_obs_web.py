@@ -8,6 +8,7 @@ import pytest
 from server.extensions import db
 from server.services.accounts import users as accounts
 from server.services.overlays.native_text import push_text
+from tests.fakes.fake_obs import FakeObs
 from tests.fakes.obs_fixtures import FAST, fake_obs, wait_for  # noqa: F401
 
 
@@ -298,3 +299,52 @@ def test_when_obs_dies_the_outputs_are_unknown_not_live(client, connected, fake_
     assert state["record"]["state"] == "unknown" and state["record"]["active"] is None
     r = client.post(base + "/stream", json={"action": "start"}, headers=headers)
     assert r.status_code == 503 and r.json["error"] == "obs_disconnected"
+
+
+# -- the current overlay texts after every (re)connect ----------------------------------------------
+
+TEXT_SOURCES = {"BC Lower third": "Phụ đề tên — Chức danh", "BC Question": "Câu hỏi đang lên sóng",
+                "BC Agenda clock": "00:00", "BC Bridge counter": "0/0 điểm cầu đã kết nối"}
+
+
+def texts(fake):
+    return {name: fake.state.inputs[name]["settings"]["text"] for name in TEXT_SOURCES if name in fake.state.inputs}
+
+
+def test_a_restarted_obs_gets_the_current_texts_and_empty_stays_empty(app, connected, fake_obs, obs_event):
+    from server.models.agenda import AgendaLive
+    from server.models.question import Question
+    from tests.support import factories
+
+    fake_obs.stop()
+    assert wait_for(lambda: not connected.connected, 2)
+    db.session.add(AgendaLive(event_id=obs_event.id, timer_duration_s=0, warning_s=120, danger_s=30, slide_index=0,
+                              lower_third="Nguyễn Văn A — Chủ tịch", logo_path=""))
+    factories.make_site(obs_event)
+    db.session.commit()
+    restarted = FakeObs(password=fake_obs.password, port=fake_obs.port)
+    for name, placeholder in TEXT_SOURCES.items():  # what a fresh OBS shows: the pack's placeholders
+        restarted.state.add_input(name, "text_ft2_source_v2", {"text": placeholder}, "Scene")
+    restarted.start()
+    try:
+        expected = {"BC Lower third": "Nguyễn Văn A — Chủ tịch", "BC Question": "", "BC Agenda clock": "",
+                    "BC Bridge counter": "0/1 điểm cầu đã kết nối"}
+        assert wait_for(lambda: texts(restarted) == expected, 5), texts(restarted)
+        # a question goes on air while OBS is away: the next reconnect shows it
+        restarted.stop()
+        assert wait_for(lambda: not connected.connected, 2)
+        db.session.add(Question(event_id=obs_event.id, client_id="c-1", text="Hỏi về ngân sách", author="Trần B",
+                                status="on_air"))
+        db.session.commit()
+        restarted.start()
+        assert wait_for(lambda: restarted.state.inputs["BC Question"]["settings"]["text"]
+                        == "Hỏi về ngân sách\nTrần B", 5), texts(restarted)
+    finally:
+        restarted.stop()
+
+
+def test_the_scene_pack_sources_start_with_the_current_texts_not_placeholders(socket_client, connected, fake_obs):
+    ack = socket_client("/crew", role="crew").emit("obs_apply_scene_pack", {}, namespace="/crew", callback=True)
+    assert ack["ok"]
+    assert texts(fake_obs) == {"BC Lower third": "", "BC Question": "", "BC Agenda clock": "",
+                               "BC Bridge counter": "0/0 điểm cầu đã kết nối"}

@@ -183,11 +183,14 @@ class ScenePack(Input):
 @command("obs.scene_pack", roles=CREW, input=ScenePack, http=f"POST {EVENT_OBS}/scene-pack",
          socket="crew:obs_apply_scene_pack", endpoint="obs_scene_pack")
 def obs_scene_pack(call, data):
-    """Apply a scene pack (``congress`` by default): create what is missing, report it."""
+    """Apply a scene pack (``congress`` by default): create what is missing, report it. The new
+    text sources get the current texts at once (not the pack's placeholders)."""
     with as_service_errors():
         pack = pack_or_invalid(data.pack or "congress")
     base = public_base_url(call.host_url)
-    return {"report": on_obs(call, lambda conn: apply_scene_pack(conn, pack, base_url=base, slug=call.slug))}
+    report = on_obs(call, lambda conn: apply_scene_pack(conn, pack, base_url=base, slug=call.slug))
+    obs_runtime().push_current_texts(call.slug)
+    return {"report": report}
 
 
 # ---- thumbnails ---------------------------------------------------------------------------

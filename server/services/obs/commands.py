@@ -8,12 +8,12 @@ Every OBS failure leaves as one translated ``ServiceError`` (``errors.ObsError.t
 503 while OBS is unusable, 404 unknown scene or source, 422 invalid, 409 studio mode off,
 502 OBS refused the request or an output failed.
 """
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from server.services.commands import Input, command
-from server.services.fields import Literal, LongText, Name
+from server.services.fields import LongText, Name
 from server.services.lookups import public_base_url
 
 from .errors import as_service_errors

@@ -11,4 +11,6 @@ MODULES = ("connections", "obs", "agenda", "bridges", "questions", "commands")
 
 def register_namespaces(socketio):
     for name in MODULES:
-        importlib.import_module(f"{__name__}.{name}").register(socketio)
+        module = importlib.import_module(f"{__name__}.{name}")  # importing registers its on_join hooks
+        if hasattr(module, "register"):  # disconnect handlers, the commands' events
+            module.register(socketio)

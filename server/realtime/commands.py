@@ -50,7 +50,7 @@ def _call(cmd):
     else:
         actor = Actor(label="anonymous")
     return Call(command=cmd, actor=actor, slug=connected_event(), site=site, sid=request.sid, transport="socket",
-                address=request.remote_addr or "")
+                address=request.remote_addr or "", host_url=request.host_url)
 
 
 def socket_handler(cmd):

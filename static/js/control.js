@@ -24,8 +24,11 @@ function toast(text, ok = false) {
   toast.timer = setTimeout(() => { node.hidden = true; }, ok ? 2500 : 6000);
 }
 
-async function send(name, payload = {}) {
-  const ack = await request(socket, name, payload, 8000);
+// Stream/record start answers once OBS reports the outcome (up to 10 s on the server).
+const OUTPUT_TIMEOUT_MS = 15000;
+
+async function send(name, payload = {}, timeout = 8000) {
+  const ack = await request(socket, name, payload, timeout);
   if (!ack || !ack.ok) toast((ack && ack.message) || (ack && ack.error) || "error");
   return ack || { ok: false };
 }
@@ -41,10 +44,10 @@ $("btn-cut").addEventListener("click", () => send("obs_cut", state && !state.stu
 $("studio-mode").addEventListener("change", (e) => send("obs_studio_mode", { enabled: e.target.checked }));
 $("transition").addEventListener("change", (e) => send("obs_transition", { name: e.target.value }));
 $("duration").addEventListener("change", (e) => send("obs_transition", { duration: Number(e.target.value) }));
-$("stream-start").addEventListener("click", () => send("obs_stream", { action: "start" }));
-$("stream-stop").addEventListener("click", () => send("obs_stream", { action: "stop" }));
-$("record-start").addEventListener("click", () => send("obs_record", { action: "start" }));
-$("record-stop").addEventListener("click", () => send("obs_record", { action: "stop" }));
+$("stream-start").addEventListener("click", () => send("obs_stream", { action: "start" }, OUTPUT_TIMEOUT_MS));
+$("stream-stop").addEventListener("click", () => send("obs_stream", { action: "stop" }, OUTPUT_TIMEOUT_MS));
+$("record-start").addEventListener("click", () => send("obs_record", { action: "start" }, OUTPUT_TIMEOUT_MS));
+$("record-stop").addEventListener("click", () => send("obs_record", { action: "stop" }, OUTPUT_TIMEOUT_MS));
 $("btn-pack").addEventListener("click", async () => {
   const ack = await send("obs_apply_scene_pack", { pack: "congress" });
   if (ack.ok) {

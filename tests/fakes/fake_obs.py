@@ -83,6 +83,7 @@ class FakeObsState:
         self.stream_started = None
         self.record_started = None
         self.record_count = 0
+        self.failing_outputs = set()              # "Stream"/"Record": accepted, then stops (no receiver)
         self.media_state = {}
         self.input_kinds = list(input_kinds or DEFAULT_KINDS)
         self.item_ids = 0
@@ -225,9 +226,17 @@ class FakeObsState:
     def GetStreamStatus(self, d):
         return self._output_status(self.stream_started), []
 
+    def _failed_start(self, event_type):
+        """Like OBS with no RTMP receiver: the request succeeds, the output stops at once."""
+        states = ("OBS_WEBSOCKET_OUTPUT_STARTING", "OBS_WEBSOCKET_OUTPUT_STOPPING",
+                  "OBS_WEBSOCKET_OUTPUT_STOPPED")
+        return {}, [(event_type, {"outputActive": False, "outputState": s}) for s in states]
+
     def StartStream(self, d):
         if self.stream_started is not None:
             raise RequestError(500, "The stream output is already running.")
+        if "Stream" in self.failing_outputs:
+            return self._failed_start("StreamStateChanged")
         self.stream_started = time.monotonic()
         return {}, [("StreamStateChanged", {"outputActive": False,
                                             "outputState": "OBS_WEBSOCKET_OUTPUT_STARTING"}),
@@ -251,6 +260,8 @@ class FakeObsState:
     def StartRecord(self, d):
         if self.record_started is not None:
             raise RequestError(500, "The record output is already running.")
+        if "Record" in self.failing_outputs:
+            return self._failed_start("RecordStateChanged")
         self.record_started = time.monotonic()
         return {}, [("RecordStateChanged", {"outputActive": False, "outputPath": None,
                                             "outputState": "OBS_WEBSOCKET_OUTPUT_STARTING"}),

@@ -130,7 +130,7 @@ def test_command_while_disconnected_fails_fast(fake_obs):
         with pytest.raises(ObsError) as exc:
             conn.start_stream()
         assert exc.value.code == "obs_disconnected" and time.monotonic() - t0 < 0.1
-        assert "Mất kết nối" in exc.value.message("vi")
+        assert "Mất kết nối" in exc.value.text("vi") and "disconnected" in exc.value.text("en")
     finally:
         conn.stop()
 
@@ -326,3 +326,25 @@ def test_password_never_reaches_the_logs(fake_obs, caplog):
         conn.stop()
     assert fake_obs.password not in caplog.text and "wrong-password-xyz" not in caplog.text
     assert logging.getLogger("obsws_python").getEffectiveLevel() >= logging.WARNING
+
+
+# -- outputs answer with OBS's outcome ---------------------------------------------------------
+
+def test_failed_output_start_is_stream_failed_and_the_mirror_says_stopped(obs, fake_obs):
+    fake_obs.state.failing_outputs.add("Stream")
+    with pytest.raises(ObsError) as exc:
+        obs.start_stream()
+    assert exc.value.code == "stream_failed"
+    assert wait_for(lambda: obs.state["stream"]["state"] == "stopped")
+    fake_obs.state.failing_outputs.clear()
+    assert obs.start_stream() == {"changed": True, "active": True, "state": "live"}
+
+
+def test_connection_lost_while_waiting_for_the_outcome_is_obs_disconnected(obs, fake_obs):
+    fake_obs.state.StartStream = lambda d: ({}, [])  # accepted, then OBS says nothing
+    threading.Timer(0.3, fake_obs.stop).start()
+    t0 = time.monotonic()
+    with pytest.raises(ObsError) as exc:
+        obs.start_stream()
+    assert exc.value.code == "obs_disconnected" and time.monotonic() - t0 < 3
+    assert obs.state["stream"]["state"] == "unknown"

@@ -8,6 +8,7 @@ import pytest
 from server.extensions import db
 from server.services.accounts import users as accounts
 from server.services.overlays.native_text import push_text
+from tests.fakes.fake_obs import FakeObs
 from tests.fakes.obs_fixtures import FAST, fake_obs, wait_for  # noqa: F401
 
 
@@ -63,7 +64,7 @@ def test_crew_socket_errors_are_clear_acks(socket_client, connected, fake_obs):
     assert ack["ok"] is False and ack["error"] == "obs_not_found"
     assert "Không tìm thấy" in ack["message"]
     ack = sio.emit("obs_stream", {"action": "toggle"}, namespace="/crew", callback=True)
-    assert ack["error"] == "obs_invalid"
+    assert ack["error"] == "invalid" and ack["fields"] == ["action"]
     fake_obs.stop()
     assert wait_for(lambda: not connected.connected, 2)
     t0 = time.monotonic()
@@ -201,3 +202,149 @@ def test_overlay_text_sink_sets_native_text_sources(connected, fake_obs, obs_eve
     fake_obs.state.add_input("BC Lower third", "text_ft2_source_v2", {"text": ""}, "Scene")
     assert push_text(obs_event.slug, "BC Lower third", "Trần Thị B — Phó Chủ tịch") is True
     assert fake_obs.state.inputs["BC Lower third"]["settings"]["text"] == "Trần Thị B — Phó Chủ tịch"
+
+
+# -- one command, both transports -----------------------------------------------------------------
+
+def test_unknown_scene_pack_is_the_same_translated_error_on_rest_and_socket(client, socket_client, connected,
+                                                                            obs_event):
+    url = f"/api/v1/events/{obs_event.slug}/obs/scene-pack"
+    r = client.post(url, json={"pack": "nope"}, headers=bearer())
+    assert r.status_code == 422 and r.json["error"] == "obs_invalid"
+    assert r.json["message"].startswith("Tham số không hợp lệ")
+    r = client.post(url, json={"pack": "nope"}, headers={**bearer(), "Accept-Language": "en"})
+    assert r.json["error"] == "obs_invalid" and r.json["message"].startswith("Invalid parameter")
+    sio = socket_client("/crew", role="crew")
+    ack = sio.emit("obs_apply_scene_pack", {"pack": "nope"}, namespace="/crew", callback=True)
+    assert ack == {"ok": False, **{k: v for k, v in client.post(url, json={"pack": "nope"},
+                                                                 headers=bearer()).json.items()}}
+
+
+def test_socket_only_commands_now_have_rest_routes(client, connected, fake_obs, obs_event):
+    fake_obs.state.add_input("Mic", "pulse_input_capture", {}, "Scene")
+    fake_obs.state.add_input("Clip", "ffmpeg_source", {}, "Scene")
+    fake_obs.state.add_input("Lower", "text_ft2_source_v2", {"text": ""}, "Scene")
+    headers, base = bearer(), f"/api/v1/events/{obs_event.slug}/obs"
+    r = client.post(base + "/studio-mode", json={"enabled": True}, headers=headers)
+    assert r.status_code == 200 and r.json == {"ok": True, "studio_mode": True} and fake_obs.state.studio
+    r = client.post(base + "/transition", json={"name": "Cut", "duration": 500}, headers=headers)
+    assert r.status_code == 200 and fake_obs.state.transition == "Cut" and fake_obs.state.duration == 500
+    r = client.post(base + "/transition", json={"duration": 5}, headers=headers)
+    assert r.status_code == 422 and r.json["fields"] == ["duration"]
+    assert client.post(base + "/mute", json={"input": "Mic", "muted": True}, headers=headers).json["muted"] is True
+    assert fake_obs.state.inputs["Mic"]["muted"] is True
+    assert client.post(base + "/media", json={"input": "Clip", "action": "play"}, headers=headers).status_code == 200
+    assert client.post(base + "/text", json={"input": "Lower", "text": "Xin chào"}, headers=headers).status_code == 200
+    assert fake_obs.state.inputs["Lower"]["settings"]["text"] == "Xin chào"
+    r = client.post(base + "/text", json={"input": "Nope", "text": "x"}, headers=headers)
+    assert r.status_code == 404 and r.json["error"] == "obs_not_found"
+    r = client.post(base + "/stream-target", json={"server": "rtmp://x.example/live", "key": "k-secret-123456"},
+                    headers=headers)
+    assert r.status_code == 200 and r.json["target"]["key_masked"].endswith("3456") and "k-secret" not in r.text
+    r = client.post(base + "/preview", json={"scene": "Scene"}, headers=headers)
+    assert r.status_code == 200 and r.json["preview_scene"] == "Scene"
+    client.post(base + "/studio-mode", json={"enabled": False}, headers=headers)
+    r = client.post(base + "/preview", json={"scene": "Scene"}, headers=headers)
+    assert r.status_code == 409 and r.json["error"] == "obs_studio_mode_off"
+
+
+def test_state_has_the_same_shape_on_both_transports(client, socket_client, connected, obs_event):
+    rest = client.get(f"/api/v1/events/{obs_event.slug}/obs", headers=bearer()).json
+    ack = socket_client("/crew", role="crew").emit("obs_state", {}, namespace="/crew", callback=True)
+    assert rest["ok"] is True and rest["status"] == "connected"
+    assert set(ack) == set(rest) and ack["scenes"] == rest["scenes"]
+
+
+# -- on-air truth ---------------------------------------------------------------------------------
+
+def test_stream_start_answers_with_the_outcome_obs_reports(client, socket_client, connected, fake_obs, obs_event):
+    headers, base = bearer(), f"/api/v1/events/{obs_event.slug}/obs"
+    r = client.post(base + "/stream", json={"action": "start"}, headers=headers)
+    assert r.status_code == 200 and r.json == {"ok": True, "changed": True, "active": True, "state": "live"}
+    r = client.post(base + "/stream", json={"action": "stop"}, headers=headers)
+    assert r.status_code == 200 and r.json["state"] == "stopped"
+    fake_obs.state.failing_outputs.add("Stream")  # like OBS with no RTMP receiver listening
+    client.post(base + "/stream-target", json={"server": "rtmp://127.0.0.1:9/live", "key": "k"}, headers=headers)
+    r = client.post(base + "/stream", json={"action": "start"}, headers=headers)
+    assert r.status_code == 502 and r.json["error"] == "stream_failed"
+    assert r.json["message"].startswith("OBS không phát được") and "rtmp://127.0.0.1:9/live" in r.json["message"]
+    r = client.post(base + "/stream", json={"action": "start"}, headers={**headers, "Accept-Language": "en"})
+    assert r.json["message"].startswith("OBS could not start the live stream")
+    ack = socket_client("/crew", role="crew").emit("obs_stream", {"action": "start"}, namespace="/crew", callback=True)
+    assert ack["ok"] is False and ack["error"] == "stream_failed"
+    assert wait_for(lambda: client.get(base, headers=headers).json["stream"]["state"] == "stopped", 2)
+
+
+def test_record_stop_returns_the_file_and_a_failed_record_is_502(client, connected, fake_obs, obs_event):
+    headers, base = bearer(), f"/api/v1/events/{obs_event.slug}/obs"
+    r = client.post(base + "/record", json={"action": "start"}, headers=headers)
+    assert r.status_code == 200 and r.json["state"] == "recording"
+    r = client.post(base + "/record", json={"action": "stop"}, headers=headers)
+    assert r.status_code == 200 and r.json["state"] == "stopped" and r.json["path"].endswith(".mkv")
+    fake_obs.state.failing_outputs.add("Record")
+    r = client.post(base + "/record", json={"action": "start"}, headers=headers)
+    assert r.status_code == 502 and r.json["error"] == "record_failed"
+
+
+def test_when_obs_dies_the_outputs_are_unknown_not_live(client, connected, fake_obs, obs_event):
+    headers, base = bearer(), f"/api/v1/events/{obs_event.slug}/obs"
+    assert client.post(base + "/stream", json={"action": "start"}, headers=headers).json["state"] == "live"
+    assert client.post(base + "/record", json={"action": "start"}, headers=headers).json["state"] == "recording"
+    t0 = time.monotonic()
+    fake_obs.stop()
+    assert wait_for(lambda: client.get(base, headers=headers).json["status"] != "connected", 3)
+    assert time.monotonic() - t0 < 3
+    state = client.get(base, headers=headers).json
+    assert state["stream"]["state"] == "unknown" and state["stream"]["active"] is None
+    assert state["record"]["state"] == "unknown" and state["record"]["active"] is None
+    r = client.post(base + "/stream", json={"action": "start"}, headers=headers)
+    assert r.status_code == 503 and r.json["error"] == "obs_disconnected"
+
+
+# -- the current overlay texts after every (re)connect ----------------------------------------------
+
+TEXT_SOURCES = {"BC Lower third": "Phụ đề tên — Chức danh", "BC Question": "Câu hỏi đang lên sóng",
+                "BC Agenda clock": "00:00", "BC Bridge counter": "0/0 điểm cầu đã kết nối"}
+
+
+def texts(fake):
+    return {name: fake.state.inputs[name]["settings"]["text"] for name in TEXT_SOURCES if name in fake.state.inputs}
+
+
+def test_a_restarted_obs_gets_the_current_texts_and_empty_stays_empty(app, connected, fake_obs, obs_event):
+    from server.models.agenda import AgendaLive
+    from server.models.question import Question
+    from tests.support import factories
+
+    fake_obs.stop()
+    assert wait_for(lambda: not connected.connected, 2)
+    db.session.add(AgendaLive(event_id=obs_event.id, timer_duration_s=0, warning_s=120, danger_s=30, slide_index=0,
+                              lower_third="Nguyễn Văn A — Chủ tịch", logo_path=""))
+    factories.make_site(obs_event)
+    db.session.commit()
+    restarted = FakeObs(password=fake_obs.password, port=fake_obs.port)
+    for name, placeholder in TEXT_SOURCES.items():  # what a fresh OBS shows: the pack's placeholders
+        restarted.state.add_input(name, "text_ft2_source_v2", {"text": placeholder}, "Scene")
+    restarted.start()
+    try:
+        expected = {"BC Lower third": "Nguyễn Văn A — Chủ tịch", "BC Question": "", "BC Agenda clock": "",
+                    "BC Bridge counter": "0/1 điểm cầu đã kết nối"}
+        assert wait_for(lambda: texts(restarted) == expected, 5), texts(restarted)
+        # a question goes on air while OBS is away: the next reconnect shows it
+        restarted.stop()
+        assert wait_for(lambda: not connected.connected, 2)
+        db.session.add(Question(event_id=obs_event.id, client_id="c-1", text="Hỏi về ngân sách", author="Trần B",
+                                status="on_air"))
+        db.session.commit()
+        restarted.start()
+        assert wait_for(lambda: restarted.state.inputs["BC Question"]["settings"]["text"]
+                        == "Hỏi về ngân sách\nTrần B", 5), texts(restarted)
+    finally:
+        restarted.stop()
+
+
+def test_the_scene_pack_sources_start_with_the_current_texts_not_placeholders(socket_client, connected, fake_obs):
+    ack = socket_client("/crew", role="crew").emit("obs_apply_scene_pack", {}, namespace="/crew", callback=True)
+    assert ack["ok"]
+    assert texts(fake_obs) == {"BC Lower third": "", "BC Question": "", "BC Agenda clock": "",
+                               "BC Bridge counter": "0/0 điểm cầu đã kết nối"}

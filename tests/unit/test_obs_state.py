@@ -5,7 +5,7 @@ import pytest
 from server.services.obs import ObsError, ObsSettings, load_scene_pack, mask_key
 from server.services.obs.scene_pack import resolve_source, validate_pack
 from server.services.obs.settings import settings_for_event
-from server.services.obs.state import BitrateMeter, apply_event, apply_stats, empty_state
+from server.services.obs.state import BitrateMeter, apply_event, apply_stats, empty_state, outputs_unknown
 
 
 def test_mask_key_keeps_only_last_four_characters():
@@ -70,9 +70,29 @@ def test_low_disk_warning():
 
 def test_obs_error_speaks_vietnamese_and_english():
     err = ObsError("obs_disconnected")
-    assert err.to_dict("vi")["message"].startswith("Mất kết nối")
-    assert err.to_dict("en-US")["message"].startswith("OBS is disconnected")
-    assert err.to_dict()["error"] == "obs_disconnected"
+    assert err.text("vi").startswith("Mất kết nối")
+    assert err.text("en").startswith("OBS is disconnected")
+    assert err.describe()["code"] == "obs_disconnected"
+    as_service = err.to_service_error()
+    assert as_service.status == 503 and as_service.to_dict()["error"] == "obs_disconnected"
+
+
+def test_obs_errors_map_to_one_status_each():
+    statuses = {code: ObsError(code).to_service_error().status for code in
+                ("obs_not_found", "obs_invalid", "obs_studio_mode_off", "obs_request_failed", "stream_failed",
+                 "obs_not_configured", "obs_disconnected", "obs_auth_failed", "obs_timeout")}
+    assert statuses == {"obs_not_found": 404, "obs_invalid": 422, "obs_studio_mode_off": 409,
+                        "obs_request_failed": 502, "stream_failed": 502, "obs_not_configured": 503,
+                        "obs_disconnected": 503, "obs_auth_failed": 503, "obs_timeout": 503}
+
+
+def test_outputs_are_unknown_until_obs_says_and_after_the_link_drops():
+    s = empty_state()
+    assert s["stream"]["state"] == s["record"]["state"] == "unknown"
+    apply_stats(s, None, {"outputActive": True}, {"outputActive": False}, BitrateMeter(), 0)
+    assert s["stream"]["state"] == "live" and s["record"]["state"] == "stopped"
+    outputs_unknown(s)
+    assert s["stream"]["state"] == s["record"]["state"] == "unknown" and s["stream"]["active"] is None
 
 
 def test_congress_pack_declares_the_congress_scenes():

@@ -1,8 +1,9 @@
-"""OBS control: supervised obs-websocket connections per event, commands, scene packs.
+"""OBS control: supervised obs-websocket connections per event, control-room actions
+(``actions.py``), the declared commands (``commands.py``), scene packs.
 
 Public surface: ``ObsManager`` (one connection per event), ``ObsConnection``, ``ObsSettings``,
-``ObsError`` (machine code + vi/en message), ``load_scene_pack``/``apply_scene_pack``.
-Plain Python: no Flask request objects here.
+``ObsError`` (machine code + lazy translated message, one mapping to ``ServiceError``),
+``load_scene_pack``/``apply_scene_pack``. No Flask request objects here.
 """
 
 from .connection import ObsConnection

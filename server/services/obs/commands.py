@@ -1,235 +1,217 @@
-"""High-level OBS commands the crew uses, as a mixin over ``call``/``batch``/``state``.
+"""The OBS area's commands: the crew's control-room actions (scenes, TAKE/CUT, transitions,
+stream and record, stream target, audio, media, text sources, scene pack), the mirrored state
+and thumbnail watching. Bound to REST (``/api/v1/events/<slug>/obs...``, for scripts and a
+Stream Deck) and Socket.IO (``/crew``, the control panel) by the command registry
+(``server/services/commands.py``).
 
-Owns the meaning of each control-room action (take, cut, stream start/stop...) in terms of
-obs-websocket requests: idempotent start/stop (never toggles), TAKE/CUT in studio mode, stream
-target with the key masked on the way out, media actions, text sources, screenshots.
+Every OBS failure leaves as one translated ``ServiceError`` (``errors.ObsError.to_service_error``):
+503 while OBS is unusable, 404 unknown scene or source, 422 invalid, 409 studio mode off,
+502 OBS refused the request or an output failed.
 """
+from typing import Annotated, Any, Literal
 
-from .errors import ObsError, error_for_status
-from .state import mask_key
+from pydantic import Field
 
-MEDIA_ACTIONS = {
-    "play": "OBS_WEBSOCKET_MEDIA_INPUT_ACTION_PLAY",
-    "pause": "OBS_WEBSOCKET_MEDIA_INPUT_ACTION_PAUSE",
-    "stop": "OBS_WEBSOCKET_MEDIA_INPUT_ACTION_STOP",
-    "restart": "OBS_WEBSOCKET_MEDIA_INPUT_ACTION_RESTART",
-}
-OUTPUT_RUNNING, OUTPUT_NOT_RUNNING = 500, 501
+from server.services.commands import Input, command
+from server.services.fields import LongText, Name
+from server.services.lookups import public_base_url
+
+from .errors import as_service_errors
+from .runtime import obs_runtime
+from .scene_pack import apply_scene_pack, pack_or_invalid
+
+CREW = ("crew",)
+EVENT_OBS = "/events/<slug>/obs"
+
+Duration = Annotated[int, Field(ge=50, le=20_000)]
+Target = Annotated[str, Field(max_length=512)]
+PackName = Annotated[str, Field(max_length=64)]
 
 
-def _name(value, what="name"):
-    if not isinstance(value, str) or not value.strip() or len(value) > 256:
-        raise ObsError("obs_invalid", detail=what)
-    return value
+def on_obs(call, fn):
+    """``fn(connection)`` for the call's event (unknown or inactive event: 404)."""
+    call.event
+    with as_service_errors():
+        return fn(obs_runtime().connection_for(call.slug))
 
 
-class ObsCommands:
-    """Mixin: needs ``call(type, data)``, ``batch(requests)`` and ``state``."""
+# ---- state --------------------------------------------------------------------------------
 
-    def _after_transition(self, limit=2.0):
-        """OBS drops (or, for the preview, overrides when it swaps at the end) a switch asked
-        for while a transition runs: wait for the transition to end (bounded)."""
-        busy = getattr(self, "transition_busy", None)
-        waited = 0.0
-        while busy is not None and busy() and waited < limit:
-            self._sleep(0.01)
-            waited += 0.01
+@command("obs.state", roles=CREW, http=f"GET {EVENT_OBS}", socket="crew:obs_state", endpoint="obs_state")
+def obs_state(call, data):
+    """The mirrored OBS state of the event (no secrets); its keys at the top level."""
+    call.event
+    return obs_runtime().state(call.slug)
 
-    # ---------------------------------------------------------------- scenes
-    def _transition_begins(self):
-        """Mark a transition as started now, before OBS's event arrives (closes a race)."""
-        if hasattr(self, "_transition_started"):
-            self._transition_started = self._clock()
 
-    def set_program_scene(self, scene):
-        self._after_transition()
-        before = self.state.get("program_scene")
-        self.call("SetCurrentProgramScene", {"sceneName": _name(scene, "scene")})
-        if scene != before:
-            self._transition_begins()
-        return {"program_scene": scene}
+# ---- scenes -------------------------------------------------------------------------------
 
-    def set_preview_scene(self, scene):
-        self._after_transition()
-        self.call("SetCurrentPreviewScene", {"sceneName": _name(scene, "scene")})
-        return {"preview_scene": scene}
+class SceneRef(Input):
+    scene: Name
 
-    def set_studio_mode(self, enabled):
-        self.call("SetStudioModeEnabled", {"studioModeEnabled": bool(enabled)})
-        return {"studio_mode": bool(enabled)}
 
-    def take(self):
-        """TAKE: preview -> program with the current transition (studio mode)."""
-        self._after_transition()
-        self.call("TriggerStudioModeTransition")
-        self._transition_begins()
-        return {}
+class MaybeScene(Input):
+    scene: Name | None = None
 
-    def _cut_transition(self):
-        for t in self.call("GetSceneTransitionList").get("transitions", []):
-            if t.get("transitionKind") == "cut_transition":
-                return t["transitionName"]
-        raise ObsError("obs_not_found", detail="Cut transition")
 
-    def cut(self, scene=None, wait=1.0):
-        """CUT: switch instantly (preview -> program in studio mode, else to ``scene``).
+@command("obs.scene", roles=CREW, input=SceneRef, http=f"POST {EVENT_OBS}/scene", socket="crew:obs_take_scene",
+         endpoint="obs_scene")
+def obs_scene(call, data):
+    """Put ``scene`` on program directly."""
+    return on_obs(call, lambda conn: conn.set_program_scene(data.scene))
 
-        OBS runs transitions asynchronously: switching the transition back before the cut has
-        happened cancels it, so we wait (bounded) for the program change before restoring.
-        """
-        self._after_transition()
-        current = self.call("GetCurrentSceneTransition").get("transitionName")
-        cut_name = self._cut_transition()
-        studio = bool(self.call("GetStudioModeEnabled").get("studioModeEnabled"))
-        if studio:
-            target = self.call("GetCurrentPreviewScene").get("currentPreviewSceneName")
-            action = ("TriggerStudioModeTransition", None)
-        else:
-            target = _name(scene, "scene")
-            action = ("SetCurrentProgramScene", {"sceneName": target})
-        done = []
 
-        def seen(event_type, data):
-            # Only the program change to *our* target counts: a previous transition's late
-            # events must not end the wait early (restoring too soon cancels the cut).
-            if event_type == "CurrentProgramSceneChanged" and data.get("sceneName") == target:
-                done.append(event_type)
+@command("obs.preview", roles=CREW, input=SceneRef, http=f"POST {EVENT_OBS}/preview", socket="crew:obs_set_preview",
+         endpoint="obs_preview")
+def obs_preview(call, data):
+    """Put ``scene`` on preview (studio mode)."""
+    return on_obs(call, lambda conn: conn.set_preview_scene(data.scene))
 
-        self.add_listener(seen)
-        try:
-            results = self.batch([("SetCurrentSceneTransition", {"transitionName": cut_name}),
-                                  action])
-            failed = [r for r in results if not r["ok"]]
-            if not failed and current != cut_name:
-                waited = 0.0
-                while not done and waited < wait:
-                    self._sleep(0.01)
-                    waited += 0.01
-        finally:
-            self.remove_listener(seen)
-            if current != cut_name:
-                self.call("SetCurrentSceneTransition", {"transitionName": current})
-        if failed:
-            raise error_for_status(failed[0]["code"], failed[0]["comment"])
-        return {}
 
-    def set_transition(self, name=None, duration_ms=None):
-        reqs = []
-        if name:
-            reqs.append(("SetCurrentSceneTransition", {"transitionName": _name(name, "transition")}))
-        if duration_ms is not None:
-            try:
-                duration = int(duration_ms)
-            except (TypeError, ValueError):
-                raise ObsError("obs_invalid", detail="duration") from None
-            if not 50 <= duration <= 20000:
-                raise ObsError("obs_invalid", detail="duration 50–20000 ms")
-            reqs.append(("SetCurrentSceneTransitionDuration", {"transitionDuration": duration}))
-        if not reqs:
-            raise ObsError("obs_invalid", detail="transition")
-        for r in self.batch(reqs):
-            if not r["ok"]:
-                raise error_for_status(r["code"], r["comment"])
-        return {}
+class StudioMode(Input):
+    enabled: bool
 
-    # --------------------------------------------------------------- outputs
-    def _output(self, kind, action):
-        status = self.call(f"Get{kind}Status")
-        active = bool(status.get("outputActive"))
-        if (action == "start") == active:
-            return {"changed": False, "active": active}
-        try:
-            data = self.call(f"{'Start' if action == 'start' else 'Stop'}{kind}")
-        except ObsError as err:
-            if err.status in (OUTPUT_RUNNING, OUTPUT_NOT_RUNNING):
-                return {"changed": False, "active": err.status == OUTPUT_RUNNING}
-            raise
-        out = {"changed": True, "active": action == "start"}
-        if data.get("outputPath"):
-            out["path"] = data["outputPath"]
-        return out
 
-    def start_stream(self):
-        """Idempotent; OBS answers at once, the real outcome follows as StreamStateChanged."""
-        return self._output("Stream", "start")
+@command("obs.studio_mode", roles=CREW, input=StudioMode, http=f"POST {EVENT_OBS}/studio-mode",
+         socket="crew:obs_studio_mode", endpoint="obs_studio_mode")
+def obs_studio_mode(call, data):
+    """Turn studio mode on or off."""
+    return on_obs(call, lambda conn: conn.set_studio_mode(data.enabled))
 
-    def stop_stream(self):
-        return self._output("Stream", "stop")
 
-    def start_record(self):
-        return self._output("Record", "start")
+@command("obs.take", roles=CREW, http=f"POST {EVENT_OBS}/take", socket="crew:obs_take", endpoint="obs_take")
+def obs_take(call, data):
+    """Studio-mode TAKE (preview to program with the current transition)."""
+    return on_obs(call, lambda conn: conn.take())
 
-    def stop_record(self):
-        """Idempotent; returns ``path`` of the recording when one was stopped."""
-        return self._output("Record", "stop")
 
-    def stream(self, action):
-        if action not in ("start", "stop"):
-            raise ObsError("obs_invalid", detail="action")
-        return self.start_stream() if action == "start" else self.stop_stream()
+@command("obs.cut", roles=CREW, input=MaybeScene, http=f"POST {EVENT_OBS}/cut", socket="crew:obs_cut",
+         endpoint="obs_cut")
+def obs_cut(call, data):
+    """CUT: preview to program instantly (studio mode), or to ``scene``."""
+    return on_obs(call, lambda conn: conn.cut(data.scene))
 
-    def record(self, action):
-        if action not in ("start", "stop"):
-            raise ObsError("obs_invalid", detail="action")
-        return self.start_record() if action == "start" else self.stop_record()
 
-    def set_stream_target(self, server, key):
-        """Custom RTMP target. The key goes to OBS and never comes back unmasked."""
-        server = (server or "").strip()
-        if not server.startswith(("rtmp://", "rtmps://", "srt://")) or len(server) > 512:
-            raise ObsError("obs_invalid", detail="server")
-        if not isinstance(key, str) or len(key) > 512:
-            raise ObsError("obs_invalid", detail="key")
-        self.call("SetStreamServiceSettings", {
-            "streamServiceType": "rtmp_custom",
-            "streamServiceSettings": {"server": server, "key": key}})
-        target = {"service": "rtmp_custom", "server": server, "key_masked": mask_key(key)}
-        if hasattr(self, "_mutate"):
-            self._mutate(stream_target=target)
-        return target
+class Transition(Input):
+    name: Name | None = None
+    duration: Duration | None = None
 
-    def get_stream_target(self):
-        data = self.call("GetStreamServiceSettings")
-        ss = data.get("streamServiceSettings") or {}
-        return {"service": data.get("streamServiceType"), "server": ss.get("server"),
-                "key_masked": mask_key(ss.get("key"))}
 
-    # ---------------------------------------------------------------- inputs
-    def set_mute(self, input_name, muted):
-        self.call("SetInputMute", {"inputName": _name(input_name, "input"), "inputMuted": bool(muted)})
-        return {"muted": bool(muted)}
+@command("obs.transition", roles=CREW, input=Transition, http=f"POST {EVENT_OBS}/transition",
+         socket="crew:obs_transition", endpoint="obs_transition")
+def obs_transition(call, data):
+    """Choose the current transition (``name``) and/or its ``duration`` (50–20000 ms)."""
+    return on_obs(call, lambda conn: conn.set_transition(data.name, data.duration))
 
-    def media(self, input_name, action):
-        if action not in MEDIA_ACTIONS:
-            raise ObsError("obs_invalid", detail="media action")
-        self.call("TriggerMediaInputAction", {"inputName": _name(input_name, "input"),
-                                              "mediaAction": MEDIA_ACTIONS[action]})
-        return {}
 
-    def set_text(self, input_name, text):
-        """Set the text of a native text source (overlay fallback without browser source)."""
-        if not isinstance(text, str) or len(text) > 5000:
-            raise ObsError("obs_invalid", detail="text")
-        self.call("SetInputSettings", {"inputName": _name(input_name, "input"),
-                                       "inputSettings": {"text": text}, "overlay": True})
-        return {}
+# ---- outputs ------------------------------------------------------------------------------
 
-    def get_input_settings(self, input_name):
-        return self.call("GetInputSettings", {"inputName": _name(input_name, "input")})
+class OutputAction(Input):
+    action: Literal["start", "stop"]
 
-    def screenshot(self, source, width=320, image_format="jpg", quality=70, timeout=None):
-        """GetSourceScreenshot -> data URI string (``data:image/jpg;base64,...``)."""
-        data = {"sourceName": _name(source, "source"), "imageFormat": image_format,
-                "imageWidth": int(width), "imageCompressionQuality": int(quality)}
-        return self.call("GetSourceScreenshot", data, timeout=timeout).get("imageData")
 
-    def screenshots(self, sources, width=320, image_format="jpg", quality=60):
-        """Several thumbnails in one batch: {source: data URI or None}."""
-        sources = [s for s in sources if s]
-        if not sources:
-            return {}
-        res = self.batch([("GetSourceScreenshot", {"sourceName": s, "imageFormat": image_format,
-                                                   "imageWidth": int(width),
-                                                   "imageCompressionQuality": int(quality)})
-                          for s in sources])
-        return {s: (r["data"].get("imageData") if r["ok"] else None) for s, r in zip(sources, res)}
+@command("obs.stream", roles=CREW, input=OutputAction, http=f"POST {EVENT_OBS}/stream", socket="crew:obs_stream",
+         endpoint="obs_stream")
+def obs_stream(call, data):
+    """Start or stop the live stream (idempotent, never toggles)."""
+    return on_obs(call, lambda conn: conn.stream(data.action))
+
+
+@command("obs.record", roles=CREW, input=OutputAction, http=f"POST {EVENT_OBS}/record", socket="crew:obs_record",
+         endpoint="obs_record")
+def obs_record(call, data):
+    """Start or stop recording (idempotent); stopping returns the file's ``path``."""
+    return on_obs(call, lambda conn: conn.record(data.action))
+
+
+class StreamTarget(Input):
+    server: Target
+    key: Target
+
+
+@command("obs.stream_target", roles=CREW, input=StreamTarget, http=f"POST {EVENT_OBS}/stream-target",
+         socket="crew:obs_stream_target", endpoint="obs_stream_target")
+def obs_stream_target(call, data):
+    """Set a custom RTMP/SRT target; the key goes to OBS and only comes back masked."""
+    return {"target": on_obs(call, lambda conn: conn.set_stream_target(data.server, data.key))}
+
+
+# ---- inputs -------------------------------------------------------------------------------
+
+class Mute(Input):
+    input: Name
+    muted: bool
+
+
+@command("obs.mute", roles=CREW, input=Mute, http=f"POST {EVENT_OBS}/mute", socket="crew:obs_mute",
+         endpoint="obs_mute")
+def obs_mute(call, data):
+    """Mute or unmute an audio input."""
+    return on_obs(call, lambda conn: conn.set_mute(data.input, data.muted))
+
+
+class Media(Input):
+    input: Name
+    action: Literal["play", "pause", "stop", "restart"]
+
+
+@command("obs.media", roles=CREW, input=Media, http=f"POST {EVENT_OBS}/media", socket="crew:obs_media",
+         endpoint="obs_media")
+def obs_media(call, data):
+    """Play, pause, stop or restart a media input."""
+    return on_obs(call, lambda conn: conn.media(data.input, data.action))
+
+
+class Text(Input):
+    input: Name
+    text: LongText
+
+
+@command("obs.text", roles=CREW, input=Text, http=f"POST {EVENT_OBS}/text", socket="crew:obs_text",
+         endpoint="obs_text")
+def obs_text(call, data):
+    """Set the text of a native text source."""
+    return on_obs(call, lambda conn: conn.set_text(data.input, data.text))
+
+
+# ---- scene pack ---------------------------------------------------------------------------
+
+class ScenePack(Input):
+    pack: PackName = ""
+
+
+@command("obs.scene_pack", roles=CREW, input=ScenePack, http=f"POST {EVENT_OBS}/scene-pack",
+         socket="crew:obs_apply_scene_pack", endpoint="obs_scene_pack")
+def obs_scene_pack(call, data):
+    """Apply a scene pack (``congress`` by default): create what is missing, report it. The new
+    text sources get the current texts at once (not the pack's placeholders)."""
+    with as_service_errors():
+        pack = pack_or_invalid(data.pack or "congress")
+    base = public_base_url(call.host_url)
+    report = on_obs(call, lambda conn: apply_scene_pack(conn, pack, base_url=base, slug=call.slug))
+    obs_runtime().push_current_texts(call.slug)
+    return {"report": report}
+
+
+# ---- thumbnails ---------------------------------------------------------------------------
+
+WHY_SOCKET_ONLY = "thumbnails are pushed to the watching socket; HTTP callers have no connection to push to"
+
+
+class Watch(Input):
+    scenes: list[Any] = Field(default_factory=list, max_length=100)
+
+
+@command("obs.watch_thumbnails", roles=CREW, input=Watch, socket="crew:obs_watch_thumbnails",
+         why_no_http=WHY_SOCKET_ONLY)
+def obs_watch_thumbnails(call, data):
+    """The panel says which scenes it shows; thumbnails flow to it while it watches."""
+    obs_runtime().watch(call.slug, call.sid, data.scenes)
+    return {}
+
+
+@command("obs.unwatch_thumbnails", roles=CREW, socket="crew:obs_unwatch_thumbnails", why_no_http=WHY_SOCKET_ONLY)
+def obs_unwatch_thumbnails(call, data):
+    """The panel stops watching (hidden or closed)."""
+    obs_runtime().unwatch(call.slug, call.sid)
+    return {}

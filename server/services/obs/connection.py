@@ -3,7 +3,7 @@
 Owns the supervisor loop that connects, probes health, notices a dead socket or event thread,
 rebuilds both obsws-python clients with exponential backoff, and gives up (with a clear error)
 on close codes 4009/4011. Every request goes through one lock because obsws-python's ReqClient
-is not safe for concurrent callers. Commands live in ``commands.py``; state folding in
+is not safe for concurrent callers. Control-room actions live in ``actions.py``; state folding in
 ``state.py``. Concurrency primitives are injected (``spawn``/``sleep``) so this runs under
 Socket.IO background tasks with eventlet, gevent or plain threads.
 """
@@ -15,10 +15,10 @@ import threading
 import time
 
 from .client import ConnectionClosed, open_clients
-from .commands import ObsCommands
+from .actions import ObsCommands
 from .errors import FATAL_CLOSE_CODES, ObsError, ObsFatalError, error_for_status
 from .state import (MEDIA_KINDS, MEDIA_STATES, BitrateMeter, apply_event, apply_stats, diff,
-                    empty_state, mask_key, scene_names)
+                    empty_state, mask_key, outputs_unknown, scene_names)
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def thread_spawn(fn, *args):
 
 
 def error_dict(err):
-    return {"code": err.code, "message_vi": err.message("vi"), "message_en": err.message("en")}
+    return err.describe()
 
 
 class ObsConnection(ObsCommands):
@@ -119,7 +119,7 @@ class ObsConnection(ObsCommands):
         """Stop the supervisor and close the sockets; state becomes disconnected."""
         self._stopping = True
         self._teardown()
-        self._mutate(status="disconnected", error=None)
+        self._mutate(outputs_unknown, status="disconnected", error=None)
 
     def _wait(self, seconds):
         end = self._clock() + seconds
@@ -160,7 +160,8 @@ class ObsConnection(ObsCommands):
             self._running = False
 
     def _fail(self, err):
-        self._mutate(status="disconnected", error=error_dict(err))
+        """Not connected (any reason): say why, and stop vouching for the outputs."""
+        self._mutate(outputs_unknown, status="disconnected", error=error_dict(err))
 
     def _connect(self):
         self.connect_attempts += 1

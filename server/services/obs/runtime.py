@@ -1,10 +1,11 @@
 """The OBS service inside the running app: one ``ObsManager`` per app, wired to Socket.IO.
 
 Owns ``configure_obs(app)`` (creates the manager, registers the overlay-text sink and the
-background starter), ``connection_for(slug)`` (lazily configures an event from its stored
-settings or the env default), broadcasting state diffs to the event's crew room, and the
+areas' current texts from ``native_texts.py``), the "on connected" hooks (after every
+(re)connect the current overlay texts are pushed again), ``connection_for(slug)`` (lazily
+configures an event from its stored settings or the env default), broadcasting state diffs to the event's crew room, and the
 thumbnail loop (about once a second, only for scenes a watching panel shows). No request
-objects: callers pass the event slug and the language.
+objects: callers pass the event slug.
 
 Scale-out: every process keeps its own supervised connection (OBS accepts several clients),
 so any process answers commands and snapshots; state changes are broadcast by the event's
@@ -22,8 +23,9 @@ from server.services import ownership
 from server.services.broadcast import broadcast, send_to
 from server.services.overlays.native_text import register_sink, unregister_sink
 
-from .errors import ObsError
+from .errors import ObsError, as_service_errors
 from .manager import ObsManager
+from .native_texts import register_native_texts
 from .settings import ObsSettings, settings_for_event
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ class ObsRuntime:
                                   sleep=socketio.sleep, default_settings=_default_settings(app),
                                   connection_options=app.config.get("OBS_CONNECTION_OPTIONS"))
         self._watchers = {}  # slug -> {watcher id: (scenes, expires_at)}
+        self._on_connected = []  # fn(event) -> [(source, text)], see native_texts.py
         self._lock = threading.Lock()
         self._thumb_task = False
 
@@ -63,6 +66,53 @@ class ObsRuntime:
         # event's owner broadcasts the changes, or each panel would get them once per process.
         if ownership.runs_here(slug):
             broadcast("obs_state", {"event": slug, "diff": diff}, slug, "crew")
+            if diff.get("status") == "connected":
+                socketio.start_background_task(self._push_after_connect, slug)
+
+    # after every (re)connect: the overlay texts OBS must show now --------------------------
+    def on_connected(self, hook):
+        """Register ``hook(event) -> [(source name, text)]``, pushed after every (re)connect."""
+        self._on_connected.append(hook)
+        return hook
+
+    def current_texts(self, slug):
+        """Every hook's current texts for the event (a failing hook is logged and skipped)."""
+        from server.services.errors import ServiceError
+        from server.services.lookups import event_or_404
+
+        with self.app.app_context():
+            try:
+                event = event_or_404(slug)
+            except ServiceError:
+                return []
+            texts = []
+            for hook in list(self._on_connected):
+                try:
+                    texts.extend(hook(event))
+                except Exception:
+                    log.exception("OBS on-connected hook %s failed for %s", getattr(hook, "__name__", hook), slug)
+            return texts
+
+    def _push_after_connect(self, slug):
+        try:
+            self.push_current_texts(slug)
+        except Exception:  # a background task: report, never raise into the hub
+            log.exception("OBS %s: pushing the current texts after connect failed", slug)
+
+    def push_current_texts(self, slug):
+        """Set every registered text source to its current text; returns how many were set.
+        A source this OBS does not have (no scene pack) is skipped."""
+        conn = self.manager.peek(slug)
+        if conn is None or not conn.connected:
+            return 0
+        pushed = 0
+        for source, text in self.current_texts(slug):
+            try:
+                conn.set_text(source, text or "")
+                pushed += 1
+            except ObsError as err:
+                log.info("OBS %s: text source %s not set (%s)", slug, source, err.code)
+        return pushed
 
     # connections -------------------------------------------------------------------------
     def connection_for(self, slug):
@@ -188,6 +238,7 @@ def configure_obs(app):
     if _sink is not None:  # one sink per process: the latest app's (tests build many apps)
         unregister_sink(_sink)
     _sink = register_sink(runtime.push_text)
+    register_native_texts(runtime)
     return runtime
 
 
@@ -195,29 +246,7 @@ def obs_runtime(app=None):
     return (app or current_app).extensions["obs"]
 
 
-HTTP_STATUS = {"obs_not_found": 404, "obs_invalid": 422, "obs_studio_mode_off": 409,
-               "obs_request_failed": 502}
-
-
-def current_lang():
-    try:
-        from flask_babel import get_locale
-
-        return str(get_locale() or "vi")
-    except Exception:
-        return "vi"
-
-
-def as_service_error(err):
-    """ObsError -> ServiceError in the caller's language (503 while OBS is unusable)."""
-    from server.services.errors import ServiceError
-
-    return ServiceError(err.code, err.message(current_lang()), status=HTTP_STATUS.get(err.code, 503))
-
-
 def run_command(slug, fn):
-    """Run ``fn(connection)`` for an event; ObsError becomes a ServiceError."""
-    try:
+    """Run ``fn(connection)`` for an event; an ObsError becomes its ServiceError."""
+    with as_service_errors():
         return fn(obs_runtime().connection_for(slug))
-    except ObsError as err:
-        raise as_service_error(err) from None

@@ -32,6 +32,14 @@ def load_scene_pack(name="congress", directory=None):
     return pack
 
 
+def pack_or_invalid(name):
+    """``load_scene_pack(name)``, or the ``obs_invalid`` error every transport answers with."""
+    try:
+        return load_scene_pack(name)
+    except (ValueError, OSError, KeyError, TypeError, AttributeError):
+        raise ObsError("obs_invalid", detail=f"scene pack: {name}"[:80]) from None
+
+
 def validate_pack(pack):
     sources = pack.get("sources") or {}
     names = [s.get("name") for s in pack.get("scenes") or []]

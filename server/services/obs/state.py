@@ -30,6 +30,7 @@ MEDIA_STATES = {
     "OBS_MEDIA_STATE_OPENING": "opening", "OBS_MEDIA_STATE_BUFFERING": "buffering",
     "OBS_MEDIA_STATE_ERROR": "error", "OBS_MEDIA_STATE_NONE": "none",
 }
+UNKNOWN = "unknown"
 LOW_DISK_MB = 2048
 CONGESTION_WARN = 0.3
 
@@ -45,10 +46,12 @@ def empty_state():
         "scenes": [],               # names, top of OBS's list first
         "transition": {"name": None, "duration": None},
         "transitions": [],
-        "stream": {"state": "stopped", "active": False, "reconnecting": False,
+        # stream/record "unknown" (active None) while OBS is not connected: never claim "live"
+        # or "stopped" without OBS saying so
+        "stream": {"state": UNKNOWN, "active": None, "reconnecting": False,
                    "timecode": None, "bitrate_kbps": 0, "congestion": 0.0,
                    "skipped_frames": 0, "total_frames": 0},
-        "record": {"state": "stopped", "active": False, "timecode": None, "path": None},
+        "record": {"state": UNKNOWN, "active": None, "timecode": None, "path": None},
         "stream_target": {"service": None, "server": None, "key_masked": None},
         "audio": [],                # [{"name", "kind", "muted"}]
         "media": [],                # [{"name", "kind", "state"}]
@@ -56,6 +59,14 @@ def empty_state():
                   "render_skipped": 0, "render_total": 0, "output_skipped": 0, "output_total": 0},
         "warnings": [],
     }
+
+
+def outputs_unknown(state):
+    """The link to OBS is gone: whether it still streams or records is unknown (mutates)."""
+    state["stream"] = dict(state["stream"], state=UNKNOWN, active=None, reconnecting=False,
+                           timecode=None, bitrate_kbps=0, congestion=0.0)
+    state["record"] = dict(state["record"], state=UNKNOWN, active=None, timecode=None)
+    state["warnings"] = compute_warnings(state)
 
 
 def mask_key(key):
@@ -194,9 +205,9 @@ def apply_stats(state, stats, stream_status, record_status, meter, now):
             meter.reset()
             stream["bitrate_kbps"] = 0
         # Polled truth wins over a missed event (e.g. after a reconnect).
-        if active and stream["state"] in ("stopped",):
+        if active and stream["state"] in ("stopped", UNKNOWN):
             stream["state"] = "live"
-        if not active and stream["state"] in ("live", "reconnecting"):
+        if not active and stream["state"] in ("live", "reconnecting", UNKNOWN):
             stream["state"] = "stopped"
         if stream["reconnecting"]:
             stream["state"] = "reconnecting"
@@ -206,9 +217,9 @@ def apply_stats(state, stats, stream_status, record_status, meter, now):
         active = bool(record_status.get("outputActive"))
         record.update(active=active,
                       timecode=record_status.get("outputTimecode") if active else None)
-        if active and record["state"] == "stopped":
+        if active and record["state"] in ("stopped", UNKNOWN):
             record["state"] = "paused" if record_status.get("outputPaused") else "recording"
-        if not active and record["state"] in ("recording", "paused"):
+        if not active and record["state"] in ("recording", "paused", UNKNOWN):
             record["state"] = "stopped"
         state["record"] = record
     state["warnings"] = compute_warnings(state)

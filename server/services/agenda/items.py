@@ -13,7 +13,6 @@ from server.models.agenda import AgendaItem
 from server.models.slides import SlideDeck
 from server.services.agenda.cues import known_scenes
 from server.services.errors import NotFound
-from server.services.events import get_event
 from server.services.text import clean
 
 VN_TZ = timezone(timedelta(hours=7))  # planned times are typed and shown in Vietnam time

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from server.extensions import socketio
 from server.identity import current_user
 from server.services.agenda import editing
 from server.services.agenda import import_export as agenda_io
@@ -26,8 +27,6 @@ event_link("admin", _l("Sửa chương trình"), "agenda.edit", 21)
 
 
 def _start_clock_push(app):
-    from server.extensions import socketio
-
     socketio.start_background_task(agenda_live.push_clocks, app)
 
 

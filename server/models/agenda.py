@@ -51,3 +51,6 @@ class AgendaLive(db.Model):
     lower_third: Mapped[str] = mapped_column(String(300), default="")
     logo_path: Mapped[str] = mapped_column(String(500), default="")
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # JSON: what the last take replaced (previous item, its timer, lower third, slide), so the
+    # crew can undo that take once; cleared by the undo (see ``agenda.live.undo_take``).
+    undo_state: Mapped[str | None] = mapped_column(Text)

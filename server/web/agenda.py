@@ -1,11 +1,16 @@
-"""Agenda pages: the crew's live panel (take next, timer, lower third, slides) and the
-admin's editor (items, drag-and-drop order, CSV/JSON import and export, slide decks)."""
+"""Agenda pages: the crew's live panel (take next, undo, timer, lower third, slides) and the
+admin's editor (items, drag-and-drop order, CSV/JSON import and export, slide decks).
+
+What cannot be undone is confirmed first: deleting an item (a dialog, or a confirmation page
+without JavaScript) and replacing the whole agenda by an import (a preview listing the items
+that would be removed)."""
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from server.services.agenda import items as agenda
+from server.identity import current_user
+from server.services.agenda import editing
 from server.services.agenda import import_export as agenda_io
+from server.services.agenda import items as agenda
 from server.services.agenda import live as agenda_live
 from server.services.slides import decks as slides
 from server.services.errors import ServiceError
@@ -25,14 +30,24 @@ def panel(slug):
                            slide=slides.slide_state(event))
 
 
+def _editor(event, status=200, **extra):
+    page = render_template("agenda/edit.html", event=event, items=agenda.items_of(event),
+                           rows={i.id: agenda.item_to_row(i) for i in agenda.items_of(event)},
+                           decks=slides.decks_of(event), fields=agenda.FIELDS,
+                           **{"errors": None, "preview": None, "confirm_delete": None, **extra})
+    return page, status
+
+
+def _actor():
+    user = current_user()
+    return user.username if user is not None else "?"
+
+
 @bp.get("/events/<slug>/agenda/edit")
 @role_required("admin")
 def edit(slug):
     """The agenda editor."""
-    event = get_event(slug)
-    return render_template("agenda/edit.html", event=event, items=agenda.items_of(event),
-                           rows={i.id: agenda.item_to_row(i) for i in agenda.items_of(event)},
-                           decks=slides.decks_of(event), fields=agenda.FIELDS, errors=None)
+    return _editor(get_event(slug))
 
 
 def _form_row():
@@ -43,7 +58,7 @@ def _form_row():
 @role_required("admin")
 def create_item(slug):
     try:
-        agenda.create_item(slug, _form_row())
+        editing.create_item(slug, _form_row())
         flash(_("Đã thêm nội dung."), "info")
     except ServiceError as exc:
         flash(str(exc.message), "error")
@@ -54,7 +69,7 @@ def create_item(slug):
 @role_required("admin")
 def update_item(slug, item_id):
     try:
-        agenda.update_item(slug, item_id, _form_row())
+        editing.update_item(slug, item_id, _form_row())
         flash(_("Đã lưu nội dung."), "info")
     except ServiceError as exc:
         flash(str(exc.message), "error")
@@ -64,26 +79,48 @@ def update_item(slug, item_id):
 @bp.post("/events/<slug>/agenda/items/<int:item_id>/delete")
 @role_required("admin")
 def delete_item(slug, item_id):
-    agenda.delete_item(slug, item_id)
-    flash(_("Đã xoá nội dung."), "info")
+    """Delete an item once confirmed (``confirm=1``); unconfirmed, the editor asks first."""
+    event = get_event(slug)
+    if request.form.get("confirm") != "1":
+        return _editor(event, confirm_delete=agenda.get_item(event, item_id))
+    try:
+        editing.delete_item(slug, item_id, actor=_actor())
+        flash(_("Đã xoá nội dung."), "info")
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
     return redirect(url_for("agenda.edit", slug=slug))
+
+
+def _import_file():
+    """``(data, fmt)`` from the uploaded file, or from the preview's confirmation form."""
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        return upload.read(), upload.filename.rsplit(".", 1)[-1].lower()
+    return request.form.get("content", ""), request.form.get("fmt", "")
 
 
 @bp.post("/events/<slug>/agenda/import")
 @role_required("admin")
 def import_agenda(slug):
-    """Import a CSV or JSON file; on errors show every bad row and change nothing."""
+    """Import a CSV or JSON file (appended unless *replace* is chosen); on errors show every bad
+    row and change nothing. A replace that would remove items shows them first and waits for
+    ``confirm=1``."""
     event = get_event(slug)
-    upload = request.files.get("file")
-    fmt = (upload.filename or "").rsplit(".", 1)[-1].lower() if upload else ""
+    data, fmt = _import_file()
+    mode = request.form.get("mode", "append")
     try:
-        count = agenda_io.import_agenda(slug, upload.read() if upload else b"", fmt, request.form.get("mode", "replace"))
+        if mode == "replace" and request.form.get("confirm") != "1":
+            preview = agenda_io.preview_import(slug, data, fmt, mode)
+            if preview["remove"]:
+                text = data.decode("utf-8-sig", "replace") if isinstance(data, bytes) else data
+                return _editor(event, preview={**preview, "content": text, "fmt": fmt})
+        count = agenda_io.import_agenda(slug, data, fmt, mode, actor=_actor())
     except agenda_io.ImportFailed as exc:
         flash(str(exc.message), "error")
-        return render_template("agenda/edit.html", event=event, items=agenda.items_of(event),
-                               rows={i.id: agenda.item_to_row(i) for i in agenda.items_of(event)},
-                               decks=slides.decks_of(event), fields=agenda.FIELDS,
-                               errors=exc.details["errors"]), 422
+        return _editor(event, 422, errors=exc.details["errors"])
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+        return _editor(event, exc.status)
     flash(_("Đã nhập %(n)s nội dung.", n=count), "info")
     return redirect(url_for("agenda.edit", slug=slug))
 

@@ -1,4 +1,4 @@
-// Agenda editor: drag-and-drop rows to reorder; the new order is saved through the API.
+// Agenda editor: drag-and-drop rows to reorder (saved through the API); deleting an item is confirmed in a dialog.
 import { api } from "/static/js/lib/socket.js";
 import { setText } from "/static/js/lib/dom.js";
 
@@ -27,4 +27,20 @@ body.addEventListener("dragend", async () => {
   const ids = [...body.querySelectorAll("tr[data-id]")].map((tr) => Number(tr.dataset.id));
   const res = await api("PUT", `/api/v1/events/${table.dataset.event}/agenda/order`, { ids });
   setText(document.getElementById("order-status"), res.ok ? i18n.saved : (res.data.message || i18n.failed));
+});
+
+// Deleting an item cannot be undone: a dialog asks first (without JavaScript the server asks).
+const dialog = document.getElementById("delete-dialog");
+body.addEventListener("submit", (e) => {
+  const form = e.target.closest("form.delete-item");
+  if (!form || form.elements.confirm.value === "1") return;
+  e.preventDefault();
+  setText(document.getElementById("delete-dialog-title"), form.dataset.title);
+  dialog.returnValue = "";
+  dialog.addEventListener("close", () => {
+    if (dialog.returnValue !== "confirm") return;
+    form.elements.confirm.value = "1";
+    form.submit();
+  }, { once: true });
+  dialog.showModal();
 });

@@ -1,5 +1,6 @@
-// Crew agenda panel: take next (button, key N), take an item, timer controls, lower third,
-// slides (thumbnails, next/previous/go to). All changes go through /crew socket events.
+// Crew agenda panel: take next (button, key N), take an item, undo the last take (key U),
+// timer controls (pause/resume, ±10 s, ±30 s, ±1 min), lower third, slides (thumbnails,
+// next/previous/go to). All changes go through /crew socket events; refusals show the server's message.
 import { connect, request } from "/static/js/lib/socket.js";
 import { el, setText } from "/static/js/lib/dom.js";
 import { createTimer, driftText } from "/static/js/agenda-timer.js";
@@ -23,16 +24,18 @@ const timer = createTimer(({ text, phase, paused }) => {
 
 async function send(name, payload) {
   const ack = await request(socket, name, payload);
-  if (!ack || !ack.ok) setText(status, (ack && ack.message) || "error");
+  if (!ack || !ack.ok) setText(status, (ack && ack.message) || "");
   else if (ack.cues) {
     const failed = ack.cues.filter((c) => !c.ok).map((c) => c.cue);
+    const title = ack.current ? ack.current.title : i18n.not_started;
     setText(status, failed.length ? i18n.cue_failed.replace("{cue}", failed.join(", "))
-      : i18n.taken.replace("{title}", ack.current.title));
+      : (name === "agenda_undo" ? i18n.undone : i18n.taken).replace("{title}", title));
   }
   return ack;
 }
 
 function renderAgenda(state) {
+  document.getElementById("take-undo").disabled = !state.can_undo;
   setText(document.getElementById("current-title"), state.current ? state.current.title : i18n.not_started);
   const sp = state.current ? [state.current.speaker_name, state.current.speaker_title].filter(Boolean).join(" — ") : "";
   setText(document.getElementById("current-speaker"), sp);
@@ -78,8 +81,11 @@ document.getElementById("agenda-list").addEventListener("click", (e) => {
 });
 document.getElementById("timer-pause").addEventListener("click", () => send("timer_pause"));
 document.getElementById("timer-resume").addEventListener("click", () => send("timer_resume"));
-document.getElementById("timer-plus").addEventListener("click", () => send("timer_nudge", { seconds: 60 }));
-document.getElementById("timer-minus").addEventListener("click", () => send("timer_nudge", { seconds: -60 }));
+document.getElementById("take-undo").addEventListener("click", () => send("agenda_undo"));
+document.getElementById("timer-nudges").addEventListener("click", (e) => {
+  const btn = e.target.closest("button[data-seconds]");
+  if (btn) send("timer_nudge", { seconds: Number(btn.dataset.seconds) });
+});
 document.getElementById("lower-third-form").addEventListener("submit", (e) => {
   e.preventDefault();
   send("lower_third_set", { text: document.getElementById("lower-third-text").value });
@@ -103,6 +109,7 @@ document.addEventListener("keydown", (e) => {
   if (e.target.closest("input, textarea, select") || e.ctrlKey || e.metaKey || e.altKey) return;
   const key = e.key.toLowerCase();
   if (key === "n") send("agenda_next");
+  else if (key === "u") send("agenda_undo");
   else if (key === "p") send(timerEl.classList.contains("is-paused") ? "timer_resume" : "timer_pause");
   else if (key === "+" || key === "=") send("timer_nudge", { seconds: 60 });
   else if (key === "-") send("timer_nudge", { seconds: -60 });

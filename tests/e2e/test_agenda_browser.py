@@ -42,6 +42,12 @@ def test_take_next_updates_the_overlay_and_the_phone_agenda(live_server, browser
         page.keyboard.press("n")  # the keyboard shortcut takes the second item
         expect(page.locator("#current-title")).to_have_text(SECOND_ITEM)
         expect(page.locator("#timer")).to_have_text("10:00", timeout=5000)
+        page.click("#timer-pause")
+        page.click("#timer-nudges button[data-seconds='30']")
+        expect(page.locator("#timer")).to_have_text("10:30", timeout=5000)
+        page.click("#timer-nudges button[data-seconds='-10']")
+        expect(page.locator("#timer")).to_have_text("10:20", timeout=5000)
+        page.click("#timer-resume")
 
         expect(overlay.locator("#lower-third")).to_have_class("lower-third is-visible")
         expect(overlay.locator("#lt-name")).to_have_text("Lê Thị Hồng")
@@ -71,3 +77,36 @@ def test_phone_agenda_is_a_plain_list_without_javascript(live_server, browser):
         expect(phone.locator("a", has_text="Tài liệu")).to_have_attribute("href", f"/e/{SLUG}/docs")
     finally:
         context.close()
+
+
+def test_undo_take_in_the_panel(live_server, page):
+    login(page, live_server)
+    page.goto(f"{live_server.url}/events/{SLUG}/agenda")
+    expect(page.locator("#agenda-panel[data-connected]")).to_be_attached()
+    expect(page.locator("#take-undo")).to_be_disabled()
+    page.click("#take-next")
+    page.click("#take-next")
+    expect(page.locator("#current-title")).to_have_text(SECOND_ITEM)
+    expect(page.locator("#take-undo")).to_be_enabled()
+    page.click("#take-undo")
+    expect(page.locator("#current-title")).to_have_text("Chương trình văn nghệ chào mừng")
+    expect(page.locator("#take-undo")).to_be_disabled()
+
+
+def test_deleting_an_agenda_item_is_confirmed_in_a_dialog(live_server, page):
+    login(page, live_server)
+    page.goto(f"{live_server.url}/events/{SLUG}/agenda/edit")
+    rows = page.locator("#editor tbody tr")
+    expect(rows).to_have_count(11)
+    last = rows.last
+    title = last.locator("input[name=title]").input_value()
+    last.locator("form.delete-item button").click()
+    dialog = page.locator("#delete-dialog")
+    expect(dialog).to_be_visible()
+    expect(page.locator("#delete-dialog-title")).to_have_text(title)
+    dialog.locator("button[value=cancel]").click()
+    expect(dialog).to_be_hidden()
+    expect(rows).to_have_count(11)
+    rows.last.locator("form.delete-item button").click()
+    dialog.locator("button[value=confirm]").click()
+    expect(page.locator("#editor tbody tr")).to_have_count(10)

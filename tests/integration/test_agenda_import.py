@@ -95,9 +95,9 @@ def test_export_csv_and_json_round_trip(event, app):
     assert exported_csv.startswith("\ufeffday,session,title")
     assert "Phạm Văn Tuấn — Chủ tịch" in exported_csv and "08:10" in exported_csv
     before = [agenda.item_to_row(i) for i in agenda.items_of(event)]
-    agenda_io.import_agenda(event.slug, exported_csv.encode("utf-8"), "csv")
+    agenda_io.import_agenda(event.slug, exported_csv.encode("utf-8"), "csv", mode="replace")
     assert [agenda.item_to_row(i) for i in agenda.items_of(event)] == before
-    agenda_io.import_agenda(event.slug, exported_json.encode("utf-8"), "json")
+    agenda_io.import_agenda(event.slug, exported_json.encode("utf-8"), "json", mode="replace")
     assert [agenda.item_to_row(i) for i in agenda.items_of(event)] == before
     assert json.loads(exported_json)["items"][1]["start"] == "08:10"
 
@@ -106,7 +106,7 @@ def test_export_neutralises_spreadsheet_formulas(event):
     make_items(event, [{"title": "=HYPERLINK(\"http://evil\")", "notes": "+1"}])
     exported = agenda_io.export_csv(event.slug)
     assert "'=HYPERLINK" in exported and "'+1" in exported
-    agenda_io.import_agenda(event.slug, exported.encode(), "csv")
+    agenda_io.import_agenda(event.slug, exported.encode(), "csv", mode="replace")
     assert titles(event) == ["=HYPERLINK(\"http://evil\")"]
 
 
@@ -148,3 +148,50 @@ def test_reorder_through_the_api(client, auth, event):
     assert titles(event) == ["C", "A", "B"]
     response = client.put(f"/api/v1/events/{event.slug}/agenda/order", json={"ids": ids[:2]}, headers={"X-CSRFToken": token})
     assert response.status_code == 422 and response.get_json()["error"] == "invalid_order"
+
+
+def test_import_appends_by_default_and_a_replace_is_previewed_first(event):
+    make_items(event, [{"title": "Cũ 1"}, {"title": "Cũ 2"}])
+    assert agenda_io.import_agenda(event.slug, "title\nMới\n".encode(), "csv") == 1
+    assert titles(event) == ["Cũ 1", "Cũ 2", "Mới"]
+    preview = agenda_io.preview_import(event.slug, b"title\nA\nB\n", "csv", "replace")
+    assert preview["mode"] == "replace" and preview["add"] == 2
+    assert [i["title"] for i in preview["remove"]] == ["Cũ 1", "Cũ 2", "Mới"]
+    assert titles(event) == ["Cũ 1", "Cũ 2", "Mới"]  # a preview changes nothing
+    assert agenda_io.preview_import(event.slug, b"title\nA\n", "csv")["remove"] == []
+
+
+def test_replace_is_refused_while_an_item_is_on_air(event, app):
+    from server.extensions import db
+    from server.models.event import Event
+
+    items = make_items(event, [{"title": "Đang phát"}])
+    db.session.get(Event, event.id).current_item_id = items[0].id
+    db.session.commit()
+    for run in (agenda_io.preview_import, agenda_io.import_agenda):
+        with app.test_request_context(headers={"Accept-Language": "en"}), pytest.raises(Exception) as info:
+            run(event.slug, b"title\nA\n", "csv", "replace")
+        assert info.value.status == 409 and info.value.code == "on_air"
+        with app.test_request_context(headers={"Accept-Language": "en"}):
+            assert "on air" in str(info.value.message)
+    assert titles(event) == ["Đang phát"]
+    assert agenda_io.import_agenda(event.slug, b"title\nA\n", "csv") == 1  # appending is fine
+
+
+def test_import_page_previews_a_replace_and_imports_once_confirmed(client, auth, event):
+    make_items(event, [{"title": "Nội dung cũ"}])
+    auth.login("admin")
+    token = auth.csrf(f"/events/{event.slug}/agenda/edit")
+    response = client.post(f"/events/{event.slug}/agenda/import", data={
+        "csrf_token": token, "mode": "replace", "file": (io.BytesIO(GOOD_CSV.encode()), "agenda.csv")},
+        content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="import-preview"' in html and "Nội dung cũ" in html
+    assert titles(event) == ["Nội dung cũ"]
+    response = client.post(f"/events/{event.slug}/agenda/import", data={
+        "csrf_token": token, "mode": "replace", "confirm": "1", "fmt": "csv", "content": GOOD_CSV})
+    assert response.status_code == 302
+    assert titles(event) == ["Chào cờ", "Diễn văn khai mạc", "Phóng sự"]
+    response = client.post(f"/events/{event.slug}/agenda/import", data={
+        "csrf_token": token, "file": (io.BytesIO("title\nThêm\n".encode()), "more.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 302 and titles(event)[-1] == "Thêm" and len(titles(event)) == 4

@@ -207,7 +207,7 @@ def test_crew_socket_take_next_reaches_overlays_and_phones(socket_client, event,
     ack = crew.emit("timer_nudge", {"seconds": 60}, namespace="/crew", callback=True)
     assert ack["timer"]["remaining_s"] == 21 * 60
     ack = crew.emit("timer_nudge", {"seconds": "lots"}, namespace="/crew", callback=True)
-    assert ack["ok"] is False and ack["error"] == "invalid_nudge"
+    assert ack["ok"] is False and ack["error"] == "invalid" and ack["fields"] == ["seconds"]
     ack = crew.emit("agenda_take", {"item_id": items[0].id}, namespace="/crew", callback=True)
     assert ack["ok"] and ack["current"]["id"] == items[0].id
 
@@ -270,3 +270,111 @@ def test_thresholds_change_the_phases(socket_client, event, runner, clock):
     assert ack["ok"] and ack["timer"]["phase"] == "danger"
     ack = crew.emit("timer_thresholds", {"warning_s": 10, "danger_s": 60}, namespace="/crew", callback=True)
     assert ack["ok"] is False and ack["error"] == "invalid_thresholds"
+
+
+def test_undo_restores_the_previous_item_with_its_elapsed_time(event, runner, clock, request_ctx):
+    items = speaker_items(event)
+    agenda_live.take_next(event.slug)
+    agenda_live.take_next(event.slug)  # the 20 min speaker
+    clock.advance(5 * 60)  # 15 min left
+    agenda_live.pause_timer(event.slug)
+    clock.advance(60)
+    agenda_live.resume_timer(event.slug)
+    clock.advance(2 * 60)  # 13 min left
+    agenda_live.take_next(event.slug)  # the break, by mistake
+    assert agenda_live.agenda_state(db.session.get(Event, event.id))["can_undo"] is True
+    clock.advance(30)
+    runner.calls.clear()
+    undone = agenda_live.undo_take(event.slug)
+    assert undone["current"]["id"] == items[1].id
+    assert undone["timer"]["item_id"] == items[1].id and undone["timer"]["remaining_s"] == 13 * 60 - 30
+    assert undone["timer"]["running"] and not undone["timer"]["paused"]
+    assert runner.calls == [("scene", event.slug, "Speaker"), ("lower_third", event.slug, "Nguyễn Thị Thu — Phó Chủ tịch")]
+    state = agenda_live.agenda_state(db.session.get(Event, event.id))
+    assert state["current_id"] == items[1].id and state["lower_third"] == "Nguyễn Thị Thu — Phó Chủ tịch"
+    assert state["can_undo"] is False
+    db.session.refresh(items[1])
+    db.session.refresh(items[2])
+    assert items[1].actual_end is None and items[2].actual_start is None
+    with pytest.raises(Exception) as info:
+        agenda_live.undo_take(event.slug)  # one undo per take
+    assert info.value.code == "nothing_to_undo" and info.value.status == 409
+
+
+def test_undo_keeps_a_paused_countdown_paused_and_the_first_take_undoes_to_nothing(event, runner, clock, request_ctx):
+    items = speaker_items(event)
+    agenda_live.take_next(event.slug)
+    clock.advance(60)
+    agenda_live.pause_timer(event.slug)  # 4 min left, paused
+    agenda_live.take_item(event.slug, items[2].id)
+    clock.advance(600)
+    undone = agenda_live.undo_take(event.slug)
+    assert undone["timer"]["paused"] and undone["timer"]["remaining_s"] == 4 * 60
+    agenda_live.take_next(event.slug)
+    agenda_live.undo_take(event.slug)
+    event_row = db.session.get(Event, event.id)
+    assert event_row.current_item_id == items[0].id
+    db.session.query(Event).filter_by(id=event.id).update({"current_item_id": None})
+    db.session.commit()
+    fresh = make_items(event, [{"title": "Một mình"}])
+    assert fresh
+    with pytest.raises(Exception) as info:
+        agenda_live.undo_take(event.slug)
+    assert info.value.code == "nothing_to_undo"
+
+
+def test_undo_after_the_agenda_moved_on_is_refused(event, runner, clock, request_ctx):
+    items = speaker_items(event)
+    agenda_live.take_next(event.slug)
+    agenda_live.take_next(event.slug)
+    db.session.get(Event, event.id).current_item_id = items[2].id  # moved elsewhere, not by a take
+    db.session.commit()
+    with pytest.raises(Exception) as info:
+        agenda_live.undo_take(event.slug)
+    assert info.value.code == "undo_stale" and info.value.status == 409
+
+
+def test_rest_undo_and_the_timer_routes(client, event, runner, clock):
+    items = speaker_items(event)
+    _token, plain = create_token("crew", "stream deck")
+    headers = {"Authorization": f"Bearer {plain}"}
+    base = f"/api/v1/events/{event.slug}/agenda"
+    response = client.post(f"{base}/undo", headers={**headers, "Accept-Language": "en"})
+    assert response.status_code == 409 and response.get_json()["error"] == "nothing_to_undo"
+    assert "undo" in response.get_json()["message"]
+    client.post(f"{base}/next", headers=headers)
+    client.post(f"{base}/next", headers=headers)
+    clock.advance(90)
+    response = client.post(f"{base}/undo", headers=headers)
+    body = response.get_json()
+    assert response.status_code == 200 and body["ok"] and body["current"]["id"] == items[0].id
+    assert body["timer"]["remaining_s"] == 5 * 60 - 90
+    assert client.post(f"{base}/timer/pause", headers=headers).get_json()["timer"]["paused"]
+    assert client.post(f"{base}/timer/nudge", json={"seconds": 30}, headers=headers).get_json()["timer"][
+        "remaining_s"] == 5 * 60 - 60
+    assert client.post(f"{base}/timer/nudge", json={"seconds": 99999}, headers=headers).status_code == 422
+    assert client.post(f"{base}/timer/resume", headers=headers).get_json()["timer"]["running"]
+    response = client.post(f"{base}/timer/thresholds", json={"warning_s": 60, "danger_s": 10}, headers=headers)
+    assert response.get_json()["timer"]["warning_s"] == 60
+    response = client.post(f"{base}/lower-third", json={"text": "Ai đó — Chức vụ"}, headers=headers)
+    assert response.get_json()["lower_third"]["name"] == "Ai đó"
+    _t, moderator = create_token("moderator", "mod")
+    assert client.post(f"{base}/undo", headers={"Authorization": f"Bearer {moderator}"}).status_code == 403
+    assert client.post(f"{base}/undo").status_code == 401
+
+
+def test_crew_socket_undo(socket_client, event, runner, clock):
+    items = speaker_items(event)
+    crew = socket_client("/crew", role="crew")
+    phone = socket_client("/public")
+    crew.emit("agenda_next", namespace="/crew", callback=True)
+    crew.emit("agenda_next", namespace="/crew", callback=True)
+    crew_states = events_named(crew.get_received("/crew"), "agenda_state")
+    assert crew_states[-1]["can_undo"] is True
+    phone.get_received("/public")
+    clock.advance(45)
+    ack = crew.emit("agenda_undo", namespace="/crew", callback=True)
+    assert ack["ok"] and ack["current"]["id"] == items[0].id and ack["timer"]["remaining_s"] == 5 * 60 - 45
+    assert events_named(phone.get_received("/public"), "agenda_state")[-1]["current_id"] == items[0].id
+    ack = crew.emit("agenda_undo", namespace="/crew", callback=True)
+    assert ack["ok"] is False and ack["error"] == "nothing_to_undo"

@@ -100,3 +100,20 @@ def test_documents_admin_page_is_admin_only(client, auth, event):
     auth.login("crew")
     assert client.get(f"/events/{event.slug}/documents").status_code == 403
     assert client.get(f"/events/{event.slug}/documents/qr-sheet.pdf").status_code == 403
+
+
+def test_rest_document_list_links_never_follow_a_forged_host(client, app, event):
+    from server.services.accounts.users import create_token
+
+    with app.test_request_context():
+        doc = documents.create_document(event.slug, "Nghị quyết", "nq.pdf", make_pdf(1))
+    _token, plain = create_token("moderator", "mod")
+    headers = {"Authorization": f"Bearer {plain}"}
+    url = f"/api/v1/events/{event.slug}/documents"
+    body = client.get(url, headers={**headers, "Host": "evil.example"}).get_json()
+    assert body["ok"] and body["documents"][0]["link"] == f"http://127.0.0.1:{app.config.get('PORT') or 5000}/d/{doc.code}"
+    assert client.get(url, headers=headers).get_json()["documents"][0]["link"] == f"http://localhost/d/{doc.code}"
+    app.config["PUBLIC_URL"] = "https://daihoi.example.vn/"
+    body = client.get(url, headers={**headers, "Host": "evil.example"}).get_json()
+    assert body["documents"][0]["link"] == f"https://daihoi.example.vn/d/{doc.code}"
+    assert client.get(url).status_code == 401

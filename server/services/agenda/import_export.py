@@ -1,13 +1,16 @@
 """Agenda import and export, CSV and JSON.
 
 Import checks every row first and reports every bad row (line, field, message); only a file
-with no errors is written, in one transaction, so nothing is ever half-imported. Export writes
+with no errors is written, in one transaction, so nothing is ever half-imported. Import
+*appends* unless *replace* is asked; ``preview_import`` says first what a replace would remove,
+and a replace is refused while an item is on air (``Event.current_item_id``). Export writes
 the same columns, so an exported file imports back unchanged. CSV cells that a spreadsheet
 would run as a formula are prefixed with ``'`` (and the prefix is removed on import).
 """
 import csv
 import io
 import json
+import logging
 
 from flask_babel import lazy_gettext as _l
 
@@ -16,10 +19,14 @@ from server.models.agenda import AgendaItem
 from server.models.slides import SlideDeck
 from server.services.agenda import items as agenda
 from server.services.agenda.cues import known_scenes
-from server.services.errors import ServiceError
+from server.services.agenda.editing import agenda_changed
+from server.services.errors import Conflict, ServiceError
 from server.services.events import get_event
 
+audit = logging.getLogger("bridgecast.audit.agenda")
+
 MAX_ROWS = 1000
+MODES = ("append", "replace")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -87,12 +94,11 @@ def parse_json(data):
     return [(n, row) for n, row in enumerate(doc, start=1)]
 
 
-def import_agenda(event_slug, data, fmt, mode="replace"):
-    """Validate every row, then write all of them or none. Returns the number of items imported."""
-    event = get_event(event_slug)
+def _checked_rows(event, data, fmt, mode):
+    """The column values of every row of the file, or ``ImportFailed`` listing every bad row."""
     if fmt not in ("csv", "json"):
         raise _file_error(_l("Định dạng tệp phải là CSV hoặc JSON."))
-    if mode not in ("replace", "append"):
+    if mode not in MODES:
         raise _file_error(_l("Chế độ nhập không hợp lệ."))
     rows = parse_csv(data) if fmt == "csv" else parse_json(data)
     if not rows:
@@ -109,11 +115,40 @@ def import_agenda(event_slug, data, fmt, mode="replace"):
             errors.append({"row": number, "field": exc.field, "message": str(exc.message)})
     if errors:
         raise ImportFailed("import_invalid", _l("Tệp có %(n)s dòng lỗi, chưa nhập gì.", n=len(errors)), errors=errors)
+    return values
+
+
+def _removed_by(event, mode):
+    """The items a ``mode`` import would remove (all of them for a replace); a replace is
+    refused while an item is on air."""
+    if mode != "replace":
+        return []
+    if event.current_item_id is not None:
+        raise Conflict("on_air", _l("Đang có nội dung lên sóng: không thể thay toàn bộ chương trình. "
+                                    "Hãy dùng chế độ thêm vào cuối."), item_id=event.current_item_id)
+    return agenda.items_of(event)
+
+
+def preview_import(event_slug, data, fmt, mode="append"):
+    """What an import would do, changing nothing: ``{"mode", "add", "remove": [{id, title, start}]}``."""
+    event = get_event(event_slug)
+    values = _checked_rows(event, data, fmt, mode)
+    removed = _removed_by(event, mode)
+    return {"mode": mode, "add": len(values),
+            "remove": [{"id": i.id, "title": i.title, "start": agenda.item_to_row(i)["start"]} for i in removed]}
+
+
+def import_agenda(event_slug, data, fmt, mode="append", actor="?"):
+    """Validate every row, then write all of them or none. Returns the number of items imported.
+
+    ``mode`` is ``append`` (default) or ``replace`` (every existing item is removed; refused
+    with 409 ``on_air`` while an item is on air)."""
+    event = get_event(event_slug)
+    values = _checked_rows(event, data, fmt, mode)
+    removed = [item.id for item in _removed_by(event, mode)]
     try:
         start = 0
-        if mode == "replace":
-            event.current_item_id = None
-            db.session.flush()
+        if removed:
             db.session.execute(db.delete(AgendaItem).filter_by(event_id=event.id))
         else:
             last = db.session.scalar(db.select(db.func.max(AgendaItem.position)).filter_by(event_id=event.id))
@@ -124,7 +159,10 @@ def import_agenda(event_slug, data, fmt, mode="replace"):
     except Exception:
         db.session.rollback()
         raise
-    agenda.agenda_changed(event)
+    if removed:
+        audit.info("agenda replaced by import: event=%s removed=%s added=%s by=%s", event.slug,
+                   removed, len(values), actor)
+    agenda_changed(event)
     return len(values)
 
 

@@ -1,8 +1,8 @@
-"""The agenda of an event: listing, editing, ordering, and its JSON shapes.
+"""The agenda items of an event: listing, validation and their JSON and import/export shapes.
 
 Items are ordered by ``position``. Field validation (times, durations, scene names) lives in
 ``validate_item`` so the editor, the API and the importers refuse the same things the same way.
-Every change commits, then broadcasts the new agenda to crew, phones and overlays.
+Changing items (and broadcasting the change) is ``server.services.agenda.editing``.
 """
 from datetime import datetime, time, timedelta, timezone
 
@@ -12,8 +12,7 @@ from server.extensions import db
 from server.models.agenda import AgendaItem
 from server.models.slides import SlideDeck
 from server.services.agenda.cues import known_scenes
-from server.services.errors import NotFound, ServiceError
-from server.services.events import get_event
+from server.services.errors import NotFound
 from server.services.text import clean
 
 VN_TZ = timezone(timedelta(hours=7))  # planned times are typed and shown in Vietnam time
@@ -182,66 +181,3 @@ def item_to_row(item, decks_by_id=None):
         "slide_deck": deck,
         "media_input": item.cue_media_input,
     }
-
-
-def _invalid(exc):
-    return ServiceError("invalid_item", exc.message, status=422, field=exc.field)
-
-
-def create_item(event_slug, row):
-    event = get_event(event_slug)
-    try:
-        values = validate_item(event, row)
-    except RowError as exc:
-        raise _invalid(exc) from None
-    last = db.session.scalar(db.select(db.func.max(AgendaItem.position)).filter_by(event_id=event.id))
-    item = AgendaItem(event_id=event.id, position=(last if last is not None else -1) + 1, **values)
-    db.session.add(item)
-    db.session.commit()
-    agenda_changed(event)
-    return item
-
-
-def update_item(event_slug, item_id, row):
-    event = get_event(event_slug)
-    item = get_item(event, item_id)
-    try:
-        values = validate_item(event, row)
-    except RowError as exc:
-        raise _invalid(exc) from None
-    for key, value in values.items():
-        setattr(item, key, value)
-    db.session.commit()
-    agenda_changed(event)
-    return item
-
-
-def delete_item(event_slug, item_id):
-    event = get_event(event_slug)
-    item = get_item(event, item_id)
-    if event.current_item_id == item.id:
-        event.current_item_id = None
-    db.session.delete(item)
-    db.session.commit()
-    agenda_changed(event)
-
-
-def reorder(event_slug, ids):
-    """Set the order to ``ids`` (every item of the event, each once)."""
-    event = get_event(event_slug)
-    items = {item.id: item for item in items_of(event)}
-    if not isinstance(ids, list) or sorted(i for i in ids if isinstance(i, int)) != sorted(items) or len(ids) != len(items):
-        raise ServiceError("invalid_order", _l("Thứ tự phải liệt kê đúng mọi nội dung, mỗi nội dung một lần."),
-                           status=422)
-    for position, item_id in enumerate(ids):
-        items[item_id].position = position
-    db.session.commit()
-    agenda_changed(event)
-    return [items[i] for i in ids]
-
-
-def agenda_changed(event):
-    """Tell everyone the agenda changed (lazy import: live depends on this module)."""
-    from server.services.agenda.live import broadcast_agenda
-
-    broadcast_agenda(event)

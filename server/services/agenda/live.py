@@ -1,89 +1,38 @@
-"""The live run of an agenda: current/next item, "take", the countdown, the lower third.
+"""The live run of an agenda: current/next item, "take" and its undo, the countdown, the lower third.
 
-``Event.current_item_id`` is the live pointer; ``AgendaLive`` holds the countdown (absolute
-end time), the slide on screen and the lower third, so every display and every restarted
-process resumes from the database. Each change commits, applies OBS cues through
-``server.services.agenda.cues`` and broadcasts to the event's crew, public and overlay rooms.
+``Event.current_item_id`` is the live pointer; ``AgendaLive`` (``live_row``) holds the countdown
+(absolute end time), the slide on screen, the lower third and what the last take replaced, so
+every display and every restarted process resumes from the database. Each change commits,
+applies OBS cues through ``server.services.agenda.cues`` and broadcasts to the event's crew,
+public and overlay rooms. The agenda state itself is ``server.services.agenda.state``.
 """
-from datetime import timedelta
+import json
+import logging
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
 from server.extensions import db
-from server.models.agenda import AgendaLive
+from server.models.agenda import AgendaItem, AgendaLive
 from server.models.event import Event
 from server.services import ownership
 from server.services.agenda import items as agenda
 from server.services.agenda import timer
-from server.services.broadcast import broadcast
 from server.services.agenda.cues import CLOCK_SOURCE, apply_cues
+from server.services.agenda.live_row import live_of
+from server.services.agenda.state import agenda_state, broadcast_agenda, drift_min, neighbours  # noqa: F401
+from server.services.broadcast import broadcast
 from server.services.errors import Conflict, ServiceError
 from server.services.events import get_event
 from server.services.overlays.native_text import push_text
+from server.services.slides import decks as slides
+from server.services.text import clean
+
+log = logging.getLogger(__name__)
+audit = logging.getLogger("bridgecast.audit.agenda")
 
 AUDIENCES = ("crew", "public", "overlay")
 NUDGE_LIMIT_S = 3600
-
-
-def live_of(event, create=True):
-    live = db.session.get(AgendaLive, event.id)
-    if live is None and create:
-        live = AgendaLive(event_id=event.id, timer_duration_s=0, warning_s=120, danger_s=30, slide_index=0,
-                          lower_third="", logo_path="")
-        db.session.add(live)
-        db.session.flush()
-    return live
-
-
-def _neighbours(event):
-    items = agenda.items_of(event)
-    index = next((i for i, it in enumerate(items) if it.id == event.current_item_id), None)
-    current = items[index] if index is not None else None
-    following = items[index + 1] if index is not None and index + 1 < len(items) else (
-        items[0] if index is None and items else None)
-    return items, current, following
-
-
-def drift_min(current, live, at):
-    """Minutes the schedule runs late (positive) or early (negative), from the current item's
-    planned end vs its projected end (timer end, or now when in overtime)."""
-    if current is None or current.planned_start is None:
-        return None
-    planned_end = current.planned_start + timedelta(minutes=current.duration_min)
-    left = timer.remaining_s(live, at) if live is not None and live.timer_item_id == current.id else None
-    if left is not None:
-        projected_end = at + timedelta(seconds=max(left, 0))
-    elif current.actual_start is not None:
-        projected_end = current.actual_start + timedelta(minutes=current.duration_min)
-    else:
-        return None
-    return round((projected_end - planned_end).total_seconds() / 60)
-
-
-def agenda_state(event, public=False):
-    """Everything the agenda displays need: items, current, next, drift, timer, lower third."""
-    items, current, following = _neighbours(event)
-    live = live_of(event, create=False)
-    at = timer.now()
-    return {
-        "event": event.slug,
-        "items": [agenda.item_to_dict(item, public=public) for item in items],
-        "current_id": current.id if current else None,
-        "next_id": following.id if following else None,
-        "current": agenda.item_to_dict(current, public=public) if current else None,
-        "next": agenda.item_to_dict(following, public=public) if following else None,
-        "drift_min": drift_min(current, live, at),
-        "timer": timer.view(live, at),
-        "lower_third": live.lower_third if live else "",
-    }
-
-
-def broadcast_agenda(event):
-    crew = agenda_state(event)
-    public = agenda_state(event, public=True)
-    broadcast("agenda_state", crew, event.slug, "crew")
-    broadcast("agenda_state", public, event.slug, "public")
-    broadcast("agenda_state", public, event.slug, "overlay")
 
 
 def broadcast_timer(event, live):
@@ -108,7 +57,7 @@ def broadcast_lower_third(event, text):
 def take_next(event_slug):
     """Make the next item current: timer, lower third, slides, OBS cues. Returns the result."""
     event = get_event(event_slug)
-    _items, _current, following = _neighbours(event)
+    _items, _current, following = neighbours(event)
     if following is None:
         raise Conflict("agenda_end", _l("Đã hết chương trình, không còn nội dung tiếp theo."))
     return _take(event, following)
@@ -121,16 +70,15 @@ def take_item(event_slug, item_id):
 
 
 def _take(event, item):
-    from server.services.slides import decks as slides
-
     at = timer.now()
-    previous = db.session.get(type(item), event.current_item_id) if event.current_item_id else None
+    previous = db.session.get(AgendaItem, event.current_item_id) if event.current_item_id else None
+    live = live_of(event)
+    live.undo_state = json.dumps(_snapshot(event, live, previous, item))
     if previous is not None and previous.id != item.id and previous.actual_end is None:
         previous.actual_end = at
     item.actual_start = at
     item.actual_end = None
     event.current_item_id = item.id
-    live = live_of(event)
     timer.start(live, item.duration_min * 60, at)
     live.timer_item_id = item.id
     live.lower_third = item.cue_lower_third
@@ -146,7 +94,85 @@ def _take(event, item):
     broadcast_lower_third(event, live.lower_third)
     if deck_changed:
         slides.broadcast_slide(event)
-    return {"ok": True, "current": agenda.item_to_dict(item), "cues": cues, "timer": timer.view(live, at)}
+    return {"current": agenda.item_to_dict(item), "cues": cues, "timer": timer.view(live, at)}
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _when(value):
+    return datetime.fromisoformat(value) if value else None
+
+
+def _snapshot(event, live, previous, taken):
+    """What a take is about to replace, for ``undo_take``: the pointer, both items' actual
+    times, the countdown as it stands (absolute end, or seconds left while paused), the lower
+    third and the slide on screen."""
+    return {
+        "taken_id": taken.id,
+        "previous_id": previous.id if previous is not None else None,
+        "previous_actual_end": _iso(previous.actual_end) if previous is not None else None,
+        "taken_actual_start": _iso(taken.actual_start),
+        "taken_actual_end": _iso(taken.actual_end),
+        "timer_item_id": live.timer_item_id,
+        "timer_duration_s": live.timer_duration_s,
+        "timer_ends_at": _iso(live.timer_ends_at),
+        "timer_paused_remaining_s": live.timer_paused_remaining_s,
+        "lower_third": live.lower_third or "",
+        "deck_id": live.deck_id,
+        "slide_index": live.slide_index,
+    }
+
+
+NOTHING_TO_UNDO = _l("Không có lần chuyển nội dung nào để hoàn tác.")
+UNDO_STALE = _l("Chương trình đã thay đổi sau lần chuyển này, không thể hoàn tác.")
+
+
+def _undo_snapshot(event, live):
+    if live is None or not live.undo_state:
+        raise Conflict("nothing_to_undo", NOTHING_TO_UNDO)
+    snap = json.loads(live.undo_state)
+    taken = db.session.get(AgendaItem, snap["taken_id"])
+    previous = db.session.get(AgendaItem, snap["previous_id"]) if snap["previous_id"] else None
+    if event.current_item_id != snap["taken_id"] or taken is None or (snap["previous_id"] and previous is None):
+        raise Conflict("undo_stale", UNDO_STALE)
+    return snap, taken, previous
+
+
+def undo_take(event_slug, actor="?"):
+    """Undo the last take: the previous item is current again with the countdown it had (its
+    elapsed time keeps counting, the countdown does not restart), its lower third and slide.
+
+    Its scene cue is applied again (media is not restarted). One undo per take."""
+    event = get_event(event_slug)
+    live = live_of(event, create=False)
+    snap, taken, previous = _undo_snapshot(event, live)
+    at = timer.now()
+    taken.actual_start, taken.actual_end = _when(snap["taken_actual_start"]), _when(snap["taken_actual_end"])
+    if previous is not None:
+        previous.actual_end = _when(snap["previous_actual_end"])
+    event.current_item_id = previous.id if previous is not None else None
+    live.timer_item_id, live.timer_duration_s = snap["timer_item_id"], snap["timer_duration_s"]
+    live.timer_ends_at = _when(snap["timer_ends_at"])
+    live.timer_paused_remaining_s = snap["timer_paused_remaining_s"]
+    live.lower_third = snap["lower_third"]
+    deck_changed = (live.deck_id, live.slide_index) != (snap["deck_id"], snap["slide_index"])
+    live.deck_id, live.slide_index = snap["deck_id"], snap["slide_index"]
+    live.undo_state = None
+    live.updated_at = at
+    db.session.commit()
+    audit.info("agenda take undone: event=%s from item=%s back to item=%s by=%s", event.slug, taken.id,
+               snap["previous_id"], actor)
+    cues = apply_cues(event.slug, scene=previous.cue_scene if previous is not None else "",
+                      lower_third=live.lower_third)
+    broadcast_agenda(event)
+    broadcast_timer(event, live)
+    broadcast_lower_third(event, live.lower_third)
+    if deck_changed:
+        slides.broadcast_slide(event)
+    return {"current": agenda.item_to_dict(previous) if previous is not None else None, "cues": cues,
+            "timer": timer.view(live, at)}
 
 
 def _timer_change(event_slug, change):
@@ -191,8 +217,6 @@ def set_thresholds(event_slug, warning_s, danger_s):
 
 def set_lower_third(event_slug, text):
     """Show (or hide, with '') a lower third by hand, outside the agenda's cues."""
-    from server.services.text import clean
-
     event = get_event(event_slug)
     live = live_of(event)
     live.lower_third = clean(text, 300)

@@ -13,6 +13,7 @@ from server.extensions import db
 from server.models.document import Document, DocumentVersion
 from server.services.errors import NotFound, ServiceError
 from server.services.events import get_event
+from server.services.lookups import public_base_url
 from server.services.qr import qr_png, qr_svg
 from server.services.text import clean
 from server.services.tokens import short_code
@@ -59,9 +60,9 @@ def stored_file(version):
 
 
 def short_link(code, base_url):
-    """The URL printed in the QR code. ``base_url`` is ``PUBLIC_URL`` or the request's host."""
-    base = (current_app.config.get("PUBLIC_URL") or base_url or "").rstrip("/")
-    return f"{base}/d/{code}"
+    """The URL printed in the QR code: ``PUBLIC_URL``, else ``base_url`` (the request's own base)
+    only when ``lookups.public_base_url`` trusts its host (never a forged ``Host`` header)."""
+    return f"{public_base_url(base_url)}/d/{code}"
 
 
 def qr_for(code, base_url, fmt="png"):

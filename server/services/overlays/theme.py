@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from server.extensions import db
+from server.services.agenda.live_row import live_of
 from server.services.broadcast import broadcast
 from server.services.errors import ServiceError
 from server.services.events import get_event
@@ -16,16 +17,12 @@ COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def theme_of(event):
-    from server.services.agenda.live import live_of
-
     live = live_of(event, create=False)
     logo = f"/overlay/{event.slug}/logo.png" if live is not None and live.logo_path else None
     return {"color": event.theme_color or "#c8102e", "logo": logo, "name": event.name}
 
 
 def logo_file(event):
-    from server.services.agenda.live import live_of
-
     live = live_of(event, create=False)
     if live is None or not live.logo_path:
         return None
@@ -34,9 +31,7 @@ def logo_file(event):
 
 def set_theme(event_slug, color=None, logo=None, remove_logo=False):
     """``color`` '#rrggbb'; ``logo`` image bytes (re-encoded to PNG)."""
-    from PIL import Image, UnidentifiedImageError
-
-    from server.services.agenda.live import live_of
+    from PIL import Image, UnidentifiedImageError  # Pillow loads only when an admin sets a theme
 
     event = get_event(event_slug)
     if color is not None:

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from server.extensions import db, socketio
 from server.models.slides import Slide, SlideDeck
+from server.services.agenda.live_row import live_of
 from server.services.broadcast import broadcast
 from server.services.errors import NotFound, ServiceError
 from server.services.events import get_event
@@ -194,8 +195,6 @@ def slide_file(deck_id, number, thumb=False):
 
 # ---------------------------------------------------------------- the position
 def slide_state(event):
-    from server.services.agenda.live import live_of
-
     live = live_of(event, create=False)
     deck = db.session.get(SlideDeck, live.deck_id) if live is not None and live.deck_id else None
     if deck is None:
@@ -216,8 +215,6 @@ def broadcast_slide(event):
 
 def show(event_slug, deck_id=None, index=None, delta=None):
     """Move the display: choose a deck (from slide 0), go to ``index``, or step by ``delta``."""
-    from server.services.agenda.live import live_of
-
     event = get_event(event_slug)
     live = live_of(event)
     if deck_id is not None:

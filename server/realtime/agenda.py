@@ -1,5 +1,6 @@
 """Socket.IO for the agenda area: the state a display gets when it joins, and crew commands
-(take next, take an item, timer pause/resume/±, lower third, slides next/previous/go to).
+(take next, take an item, timer pause/resume/±, lower third); slides are commands
+(``server/services/slides/commands.py``).
 
 Handlers are thin: they validate the payload's shape and call the services, which persist
 and broadcast. A (re)joining display receives the current agenda, timer, lower third and
@@ -83,23 +84,6 @@ def lower_third_set(event_slug, _user, *args):
     return {"ok": True, "lower_third": agenda_live.set_lower_third(event_slug, _payload(args).get("text", ""))}
 
 
-@staff_event("crew")
-def slide_next(event_slug, _user, *_args):
-    return {"ok": True, "slide": slides.show(event_slug, delta=1)}
-
-
-@staff_event("crew")
-def slide_prev(event_slug, _user, *_args):
-    return {"ok": True, "slide": slides.show(event_slug, delta=-1)}
-
-
-@staff_event("crew")
-def slide_goto(event_slug, _user, *args):
-    payload = _payload(args)
-    return {"ok": True, "slide": slides.show(event_slug, deck_id=payload.get("deck_id"), index=payload.get("index"))}
-
-
 def register(socketio):
-    for handler in (agenda_next, agenda_take, timer_pause, timer_resume, timer_nudge, timer_thresholds, lower_third_set,
-                    slide_next, slide_prev, slide_goto):
+    for handler in (agenda_next, agenda_take, timer_pause, timer_resume, timer_nudge, timer_thresholds, lower_third_set):
         socketio.on_event(handler.__name__, handler, namespace=NAMESPACES["crew"])

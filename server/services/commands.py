@@ -91,6 +91,7 @@ class Call:
     address: str = ""  # the caller's network address (rate limits)
     device_id: str = ""  # a phone's self-chosen device id (rate limits)
     host_url: str | None = None  # the request's own base URL, only as a hint (see lookups.public_base_url)
+    files: dict = field(default_factory=dict)  # multipart uploads (REST): name → [(filename, bytes)]
     extra: dict = field(default_factory=dict)
 
     @cached_property

@@ -1,4 +1,4 @@
-"""REST for the agenda area: read the agenda, take next/an item, the timer, slides, documents
+"""REST for the agenda area: read the agenda, take next/an item, the timer, documents
 (bearer token or session; a Stream Deck uses the same endpoints as the panel)."""
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from server.services.agenda import items as agenda
 from server.services.agenda import live as agenda_live
 from server.services.documents import library as documents
-from server.services.slides import decks as slides
 from server.services.errors import ServiceError
 from server.services.events import get_event
 from server.web.api import api_bp, json_body, token_required
@@ -56,28 +55,6 @@ def agenda_timer(slug):
     else:
         raise ServiceError("invalid_action", _l("Thao tác không hợp lệ."), status=422)
     return jsonify({"ok": True, "timer": view})
-
-
-@api_bp.get("/events/<slug>/slides")
-@token_required("crew")
-def slides_get(slug):
-    event = get_event(slug)
-    return jsonify({"decks": [slides.deck_to_dict(d) for d in slides.decks_of(event)],
-                    "current": slides.slide_state(event)})
-
-
-@api_bp.post("/events/<slug>/slides/<action>")
-@token_required("crew")
-def slides_move(slug, action):
-    """``next``, ``prev``, or ``goto`` with ``{"index": n, "deck_id"?: id}``."""
-    if action == "next":
-        return jsonify(slides.show(slug, delta=1))
-    if action == "prev":
-        return jsonify(slides.show(slug, delta=-1))
-    if action == "goto":
-        body = json_body()
-        return jsonify(slides.show(slug, deck_id=body.get("deck_id"), index=body.get("index")))
-    raise ServiceError("invalid_action", _l("Thao tác không hợp lệ."), status=404)
 
 
 @api_bp.get("/events/<slug>/documents")

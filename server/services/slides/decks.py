@@ -107,6 +107,10 @@ class _Incoming:
             fh.write(data or b"")
         return path
 
+    def outputs(self, number):
+        """Where the worker writes page ``number``'s image and thumbnail before the deck exists."""
+        return (absolute(os.path.join(self.rel, f"{number}.png")), absolute(os.path.join(self.rel, f"{number}-thumb.png")))
+
     def __exit__(self, *exc):
         shutil.rmtree(absolute(self.rel), ignore_errors=True)
 
@@ -209,29 +213,32 @@ def _check_photos(photos):
 
 def create_photo_deck(event_slug, title, photos):
     """``photos``: [(filename, bytes, caption)] in order. Every header is checked in the media
-    worker before any decoding; each photo is then re-encoded there (metadata dropped)."""
+    worker before any decoding; each photo is then re-encoded there (metadata dropped). All the
+    work happens before the deck is written, so no database transaction waits on the worker."""
     event = get_event(event_slug)
     title = _title(title)
     _check_photos(photos)
-    deck_id = None
     with _Incoming() as incoming:
         items = [(incoming.write(f"{i}.upload", data), filename) for i, (filename, data, _c) in enumerate(photos)]
         _as(worker.run, "invalid_photo", render.probe_images, items)
+        for number, (path, filename) in enumerate(items):
+            try:
+                _as(worker.run, "invalid_photo", render.render_photo, path, *incoming.outputs(number))
+            except ServiceError as exc:
+                exc.details.setdefault("name", filename)
+                raise
+        deck = SlideDeck(event_id=event.id, title=title, kind="photos", status="ready",
+                         page_count=len(photos), pages_done=len(photos), error="")
+        db.session.add(deck)
+        deck_id = None
         try:
-            deck = SlideDeck(event_id=event.id, title=title, kind="photos", status="ready",
-                             page_count=len(photos), pages_done=len(photos), error="")
-            db.session.add(deck)
             db.session.flush()
             deck_id = deck.id
             folder = _folder(deck.id)
-            for number, ((path, filename), (_f, _d, caption)) in enumerate(zip(items, photos)):
-                image = os.path.join(folder, f"{number}.png")
-                thumb = os.path.join(folder, f"{number}-thumb.png")
-                try:
-                    _as(worker.run, "invalid_photo", render.render_photo, path, absolute(image), absolute(thumb))
-                except ServiceError as exc:
-                    exc.details.setdefault("name", filename)
-                    raise
+            for number, (_f, _d, caption) in enumerate(photos):
+                image, thumb = os.path.join(folder, f"{number}.png"), os.path.join(folder, f"{number}-thumb.png")
+                for made, final in zip(incoming.outputs(number), (image, thumb)):
+                    shutil.move(made, absolute(final))
                 db.session.add(Slide(deck_id=deck.id, number=number, image_path=image, thumb_path=thumb,
                                      caption=clean(caption, 500)))
             db.session.commit()

@@ -83,7 +83,7 @@ def test_rest_slide_commands_answer_like_the_socket(client, event, crew_headers)
     assert response.status_code == 200 and response.get_json()["slide"]["index"] == 0
     assert client.post(f"{base}/next", headers=crew_headers).get_json()["slide"]["index"] == 1
     assert client.post(f"{base}/next", headers=crew_headers).get_json()["slide"]["index"] == 2
-    assert client.post(f"{base}/prev", headers=crew_headers).get_json() ["slide"]["index"] == 1
+    assert client.post(f"{base}/prev", headers=crew_headers).get_json()["slide"]["index"] == 1
     response = client.post(f"{base}/goto", json={"index": 9}, headers=crew_headers)
     assert response.status_code == 422 and response.get_json()["error"] == "invalid_slide"
     response = client.post(f"{base}/goto", json={"index": 10**30}, headers=crew_headers)

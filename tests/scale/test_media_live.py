@@ -37,8 +37,8 @@ def call(server, token, method, path, fields=(), files=(), timeout=120):
     import json
 
     body, ctype = multipart(fields, files) if method == "POST" else (None, None)
-    request = urllib.request.Request(server.url + path, data=body, method=method,
-                                     headers={"Authorization": f"Bearer {token}", **({"Content-Type": ctype} if ctype else {})})
+    headers = {"Authorization": f"Bearer {token}", **({"Content-Type": ctype} if ctype else {})}
+    request = urllib.request.Request(server.url + path, data=body, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.loads(response.read())

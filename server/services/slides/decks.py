@@ -109,7 +109,7 @@ class _Incoming:
 
     def outputs(self, number):
         """Where the worker writes page ``number``'s image and thumbnail before the deck exists."""
-        return (absolute(os.path.join(self.rel, f"{number}.png")), absolute(os.path.join(self.rel, f"{number}-thumb.png")))
+        return tuple(absolute(os.path.join(self.rel, name)) for name in (f"{number}.png", f"{number}-thumb.png"))
 
     def __exit__(self, *exc):
         shutil.rmtree(absolute(self.rel), ignore_errors=True)
@@ -122,11 +122,11 @@ INVALID = {
 }
 
 
-def _as(run, invalid_code, *args):
-    """Run a media job; an unreadable file keeps this area's own error code (``invalid_pdf``,
-    ``invalid_photo``) instead of the worker's generic ``media_invalid``."""
+def _job(invalid_code, fn, *args):
+    """Run ``fn(*args)`` in the media worker; an unreadable file keeps this area's own error code
+    (``invalid_pdf``, ``invalid_photo``) instead of the worker's generic ``media_invalid``."""
     try:
-        return run(*args)
+        return worker.run(fn, *args)
     except ServiceError as exc:
         if exc.code == "media_invalid":
             raise INVALID[invalid_code](exc.details) from None
@@ -149,7 +149,7 @@ def create_pdf_deck(event_slug, title, data, spawn=None):
         raise ServiceError("invalid_pdf", _l("Tệp không phải PDF hợp lệ."), status=422)
     with _Incoming() as incoming:
         source = incoming.write("source.pdf", data)
-        pages = _as(worker.run, "invalid_pdf", render.inspect_pdf, source)["pages"]
+        pages = _job("invalid_pdf", render.inspect_pdf, source)["pages"]
         deck = SlideDeck(event_id=event.id, title=title, kind="pdf", status="rendering", page_count=pages,
                          pages_done=0, error="")
         db.session.add(deck)
@@ -220,10 +220,10 @@ def create_photo_deck(event_slug, title, photos):
     _check_photos(photos)
     with _Incoming() as incoming:
         items = [(incoming.write(f"{i}.upload", data), filename) for i, (filename, data, _c) in enumerate(photos)]
-        _as(worker.run, "invalid_photo", render.probe_images, items)
+        _job("invalid_photo", render.probe_images, items)
         for number, (path, filename) in enumerate(items):
             try:
-                _as(worker.run, "invalid_photo", render.render_photo, path, *incoming.outputs(number))
+                _job("invalid_photo", render.render_photo, path, *incoming.outputs(number))
             except ServiceError as exc:
                 exc.details.setdefault("name", filename)
                 raise

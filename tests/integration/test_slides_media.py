@@ -178,3 +178,11 @@ def test_slide_images_are_served_by_an_unguessable_id_only(client, event, crew_h
     for path in (f"/slides/{'9' * 40}/0.png", "/slides/99999999999999999999999/0.png",
                  f"/slides/{body['public_id']}/99999999999999999999999.png", f"/slides/{'x' * 5000}/0-thumb.png"):
         assert client.get(path).status_code == 404, path
+
+
+def test_the_deck_list_has_one_shape_on_both_transports(client, event, crew_headers, socket_client):
+    api_upload(client, event, crew_headers, title="Ảnh", photos=[(io.BytesIO(photo()), "a.jpg")])
+    rest = client.get(f"/api/v1/events/{event.slug}/slides", headers=crew_headers).get_json()
+    crew = socket_client("/crew", role="crew")
+    ack = crew.emit("list_slides", namespace="/crew", callback=True)
+    assert ack == rest and ack["ok"] is True and ack["decks"][0]["title"] == "Ảnh"

@@ -55,6 +55,8 @@ class Config:
     UPLOAD_FOLDER = "uploads"
     AGENDA_SCENES = None  # scene names agenda cues may use; None: the scene packs and OBS decide
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024  # uploads; JSON endpoints cap lower themselves
+    MEDIA_JOB_TIMEOUT_S = 30.0  # one media worker job (a PDF page, a photo, the logo): past it, the worker is killed
+    MEDIA_WORKER_MEMORY_MB = 1536  # the media worker's address space (RLIMIT_AS)
     JSON_MAX_BYTES = 16 * 1024
     HEARTBEAT_INTERVAL_S = 5.0
     OFFLINE_AFTER_S = 20.0

@@ -1,4 +1,5 @@
 """Slide decks (a rendered PDF or a set of captioned photos) and their slides."""
+import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
@@ -8,10 +9,16 @@ from server.extensions import db
 from server.models.base import UTCDateTime, utcnow
 
 
+def new_public_id():
+    return secrets.token_urlsafe(16)  # 22 URL-safe characters, 128 random bits
+
+
 class SlideDeck(db.Model):
     __tablename__ = "slide_decks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Slide images are public (overlays, OBS) but addressed by this unguessable id, never by ``id``.
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True, default=new_public_id)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(10), default="pdf")  # pdf | photos

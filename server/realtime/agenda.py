@@ -1,18 +1,17 @@
-"""Socket.IO for the agenda area: the state a display gets when it joins, and the slides'
-crew events (next/previous/go to, not yet moved onto commands).
+"""Socket.IO for the agenda area: the state a display gets when it joins.
 
 A (re)joining display receives the current agenda, timer, lower third and slide at once, so a
 reload or a server restart lands on the right state. The agenda's crew events (take, undo,
-timer, lower third) are commands: ``server/services/agenda/commands.py``.
+timer, lower third) and the slides' are commands: ``server/services/agenda/commands.py``,
+``server/services/slides/commands.py``.
 """
 from flask_socketio import emit
 
-from server.realtime.guard import on_join, staff_event
+from server.realtime.guard import on_join
 from server.services.agenda import live as agenda_live
 from server.services.agenda import timer
 from server.services.agenda.live_row import live_of
 from server.services.slides import decks as slides
-from server.services.broadcast import NAMESPACES
 from server.services.events import get_event
 from server.services.overlays.theme import theme_of
 
@@ -42,28 +41,3 @@ def _public_joined(event_slug, _context):
 @on_join("overlay")
 def _overlay_joined(event_slug, _context):
     _send_state("overlay", event_slug)
-
-
-def _payload(args):
-    return args[0] if args and isinstance(args[0], dict) else {}
-
-
-@staff_event("crew")
-def slide_next(event_slug, _user, *_args):
-    return {"ok": True, "slide": slides.show(event_slug, delta=1)}
-
-
-@staff_event("crew")
-def slide_prev(event_slug, _user, *_args):
-    return {"ok": True, "slide": slides.show(event_slug, delta=-1)}
-
-
-@staff_event("crew")
-def slide_goto(event_slug, _user, *args):
-    payload = _payload(args)
-    return {"ok": True, "slide": slides.show(event_slug, deck_id=payload.get("deck_id"), index=payload.get("index"))}
-
-
-def register(socketio):
-    for handler in (slide_next, slide_prev, slide_goto):
-        socketio.on_event(handler.__name__, handler, namespace=NAMESPACES["crew"])

@@ -92,6 +92,7 @@ class Call:
     device_id: str = ""  # a phone's self-chosen device id (rate limits)
     host_url: str | None = None  # the request's own base URL, only as a hint (see lookups.public_base_url)
     locate: Callable[[], str] | None = None  # finds the event's slug after validation (REST routes by id)
+    files: dict = field(default_factory=dict)  # multipart uploads (REST): name → [(filename, bytes)]
     extra: dict = field(default_factory=dict)
 
     @cached_property

@@ -1,45 +1,57 @@
-"""Slide decks: upload (PDF rendered in the background, or captioned photos) and the images."""
-from flask import Blueprint, flash, jsonify, redirect, request, send_file, url_for
+"""Slide decks on the crew's pages: the upload form (the same service path as the API's
+``slides.upload`` command) and the slide images, served by the deck's unguessable public id."""
+from flask import Blueprint, abort, flash, jsonify, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 
+from server.services.errors import NotFound, ServiceError
 from server.services.slides import decks as slides
-from server.services.errors import ServiceError
 from server.web.security import role_required
 
 bp = Blueprint("slides", __name__)
 
 
+def form_upload(form, files):
+    """The upload arguments from a multipart form: ``pdf``, or ``photos`` with captions as
+    repeated ``caption`` fields or ``captions`` one a line."""
+    pdf = files.get("pdf")
+    photos = [(p.filename, p.read()) for p in files.getlist("photos") if p and p.filename]
+    captions = form.getlist("caption") or form.get("captions", "").splitlines()
+    return {"title": form.get("title", ""), "pdf": (pdf.filename, pdf.read()) if pdf and pdf.filename else None,
+            "photos": photos, "captions": captions}
+
+
 @bp.post("/events/<slug>/slides")
 @role_required("crew")
 def upload(slug):
-    """A PDF (field ``pdf``) or photos (``photos``; captions as ``caption`` fields or ``captions``, one a line)."""
-    title = request.form.get("title", "")
-    pdf = request.files.get("pdf")
-    photos = [p for p in request.files.getlist("photos") if p and p.filename]
+    """The panel's upload form (JSON answer when asked for it)."""
+    wants_json = request.accept_mimetypes.best == "application/json"
     try:
-        if pdf and pdf.filename:
-            deck = slides.create_pdf_deck(slug, title or pdf.filename, pdf.read())
-        else:
-            captions = request.form.getlist("caption") or request.form.get("captions", "").splitlines()
-            deck = slides.create_photo_deck(slug, title, [
-                (p.filename, p.read(), captions[i] if i < len(captions) else "") for i, p in enumerate(photos)])
+        deck = slides.upload(slug, **form_upload(request.form, request.files))
     except ServiceError as exc:
-        if request.accept_mimetypes.best == "application/json":
+        if wants_json:
             return jsonify(exc.to_dict()), exc.status
         flash(str(exc.message), "error")
         return redirect(url_for("agenda.panel", slug=slug))
-    if request.accept_mimetypes.best == "application/json":
-        return jsonify(slides.deck_to_dict(deck)), 201
+    if wants_json:
+        return jsonify(slides.upload_result(deck)), 201
     flash(_("Đã tải lên bộ trình chiếu."), "info")
     return redirect(url_for("agenda.panel", slug=slug))
 
 
-@bp.get("/slides/<int:deck_id>/<int:number>.png")
-def image(deck_id, number):
-    """A slide image (public: overlays, projectors and phones show it)."""
-    return send_file(slides.slide_file(deck_id, number), mimetype="image/png", max_age=3600)
+def _send(public_id, number, thumb=False):
+    try:
+        path = slides.slide_file(public_id, number, thumb=thumb)
+    except NotFound:
+        abort(404)
+    return send_file(path, mimetype="image/png", max_age=3600)
 
 
-@bp.get("/slides/<int:deck_id>/<int:number>-thumb.png")
-def thumb(deck_id, number):
-    return send_file(slides.slide_file(deck_id, number, thumb=True), mimetype="image/png", max_age=3600)
+@bp.get("/slides/<public_id>/<int:number>.png")
+def image(public_id, number):
+    """A slide image (public: overlays, projectors and phones show it; the id is unguessable)."""
+    return _send(public_id, number)
+
+
+@bp.get("/slides/<public_id>/<int:number>-thumb.png")
+def thumb(public_id, number):
+    return _send(public_id, number, thumb=True)

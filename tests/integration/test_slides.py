@@ -54,17 +54,17 @@ def test_pdf_is_rendered_to_page_images_in_the_background_with_progress(client, 
     wait_for(finished)
     assert [p["pages_done"] for p in progress] == [1, 2, 3, 4, 4] and progress[-1]["status"] == "ready"
     for number in range(4):
-        response = client.get(f"/slides/{deck['id']}/{number}.png")
+        response = client.get(f"/slides/{deck['public_id']}/{number}.png")
         assert response.status_code == 200 and response.mimetype == "image/png"
         image = Image.open(io.BytesIO(response.data))
         assert image.size[0] == 1920 and 1300 < image.size[1] < 1400  # A4 landscape at 1920 px
-        thumb = Image.open(io.BytesIO(client.get(f"/slides/{deck['id']}/{number}-thumb.png").data))
+        thumb = Image.open(io.BytesIO(client.get(f"/slides/{deck['public_id']}/{number}-thumb.png").data))
         assert thumb.size[0] == 320
     # Each image is its own page: the drawn rectangle moves right by 20 px (at PDF scale) per page.
-    first = Image.open(io.BytesIO(client.get(f"/slides/{deck['id']}/0.png").data)).convert("L")
-    second = Image.open(io.BytesIO(client.get(f"/slides/{deck['id']}/1.png").data)).convert("L")
+    first = Image.open(io.BytesIO(client.get(f"/slides/{deck['public_id']}/0.png").data)).convert("L")
+    second = Image.open(io.BytesIO(client.get(f"/slides/{deck['public_id']}/1.png").data)).convert("L")
     assert first.tobytes() != second.tobytes()
-    assert client.get(f"/slides/{deck['id']}/4.png").status_code == 404
+    assert client.get(f"/slides/{deck['public_id']}/4.png").status_code == 404
 
 
 def test_a_file_that_is_not_a_pdf_is_refused(client, auth, event):
@@ -108,7 +108,7 @@ def test_slide_sync_between_two_displays_and_after_reconnect_and_restart(app, ap
     for client, ns in ((projector, "/overlay"), (phone, "/public")):
         states = [p["args"][0] for p in client.get_received(ns) if p["name"] == "slide_state"]
         assert [s["index"] for s in states] == [0, 1, 2, 2, 1]
-        assert states[-1]["caption"] == "Ảnh 2" and states[-1]["image"] == f"/slides/{photo_deck.id}/1.png"
+        assert states[-1]["caption"] == "Ảnh 2" and states[-1]["image"] == f"/slides/{photo_deck.public_id}/1.png"
     assert time.monotonic() - started < 0.3 * 5  # every step well inside 300 ms
 
     projector.disconnect("/overlay")  # a reload: the display comes back on the current slide
@@ -131,7 +131,7 @@ def test_photo_deck_keeps_captions_as_text(client, event, photo_deck):
     assert "<b>Hội nghị</b>" not in html  # nothing shown yet, and never as markup
     deck = slides.deck_to_dict(photo_deck, with_slides=True)
     assert [s["caption"] for s in deck["slides"]] == ["Ảnh 1: <b>Hội nghị</b>", "Ảnh 2", "Ảnh 3"]
-    image = Image.open(io.BytesIO(client.get(f"/slides/{photo_deck.id}/2.png").data)).convert("RGB")
+    image = Image.open(io.BytesIO(client.get(f"/slides/{photo_deck.public_id}/2.png").data)).convert("RGB")
     assert image.getpixel((10, 10))[2] > 200  # the blue one
 
 

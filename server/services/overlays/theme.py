@@ -1,7 +1,8 @@
 """The overlay theme of an event, set by the admin: colour (``Event.theme_color``) and logo
-(stored under ``UPLOAD_FOLDER/overlay/``, path in ``AgendaLive.logo_path``)."""
-import io
+(stored under ``UPLOAD_FOLDER/overlay/``, path in ``AgendaLive.logo_path``; decoded and re-encoded
+in the media worker process, with its pixel, memory and time limits)."""
 import os
+import secrets
 import re
 
 from flask import current_app
@@ -40,20 +41,34 @@ def set_theme(event_slug, color=None, logo=None, remove_logo=False):
         event.theme_color = color.lower()
     live = live_of(event)
     if logo:
-        try:
-            image = Image.open(io.BytesIO(logo))
-            image.load()
-        except (UnidentifiedImageError, OSError):
-            raise ServiceError("invalid_logo", _l("Logo phải là một tệp ảnh."), status=422) from None
-        image.thumbnail((600, 600))
-        rel = os.path.join("overlay", f"{event.slug}-logo.png")
-        path = os.path.join(current_app.config["UPLOAD_FOLDER"], rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        image.convert("RGBA").save(path, "PNG")
-        live.logo_path = rel
+        live.logo_path = _render_logo(event, logo)
     elif remove_logo:
         live.logo_path = ""
     db.session.commit()
     theme = theme_of(event)
     broadcast("theme", theme, event.slug, "overlay")
     return theme
+
+
+def _render_logo(event, data):
+    """The uploaded logo → ``overlay/<slug>-logo.png`` via the media worker; returns the relative path."""
+    from server.services.media import render, worker
+
+    rel = os.path.join("overlay", f"{event.slug}-logo.png")
+    path = os.path.join(current_app.config["UPLOAD_FOLDER"], rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    incoming = f"{path}.{secrets.token_hex(4)}.upload"
+    with open(incoming, "wb") as fh:
+        fh.write(data)
+    try:
+        worker.run(render.render_logo, incoming, f"{incoming}.png")
+        os.replace(f"{incoming}.png", path)  # the old logo stays whole until the new one is ready
+    except ServiceError as exc:
+        if exc.code == "media_invalid":
+            raise ServiceError("invalid_logo", _l("Logo phải là một tệp ảnh."), status=422) from None
+        raise
+    finally:
+        for leftover in (incoming, f"{incoming}.png"):
+            if os.path.exists(leftover):
+                os.remove(leftover)
+    return rel

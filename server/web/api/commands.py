@@ -2,7 +2,8 @@
 
 The route authenticates the caller for the command's roles (bearer token or session; the site's
 own token in the path for site commands), merges path arguments, the query string (GET) and
-the JSON body into the payload, and runs the command. Errors become ``{"error", "message", ...}``
+the JSON body (or a multipart form's fields, its files going to ``call.files``) into the payload,
+and runs the command. Errors become ``{"error", "message", ...}``
 with the error's status through the app's one error handler.
 """
 from flask import g, jsonify, request
@@ -12,9 +13,23 @@ from server.services.lookups import event_by_id, site_by_token
 from server.web.api import api_bp, authenticate, json_body
 
 
+def _form():
+    """A multipart form's fields: one value as a string, a repeated field as a list."""
+    return {key: values[0] if len(values) == 1 else values for key, values in request.form.lists()}
+
+
+def _files():
+    """A multipart form's files, read: name → [(filename, bytes)] (empty file inputs skipped;
+    ``MAX_CONTENT_LENGTH`` bounds the total)."""
+    return {name: [(f.filename, f.read()) for f in files if f and f.filename]
+            for name, files in request.files.lists()}
+
+
 def _payload(cmd, path_args):
     if request.method == "GET":
         data = {key: value for key, value in request.args.items()}
+    elif request.mimetype == "multipart/form-data":
+        data = _form()
     elif request.content_length or request.mimetype == "application/json":
         data = json_body()
     else:
@@ -36,7 +51,8 @@ def _call(cmd, path_args):
     else:
         actor = Actor(label="anonymous")
     call = Call(command=cmd, actor=actor, slug=slug, site=site, transport="http", host_url=request.host_url,
-                address=request.remote_addr or "", device_id=request.headers.get("X-Device-Id", "")[:64])
+                address=request.remote_addr or "", device_id=request.headers.get("X-Device-Id", "")[:64],
+                files=_files() if request.mimetype == "multipart/form-data" else {})
     if site is not None:
         call.slug = event_by_id(site.event_id).slug
     elif slug is None and cmd.event_of is not None:

@@ -26,7 +26,7 @@ def login_session(user):
     session.clear()
     session["uid"] = user.id
     session["role"] = user.role
-    session["pw"] = user.password_hash[-12:]
+    session["sv"] = user.session_version
     session.permanent = True
 
 

@@ -18,9 +18,9 @@ from server.services.agenda import items as agenda
 from server.services.agenda.cues import known_scenes
 from server.services.errors import ServiceError
 from server.services.events import get_event
+from server.services.spreadsheets import needs_quote, safe_cell as _safe_cell  # the one rule for every exporter
 
 MAX_ROWS = 1000
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ImportFailed(ServiceError):
@@ -43,7 +43,7 @@ def _decode(data):
 
 
 def _unescape(value):
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in _FORMULA:
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and needs_quote(value[1:]):
         return value[1:]
     return value
 
@@ -133,10 +133,6 @@ def _rows(event):
     return [agenda.item_to_row(item, decks) for item in agenda.items_of(event)]
 
 
-def _safe_cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
 
 
 def export_csv(event_slug):

@@ -8,8 +8,8 @@ in the rate limiter now). Existing plaintext ``events.obs_password`` values are 
 place with the app's SECRET_KEY (values already marked ``fernet:`` are left alone, so running
 it twice is harmless).
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import server.models.base
 

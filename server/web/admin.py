@@ -7,8 +7,7 @@ from flask_babel import gettext as _
 
 from server.extensions import db
 from server.models.user import ROLES, ApiToken, User
-from server.services import events
-from server.services import audit
+from server.services import audit, events
 from server.services.accounts import login_throttle
 from server.services.accounts import users as accounts
 from server.services.errors import ServiceError

@@ -32,7 +32,7 @@ def _logged_in(client):
 def test_a_stranger_cannot_lock_out_the_admin(app):
     admin = factories.make_user("admin", "boss")
     stranger = app.test_client()
-    codes = [_login(stranger, "boss", "guess-%d-xx" % i, "203.0.113.7").status_code for i in range(12)]
+    codes = [_login(stranger, "boss", f"guess-{i}-xx", "203.0.113.7").status_code for i in range(12)]
     assert codes[:5] == [401] * 5 and set(codes[5:]) == {429}
     owner = app.test_client()
     response = _login(owner, admin.username, factories.PASSWORD, "198.51.100.2")

@@ -13,7 +13,8 @@ then; a longer window with a slower refill makes the wait grow the longer the gu
 A refused attempt answers 429 with ``Retry-After``; nothing is locked, so the right password
 from another address always works. A successful login gives its tokens back. Unknown usernames
 are counted exactly like real ones (the answers do not reveal which accounts exist).
-Refused logins are kept a day in ``login_failures`` for the admin page.
+Wrong passwords are kept a day in ``login_failures`` for the admin page (attempts refused
+while throttled too, at most ``NOTE_RULE`` per address, so a flood does not flood the table).
 """
 from datetime import timedelta
 
@@ -26,6 +27,7 @@ from server.services import ratelimit
 from server.services.errors import ServiceError
 
 KEEP = timedelta(hours=24)
+NOTE_RULE = ratelimit.Rule.parse("10/60")  # refused-while-throttled attempts recorded per address
 
 
 def _rules(value):
@@ -44,7 +46,8 @@ def begin(config, username, address):
     """Take this attempt's tokens, or raise ServiceError("rate_limited", status=429, retry_after)."""
     allowed, wait = ratelimit.check_all(_checks(config, username, address))
     if not allowed:
-        note_failure(username, address, throttled=True)
+        if ratelimit.limiter().hit(f"login:note:{address}", NOTE_RULE)[0]:  # a flood writes a few rows, not all
+            note_failure(username, address, throttled=True)
         raise ServiceError("rate_limited", _l("Đăng nhập sai nhiều lần. Hãy chờ %(seconds)s giây rồi thử lại.",
                                               seconds=wait), status=429, retry_after=wait)
 
@@ -59,8 +62,10 @@ def succeeded(config, username, address):
 def note_failure(username, address, throttled=False):
     """Keep a refused login for the admin page (and forget those older than a day)."""
     now = utcnow()
-    db.session.add(LoginFailure(username=(username or "")[:80], address=(address or "")[:64], throttled=throttled, at=now))
-    if now.second == 0:  # prune now and then, not on every failure
+    row = LoginFailure(username=(username or "")[:80], address=(address or "")[:64], throttled=throttled, at=now)
+    db.session.add(row)
+    db.session.flush()
+    if row.id % 100 == 0:  # prune now and then, not on every failure
         db.session.execute(db.delete(LoginFailure).where(LoginFailure.at < now - KEEP))
     db.session.commit()
 

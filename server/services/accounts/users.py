@@ -7,6 +7,7 @@ user's sessions bumps ``User.session_version``; deactivation and password change
 import hashlib
 import hmac
 import secrets
+
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 

@@ -18,7 +18,8 @@ from server.services.agenda import items as agenda
 from server.services.agenda.cues import known_scenes
 from server.services.errors import ServiceError
 from server.services.events import get_event
-from server.services.spreadsheets import needs_quote, safe_cell as _safe_cell  # the one rule for every exporter
+from server.services.spreadsheets import needs_quote  # the one cell-safety rule for every exporter
+from server.services.spreadsheets import safe_cell as _safe_cell
 
 MAX_ROWS = 1000
 

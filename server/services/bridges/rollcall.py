@@ -14,8 +14,8 @@ from server.services.bridges.sites import add_log, get_event_by_id, iso
 from server.services.bridges.presence import now
 from server.services.broadcast import broadcast
 from server.services.errors import Conflict, NotFound
-from server.services.text import clean
 from server.services.spreadsheets import safe_cell as _safe  # the one rule for every exporter
+from server.services.text import clean
 
 
 def open_roll_call(event_id):

@@ -19,14 +19,31 @@ branch_labels = None
 depends_on = None
 
 
+def _sqlite():
+    return op.get_bind().dialect.name == "sqlite"
+
+
+def _drop_columns(table, names):
+    """Without copying the table on SQLite: a batch copy drops the old table, and with foreign keys on
+    that DROP runs the ON DELETE actions of every referencing row (CASCADE would empty other tables)."""
+    import sqlite3
+
+    if _sqlite() and sqlite3.sqlite_version_info >= (3, 35, 0):
+        for name in names:
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {name}")  # native since SQLite 3.35, no copy
+        return
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for name in names:
+            batch_op.drop_column(name)
+
+
 def upgrade():
-    with op.batch_alter_table("users", schema=None) as batch_op:
+    with op.batch_alter_table("users", schema=None) as batch_op:  # ADD COLUMN: SQLite alters in place, no copy
         batch_op.add_column(sa.Column("session_version", sa.Integer(), nullable=False, server_default="1"))
-        batch_op.drop_column("failed_logins")
-        batch_op.drop_column("locked_until")
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.alter_column("obs_password", existing_type=sa.String(length=300), type_=sa.String(length=1000),
-                              existing_nullable=True)
+    _drop_columns("users", ["failed_logins", "locked_until"])
+    if not _sqlite():  # SQLite does not enforce VARCHAR lengths; a batch copy of events would cascade (see above)
+        op.alter_column("events", "obs_password", existing_type=sa.String(length=300), type_=sa.String(length=1000),
+                        existing_nullable=True)
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -75,5 +92,5 @@ def downgrade():
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("locked_until", server.models.base.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0"))
-        batch_op.drop_column("session_version")
+    _drop_columns("users", ["session_version"])
     # OBS passwords stay sealed: the older code would hand the sealed text to OBS; re-enter them.

@@ -123,3 +123,41 @@ def test_a_fresh_instance_is_private(tmp_path, monkeypatch):
         db.engine.dispose()
     assert _mode(instance) == 0o700 and _mode(instance / "uploads") == 0o700
     assert _mode(instance / "bridgecast.db") == 0o600
+
+
+def test_upgrading_an_existing_database_keeps_its_rows_and_seals_passwords(tmp_path):
+    """0006 on a database holding data: no table copy cascades (sites, questions, claims stay)."""
+    from flask_migrate import upgrade
+
+    from server import create_app
+    from tests.conftest import BASE_CONFIG
+
+    app = create_app({**BASE_CONFIG, "AUTO_MIGRATE": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.db",
+                      "UPLOAD_FOLDER": str(tmp_path / "up")})
+    with app.app_context():
+        for revision in ("0003_agenda", "0004_bridges", "0005_questions"):
+            upgrade(revision=revision)
+        for statement in (
+            ("INSERT INTO events (slug,name,kind,location,description,is_active,obs_password,theme_color,created_at)"
+            " VALUES ('e','E','plenary','','',1,'plain-obs-pw','#fff','2026-01-01 00:00:00')"),
+            ("INSERT INTO users (username,display_name,password_hash,role,is_active,failed_logins,created_at)"
+            " VALUES ('u','u','x','crew',1,3,'2026-01-01 00:00:00')"),
+            ("INSERT INTO sites (event_id,code,name,district,commune,contact_name,phone,token,is_active,state,"
+            "reported_state,note,video_ok,audio_ok,created_at) VALUES (1,'S1','n','d','c','','','tok',1,'offline','','',0,0,"
+            "'2026-01-01 00:00:00')"),
+            ("INSERT INTO questions (event_id,site_id,client_id,kind,text,text_folded,author,unit,addressee,status,"
+            "reject_reason,version,created_at,updated_at,meta_folded,device_id,claimed_by_id) VALUES (1,1,'c','question',"
+            "'t','','','','','pending','',1,'2026-01-01','2026-01-01','','',1)"),
+        ):
+            db.session.execute(text(statement))
+        db.session.commit()
+        upgrade(revision="heads")
+        counts = {t: db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+                  for t in ("events", "sites", "questions", "users")}
+        assert counts == {"events": 1, "sites": 1, "questions": 1, "users": 1}
+        assert db.session.execute(text("SELECT claimed_by_id FROM questions")).scalar() == 1
+        assert db.session.execute(text("SELECT session_version FROM users")).scalar() == 1
+        stored = db.session.execute(text("SELECT obs_password FROM events")).scalar()
+        assert stored.startswith("fernet:") and secrets.unseal(stored) == "plain-obs-pw"
+        db.session.remove()
+        db.engine.dispose()

@@ -199,3 +199,16 @@ def test_cli_deactivate_reactivate_and_reset_password(app):
     assert runner.invoke(args=["user", "deactivate", "nobody"]).exit_code != 0
     actions = {e.action for e in db.session.scalars(db.select(AuditEntry).filter_by(actor="cli"))}
     assert {"user.deactivate", "user.reactivate", "user.reset_password", "user.end_sessions"} <= actions
+
+
+def test_an_open_socket_is_refused_once_its_session_has_ended(app, client, auth, event):
+    from server.extensions import socketio
+
+    user = auth.login("moderator")
+    sio = socketio.test_client(app, namespace="/moderation", flask_test_client=client, auth={"event": event.slug})
+    assert sio.is_connected("/moderation")
+    assert sio.emit("get_queue", {}, namespace="/moderation", callback=True)["ok"] is True
+    accounts.end_sessions(user)  # what logout elsewhere, a password reset or deactivation do
+    answer = sio.emit("get_queue", {}, namespace="/moderation", callback=True)
+    assert answer["ok"] is False and answer["error"] == "forbidden"
+    sio.disconnect(namespace="/moderation")

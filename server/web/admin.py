@@ -60,7 +60,8 @@ def create_user():
     """Create an account."""
     form = request.form
     try:
-        accounts.create_user(form.get("username"), form.get("password"), form.get("role"), form.get("display_name", ""))
+        user = accounts.create_user(form.get("username"), form.get("password"), form.get("role"), form.get("display_name", ""))
+        audit.record(current_user(), "user.create", user.username, user.role)
         flash(_("Đã tạo tài khoản."), "info")
     except ServiceError as exc:
         flash(str(exc.message), "error")
@@ -72,10 +73,11 @@ def create_user():
 def create_token():
     """Create an API token and show it once."""
     try:
-        _token, plain = accounts.create_token(request.form.get("role"), request.form.get("name", ""))
+        token, plain = accounts.create_token(request.form.get("role"), request.form.get("name", ""))
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("admin.dashboard"))
+    audit.record(current_user(), "token.create", f"{token.name} ({token.prefix}…)", token.role)
     return _render_dashboard(new_token=plain)
 
 

@@ -176,6 +176,14 @@ def test_admin_can_end_a_users_sessions(app, client, auth):
     assert not _logged_in(victim_client)
 
 
+def test_account_and_token_creation_are_audited(app, client, auth):
+    auth.login("admin")
+    _admin_post(client, auth, "/admin/users", username="newcrew", password="new-crew-pass", role="crew")
+    _admin_post(client, auth, "/admin/tokens", role="crew", name="deck")
+    actions = {(e.action, e.target.split(" ")[0]) for e in db.session.scalars(db.select(AuditEntry))}
+    assert ("user.create", "newcrew") in actions and ("token.create", "deck") in actions
+
+
 def test_token_revocation_is_audited(app, client, auth):
     token, _plain = accounts.create_token("crew", "deck")
     auth.login("admin")

@@ -44,10 +44,7 @@ def login():
                 response.headers["Retry-After"] = str(exc.details["retry_after"])
             return response
         login_throttle.succeeded(current_app.config, username, address)
-        lang = session.get("lang")
         login_session(user)
-        if lang:
-            session["lang"] = lang
         return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
     if current_user() is not None:
         return redirect(url_for("home.index"))
@@ -76,17 +73,27 @@ def change_password():
     user = current_user()
     if request.method == "POST":
         form = request.form
+        address = request.remote_addr or ""
         try:
             if form.get("new_password", "") != form.get("confirm_password", ""):
                 raise ServiceError("password_mismatch", _l("Hai mật khẩu mới không khớp"))
-            change_own_password(user, form.get("current_password", ""), form.get("new_password", ""))
+            login_throttle.begin(current_app.config, user.username, address)  # guessing the current one
+            try:
+                change_own_password(user, form.get("current_password", ""), form.get("new_password", ""))
+            except ServiceError as exc:
+                if exc.code == "bad_credentials":
+                    login_throttle.note_failure(user.username, address)
+                else:
+                    login_throttle.succeeded(current_app.config, user.username, address)
+                raise
         except ServiceError as exc:
             flash(str(exc.message), "error")
-            return render_template("auth/change_password.html"), exc.status
-        lang = session.get("lang")
+            response = make_response(render_template("auth/change_password.html"), exc.status)
+            if exc.details.get("retry_after"):
+                response.headers["Retry-After"] = str(exc.details["retry_after"])
+            return response
+        login_throttle.succeeded(current_app.config, user.username, address)
         login_session(user)
-        if lang:
-            session["lang"] = lang
         flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "info")
         return redirect(url_for("home.index"))
     return render_template("auth/change_password.html")

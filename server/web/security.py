@@ -23,7 +23,11 @@ CSP = (
 
 
 def login_session(user):
+    """A fresh session for ``user`` (only the language choice is kept)."""
+    lang = session.get("lang")
     session.clear()
+    if lang:
+        session["lang"] = lang
     session["uid"] = user.id
     session["role"] = user.role
     session["sv"] = user.session_version

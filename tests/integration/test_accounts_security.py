@@ -220,3 +220,12 @@ def test_an_open_socket_is_refused_once_its_session_has_ended(app, client, auth,
     answer = sio.emit("get_queue", {}, namespace="/moderation", callback=True)
     assert answer["ok"] is False and answer["error"] == "forbidden"
     sio.disconnect(namespace="/moderation")
+
+
+def test_guessing_the_current_password_on_the_change_form_is_throttled(app, client, auth):
+    auth.login("crew")
+    csrf = auth.csrf("/account/password")
+    codes = [client.post("/account/password", data={
+        "csrf_token": csrf, "current_password": f"guess-{i}-guess", "new_password": "a-new-long-password",
+        "confirm_password": "a-new-long-password"}).status_code for i in range(7)]
+    assert codes[:5] == [403] * 5 and codes[-1] == 429

@@ -125,12 +125,6 @@ def authenticate(username, password):
     return user
 
 
-def user_exists(username):
-    """True when an active account has this (normalised) username."""
-    username = (username or "").strip().lower()
-    return bool(username) and db.session.scalar(db.select(User.id).filter_by(username=username, is_active=True)) is not None
-
-
 def _hash_token(token):
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 

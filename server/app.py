@@ -57,6 +57,9 @@ def configure_settings(app, config):
     os.makedirs(app.config["UPLOAD_FOLDER"], exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+    from server.services.private_files import make_private
+
+    make_private(app)  # umask 077 from here on; existing database and uploads tightened
 
 
 def _instance_secret(instance_path):

@@ -53,6 +53,7 @@ class Config:
     LOG_LEVEL = "INFO"
     LOG_JSON = True
     UPLOAD_FOLDER = "uploads"
+    PRIVATE_FILES = True  # umask 077: database and uploads 0600, their folders 0700 (server/services/private_files.py)
     AGENDA_SCENES = None  # scene names agenda cues may use; None: the scene packs and OBS decide
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024  # uploads; JSON endpoints cap lower themselves
     MEDIA_JOB_TIMEOUT_S = 30.0  # one media worker job (a PDF page, a photo, the logo): past it, the worker is killed
@@ -62,9 +63,11 @@ class Config:
     OFFLINE_AFTER_S = 20.0
     DEGRADED_AFTER_MISSED_BEATS = 2
     OWNERSHIP_TTL_S = 10.0  # scale-out: an event's owner lock expires this long after its owner died
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_MAX_PER_IP = 30  # failed logins per client address within LOGIN_LOCKOUT_S
-    LOGIN_LOCKOUT_S = 300
+    # Login throttling (server/services/accounts/login_throttle.py), lists of "N/S" buckets:
+    # one account from one address: 5 quick tries, then one per 12 s; past 20 in an hour, one per 3 min.
+    LOGIN_RATE_ACCOUNT_ADDRESS = ("5/60", "20/3600")
+    # one address over all accounts (password spraying; a venue's NAT shares it): 30/min, 200/hour.
+    LOGIN_RATE_ADDRESS = ("30/60", "200/3600")
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
@@ -132,6 +135,8 @@ def from_environment(environ=None):
         put("OWNERSHIP_TTL_S", _float(env["BRIDGECAST_OWNERSHIP_TTL_S"], 10.0))
     if "BRIDGECAST_QUESTIONS_ON_AIR_SCENE" in env:
         put("QUESTIONS_ON_AIR_SCENE", env["BRIDGECAST_QUESTIONS_ON_AIR_SCENE"].strip())
+    for name in ("ACCOUNT_ADDRESS", "ADDRESS"):  # e.g. BRIDGECAST_LOGIN_RATE_ADDRESS="30/60,200/3600"
+        put(f"LOGIN_RATE_{name}", env.get(f"BRIDGECAST_LOGIN_RATE_{name}") or None)
     for name in ("DEVICE", "SITE", "ADDRESS"):
         put(f"QUESTIONS_RATE_{name}", env.get(f"BRIDGECAST_QUESTIONS_RATE_{name}") or None)
     return out

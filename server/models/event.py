@@ -21,7 +21,7 @@ class Event(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     # OBS connection for this event; empty means BRIDGECAST_OBS_URL/PASSWORD. Never serialised.
     obs_url: Mapped[str | None] = mapped_column(String(300))
-    obs_password: Mapped[str | None] = mapped_column(String(300))
+    obs_password: Mapped[str | None] = mapped_column(String(1000))  # sealed: server/services/secrets.py
     theme_color: Mapped[str] = mapped_column(String(16), default="#c8102e")
     # The agenda item on now (the live run's source of truth; the agenda service moves it).
     current_item_id: Mapped[int | None] = mapped_column(

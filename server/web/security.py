@@ -23,10 +23,14 @@ CSP = (
 
 
 def login_session(user):
+    """A fresh session for ``user`` (only the language choice is kept)."""
+    lang = session.get("lang")
     session.clear()
+    if lang:
+        session["lang"] = lang
     session["uid"] = user.id
     session["role"] = user.role
-    session["pw"] = user.password_hash[-12:]
+    session["sv"] = user.session_version
     session.permanent = True
 
 

@@ -9,6 +9,7 @@ from server.extensions import db
 from server.services.accounts import users as accounts
 from server.services.overlays.native_text import push_text
 from tests.fakes.fake_obs import FakeObs
+from server.services.secrets import unseal
 from tests.fakes.obs_fixtures import FAST, fake_obs, wait_for  # noqa: F401
 
 
@@ -171,7 +172,8 @@ def test_admin_sets_obs_password_write_only(app, client, auth, event, fake_obs):
     assert r.status_code == 302
     try:
         db.session.refresh(event)
-        assert event.obs_url == fake_obs.url and event.obs_password == fake_obs.password
+        assert event.obs_url == fake_obs.url and unseal(event.obs_password) == fake_obs.password
+        assert fake_obs.password not in event.obs_password  # sealed at rest
         html = client.get(f"/admin/events/{event.slug}/obs").get_data(as_text=True)
         assert fake_obs.password not in html and "127.0.0.1" in html
         conn = app.extensions["obs"].manager.peek(event.slug)
@@ -180,7 +182,7 @@ def test_admin_sets_obs_password_write_only(app, client, auth, event, fake_obs):
         client.post(f"/admin/events/{event.slug}/obs", data={
             "host": "127.0.0.1", "port": str(fake_obs.port), "password": "", "csrf_token": csrf})
         db.session.refresh(event)
-        assert event.obs_password == fake_obs.password
+        assert unseal(event.obs_password) == fake_obs.password
         r = client.post(f"/admin/events/{event.slug}/obs", data={
             "host": "bad host/x", "port": "1", "csrf_token": csrf}, follow_redirects=True)
         assert "không hợp lệ" in r.get_data(as_text=True)

@@ -18,6 +18,7 @@ HTTP = {
     "auth.login": ANYONE,
     "auth.logout": ANYONE,
     "auth.set_language": ANYONE,
+    "auth.change_password": STAFF,
     "home.index": ANYONE,  # redirects anonymous callers to /login
     "home.healthz": ANYONE,
     "admin.dashboard": {"admin"},
@@ -25,6 +26,10 @@ HTTP = {
     "admin.create_user": {"admin"},
     "admin.create_token": {"admin"},
     "admin.revoke_token": {"admin"},
+    "admin.deactivate_user": {"admin"},
+    "admin.reactivate_user": {"admin"},
+    "admin.reset_password": {"admin"},
+    "admin.end_user_sessions": {"admin"},
     "api.me": STAFF,
     "api.events": STAFF,
     "api.ownership_state": {"admin"},

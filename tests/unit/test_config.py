@@ -46,7 +46,7 @@ def test_instance_config_file_sits_between_defaults_and_environment(monkeypatch,
 
     instance = tmp_path / "instance"
     instance.mkdir()
-    (instance / "config.py").write_text("LOGIN_LOCKOUT_S = 42\nOFFLINE_AFTER_S = 99.0\n")
+    (instance / "config.py").write_text('LOGIN_RATE_ADDRESS = "42/60"\nOFFLINE_AFTER_S = 99.0\n')
     monkeypatch.setenv("BRIDGECAST_OFFLINE_S", "21")
     original = server.Flask
 
@@ -56,7 +56,7 @@ def test_instance_config_file_sits_between_defaults_and_environment(monkeypatch,
     monkeypatch.setattr(server, "Flask", flask_with_instance)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/c.db", "AUTO_MIGRATE": False,
                       "ASYNC_MODE": "threading", "UPLOAD_FOLDER": str(tmp_path / "up")})
-    assert app.config["LOGIN_LOCKOUT_S"] == 42  # instance file beats the default
+    assert app.config["LOGIN_RATE_ADDRESS"] == "42/60"  # instance file beats the default
     assert app.config["OFFLINE_AFTER_S"] == 21.0  # environment beats the instance file
     assert (instance / "secret_key").exists()  # a generated key is kept for restarts
     assert len(app.config["SECRET_KEY"]) == 64

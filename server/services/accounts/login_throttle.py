@@ -1,73 +1,84 @@
-"""Login throttling on top of the per-account lockout of ``accounts.authenticate``.
+"""Login throttling that a stranger cannot turn against an account's owner.
 
-- Per client address: more than ``per_ip`` failed logins within ``window_s`` → 429 with
-  ``Retry-After`` (password spraying over many usernames).
-- Unknown usernames lock exactly like real accounts after ``max_failures`` failures, so
-  the "locked" answer does not reveal which usernames exist.
-State is in memory, per process (with several processes each keeps its own count; the
-account lockout itself is in the database and shared).
+Every login attempt takes a token from two kinds of bucket in the shared rate limiter
+(``server/services/ratelimit.py``; in Redis when the app has one, so every process counts):
+
+- ``login:acct:<username>|<address>`` — one account tried from one address
+  (``LOGIN_RATE_ACCOUNT_ADDRESS``), and
+- ``login:addr:<address>`` — everything from one address (``LOGIN_RATE_ADDRESS``, password
+  spraying over many usernames).
+
+Each setting is a list of ``"N/S"`` rules, tightest first: a few quick tries, then one now and
+then; a longer window with a slower refill makes the wait grow the longer the guessing goes on.
+A refused attempt answers 429 with ``Retry-After``; nothing is locked, so the right password
+from another address always works. A successful login gives its tokens back. Unknown usernames
+are counted exactly like real ones (the answers do not reveal which accounts exist).
+Wrong passwords are kept a day in ``login_failures`` for the admin page (attempts refused
+while throttled too, at most ``NOTE_RULE`` per address, so a flood does not flood the table).
 """
-import threading
-import time
-from collections import deque
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from server.extensions import db
+from server.models.audit import LoginFailure
+from server.models.base import utcnow
+from server.services import ratelimit
 from server.services.errors import ServiceError
 
-
-class LoginThrottle:
-    def __init__(self, per_ip=30, window_s=300, max_failures=5, lockout_s=300, clock=time.monotonic):
-        self.per_ip, self.window_s = per_ip, window_s
-        self.max_failures, self.lockout_s = max_failures, lockout_s
-        self.clock = clock
-        self._ip = {}  # address -> deque of failure times
-        self._unknown = {}  # username -> (failures, locked_until)
-        self._lock = threading.Lock()
-
-    def _recent(self, address, now):
-        times = self._ip.get(address)
-        if times is None:
-            return 0
-        while times and now - times[0] > self.window_s:
-            times.popleft()
-        return len(times)
-
-    def check(self, address, username):
-        """Raise ServiceError when this address or (unknown) username may not try now."""
-        now = self.clock()
-        with self._lock:
-            if self._recent(address, now) >= self.per_ip:
-                retry = int(self.window_s - (now - self._ip[address][0])) + 1
-                raise ServiceError("rate_limited", _l("Gửi quá nhanh, hãy thử lại sau ít phút."), status=429,
-                                   retry_after=max(1, retry))
-            failures, locked_until = self._unknown.get(username, (0, 0.0))
-            if locked_until > now:
-                raise ServiceError("locked", _l("Tài khoản tạm khoá do đăng nhập sai nhiều lần, hãy thử lại sau"),
-                                   status=429)
-
-    def failed(self, address, username, known):
-        now = self.clock()
-        with self._lock:
-            self._ip.setdefault(address, deque()).append(now)
-            if len(self._ip) > 100_000:  # bound memory under a flood of addresses
-                self._ip.pop(next(iter(self._ip)))
-            if not known:
-                failures, _until = self._unknown.get(username, (0, 0.0))
-                failures += 1
-                if failures >= self.max_failures:
-                    self._unknown[username] = (0, now + self.lockout_s)
-                else:
-                    self._unknown[username] = (failures, 0.0)
-                if len(self._unknown) > 100_000:
-                    self._unknown.pop(next(iter(self._unknown)))
+KEEP = timedelta(hours=24)
+NOTE_RULE = ratelimit.Rule.parse("10/60")  # refused-while-throttled attempts recorded per address
 
 
-def throttle_for(app):
-    """The app's throttle, created on first use from its settings."""
-    throttle = app.extensions.get("bridgecast_login_throttle")
-    if throttle is None:
-        throttle = LoginThrottle(per_ip=app.config.get("LOGIN_MAX_PER_IP", 30), window_s=app.config["LOGIN_LOCKOUT_S"],
-                                 max_failures=app.config["LOGIN_MAX_FAILURES"], lockout_s=app.config["LOGIN_LOCKOUT_S"])
-        app.extensions["bridgecast_login_throttle"] = throttle
-    return throttle
+def _rules(value):
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    return [ratelimit.Rule.parse(part.strip() if isinstance(part, str) else part) for part in value]
+
+
+def _checks(config, username, address):
+    who = f"{username}|{address}"
+    return ([(f"login:acct:{who}:{i}", rule) for i, rule in enumerate(_rules(config["LOGIN_RATE_ACCOUNT_ADDRESS"]))]
+            + [(f"login:addr:{address}:{i}", rule) for i, rule in enumerate(_rules(config["LOGIN_RATE_ADDRESS"]))])
+
+
+def begin(config, username, address):
+    """Take this attempt's tokens, or raise ServiceError("rate_limited", status=429, retry_after)."""
+    allowed, wait = ratelimit.check_all(_checks(config, username, address))
+    if not allowed:
+        if ratelimit.limiter().hit(f"login:note:{address}", NOTE_RULE)[0]:  # a flood writes a few rows, not all
+            note_failure(username, address, throttled=True)
+        raise ServiceError("rate_limited", _l("Đăng nhập sai nhiều lần. Hãy chờ %(seconds)s giây rồi thử lại.",
+                                              seconds=wait), status=429, retry_after=wait)
+
+
+def succeeded(config, username, address):
+    """The right password: give back what the attempt took."""
+    lim = ratelimit.limiter()
+    for key, rule in _checks(config, username, address):
+        lim.refund(key, rule)
+
+
+def note_failure(username, address, throttled=False):
+    """Keep a refused login for the admin page (and forget those older than a day)."""
+    now = utcnow()
+    row = LoginFailure(username=(username or "")[:80], address=(address or "")[:64], throttled=throttled, at=now)
+    db.session.add(row)
+    db.session.flush()
+    if row.id % 100 == 0:  # prune now and then, not on every failure
+        db.session.execute(db.delete(LoginFailure).where(LoginFailure.at < now - KEEP))
+    db.session.commit()
+
+
+def recent_failures(hours=24, limit=20):
+    """Failed-login bursts: ``[{username, address, count, throttled, last}]``, most failures first."""
+    since = utcnow() - timedelta(hours=hours)
+    count = db.func.count(LoginFailure.id)
+    rows = db.session.execute(
+        db.select(LoginFailure.username, LoginFailure.address, count,
+                  db.func.sum(db.case((LoginFailure.throttled, 1), else_=0)), db.func.max(LoginFailure.at))
+        .where(LoginFailure.at >= since)
+        .group_by(LoginFailure.username, LoginFailure.address)
+        .order_by(count.desc(), db.func.max(LoginFailure.at).desc()).limit(limit)).all()
+    return [{"username": u, "address": a, "count": n, "throttled": int(t or 0), "last": last}
+            for u, a, n, t, last in rows]

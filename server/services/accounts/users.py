@@ -1,12 +1,12 @@
-"""Accounts, passwords, login lockout and bearer API tokens.
+"""Accounts (create, deactivate, passwords, ending sessions) and bearer API tokens.
 
 Passwords are hashed with scrypt (werkzeug); tokens are random and only their SHA-256
-is stored. Login answers the same way for an unknown user and a wrong password.
+is stored. Login answers the same way for an unknown user and a wrong password. Ending a
+user's sessions bumps ``User.session_version``; deactivation and password changes do it too.
 """
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -14,7 +14,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from server.extensions import db
 from server.models.base import utcnow
 from server.models.user import ROLES, ApiToken, User
-from server.services.errors import ServiceError
+from server.services import audit
+from server.services.errors import Conflict, NotFound, ServiceError
 
 _DUMMY_HASH = generate_password_hash("not-a-password-" + secrets.token_hex(8))
 
@@ -25,8 +26,7 @@ def create_user(username, password, role, display_name=""):
         raise ServiceError("invalid_role", _l("Vai trò không hợp lệ"))
     if not username or len(username) > 80:
         raise ServiceError("invalid_username", _l("Tên đăng nhập không hợp lệ"))
-    if not password or len(password) < 8:
-        raise ServiceError("weak_password", _l("Mật khẩu phải có ít nhất 8 ký tự"))
+    _check_password_rules(password)
     if db.session.scalar(db.select(User).filter_by(username=username)):
         raise ServiceError("username_taken", _l("Tên đăng nhập đã tồn tại"), status=409)
     user = User(username=username, password_hash=generate_password_hash(password), role=role,
@@ -36,39 +36,93 @@ def create_user(username, password, role, display_name=""):
     return user
 
 
-def set_password(user, password):
-    user.password_hash = generate_password_hash(password)
-    db.session.commit()
+def _check_password_rules(password):
+    if not password or len(password) < 8:
+        raise ServiceError("weak_password", _l("Mật khẩu phải có ít nhất 8 ký tự"))
+    if len(password) > 200:
+        raise ServiceError("weak_password", _l("Mật khẩu quá dài."))
 
 
-def authenticate(username, password, max_failures=5, lockout_s=300):
-    """Return the user, or raise ServiceError("bad_credentials" | "locked")."""
-    username = (username or "").strip().lower()
-    user = db.session.scalar(db.select(User).filter_by(username=username)) if username else None
-    now = utcnow()
-    if user is None or not user.is_active:
-        check_password_hash(_DUMMY_HASH, password or "")  # same work as a real check
-        raise ServiceError("bad_credentials", _l("Sai tên đăng nhập hoặc mật khẩu"), status=401)
-    if user.locked_until and user.locked_until > now:
-        raise ServiceError("locked", _l("Tài khoản tạm khoá do đăng nhập sai nhiều lần, hãy thử lại sau"), status=429)
-    if not check_password_hash(user.password_hash, password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(seconds=lockout_s)
-            user.failed_logins = 0
+def end_sessions(user, commit=True):
+    """Every session of ``user`` stops working (server/identity.py compares the version)."""
+    user.session_version = (user.session_version or 1) + 1
+    if commit:
         db.session.commit()
-        raise ServiceError("bad_credentials", _l("Sai tên đăng nhập hoặc mật khẩu"), status=401)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+
+
+def set_password(user, password):
+    """Set a new password and end every session of the user."""
+    _check_password_rules(password)
+    user.password_hash = generate_password_hash(password)
+    end_sessions(user, commit=False)
     db.session.commit()
+
+
+def change_own_password(user, current_password, new_password):
+    """The user changes their password (knowing the current one); other sessions end."""
+    if not check_password_hash(user.password_hash, current_password or ""):
+        raise ServiceError("bad_credentials", _l("Mật khẩu hiện tại không đúng"), status=403)
+    set_password(user, new_password)
+    audit.record(user, "user.change_password", user.username)
+
+
+def user_by_id(user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("user_not_found", _l("Không tìm thấy tài khoản"))
     return user
 
 
-def user_exists(username):
-    """True when an active account has this (normalised) username."""
+def user_by_name(username):
+    user = db.session.scalar(db.select(User).filter_by(username=(username or "").strip().lower()))
+    if user is None:
+        raise NotFound("user_not_found", _l("Không tìm thấy tài khoản"))
+    return user
+
+
+def _other_active_admins(user):
+    return db.session.scalar(db.select(db.func.count(User.id)).where(
+        User.role == "admin", User.is_active.is_(True), User.id != user.id))
+
+
+def deactivate(user, actor):
+    """Turn the account off and end its sessions; an admin cannot turn off themselves or the last admin."""
+    if actor is not None and getattr(actor, "id", None) == user.id:
+        raise Conflict("cannot_deactivate_self", _l("Không thể tự khoá tài khoản của mình"))
+    if user.role == "admin" and not _other_active_admins(user):
+        raise Conflict("last_admin", _l("Không thể khoá quản trị viên cuối cùng"))
+    user.is_active = False
+    end_sessions(user, commit=False)
+    audit.record(actor, "user.deactivate", user.username)
+    return user
+
+
+def reactivate(user, actor):
+    user.is_active = True
+    audit.record(actor, "user.reactivate", user.username)
+    return user
+
+
+def reset_password(user, password, actor):
+    """An admin sets a new password; every session of the user ends."""
+    set_password(user, password)
+    audit.record(actor, "user.reset_password", user.username)
+    return user
+
+
+def authenticate(username, password):
+    """Return the active user with this password, or raise ServiceError("bad_credentials").
+    Throttling is the caller's (``login_throttle``): nothing here locks an account."""
     username = (username or "").strip().lower()
-    return bool(username) and db.session.scalar(db.select(User.id).filter_by(username=username, is_active=True)) is not None
+    user = db.session.scalar(db.select(User).filter_by(username=username)) if username else None
+    if user is None or not user.is_active:
+        check_password_hash(_DUMMY_HASH, password or "")  # same work as a real check
+        raise ServiceError("bad_credentials", _l("Sai tên đăng nhập hoặc mật khẩu"), status=401)
+    if not check_password_hash(user.password_hash, password or ""):
+        raise ServiceError("bad_credentials", _l("Sai tên đăng nhập hoặc mật khẩu"), status=401)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
 
 
 def _hash_token(token):

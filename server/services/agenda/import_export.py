@@ -22,12 +22,13 @@ from server.services.agenda.cues import known_scenes
 from server.services.agenda.editing import agenda_changed
 from server.services.errors import Conflict, ServiceError
 from server.services.events import get_event
+from server.services.spreadsheets import needs_quote  # the one cell-safety rule for every exporter
+from server.services.spreadsheets import safe_cell as _safe_cell
 
 audit = logging.getLogger("bridgecast.audit.agenda")
 
 MAX_ROWS = 1000
 MODES = ("append", "replace")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ImportFailed(ServiceError):
@@ -50,7 +51,7 @@ def _decode(data):
 
 
 def _unescape(value):
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in _FORMULA:
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and needs_quote(value[1:]):
         return value[1:]
     return value
 
@@ -171,10 +172,6 @@ def _rows(event):
     return [agenda.item_to_row(item, decks) for item in agenda.items_of(event)]
 
 
-def _safe_cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
 
 
 def export_csv(event_slug):

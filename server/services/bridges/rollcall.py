@@ -14,6 +14,7 @@ from server.services.bridges.sites import add_log, get_event_by_id, iso
 from server.services.bridges.presence import now
 from server.services.broadcast import broadcast
 from server.services.errors import Conflict, NotFound
+from server.services.spreadsheets import safe_cell as _safe  # the one rule for every exporter
 from server.services.text import clean
 
 
@@ -113,12 +114,6 @@ def close(event, roll_call_id, actor):
 
 
 HEADER = ("Mã", "Điểm cầu", "Huyện", "Xã", "Đã điểm danh", "Thời gian")
-
-
-def _safe(value):
-    """Neutralise spreadsheet formulas (CSV/XLSX injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def export_rows(roll):

@@ -2,7 +2,8 @@
 
 Owns validation and persistence of ``Event.obs_url``/``Event.obs_password``; after a save the
 event's supervised connection is rebuilt. The password is never returned, logged or rendered:
-``public_settings`` only says whether one is set.
+``public_settings`` only says whether one is set. It is stored sealed (Fernet, key from
+SECRET_KEY: ``server/services/secrets.py``).
 """
 import re
 
@@ -10,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from server.extensions import db
 from server.services.errors import ServiceError
+from server.services.secrets import seal
 
 HOST_RE = re.compile(r"^[A-Za-z0-9.\-:\[\]]{1,253}$")
 
@@ -48,6 +50,6 @@ def save_event_obs(event, host, port, password=None, clear_password=False):
     if clear_password:
         event.obs_password = None
     elif password:
-        event.obs_password = password
+        event.obs_password = seal(password)
     db.session.commit()
     return event

@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from server.services.secrets import unseal
+
 DEFAULT_PORT = 4455
 
 
@@ -51,8 +53,9 @@ class ObsSettings:
 
 
 def settings_for_event(event=None, environ=None):
-    """Per-event settings (``obs_url``/``obs_password`` attributes) else the env defaults."""
+    """Per-event settings (``obs_url``/``obs_password`` attributes; the password is stored
+    sealed, see server/services/secrets.py) else the env defaults."""
     url = getattr(event, "obs_url", None) if event is not None else None
     if url:
-        return ObsSettings.from_url(url, getattr(event, "obs_password", "") or "")
+        return ObsSettings.from_url(url, unseal(getattr(event, "obs_password", "") or ""))
     return ObsSettings.from_env(environ)

@@ -10,23 +10,11 @@ from server.extensions import db
 from server.models.agenda import AgendaItem
 from server.models.question import Question, QuestionLink, QuestionTag
 from server.models.site import Site
+from server.services.spreadsheets import safe_cell  # the one cell-safety rule for every exporter
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 COLUMNS = ["id", "created_at", "kind", "status", "text", "original_text", "author", "unit", "addressee", "site_code",
            "site", "district", "agenda_item", "tags", "sites", "askers", "merged_into", "reject_reason",
            "queue_position", "aired_at", "answered_at", "client_id"]
-
-
-def safe_cell(value):
-    """Text that cannot start a formula in Excel/LibreOffice/Sheets (prefix ``'``)."""
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    text = str(value)
-    if text.lstrip(" ").startswith(FORMULA_START):
-        return "'" + text
-    return text
 
 
 def rows(event):

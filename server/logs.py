@@ -61,5 +61,9 @@ def setup_logging(level="INFO", json_lines=True):
     root.addHandler(handler)
     root.setLevel(getattr(logging, str(level).upper(), logging.INFO))
     # obsws-python logs the password at INFO; engineio/socketio are chatty.
-    for name in ("obsws_python", "engineio.server", "socketio.server", "werkzeug", "geventwebsocket.handler"):
+    for name in ("engineio.server", "socketio.server", "werkzeug", "geventwebsocket.handler"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # The OBS connection reports its own state changes, once each (services/obs/connection.py);
+    # the client libraries would log every failed retry of an OBS that is away.
+    for name in ("obsws_python", "websocket"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)

@@ -348,3 +348,24 @@ def test_connection_lost_while_waiting_for_the_outcome_is_obs_disconnected(obs, 
         obs.start_stream()
     assert exc.value.code == "obs_disconnected" and time.monotonic() - t0 < 3
     assert obs.state["stream"]["state"] == "unknown"
+
+
+def test_an_obs_that_stays_away_is_logged_once_not_at_every_retry(caplog):
+    """3,017 log lines in 40 minutes of OBS being away: now one line per change of reason."""
+    import logging
+
+    from server.logs import setup_logging
+    from tests.support.processes import free_port
+
+    setup_logging("INFO", json_lines=False)
+    caplog.set_level(logging.INFO)
+    conn = ObsConnection(ObsSettings("127.0.0.1", free_port(), "x"), lambda diff: None, name="away", **FAST)
+    conn.start()
+    try:
+        assert wait_for(lambda: conn.connect_attempts >= 8, timeout=10)
+    finally:
+        conn.stop()
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert conn.connect_attempts >= 8
+    assert len(lines) == 1, [r.getMessage() for r in lines]
+    assert "obs_unreachable" in lines[0].getMessage()

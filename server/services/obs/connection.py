@@ -160,8 +160,12 @@ class ObsConnection(ObsCommands):
             self._running = False
 
     def _fail(self, err):
-        """Not connected (any reason): say why, and stop vouching for the outputs."""
+        """Not connected (any reason): say why, and stop vouching for the outputs. One log line per
+        change of reason, not one per retry (an OBS away for an hour is one line, not thousands)."""
         self._mutate(outputs_unknown, status="disconnected", error=error_dict(err))
+        if getattr(self, "_logged_failure", None) != err.code:
+            self._logged_failure = err.code
+            log.warning("OBS %s not connected: %s (retrying quietly)", self.name, err.code)
 
     def _connect(self):
         self.connect_attempts += 1
@@ -175,6 +179,7 @@ class ObsConnection(ObsCommands):
         self._meter.reset()
         self.resync()
         self._mutate(status="connected", error=None)
+        self._logged_failure = None
         log.info("OBS %s connected to %s", self.name, self.settings.url)
 
     def _teardown(self):

@@ -74,3 +74,23 @@ def test_deactivated_account_loses_its_socket_access(app, client, auth, event, n
     db.session.commit()
     sio = socketio.test_client(app, namespace=namespace, flask_test_client=client, auth={"event": event.slug})
     assert not sio.is_connected(namespace)
+
+
+def test_the_role_is_checked_again_on_every_event_of_an_open_socket(app, socket_client, event):
+    """A crew member demoted (or deactivated) while their panel is open loses the commands at once."""
+    from server.extensions import db
+    from server.models.user import User
+
+    sio = socket_client("/crew", role="crew")
+    ack = sio.emit("agenda_state", {}, namespace="/crew", callback=True) or \
+        sio.emit("list_slides", {}, namespace="/crew", callback=True)
+    assert ack["ok"] is True, ack
+    user = db.session.scalars(db.select(User).filter_by(role="crew")).first()
+    user.role = "moderator"
+    db.session.commit()
+    refused = sio.emit("list_slides", {}, namespace="/crew", callback=True)
+    assert refused["ok"] is False and refused["error"] == "forbidden", refused
+    user.role, user.is_active = "crew", False
+    db.session.commit()
+    refused = sio.emit("list_slides", {}, namespace="/crew", callback=True)
+    assert refused["ok"] is False and refused["error"] == "forbidden", refused

@@ -9,12 +9,11 @@ A refused connection raises ``ConnectionRefusedError`` with a machine code.
 """
 from flask_socketio import ConnectionRefusedError, join_room
 
-from server.extensions import db
-from server.models.event import Event
-from server.models.site import Site
 from server.realtime.guard import run_join_hooks
 from server.realtime.session import remember
 from server.services.broadcast import NAMESPACES, room_name
+from server.services.errors import NotFound
+from server.services.lookups import event_by_id, event_or_404, site_by_token
 from server.identity import current_user
 
 STAFF_AUDIENCES = {
@@ -25,10 +24,11 @@ STAFF_AUDIENCES = {
 
 
 def _event_from(auth):
-    slug = auth.get("event") if isinstance(auth, dict) else None
-    if not isinstance(slug, str) or len(slug) > 64:
+    """The active event named by the client's ``auth`` (the one rule of ``lookups.event_or_404``), or None."""
+    try:
+        return event_or_404(auth.get("event") if isinstance(auth, dict) else None)
+    except NotFound:
         return None
-    return db.session.scalar(db.select(Event).filter_by(slug=slug, is_active=True))
 
 
 def _staff_connect(audience, roles):
@@ -65,13 +65,13 @@ def site_room(site_id):
 
 
 def _site_connect(auth=None):
-    token = auth.get("token") if isinstance(auth, dict) else None
-    if not isinstance(token, str) or not 10 <= len(token) <= 64:
-        raise ConnectionRefusedError("invalid_site_token")
-    site = db.session.scalar(db.select(Site).filter_by(token=token, is_active=True))
-    if site is None:
-        raise ConnectionRefusedError("invalid_site_token")
-    event = db.session.get(Event, site.event_id)
+    try:
+        site = site_by_token(auth.get("token") if isinstance(auth, dict) else None)
+    except NotFound:
+        raise ConnectionRefusedError("invalid_site_token") from None
+    event = event_by_id(site.event_id)
+    if not event.is_active:
+        raise ConnectionRefusedError("event_not_found")
     remember(event.slug, site)
     join_room(room_name(event.slug, "site"))
     join_room(site_room(site.id))

@@ -7,6 +7,7 @@
 - ``site_by_token(token)``: the active site whose phone link carries this token.
 - ``public_base_url(hint)``: the base of every link and QR code given to people.
 """
+import re
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -18,13 +19,15 @@ from server.models.site import Site
 from server.services.errors import NotFound
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+SLUG_SHAPE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{10,64}$")  # URL-safe: anything else (a surrogate too) is no token
 MAX_ID = 2**53  # larger ids are refused before they reach the database
 
 
 def event_or_404(slug, include_inactive=False):
     """The event with this slug, or NotFound (inactive events too, unless asked)."""
     event = None
-    if isinstance(slug, str) and 0 < len(slug) <= 64:
+    if isinstance(slug, str) and SLUG_SHAPE.match(slug):
         event = db.session.scalar(db.select(Event).filter_by(slug=slug))
     if event is None or not (event.is_active or include_inactive):
         raise NotFound("event_not_found", _l("Không tìm thấy sự kiện."))
@@ -48,7 +51,7 @@ def in_event(model, row_id, event, code, message):
 def site_by_token(token):
     """The active site whose link carries ``token``, or NotFound (old or unknown tokens)."""
     site = None
-    if isinstance(token, str) and 10 <= len(token) <= 64:
+    if isinstance(token, str) and TOKEN_SHAPE.match(token):
         site = db.session.scalar(db.select(Site).filter_by(token=token, is_active=True))
     if site is None:
         raise NotFound("invalid_site_token", _l("Đường dẫn điểm cầu không hợp lệ hoặc đã được thay mới."))

@@ -94,3 +94,11 @@ def test_the_role_is_checked_again_on_every_event_of_an_open_socket(app, socket_
     db.session.commit()
     refused = sio.emit("list_slides", {}, namespace="/crew", callback=True)
     assert refused["ok"] is False and refused["error"] == "forbidden", refused
+
+
+def test_hostile_auth_is_refused_cleanly(socket_client):
+    """A lone surrogate, a huge or a wrongly typed value in the socket's auth is a refusal, not an error."""
+    for auth in ({"event": "\ud800"}, {"event": "a" * 10_000}, {"event": 12}, {"event": ["x"]}, "nope"):
+        assert not socket_client("/public", auth_payload=auth).is_connected("/public"), auth
+    for auth in ({"token": "\ud800" * 20}, {"token": "x" * 10_000}, {"token": None}):
+        assert not socket_client("/site", auth_payload=auth).is_connected("/site"), auth

@@ -66,12 +66,34 @@ def _no_delay_on_accept():
     pywsgi.WSGIServer.handle = handle
 
 
+def _client_errors_without_traceback():
+    """gevent's handler prints a traceback for a request it cannot parse unless the error is a
+    ValueError; http.client's "got more than 100 headers" is an HTTPException. A client's bad
+    request is a 400 and one log line, never a traceback in the server's log."""
+    import http.client
+
+    from gevent import pywsgi
+
+    original = pywsgi.WSGIHandler._handle_client_error
+    if getattr(original, "bridgecast_quiet", False):
+        return
+
+    def handle(self, ex):
+        if isinstance(ex, http.client.HTTPException):
+            ex = ValueError(str(ex) or type(ex).__name__)
+        return original(self, ex)
+
+    handle.bridgecast_quiet = True
+    pywsgi.WSGIHandler._handle_client_error = handle
+
+
 def install(socketio):
     """Give the Engine.IO server of ``socketio`` the dual websocket wrapper in gevent mode,
-    and gevent's server TCP_NODELAY."""
+    gevent's server TCP_NODELAY, and no traceback for a client's unparseable request."""
     eio = getattr(getattr(socketio, "server", None), "eio", None)
     if eio is None or eio.async_mode != "gevent":
         return False
     eio._async = dict(eio._async, websocket=_EitherWebSocket)
     _no_delay_on_accept()
+    _client_errors_without_traceback()
     return True

@@ -109,8 +109,8 @@ def test_a_reconnected_obs_gets_the_current_slide(app, event, fake_obs, packed):
 def test_the_pack_wraps_texts_in_title_safe_boxes_and_ships_no_placeholders(fake_obs, packed):
     lower = settings(fake_obs, "BC Lower third")
     assert lower["word_wrap"] is True and lower["extents_wrap"] is True and lower["extents"] is True
-    # the fake canvas is 1280x720: 90% of the width (title-safe, from x = 5%)
-    assert lower["custom_width"] == lower["extents_cx"] == 1152
+    # the fake canvas is 1280x720: inside the title-safe 90% (from x = 5%, outline included)
+    assert lower["custom_width"] == lower["extents_cx"] == round(0.89 * 1280)
     pack = load_scene_pack()
     for name, spec in pack["sources"].items():
         if spec.get("fallback") == "text" or name == "BC Title":

@@ -39,11 +39,13 @@ def on_fake(event, fake):
 
 @pytest.fixture
 def packed(app, event, fake_obs):
-    """The event drives the fake OBS with the congress pack applied (native: no browser source)."""
+    """The event drives the fake OBS with the congress pack applied (native: no browser source)
+    and the current texts pushed, as the ``obs.scene_pack`` command does."""
     on_fake(event, fake_obs)
     conn = app.extensions["obs"].connection_for(event.slug)
     assert wait_for(lambda: conn.connected, 5), conn.state
     apply_scene_pack(conn, load_scene_pack(), slug=event.slug)
+    app.extensions["obs"].push_current_texts(event.slug)  # what the scene-pack command does
     yield conn
     app.extensions["obs"].manager.stop_all()
 

@@ -1,11 +1,12 @@
 """The native-OBS path against a real OBS 29 (Debian: no browser source) with a 1920×1080 canvas:
 the current slide's PNG reaches ``BC Slides``, long Vietnamese texts wrap inside the title-safe
 area, the lower third comes back after OBS is killed and restarted, and a second event
-configured with the same OBS is refused. Writes ``docs/screenshots/obs-speaker.png`` and
-``obs-slides.png`` with realistic demo data."""
+configured with the same OBS is refused. Writes ``docs/screenshots/obs-speaker.png``,
+``obs-question.png`` and ``obs-slides.png`` with realistic demo data."""
 import base64
 import os
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import obsws_python
@@ -158,6 +159,7 @@ def test_long_vietnamese_texts_stay_inside_the_title_safe_area(app, event, packe
     assert lower["height"] > 2.5 * lower["sourceHeight"] / max(1, text_of(bare, "BC Lower third").count("\n") + 1) \
         or lower["height"] > 100  # wrapped onto several lines, not one long line
 
+    assert screenshot(bare, "Q&A", SHOTS / "obs-question.png").stat().st_size > 5000
     shot = screenshot(bare, "Speaker", SHOTS / "obs-speaker.png")
     assert shot.stat().st_size > 5000
     deck = show_slides(event)
@@ -176,6 +178,14 @@ def test_second_event_on_the_same_obs_is_refused_and_never_overwrites(app, clien
     r = client.post(f"/api/v1/events/{other.slug}/obs/scene", json={"scene": "Break"}, headers=bearer())
     assert r.status_code == 409 and r.json["error"] == "obs_owned_by_other_event" and r.json["owner"] == event.slug
     assert text_of(bare, "BC Lower third") == "Nguyễn Thị Thu\nPhó Chủ tịch"
+    # the clock loop: only the owner's countdown reaches the OBS
+    for ev, seconds in ((event, 300), (other, 1800)):
+        live = agenda_live.live_of(ev)
+        live.timer_duration_s, live.timer_ends_at = seconds, agenda_live.timer.now() + timedelta(seconds=seconds)
+    db.session.commit()
+    for _ in range(3):
+        agenda_live.push_clocks_once()
+    assert text_of(bare, "BC Agenda clock") in ("5:00", "4:59")
 
 
 def test_killed_and_restarted_obs_gets_the_lower_third_back_within_3_s(app, event, packed, real_obs):

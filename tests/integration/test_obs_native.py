@@ -138,7 +138,8 @@ def start_timer(event, seconds):
     db.session.commit()
 
 
-def test_two_events_on_one_obs_the_second_is_refused_and_never_overwrites(app, client, event, fake_obs, packed):
+def test_two_events_on_one_obs_the_second_is_refused_and_never_overwrites(app, client, socket_client, event,
+                                                                          fake_obs, packed):
     other = factories.make_event("second-event", "Hội nghị thứ hai")
     on_fake(other, fake_obs)
     agenda_live.set_lower_third(event.slug, "Nguyễn Văn A — Chủ tịch")
@@ -158,6 +159,13 @@ def test_two_events_on_one_obs_the_second_is_refused_and_never_overwrites(app, c
     # the owner still drives it
     assert client.post(f"/api/v1/events/{event.slug}/obs/scene", json={"scene": "Speaker"},
                        headers=bearer()).status_code == 200
+
+    # the control panel of the second event: the state says why, and a command is refused
+    crew = socket_client("/crew", role="crew", auth_payload={"event": other.slug})
+    joined = [p["args"][0] for p in crew.get_received("/crew") if p["name"] == "obs_state"]
+    assert joined and joined[-1]["diff"]["status"] == "owned_by_other_event"
+    ack = crew.emit("obs_take_scene", {"scene": "Speaker"}, namespace="/crew", callback=True)
+    assert ack["ok"] is False and ack["error"] == "obs_owned_by_other_event" and ack["owner"] == event.slug
 
     # the clock loop pushes the owner's countdown only
     start_timer(event, 300)

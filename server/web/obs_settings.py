@@ -18,9 +18,10 @@ def edit(slug):
     """The form; the password field is always empty (write-only)."""
     event = get_event(slug)
     runtime = obs_runtime()
+    state = runtime.state(slug)
     return render_template("control/obs_settings.html", event=event,
                            settings=public_settings(event, runtime.manager.default_settings),
-                           status=runtime.manager.state(slug)["status"])
+                           status=state["status"], error=state.get("error"))
 
 
 @bp.post("/<slug>/obs")

@@ -56,7 +56,7 @@ def test_take_next_puts_the_scene_and_lower_third_on_real_obs(app, obs_event, re
     try:
         assert wait_for(lambda: bare.get_current_program_scene().current_program_scene_name == "Speaker", 5)
         settings = bare.get_input_settings("BC Lower third").input_settings
-        assert settings["text"] == lower_third
+        assert settings["text"] == "Nguyễn Thị Thu\nPhó Chủ tịch Thường trực Ủy ban MTTQ tỉnh"  # name, then title
     finally:
         bare.disconnect()
 

@@ -105,7 +105,7 @@ def test_default_runner_pushes_text_and_drives_the_obs_runtime(event, app, clock
         overlay_text.unregister_sink(sink)
         del app.extensions["obs"]
     assert ("scene", "Speaker") in calls and ("media", "BC Reportage", "restart") in calls
-    assert ("text", event.slug, cues.LOWER_THIRD_SOURCE, "Nguyễn Thị Thu — Phó Chủ tịch") in calls
+    assert ("text", event.slug, cues.LOWER_THIRD_SOURCE, "Nguyễn Thị Thu\nPhó Chủ tịch") in calls
     assert ("text", event.slug, cues.CLOCK_SOURCE, "20:00") in calls
 
 

@@ -270,7 +270,7 @@ def test_scene_pack_second_apply_creates_nothing(obs, fake_obs):
     assert first["overlay_mode"] == "native" and len(first["created_scenes"]) == 7
     kinds = {i["name"]: i["kind"] for i in first["created_inputs"]}
     assert kinds["BC Lower third"] == "text_ft2_source_v2"
-    assert fake_obs.state.items["Speaker"] == ["BC Camera", "BC Lower third", "BC Agenda clock"]
+    assert fake_obs.state.items["Speaker"] == ["BC Camera", "BC Lower third plate", "BC Lower third", "BC Agenda clock"]
     second = apply_scene_pack(obs, load_scene_pack(), slug="forum-1")
     assert second["created"] is False
     assert not (second["created_scenes"] or second["created_inputs"] or second["created_items"])

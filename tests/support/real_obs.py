@@ -86,8 +86,9 @@ ServerPassword={password}
 class RealObs:
     """One OBS process. ``start()``/``kill()``/``stop()``; ``home`` keeps config across restarts."""
 
-    def __init__(self, password="bridgecast-test", port=None, home=None):
+    def __init__(self, password="bridgecast-test", port=None, home=None, canvas=(640, 360)):
         self.password = password
+        self.canvas = canvas  # base and output size (the congress layout is designed for 1920x1080)
         self.port = port or free_port()
         self._own_home = home is None
         self.home = Path(home or tempfile.mkdtemp(prefix="bc-obs-"))
@@ -114,7 +115,7 @@ class RealObs:
                 "[General]\nName=Untitled\n\n[Output]\nMode=Simple\n\n"
                 f"[SimpleOutput]\nFilePath={self.record_dir}\nRecFormat=mkv\n"
                 "VBitrate=800\nPreset=ultrafast\n\n"
-                "[Video]\nBaseCX=640\nBaseCY=360\nOutputCX=640\nOutputCY=360\n"
+                "[Video]\nBaseCX={0}\nBaseCY={1}\nOutputCX={0}\nOutputCY={1}\n".format(*self.canvas) +
                 "FPSType=1\nFPSInt=30\n")
 
     def start(self, timeout=OBS_START_TIMEOUT):

@@ -50,7 +50,7 @@ class DefaultCueRunner:
         return True
 
     def set_lower_third(self, event_slug, text):
-        return push_text(event_slug, LOWER_THIRD_SOURCE, text)
+        return push_text(event_slug, LOWER_THIRD_SOURCE, lower_third_lines(text))
 
     def start_media(self, event_slug, input_name):
         conn = self._obs(event_slug)
@@ -87,6 +87,22 @@ def unregister_cue_runner(runner=None):
 
 def cue_runner():
     return _runner if _runner is not None else DefaultCueRunner()
+
+
+def drives_obs(event_slug):
+    """False when another event owns this event's OBS ("one OBS, one owner",
+    ``server/services/obs/binding.py``): its clock and texts must not reach that OBS."""
+    runtime = current_app.extensions.get("obs")
+    if runtime is None or not hasattr(runtime, "other_owner"):
+        return True
+    return runtime.other_owner(event_slug) is None
+
+
+def lower_third_lines(text):
+    """The lower third as OBS's native text shows it: the name, then the title on its own line
+    ("Name — Title" → "Name\nTitle"); empty stays empty."""
+    name, _sep, title = (text or "").partition(" — ")
+    return "\n".join(part for part in (name.strip(), title.strip()) if part)
 
 
 def apply_cues(event_slug, scene="", lower_third="", media_input=""):

@@ -18,7 +18,7 @@ from server.models.event import Event
 from server.services import ownership
 from server.services.agenda import items as agenda
 from server.services.agenda import timer
-from server.services.agenda.cues import CLOCK_SOURCE, apply_cues
+from server.services.agenda.cues import CLOCK_SOURCE, apply_cues, drives_obs
 from server.services.agenda.live_row import live_of
 from server.services.agenda.state import agenda_state, broadcast_agenda, drift_min, neighbours  # noqa: F401
 from server.services.broadcast import broadcast
@@ -232,11 +232,12 @@ def current_lower_third(event):
 
 
 def push_clocks_once(at=None):
-    """The countdown text of every running timer to OBS, for the events this process runs."""
+    """The countdown text of every running timer to OBS, for the events this process runs and
+    whose OBS they own (two events on one OBS must not overwrite each other's clock)."""
     at = at or timer.now()
     rows = db.session.execute(db.select(AgendaLive, Event.slug)
                               .join(Event, Event.id == AgendaLive.event_id)
                               .where(AgendaLive.timer_ends_at.is_not(None))).all()
     for live, slug in rows:
-        if ownership.runs_here(slug):  # one process pushes each event's clock
+        if ownership.runs_here(slug) and drives_obs(slug):  # one process, one OBS owner
             push_text(slug, CLOCK_SOURCE, timer.format_clock(timer.remaining_s(live, at)))

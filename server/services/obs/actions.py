@@ -279,6 +279,14 @@ class ObsCommands:
                                        "inputSettings": {"text": text}, "overlay": True})
         return {}
 
+    def set_input_settings(self, input_name, settings):
+        """Merge ``settings`` into an input's settings (e.g. an image source's ``file``)."""
+        if not isinstance(settings, dict):
+            raise ObsError("obs_invalid", detail="settings")
+        self.call("SetInputSettings", {"inputName": _name(input_name, "input"),
+                                       "inputSettings": settings, "overlay": True})
+        return {}
+
     def get_input_settings(self, input_name):
         return self.call("GetInputSettings", {"inputName": _name(input_name, "input")})
 

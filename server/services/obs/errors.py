@@ -25,10 +25,12 @@ MESSAGES = {
     "obs_invalid": _l("Tham số không hợp lệ."),
     "stream_failed": _l("OBS không phát được luồng trực tiếp."),
     "record_failed": _l("OBS không ghi hình được."),
+    "obs_owned_by_other_event": _l("OBS này đang thuộc về sự kiện khác; sự kiện này không được điều khiển nó. "
+                                   "Sự kiện đang giữ OBS"),
 }
 
 # HTTP status of each code; every other code means OBS is unusable right now: 503.
-HTTP_STATUS = {"obs_not_found": 404, "obs_invalid": 422, "obs_studio_mode_off": 409,
+HTTP_STATUS = {"obs_owned_by_other_event": 409, "obs_not_found": 404, "obs_invalid": 422, "obs_studio_mode_off": 409,
                "obs_request_failed": 502, "stream_failed": 502, "record_failed": 502}
 UNUSABLE_STATUS = 503
 
@@ -45,10 +47,11 @@ FATAL_CLOSE_CODES = {CLOSE_AUTH_FAILED: "obs_auth_failed", CLOSE_KICKED: "obs_ki
 class ObsError(Exception):
     """An OBS failure a user can read: ``code`` for machines, ``message`` (lazy) for people."""
 
-    def __init__(self, code, detail=None, status=None):
+    def __init__(self, code, detail=None, status=None, **details):
         self.code = code if code in MESSAGES else "obs_request_failed"
         self.detail = detail  # extra text from OBS (comment); never contains secrets
         self.status = status  # obs-websocket RequestStatus code, if any
+        self.details = details  # machine-readable extras the answer carries (e.g. ``owner``)
         super().__init__(f"{self.code}: {detail}" if detail else self.code)
 
     @property
@@ -57,22 +60,30 @@ class ObsError(Exception):
         base = MESSAGES[self.code]
         if not self.detail:
             return base
-        return LazyString(lambda: f"{base} ({self.detail})")
+        return LazyString(lambda: _with_detail(self.code, str(base), self.detail))
 
     def to_service_error(self):
         """The one mapping of an OBS failure to a ``ServiceError`` both transports answer with."""
         from server.services.errors import ServiceError
 
-        return ServiceError(self.code, self.message, status=HTTP_STATUS.get(self.code, UNUSABLE_STATUS))
+        return ServiceError(self.code, self.message, status=HTTP_STATUS.get(self.code, UNUSABLE_STATUS),
+                            **self.details)
 
     def text(self, lang):
         """The message rendered in ``lang`` (for the mirrored state)."""
         base = render(MESSAGES[self.code], lang)
-        return f"{base} ({self.detail})" if self.detail else base
+        return _with_detail(self.code, base, self.detail) if self.detail else base
 
     def describe(self):
         """The error as the mirrored state carries it: every viewer picks their language."""
         return {"code": self.code, "message_vi": self.text("vi"), "message_en": self.text("en")}
+
+
+def _with_detail(code, base, detail):
+    """OBS's comment goes in parentheses; the owning event's name follows its sentence."""
+    if code == "obs_owned_by_other_event":
+        return f"{base}: «{detail}»."
+    return f"{base} ({detail})"
 
 
 class ObsFatalError(ObsError):

@@ -3,7 +3,9 @@
 Owns ``configure_obs(app)`` (creates the manager, registers the overlay-text sink and the
 areas' current texts from ``native_texts.py``), the "on connected" hooks (after every
 (re)connect the current overlay texts are pushed again), ``connection_for(slug)`` (lazily
-configures an event from its stored settings or the env default), broadcasting state diffs to the event's crew room, and the
+configures an event from its stored settings or the env default), broadcasting state diffs to the
+event's crew room, "one OBS, one owner" (``binding.py``: an event whose OBS belongs to another
+event gets no connection, no pushes and the ``obs_owned_by_other_event`` error), and the
 thumbnail loop (about once a second, only for scenes a watching panel shows). No request
 objects: callers pass the event slug.
 
@@ -23,10 +25,12 @@ from server.services import ownership
 from server.services.broadcast import broadcast, send_to
 from server.services.overlays.native_text import register_sink, unregister_sink
 
+from . import binding
 from .errors import ObsError, as_service_errors
 from .manager import ObsManager
-from .native_texts import register_native_texts
+from .native_texts import plate_settings, register_native_texts
 from .settings import ObsSettings, settings_for_event
+from .state import empty_state
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +60,7 @@ class ObsRuntime:
                                   sleep=socketio.sleep, default_settings=_default_settings(app),
                                   connection_options=app.config.get("OBS_CONNECTION_OPTIONS"))
         self._watchers = {}  # slug -> {watcher id: (scenes, expires_at)}
-        self._on_connected = []  # fn(event) -> [(source, text)], see native_texts.py
+        self._on_connected = []  # fn(event) -> [(source, text or settings)], see native_texts.py
         self._lock = threading.Lock()
         self._thumb_task = False
 
@@ -71,7 +75,8 @@ class ObsRuntime:
 
     # after every (re)connect: the overlay texts OBS must show now --------------------------
     def on_connected(self, hook):
-        """Register ``hook(event) -> [(source name, text)]``, pushed after every (re)connect."""
+        """Register ``hook(event) -> [(source name, text or input settings dict)]``, pushed after
+        every (re)connect."""
         self._on_connected.append(hook)
         return hook
 
@@ -100,23 +105,50 @@ class ObsRuntime:
             log.exception("OBS %s: pushing the current texts after connect failed", slug)
 
     def push_current_texts(self, slug):
-        """Set every registered text source to its current text; returns how many were set.
-        A source this OBS does not have (no scene pack) is skipped."""
-        conn = self.manager.peek(slug)
-        if conn is None or not conn.connected:
+        """Set every registered source to its current text (a str) or settings (a dict, e.g. the
+        slide image's file); returns how many were set. A source this OBS does not have (no
+        scene pack) is skipped."""
+        conn = self._driven(slug)
+        if conn is None:
             return 0
         pushed = 0
-        for source, text in self.current_texts(slug):
+        for source, value in self.current_texts(slug):
             try:
-                conn.set_text(source, text or "")
+                if isinstance(value, dict):
+                    conn.set_input_settings(source, value)
+                else:
+                    conn.set_text(source, value or "")
                 pushed += 1
             except ObsError as err:
                 log.info("OBS %s: text source %s not set (%s)", slug, source, err.code)
         return pushed
 
+    # one OBS, one owner -------------------------------------------------------------------
+    def other_owner(self, slug):
+        """The event owning this event's OBS when it is another one (see ``binding.py``)."""
+        return binding.other_owner(slug, self.manager.default_settings, self.app)
+
+    def refuse_if_not_owner(self, slug):
+        """obs_owned_by_other_event when another event owns the OBS; a connection this event
+        kept from before (the owner changed) is closed."""
+        try:
+            binding.refuse_if_not_owner(slug, self.manager.default_settings, self.app)
+        except ObsError:
+            self.manager.remove(slug)
+            raise
+
+    def _driven(self, slug):
+        """The connected connection this event may push to, else None (down, or not the owner)."""
+        conn = self.manager.peek(slug)
+        if conn is None or not conn.connected or self.other_owner(slug) is not None:
+            return None
+        return conn
+
     # connections -------------------------------------------------------------------------
     def connection_for(self, slug):
-        """The event's supervised connection (configured on first use) or obs_not_configured."""
+        """The event's supervised connection (configured on first use), obs_not_configured, or
+        obs_owned_by_other_event when another event owns that OBS."""
+        self.refuse_if_not_owner(slug)
         conn = self.manager.peek(slug)
         if conn is not None:
             return conn
@@ -133,21 +165,27 @@ class ObsRuntime:
     def state(self, slug):
         try:
             return self.connection_for(slug).state
-        except ObsError:
+        except ObsError as err:
+            if err.code == "obs_owned_by_other_event":
+                return owned_state(err)
             return self.manager.state(slug)
 
     def reconfigure(self, event):
         """Apply an event's new settings now (also clears a 4009/4011 stop)."""
         settings = settings_for_event(event) if event.obs_url else self.manager.default_settings
-        self.manager.configure(event.slug, settings)
-        broadcast("obs_state", {"event": event.slug, "diff": self.manager.state(event.slug)},
+        if self.other_owner(event.slug) is None:
+            self.manager.configure(event.slug, settings)
+        else:
+            self.manager.remove(event.slug)
+        broadcast("obs_state", {"event": event.slug, "diff": self.state(event.slug)},
                   event.slug, "crew")
 
     def start_all(self):
         from server.services.events import active_events
 
         with self.app.app_context():
-            events = [(e.slug, e.obs_url and settings_for_event(e)) for e in active_events()]
+            events = [(e.slug, e.obs_url and settings_for_event(e)) for e in active_events()
+                      if self.other_owner(e.slug) is None]
         for slug, settings in events:
             self.manager.configure(slug, settings or None)
 
@@ -220,11 +258,34 @@ class ObsRuntime:
 
     # overlay text sink --------------------------------------------------------------------
     def push_text(self, slug, source_name, text):
-        conn = self.manager.peek(slug)
-        if conn is None or not conn.connected:
+        conn = self._driven(slug)
+        if conn is None:
             return False
         conn.set_text(source_name, text)
+        for plate, settings in plate_settings(source_name, text):  # hidden while the text is empty
+            try:
+                conn.set_input_settings(plate, settings)
+            except ObsError as err:
+                log.info("OBS %s: plate %s not set (%s)", slug, plate, err.code)
         return True
+
+    def push_settings(self, slug, source_name, settings):
+        """Input settings (e.g. the slide image's ``file``) to a source, when this event drives
+        a connected OBS; False otherwise."""
+        conn = self._driven(slug)
+        if conn is None:
+            return False
+        conn.set_input_settings(source_name, settings)
+        return True
+
+
+def owned_state(err):
+    """The mirrored state of an event whose OBS another event owns: no OBS, the reason why."""
+    state = empty_state()
+    state["status"] = "owned_by_other_event"
+    state["error"] = err.describe()
+    state["owner"] = err.details.get("owner")
+    return state
 
 
 _sink = None

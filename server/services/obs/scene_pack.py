@@ -3,8 +3,12 @@
 Owns the translation of a pack's abstract source kinds (color, image, media, text, overlay)
 into the input kinds this OBS has (``GetInputKindList``): overlays become browser sources
 pointed at ``/overlay/<slug>/<path>`` when OBS has ``browser_source``, else native text or image
-sources that the server updates through SetInputSettings. ``apply_scene_pack`` only creates
-what is missing and returns a report of what it did; a second run creates nothing.
+sources that the server updates through SetInputSettings. A source's ``box`` ([width, height]
+as canvas fractions) makes a text wrap inside that width (FreeType ``custom_width``/``word_wrap``,
+GDI+ ``extents*``) and sizes a color plate; a ``fit`` placement scales an image into the canvas.
+``plate_for`` names the text a plate stands behind (hidden while that text is empty, see
+``native_texts.py``). ``apply_scene_pack`` only creates what is missing and returns a report of
+what it did; a second run creates nothing.
 """
 
 import json
@@ -62,8 +66,45 @@ def scene_items(scene):
         if isinstance(item, str):
             out.append((item, {}))
         else:
-            out.append((item["source"], {k: item[k] for k in ("x", "y") if k in item}))
+            out.append((item["source"], {k: item[k] for k in ("x", "y", "fit") if k in item}))
     return out
+
+
+def plates(pack=None):
+    """{text source: plate source} of the pack (the plates behind the lower third, question)."""
+    pack = pack or load_scene_pack()
+    return {spec["plate_for"]: name for name, spec in (pack.get("sources") or {}).items()
+            if spec.get("plate_for")}
+
+
+def _box(spec, canvas):
+    box = spec.get("box")
+    if not box:
+        return None
+    return max(1, round(float(box[0]) * canvas[0])), max(1, round(float(box[1]) * canvas[1]))
+
+
+def text_settings(spec, canvas):
+    """Native text settings: scaled font, white with outline and shadow, wrapped in its box."""
+    settings = dict(spec.get("settings") or {})
+    size = max(12, round(int(settings.pop("size", 48)) * canvas[1] / 1080))
+    out = {"text": settings.get("text", ""),
+           "font": {"face": "Sans Serif", "size": size, "style": "", "flags": 0},
+           "color1": 4294967295, "color2": 4294967295, "outline": True, "drop_shadow": True}
+    box = _box(spec, canvas)
+    if box:
+        out.update(custom_width=box[0], word_wrap=True,  # FreeType 2 (Linux, macOS)
+                   extents=True, extents_cx=box[0], extents_cy=box[1], extents_wrap=True)  # GDI+
+    return out
+
+
+def placement_transform(place, canvas):
+    """The SetSceneItemTransform of a placement: position, or fitted into the whole canvas."""
+    if place.get("fit"):
+        return {"positionX": 0, "positionY": 0, "alignment": 5, "boundsType": "OBS_BOUNDS_SCALE_INNER",
+                "boundsAlignment": 0, "boundsWidth": canvas[0], "boundsHeight": canvas[1]}
+    return {"positionX": round(place.get("x", 0) * canvas[0]),
+            "positionY": round(place.get("y", 0) * canvas[1])}
 
 
 def overlay_inputs(pack):
@@ -94,13 +135,11 @@ def resolve_source(spec, kinds, base_url, slug, canvas):
     if kind is None:
         return None, None, mode
     if abstract == "text":
-        size = max(12, round(int(settings.pop("size", 48)) * canvas[1] / 1080))
-        settings = {"text": settings.get("text", ""),
-                    "font": {"face": "Sans Serif", "size": size, "style": "", "flags": 0},
-                    "color1": 4294967295, "color2": 4294967295, "outline": True,
-                    "drop_shadow": True}
+        settings = text_settings(spec, canvas)
     elif abstract == "color" and spec.get("fill"):
         settings.update(width=canvas[0], height=canvas[1])
+    elif abstract == "color" and _box(spec, canvas):
+        settings.update(zip(("width", "height"), _box(spec, canvas)))
     return kind, settings, mode
 
 
@@ -167,8 +206,7 @@ def apply_scene_pack(conn, pack, base_url="http://127.0.0.1:5000", slug="demo"):
                 try:
                     conn.call("SetSceneItemTransform", {
                         "sceneName": sname, "sceneItemId": data["sceneItemId"],
-                        "sceneItemTransform": {"positionX": round(place.get("x", 0) * canvas[0]),
-                                               "positionY": round(place.get("y", 0) * canvas[1])}})
+                        "sceneItemTransform": placement_transform(place, canvas)})
                 except ObsError as err:
                     report["warnings"].append(f"transform {sname}/{source}: {err.code}")
     report["created"] = bool(report["created_scenes"] or report["created_inputs"]

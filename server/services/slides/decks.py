@@ -5,8 +5,8 @@ Every decode and render happens in the media worker process (``server/services/m
 limits on pixels, pages, memory and time, so an upload never blocks the server. Files live under
 ``UPLOAD_FOLDER/slides/<deck id>/``; paths in the database are relative to ``UPLOAD_FOLDER``.
 Images are served by the deck's unguessable ``public_id``. The position (deck, index) is stored in
-``AgendaLive`` and broadcast as ``slide_state`` to crew, phones and overlays; a (re)joining display
-gets it on connect.
+``AgendaLive`` and broadcast as ``slide_state`` to crew, phones and overlays (and set as OBS's
+``BC Slides`` image, ``on_air.py``); a (re)joining display gets it on connect.
 """
 import logging
 import os
@@ -23,6 +23,7 @@ from server.services.broadcast import broadcast
 from server.services.errors import NotFound, ServiceError
 from server.services.events import get_event
 from server.services.media import render, worker
+from server.services.slides import on_air
 from server.services.text import clean
 
 log = logging.getLogger(__name__)
@@ -181,6 +182,7 @@ def render_pdf_deck(app, deck_id):
                 deck.pages_done = number + 1
                 db.session.commit()
                 broadcast("deck_progress", deck_to_dict(deck), event_slug, "crew")
+                on_air.push_if_showing(get_event(event_slug), deck_id, number)
             deck.status = "ready"
         except Exception as exc:
             db.session.rollback()
@@ -277,6 +279,7 @@ def broadcast_slide(event):
     state = slide_state(event)
     for audience in ("crew", "public", "overlay"):
         broadcast("slide_state", state, event.slug, audience)
+    on_air.push(event)
     return state
 
 

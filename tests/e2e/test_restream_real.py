@@ -177,3 +177,60 @@ def test_one_feed_reaches_every_page_and_a_failing_page_restarts_alone(server, p
     assert "restream" in log  # the relay did log its work...
     for key in [*keys, bad_key]:
         assert key not in log  # ...but never a key
+
+
+@pytest.mark.obs
+def test_the_one_press_points_a_real_obs_at_the_ingest_and_the_page_goes_live(app, client, event, tmp_path):
+    """The real OBS Studio, pointed at the ingest by ``restream start`` (no hand-set target)."""
+    from server.extensions import db
+    from server.services.accounts import users as accounts
+    from tests.fakes.obs_fixtures import wait_for
+    from tests.support.real_obs import RealObs
+
+    app.config["RESTREAM_DIR"] = str(tmp_path / "restream")
+    app.config["OBS_CONNECTION_OPTIONS"] = dict(probe_interval=1.0, backoff_initial=0.3, backoff_max=2.0,
+                                                request_timeout=5.0, connect_timeout=3.0)
+    obs = RealObs(password="bc-restream-pw").start()
+    page = Page(tmp_path / "pages", "obs-page").start()
+    key = f"obs-page-SeCrEtKeY-{os.getpid()}"
+    _token, crew = accounts.create_token("admin")
+    headers = {"Authorization": f"Bearer {crew}"}
+    base = f"/api/v1/events/{event.slug}"
+    try:
+        event.obs_url, event.obs_password = obs.url, obs.password
+        db.session.commit()
+        conn = app.extensions["obs"].connection_for(event.slug)
+        assert wait_for(lambda: conn.connected, 30), (conn.state["error"], obs.log_tail())
+        r = client.post(f"{base}/destinations", json={"name": "Fanpage", "url": f"rtmp://127.0.0.1:{page.port}/live",
+                                                      "key": key}, headers=headers)
+        dest_id = r.get_json()["destination"]["id"]
+
+        r = client.post(f"{base}/restream", json={"action": "start"}, headers=headers)
+        assert r.status_code == 200, r.get_json()
+        body = r.get_json()
+        assert body["obs"]["state"] == "live", body
+        target = conn.get_stream_target()
+        assert target["server"] == body["ingest"]["server"] and target["service"] == "rtmp_custom"
+
+        def state():
+            listed = client.get(f"{base}/destinations", headers=headers).get_json()
+            return next(d for d in listed["destinations"] if d["id"] == dest_id)
+
+        assert wait_for(lambda: state()["state"] == "live", 30), state()
+        assert state()["bitrate_kbps"] > 0
+        assert key not in str(client.get(f"{base}/destinations", headers=headers).get_json())
+        time.sleep(6)  # OBS's empty scene is black: a few kbit/s, the receiver writes on close
+
+        r = client.post(f"{base}/restream", json={"action": "stop"}, headers=headers)
+        assert r.status_code == 200 and r.get_json()["obs"]["active"] is False, r.get_json()
+        assert r.get_json()["destinations"][0]["state"] == "idle"
+        page.stop()  # flushes what it received
+        assert size(page.path) > 0
+        assert "h264" in codecs(page.path)
+    finally:
+        app.extensions["obs"].manager.stop_all()
+        runtime = app.extensions.get("restream")
+        if runtime is not None:
+            runtime.shutdown()
+        page.stop()
+        obs.cleanup()

@@ -192,6 +192,7 @@ def test_failure_reasons_and_backoff():
     assert classify("Server error: Authentication failed") == "auth_refused"
     assert classify("Cannot open connection tls://h:443") == "tls"
     assert classify("av_interleaved_write_frame(): Broken pipe") == "connection_lost"
+    assert classify("Stream map '0:v:0' matches no streams.") == "no_video"
     src = "rtmp://127.0.0.1:1935/live/ev"
     assert classify(f"{src}: Connection refused", src) == "source_unavailable"
     assert [backoff_delay(n, 1.0, 8.0) for n in range(1, 7)] == [1, 2, 4, 8, 8, 8]

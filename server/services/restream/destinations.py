@@ -35,6 +35,7 @@ REASON_MESSAGES = {
     "connection_lost": _l("Mất kết nối tới trang."),
     "stalled": _l("Luồng bị đứng: không có dữ liệu mới trong nhiều giây."),
     "source_unavailable": _l("Chưa có tín hiệu chương trình ở điểm nhận (OBS chưa phát vào)."),
+    "no_video": _l("Chương trình ở điểm nhận chưa có hình (OBS chưa gửi khung hình chính)."),
     "ffmpeg_missing": _l("Không chạy được ffmpeg trên máy chủ."),
     "ffmpeg_error": _l("ffmpeg dừng vì một lỗi."),
     "internal": _l("Lỗi nội bộ khi đẩy luồng."),

@@ -5,9 +5,11 @@ OBS publishes once to ``rtmp://<host>:<port>/live/<event slug>``; every pusher
 is its own supervised ffmpeg, so one failing page never touches the others.
 
 Owns the generated configuration (a free port, a private prefix directory, ``live on;
-record off;``, publishing and playing only from the allowed addresses), starting and
-stopping the process, and killing a stale nginx a crashed server left behind. Nothing
-here knows about events or destinations beyond the stream name.
+record off;``, publishing and playing only from the allowed addresses, every reader starting
+on a video keyframe with audio held until then: OBS's keyframes can be 8 s apart, and a pusher
+that probed only audio would copy no video), starting and stopping the process, and killing a
+stale nginx a crashed server left behind. Nothing here knows about events or destinations
+beyond the stream name.
 """
 import logging
 import os
@@ -38,6 +40,8 @@ rtmp {{
         application {app} {{
             live on;
             record off;
+            wait_key on;
+            wait_video on;
             {publish_rules}
             allow play 127.0.0.1;
             deny play all;

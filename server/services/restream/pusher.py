@@ -26,6 +26,7 @@ STATES = (IDLE, CONNECTING, LIVE, RETRYING, FAILED)
 
 # Reasons an attempt ended, from ffmpeg's stderr (first match wins; lower-case text).
 REASONS = (
+    ("no_video", ("matches no streams",)),  # -map 0:v:0 found no picture in the program (yet)
     ("auth_refused", ("unauthorized", "authentication", "forbidden", "badname", "publish.denied",
                       "access denied", "server error: 40", "403", "401")),
     ("dns", ("failed to resolve", "name or service not known", "temporary failure in name resolution",
@@ -96,7 +97,7 @@ class Pusher:
     def command(self):
         """The ffmpeg argv (contains the key: never log it; see ``scrub``)."""
         return [self.ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning",
-                "-i", self.source_url, "-c", "copy", "-f", "flv", "-flvflags", "no_duration_filesize",
+                "-i", self.source_url, "-map", "0:v:0", "-map", "0:a?", "-c", "copy", "-f", "flv", "-flvflags", "no_duration_filesize",
                 "-progress", "pipe:1", self._target]
 
     @property
@@ -150,7 +151,7 @@ class Pusher:
                 if not self._current(generation):
                     return
                 failures = 1 if went_live else failures + 1
-                if reason == "source_unavailable":
+                if reason in ("source_unavailable", "no_video"):
                     failures = min(failures, 2)  # waiting for the program feed is not the page's fault
                 limit = self.permanent_failures if reason in PERMANENT else self.max_failures
                 if limit and failures >= limit:

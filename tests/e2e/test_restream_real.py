@@ -188,8 +188,8 @@ def test_the_one_press_points_a_real_obs_at_the_ingest_and_the_page_goes_live(ap
     from tests.support.real_obs import RealObs
 
     app.config["RESTREAM_DIR"] = str(tmp_path / "restream")
-    app.config["OBS_CONNECTION_OPTIONS"] = dict(probe_interval=1.0, backoff_initial=0.3, backoff_max=2.0,
-                                                request_timeout=5.0, connect_timeout=3.0)
+    app.config["OBS_CONNECTION_OPTIONS"] = {"probe_interval": 1.0, "backoff_initial": 0.3, "backoff_max": 2.0,
+                                            "request_timeout": 5.0, "connect_timeout": 3.0}
     obs = RealObs(password="bc-restream-pw").start()
     page = Page(tmp_path / "pages", "obs-page").start()
     key = f"obs-page-SeCrEtKeY-{os.getpid()}"

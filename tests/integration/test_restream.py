@@ -159,9 +159,11 @@ def test_a_disabled_destination_cannot_be_started(client, event):
     assert r.status_code == 409 and r.get_json()["error"] == "destination_disabled"
 
 
-def test_one_press_points_obs_at_the_ingest_and_starts_every_enabled_page(app, client, event, fake_obs):  # noqa: F811
+def test_one_press_points_obs_at_the_ingest_and_starts_every_enabled_page(app, client, event, fake_obs,  # noqa: F811
+                                                                           socket_client):
     event.obs_url, event.obs_password = fake_obs.url, fake_obs.password
     db.session.commit()
+    crew = socket_client("/crew", role="crew")
     try:
         conn = app.extensions["obs"].connection_for(event.slug)
         assert wait_for(lambda: conn.connected, 5)
@@ -179,6 +181,9 @@ def test_one_press_points_obs_at_the_ingest_and_starts_every_enabled_page(app, c
         states = {d["id"]: d["state"] for d in body["destinations"]}
         assert states[on["id"]] in ("connecting", "retrying") and states[off["id"]] == "idle"
         assert KEY not in r.get_data(as_text=True)
+        pushed = [p["args"][0] for p in crew.get_received("/crew") if p["name"] == "destinations"]
+        assert pushed and pushed[0]["event"] == event.slug and pushed[0]["destination"]["id"] == on["id"]
+        assert pushed[0]["destination"]["state"] == "connecting" and KEY not in str(pushed)
 
         r = client.post(f"/api/v1/events/{event.slug}/restream", json={"action": "stop"}, headers=bearer("crew"))
         assert r.status_code == 200 and all(d["state"] == "idle" for d in r.get_json()["destinations"])

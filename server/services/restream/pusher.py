@@ -97,7 +97,8 @@ class Pusher:
     def command(self):
         """The ffmpeg argv (contains the key: never log it; see ``scrub``)."""
         return [self.ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning",
-                "-i", self.source_url, "-map", "0:v:0", "-map", "0:a?", "-c", "copy", "-f", "flv", "-flvflags", "no_duration_filesize",
+                "-i", self.source_url, "-map", "0:v:0", "-map", "0:a?",
+                "-c", "copy", "-f", "flv", "-flvflags", "no_duration_filesize",
                 "-progress", "pipe:1", self._target]
 
     @property

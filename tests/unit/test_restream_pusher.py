@@ -35,7 +35,7 @@ def pusher(ffmpeg, changes=None, **kw):
 
 
 def test_a_permanent_refusal_gives_up_after_three_attempts_and_keeps_no_key(tmp_path):
-    ffmpeg = fake_ffmpeg(tmp_path, 'echo "Failed to resolve hostname a.rtmp.example.com: Name or service not known" >&2\n'
+    ffmpeg = fake_ffmpeg(tmp_path, 'echo "Failed to resolve hostname a.example.com: Name or service not known" >&2\n'
                                    f'echo "{TARGET}: Input/output error" >&2\n'
                                    f'echo "key={KEY}" >&2\nexit 1\n')
     changes = []

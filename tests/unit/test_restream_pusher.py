@@ -82,3 +82,11 @@ def zombie(pid):
             return fh.read().split()[2] == "Z"
     except OSError:
         return True
+
+
+def test_the_log_filter_masks_keys_in_every_target_form():
+    from server.logs import redact
+
+    for url in ("rtmps://live-api-s.facebook.com:443/rtmp/FB-1-SeCrEt", "rtmp://a.rtmp.youtube.com/live2/SeCrEt",
+                "srt://h.example:9000?latency=200&streamid=SeCrEt"):
+        assert "SeCrEt" not in redact(f"pushing to {url} failed"), url

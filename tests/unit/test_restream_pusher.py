@@ -90,3 +90,10 @@ def test_the_log_filter_masks_keys_in_every_target_form():
     for url in ("rtmps://live-api-s.facebook.com:443/rtmp/FB-1-SeCrEt", "rtmp://a.rtmp.youtube.com/live2/SeCrEt",
                 "srt://h.example:9000?latency=200&streamid=SeCrEt"):
         assert "SeCrEt" not in redact(f"pushing to {url} failed"), url
+
+
+def test_rtmp_pages_get_flv_and_srt_pages_mpegts():
+    rtmp = Pusher(1, "rtmp://127.0.0.1:1/live/ev", TARGET, KEY).command()
+    assert rtmp[rtmp.index("-f") + 1] == "flv" and rtmp[-1] == TARGET and rtmp[:1] == ["ffmpeg"]
+    srt = Pusher(1, "rtmp://127.0.0.1:1/live/ev", "srt://h:9000?streamid=k", "k").command()
+    assert srt[srt.index("-f") + 1] == "mpegts"

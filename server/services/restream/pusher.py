@@ -95,10 +95,12 @@ class Pusher:
 
     # public ------------------------------------------------------------------------------
     def command(self):
-        """The ffmpeg argv (contains the key: never log it; see ``scrub``)."""
+        """The ffmpeg argv (contains the key: never log it; see ``scrub``). RTMP(S) carries FLV,
+        SRT carries MPEG-TS."""
+        muxer = ["-f", "mpegts"] if self._target.startswith("srt://") else ["-f", "flv", "-flvflags",
+                                                                            "no_duration_filesize"]
         return [self.ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning",
-                "-i", self.source_url, "-map", "0:v:0", "-map", "0:a?",
-                "-c", "copy", "-f", "flv", "-flvflags", "no_duration_filesize",
+                "-i", self.source_url, "-map", "0:v:0", "-map", "0:a?", "-c", "copy", *muxer,
                 "-progress", "pipe:1", self._target]
 
     @property

@@ -1,7 +1,7 @@
 """restream: fan-page destinations (server URL, sealed stream key, enabled, order)
 
 Revision ID: 0010_restream
-Revises: 0001_foundation
+Revises: 0005_questions (a head when this was written; only needs events from 0001)
 """
 import sqlalchemy as sa
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 import server.models.base
 
 revision = "0010_restream"
-down_revision = "0001_foundation"
+down_revision = "0005_questions"
 branch_labels = None
 depends_on = None
 

@@ -1,11 +1,13 @@
 """Stream keys sealed at rest: ``seal(text)`` / ``unseal(token)``.
 
 Temporary bridge: the shared ``server/services/secrets.py`` (Fernet from SECRET_KEY) is being
-written by another engineer. When it is present it is used as is; otherwise this wrapper
-derives a Fernet key from ``SECRET_KEY`` (sha256, urlsafe base64) the same way. Once
-``services/secrets.py`` lands this module must collapse into it (callers import
-``seal``/``unseal`` from there) — keep the two derivations identical until then, so keys
-sealed here stay readable.
+written by another engineer. When it is present it is used as is (its own key derivation and
+``fernet:`` prefix); otherwise this wrapper seals with a Fernet key derived from ``SECRET_KEY``
+(sha256, urlsafe base64). The fallback only runs on a branch without ``services/secrets.py``, so
+no deployed database holds its tokens. Once ``services/secrets.py`` is merged this module must
+collapse into it: ``destinations.py`` imports ``seal``/``unseal`` from there and this file goes.
+An unreadable key is ``""`` from the shared module and ``ValueError`` here; ``destinations.key_of``
+treats both as ``key_unreadable``.
 """
 import base64
 import hashlib

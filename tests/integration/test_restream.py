@@ -208,5 +208,6 @@ def test_a_key_sealed_under_another_secret_key_must_be_entered_again(app, client
     app.config["SECRET_KEY"] = "a-different-secret-key"
     r = client.post(url(event, f"/{dest_id}/start"), headers=bearer("crew"))
     assert r.status_code == 409 and r.get_json()["error"] == "key_unreadable"
-    assert client.put(url(event, f"/{dest_id}"), json={"key": "re-entered-key"}, headers=bearer("admin")).status_code == 200
+    r = client.put(url(event, f"/{dest_id}"), json={"key": "re-entered-key"}, headers=bearer("admin"))
+    assert r.status_code == 200
     assert dests.key_of(db.session.get(dests.Destination, dest_id)) == "re-entered-key"

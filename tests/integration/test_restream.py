@@ -200,6 +200,7 @@ def test_failure_reasons_and_backoff():
     assert classify("Stream map '0:v:0' matches no streams.") == "no_video"
     src = "rtmp://127.0.0.1:1935/live/ev"
     assert classify(f"{src}: Connection refused", src) == "source_unavailable"
+    assert classify("rtmp://127.0.0.1:1935/live/***: Connection refused", src) == "source_unavailable"
     assert [backoff_delay(n, 1.0, 8.0) for n in range(1, 7)] == [1, 2, 4, 8, 8, 8]
 
 
@@ -211,3 +212,16 @@ def test_a_key_sealed_under_another_secret_key_must_be_entered_again(app, client
     r = client.put(url(event, f"/{dest_id}"), json={"key": "re-entered-key"}, headers=bearer("admin"))
     assert r.status_code == 200
     assert dests.key_of(db.session.get(dests.Destination, dest_id)) == "re-entered-key"
+
+
+def test_an_ingest_that_dies_under_running_pages_comes_back_on_the_same_port(app, client, event):
+    dest_id = create(client, event, url="rtmp://127.0.0.1:9/live").get_json()["destination"]["id"]
+    assert client.post(url(event, f"/{dest_id}/start"), headers=bearer("crew")).status_code == 200
+    ingest = app.extensions["restream"].ingest
+    port, first = ingest.port, ingest.proc
+    first.kill()
+    first.wait()
+    assert wait_for(lambda: ingest.running and ingest.proc is not first, 15)
+    assert ingest.port == port
+    listed = client.get(url(event), headers=bearer("crew")).get_json()
+    assert listed["ingest"]["port"] == port and listed["destinations"][0]["state"] in ("connecting", "retrying")

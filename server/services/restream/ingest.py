@@ -125,8 +125,9 @@ class Ingest:
                 raise IngestError(f"nginx RTMP module not found at {self.module} (apt install libnginx-mod-rtmp)")
             self._kill_stale()
             last = None
-            for _attempt in range(3):  # a free port can be taken between the probe and the bind
-                port = self.wanted_port or free_port()
+            for attempt in range(3):  # a free port can be taken between the probe and the bind
+                # a restart keeps the port OBS and the pushers already use
+                port = self.wanted_port or (self.port if attempt == 0 and self.port else free_port())
                 try:
                     self._launch(port)
                     return port
@@ -179,8 +180,9 @@ class Ingest:
                 pass
 
     def stop(self):
+        """Stop on purpose (the next start may take another port)."""
         with self._lock:
-            proc, self.proc = self.proc, None
+            proc, self.proc, self.port = self.proc, None, None
         if proc is None or proc.poll() is not None:
             return
         proc.terminate()

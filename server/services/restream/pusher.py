@@ -46,10 +46,12 @@ POLL_S = 0.25
 def classify(text, source_url=""):
     """The reason an ffmpeg run ended, from its stderr."""
     low = text.lower()
-    if source_url and source_url.lower() in low and ("refused" in low or "error" in low):
-        # the ingest itself (our nginx) is the problem, not the page
+    if source_url:
+        # the ingest itself (our nginx) is the problem, not the page; the stream name may be
+        # masked by the log redaction, so the application's URL is what identifies it
+        ingest = source_url.lower().rsplit("/", 1)[0] + "/"
         for line in low.splitlines():
-            if line.startswith(source_url.lower()):
+            if line.startswith(ingest) and ("refused" in line or "error" in line):
                 return "source_unavailable"
     for reason, needles in REASONS:
         if any(n in low for n in needles):
@@ -106,6 +108,9 @@ class Pusher:
     @property
     def running(self):
         return not self._stop
+
+    def aims_at(self, source_url, target_url):
+        return self.source_url == source_url and self._target == target_url
 
     def snapshot(self):
         with self._lock:

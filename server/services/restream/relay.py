@@ -46,7 +46,7 @@ class EventRelay:
         source = self.runtime.ingest.source_url(self.slug)
         with self._lock:
             pusher = self.pushers.get(dest_id)
-            if pusher is not None and (pusher._target != target or pusher.source_url != source):
+            if pusher is not None and not pusher.aims_at(source, target):
                 pusher.stop()
                 pusher = None
             if pusher is None:
@@ -83,6 +83,8 @@ class EventRelay:
         return pusher is not None and pusher.running
 
     def _changed(self, pusher, fields):
+        if (fields.get("last_error") or {}).get("reason") == "source_unavailable":
+            self.runtime.heal_ingest()
         now = time.monotonic()
         if not STATE_FIELDS & set(fields) and now - self._sent_at.get(pusher.dest_id, 0) < STATS_EVERY_S:
             return
@@ -130,6 +132,17 @@ class RestreamRuntime:
             raise ServiceError("ingest_unavailable", _l("Không khởi động được điểm nhận luồng (nginx RTMP): "
                                                         "%(detail)s", detail=str(exc)), status=503) from None
         return self.ingest
+
+    def heal_ingest(self):
+        """The ingest died under running pushers (they report ``source_unavailable``): start it
+        again on the same port, so OBS's reconnect and the pushers' retries find it."""
+        if self.ingest.running or self.ingest.port is None:
+            return
+        log.warning("restream ingest is down; restarting it on port %s", self.ingest.port)
+        try:
+            self.ingest.start()
+        except IngestError as exc:
+            log.error("restream ingest cannot restart: %s", exc)
 
     def status(self, slug, dest_id):
         relay = self.relays.get(slug)

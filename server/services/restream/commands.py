@@ -117,7 +117,7 @@ def destination_start(call, data):
     """Start pushing to one fan page (the others are not touched)."""
     dest = dests.get(call.event, data.id)
     start_destination(call, dest)
-    return {"destination": view(call, dest)}
+    return {"destination": view(call, dest), "ingest": ingest_view(call)}
 
 
 @command("restream.stop_one", roles=CREW, input=DestinationRef, http=f"POST {DESTS}/<int:id>/stop",

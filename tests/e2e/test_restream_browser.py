@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from tests.support.browser import SCREENSHOTS
 from tests.support.cluster import http, mint_token
 from tests.support.processes import free_port
 
@@ -42,6 +43,9 @@ def test_crew_starts_and_stops_a_page_from_the_panel(start_server, tmp_path, pag
     page.click("#fan-start")
     page.wait_for_selector("#fan-error:not(:empty)", timeout=20000)
     assert "OBS" in page.inner_text("#fan-error")
+    section = page.locator("#fan-pages")
+    section.scroll_into_view_if_needed()
+    section.screenshot(path=os.path.join(SCREENSHOTS, "fan-pages.png"))
 
     page.click(f"{row} button")
     page.wait_for_selector(f'{row}[data-state="idle"]', timeout=10000)

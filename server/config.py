@@ -41,6 +41,12 @@ class Config:
     OBS_URL = None
     OBS_PASSWORD = None
     OBS_AUTOSTART = True
+    # restream to fan pages (server/services/restream/): the nginx-rtmp ingest and the pushers
+    RESTREAM_DIR = None  # default: instance/restream (nginx prefix, generated config, its log)
+    RESTREAM_INGEST_PORT = 0  # 0: a free port at start
+    RESTREAM_INGEST_BIND = "127.0.0.1"  # where nginx listens; publishing is loopback-only when it is 127.0.0.1
+    RESTREAM_INGEST_HOST = "127.0.0.1"  # the host OBS is told to stream to
+    RESTREAM_BACKOFF_MAX = 8.0  # seconds between a page's restarts, at most
     PUBLIC_URL = None  # base for links in QR codes; default: the request host when it is loopback or in PUBLIC_HOSTS
     SOCKET_EVENT_RATE = "60/5"  # events per socket connection: burst/seconds (fair share)
     SOCKET_ADDRESS_EVENT_RATE = "3000/5"  # events per client address, all its connections together
@@ -109,6 +115,13 @@ def from_environment(environ=None):
     put("OBS_PASSWORD", env.get("BRIDGECAST_OBS_PASSWORD") or None)
     if "BRIDGECAST_OBS_AUTOSTART" in env:
         put("OBS_AUTOSTART", _bool(env["BRIDGECAST_OBS_AUTOSTART"], True))
+    put("RESTREAM_DIR", env.get("BRIDGECAST_RESTREAM_DIR") or None)
+    if env.get("BRIDGECAST_RESTREAM_INGEST_PORT"):
+        put("RESTREAM_INGEST_PORT", _int(env["BRIDGECAST_RESTREAM_INGEST_PORT"], 0))
+    put("RESTREAM_INGEST_BIND", env.get("BRIDGECAST_RESTREAM_INGEST_BIND") or None)
+    put("RESTREAM_INGEST_HOST", env.get("BRIDGECAST_RESTREAM_INGEST_HOST") or None)
+    if env.get("BRIDGECAST_RESTREAM_BACKOFF_MAX"):
+        put("RESTREAM_BACKOFF_MAX", _float(env["BRIDGECAST_RESTREAM_BACKOFF_MAX"], 8.0))
     put("PUBLIC_URL", (env.get("BRIDGECAST_PUBLIC_URL") or "").rstrip("/") or None)
     put("PUBLIC_HOSTS", tuple(h.strip() for h in (env.get("BRIDGECAST_PUBLIC_HOSTS") or "").split(",") if h.strip()) or None)
     for key in ("SOCKET_EVENT_RATE", "SOCKET_ADDRESS_EVENT_RATE"):

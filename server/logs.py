@@ -10,7 +10,7 @@ import sys
 import time
 
 _SECRET_PATTERNS = [
-    re.compile(r"(?i)(password|passwd|secret|token|authorization|stream_?key|key)(['\"]?\s*[:=]\s*['\"]?)([^\s'\",}]+)"),
+    re.compile(r"(?i)(password|passwd|secret|token|authorization|stream_?key|streamid|key)(['\"]?\s*[:=]\s*['\"]?)([^\s'\",}]+)"),
     re.compile(r"(?i)(rtmps?://[^\s/]+/[^\s/]+/)([^\s'\"]+)"),
 ]
 

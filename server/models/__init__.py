@@ -7,3 +7,4 @@ from server.models.slides import Slide, SlideDeck  # noqa: F401
 from server.models.document import Document, DocumentVersion  # noqa: F401
 from server.models.question import Question, QuestionAudit, QuestionLink, QuestionTag  # noqa: F401
 from server.models.audit import AuditEntry, LoginFailure  # noqa: F401
+from server.models.destination import Destination  # noqa: F401

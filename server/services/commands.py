@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "server.services.documents.commands",
     "server.services.bridges.commands",
     "server.services.questions.commands",
+    "server.services.restream.commands",
 )
 
 STAFF_ROLES = ("admin", "crew", "moderator")

@@ -210,3 +210,24 @@ SOCKET.update({
     ("/crew", "timer_resume"): CREW,
     ("/crew", "timer_thresholds"): CREW,
 })
+
+# restream to fan pages (server/services/restream/commands.py): admin manages, crew pushes
+HTTP.update({
+    "api.destinations_list": CREW,
+    "api.destination_create": {"admin"},
+    "api.destination_update": {"admin"},
+    "api.destination_delete": {"admin"},
+    "api.destination_start": CREW,
+    "api.destination_stop": CREW,
+    "api.restream": CREW,
+})
+
+SOCKET.update({
+    ("/crew", "destinations_list"): CREW,
+    ("/crew", "destination_create"): {"admin"},
+    ("/crew", "destination_update"): {"admin"},
+    ("/crew", "destination_delete"): {"admin"},
+    ("/crew", "destination_start"): CREW,
+    ("/crew", "destination_stop"): CREW,
+    ("/crew", "restream"): CREW,
+})

@@ -1,6 +1,9 @@
 // Moderation console: a paged live list (incremental updates, batched per frame), a detail
 // pane with every action, the on-air queue (drag to reorder), presence, keyboard shortcuts.
-// All user text goes through el()/setText (text nodes only).
+// An edit in progress is never overwritten: a broadcast only marks the editor "changed
+// elsewhere", and a stale save shows both texts side by side for the moderator to choose.
+// Keyboard actions act on the question shown (which always matches the filter) and wait
+// while its detail loads. All user text goes through el()/setText (text nodes only).
 import { connect, request } from "/static/js/lib/socket.js";
 import { el, setText } from "/static/js/lib/dom.js";
 
@@ -14,7 +17,9 @@ const $ = (id) => document.getElementById(id);
 const listEl = $("list");
 const detailEl = $("detail");
 
-const state = { offset: 0, total: 0, items: new Map(), order: [], selected: null, detail: null, fresh: 0, pending: [] };
+const state = { offset: 0, total: 0, items: new Map(), order: [], selected: null, detail: null, fresh: 0, pending: [],
+  loading: false, mode: null, base: null, remote: null, conflict: null, viewers: [] };
+const REASONS = [T.reason_duplicate, T.reason_unsuitable, T.reason_out_of_scope];
 const socket = connect("/moderation", { event: slug });
 
 function filters() {
@@ -76,7 +81,31 @@ async function load(offset = state.offset) {
   state.items = new Map(ack.items.map((q) => [q.id, q]));
   state.order = ack.items.map((q) => q.id);
   renderList();
-  if (state.selected === null && state.order.length) select(state.order[0]);
+  if (!state.order.includes(state.selected)) showFirstOrNothing();
+}
+
+// The detail pane only ever shows a question of the list (i.e. one matching the filter).
+function showFirstOrNothing() {
+  if (state.order.length) return select(state.order[0]);
+  state.selected = null;
+  state.detail = null;
+  state.mode = null;
+  request(socket, "question_viewing", { id: null });
+  detailEl.replaceChildren(el("p", { class: "muted" }, T.empty_list));
+}
+
+// A question changed so that it no longer matches the filter: drop it, show its neighbour.
+function dropFromList(id) {
+  const i = state.order.indexOf(id);
+  if (i < 0) return;
+  state.order.splice(i, 1);
+  state.items.delete(id);
+  state.total = Math.max(0, state.total - 1);
+  listEl.querySelector(`li[data-id="${id}"]`)?.remove();
+  if (state.selected === id && !state.mode && !state.conflict) {
+    const next = state.order[Math.min(i, state.order.length - 1)];
+    if (next === undefined) showFirstOrNothing(); else select(next);
+  }
 }
 
 function fold(text) {
@@ -125,11 +154,26 @@ socket.on("question_new", (q) => {
 });
 
 socket.on("question_updated", (q) => {
-  if (state.items.has(q.id)) { state.items.set(q.id, q); replaceRow(q); }
-  if (state.detail && state.detail.question.id === q.id) {
+  const shown = state.detail && state.detail.question.id === q.id;
+  if (shown && (state.mode || state.conflict)) { // never feed a broadcast into an open editor
+    state.remote = q;
+    markChangedElsewhere();
+  } else if (shown && matches(q)) {
     state.detail.question = q;
-    renderDetail(true);
+    renderDetail();
   }
+  if (!state.items.has(q.id)) return;
+  if (!matches(q)) return dropFromList(q.id);
+  state.items.set(q.id, q);
+  replaceRow(q);
+});
+socket.on("question_viewers", ({ id, names }) => {
+  if (!state.detail || state.detail.question.id !== id) return;
+  state.viewers = names.filter((n) => n !== T.me);
+  renderViewers();
+});
+socket.on("on_air_replaced", ({ id, by, replaced_by: who, new_id: newId }) => {
+  if (by === T.me) toast(`${who} ${T.replaced_your_on_air} #${id} → #${newId}`);
 });
 socket.on("queue", () => loadQueue());
 socket.on("question_on_air", ({ question }) => {
@@ -145,27 +189,45 @@ socket.on("disconnect", () => toast(T.disconnected));
 // ---- detail -----------------------------------------------------------------------------
 async function select(id) {
   state.selected = id;
+  state.loading = true;
   listEl.querySelectorAll(".q-row.selected").forEach((n) => n.classList.remove("selected"));
   const node = listEl.querySelector(`li[data-id="${id}"]`);
   if (node) { node.classList.add("selected"); node.scrollIntoView({ block: "nearest" }); }
+  detailEl.classList.add("loading");
   const ack = await request(socket, "open_question", { id });
-  if (!ack.ok || state.selected !== id) return;
+  if (state.selected !== id) return; // another question was chosen meanwhile
+  state.loading = false;
+  detailEl.classList.remove("loading");
+  if (!ack.ok) return toast(ack.message);
   state.detail = ack;
-  state.mode = null;
+  state.viewers = ack.viewers || [];
+  state.mode = state.base = state.remote = state.conflict = null;
   renderDetail();
+}
+
+function renderViewers() {
+  const box = $("viewers");
+  if (!box) return;
+  box.hidden = !state.viewers.length;
+  setText(box, state.viewers.length ? `👁 ${T.also_open} ${state.viewers.join(", ")}` : "");
+}
+
+function markChangedElsewhere() {
+  const box = $("changed-elsewhere");
+  if (box) { box.hidden = false; setText(box, T.changed_elsewhere); }
 }
 
 function button(label, key, onclick, cls = "btn") {
   return el("button", { type: "button", class: cls, onclick, dataset: { action: key.toLowerCase() } }, label, el("span", { class: "kbd" }, key));
 }
 
-function renderDetail(fromBroadcast = false) {
+function renderDetail() {
   const { question: q, links, audit, similar } = state.detail;
-  if (fromBroadcast && state.mode) return; // don't wipe what the moderator is typing
   const itemIndex = agendaIds.indexOf(q.agenda_item_id);
   const parts = [
     el("h2", {}, `#${q.id} · ${T["kind_" + q.kind] || q.kind} `, statusBadge(q.status),
       q.claimed_by ? el("span", { class: "claim" }, ` ${T.claimed_by} ${q.claimed_by}`) : null),
+    el("p", { id: "viewers", class: "viewers", hidden: true }),
     el("div", { class: "detail-text", id: "detail-text" }, q.text),
     q.original_text ? el("div", { class: "original" }, el("strong", {}, T.original + ": "), q.original_text) : null,
     el("div", { class: "q-meta" }, whoLine(q), q.addressee ? ` · ${T.addressee}: ${q.addressee}` : "",
@@ -200,62 +262,106 @@ function renderDetail(fromBroadcast = false) {
       a.detail && a.detail.reason ? ` – ${a.detail.reason}` : ""))),
   ];
   detailEl.replaceChildren(...parts.filter(Boolean));
+  renderViewers();
+}
+
+// Close the editor; a change that arrived meanwhile is shown now.
+function closeMode() {
+  state.mode = state.base = state.conflict = null;
+  if (state.remote) { state.detail.question = state.remote; state.remote = null; }
+  renderDetail();
 }
 
 function startMode(mode) {
-  if (!state.detail) return;
+  if (!state.detail || state.mode) return;
   const q = state.detail.question;
   state.mode = mode;
+  state.base = q; // the version this edit starts from: a save sends it, whatever arrives meanwhile
   const box = $("mode-form");
   let input;
+  let picks = null;
   if (mode === "edit") {
     input = el("textarea", { id: "edit-text", maxlength: 1000 });
     input.value = q.text;
   } else if (mode === "reject") {
-    input = el("input", { id: "reject-reason", maxlength: 300, placeholder: T.reason });
+    input = el("input", { id: "reject-reason", maxlength: 300, placeholder: T.reason, required: true });
+    picks = el("div", { class: "reason-picks", role: "group", "aria-label": T.reason }, ...REASONS.map((r, i) =>
+      el("button", { type: "button", class: "btn btn-small", dataset: { reason: r }, onclick: () => { input.value = r; submit(); } },
+        r, el("span", { class: "kbd" }, String(i + 1)))));
   } else {
     input = el("input", { id: "tags-input", placeholder: T.tags });
     input.value = q.tags.join(", ");
   }
   const submit = () => {
     const value = input.value;
-    state.mode = null;
-    if (mode === "edit") act("edit", { text: value });
-    else if (mode === "reject") act("reject", { reason: value });
-    else act("set_tags", { tags: value.split(",").map((s) => s.trim()).filter(Boolean) });
+    if (mode === "reject" && !value.trim()) { toast(T.reason_needed); return input.focus(); }
+    if (mode === "edit") act("edit", { text: value }, state.base);
+    else if (mode === "reject") act("reject", { reason: value }, state.base);
+    else act("set_tags", { tags: value.split(",").map((s) => s.trim()).filter(Boolean) }, state.base);
   };
   input.addEventListener("keydown", (e) => {
-    if (e.key === "Escape") { state.mode = null; renderDetail(); e.stopPropagation(); }
+    if (e.key === "Escape") { closeMode(); e.stopPropagation(); }
     else if (e.key === "Enter" && (mode !== "edit" || e.ctrlKey || e.metaKey)) { e.preventDefault(); submit(); }
+    else if (mode === "reject" && !input.value && /^[1-3]$/.test(e.key)) { e.preventDefault(); input.value = REASONS[+e.key - 1]; submit(); }
   });
-  box.replaceChildren(el("div", { class: "detail-form" }, input,
+  box.replaceChildren(el("p", { id: "changed-elsewhere", class: "warn", hidden: true }), picks, el("div", { class: "detail-form" }, input,
     el("button", { type: "button", class: "btn btn-primary", onclick: submit }, T.save),
-    el("button", { type: "button", class: "btn", onclick: () => { state.mode = null; renderDetail(); } }, T.cancel)));
+    el("button", { type: "button", class: "btn", onclick: closeMode }, T.cancel)));
+  if (state.remote) markChangedElsewhere();
   input.focus();
 }
 
-async function act(name, extra = {}) {
-  if (!state.detail) return;
-  const q = state.detail.question;
+// A stale save: both texts side by side; the moderator keeps theirs, takes the current one,
+// or goes on editing from the current version.
+function showConflict(ack, mine) {
+  state.conflict = { current: ack.current, mine };
+  state.mode = null;
+  state.remote = null;
+  state.detail.question = ack.current;
+  const who = ack.changed_by ? ` (${ack.changed_by.name})` : "";
+  const keepMine = () => { state.conflict = null; act("edit", { text: mine }, ack.current); };
+  const takeTheirs = () => { state.conflict = null; renderDetail(); };
+  const editAgain = () => { state.conflict = null; renderDetail(); startMode("edit"); $("edit-text").value = mine; };
+  $("mode-form").replaceChildren(el("div", { class: "conflict", id: "conflict" },
+    el("p", { class: "warn" }, ack.message),
+    el("div", { class: "conflict-sides" },
+      el("div", { class: "conflict-side", id: "conflict-mine" }, el("h4", {}, T.your_version), el("div", { class: "detail-text" }, mine)),
+      el("div", { class: "conflict-side", id: "conflict-current" }, el("h4", {}, T.current_version + who), el("div", { class: "detail-text" }, ack.current.text))),
+    el("div", { class: "actions" },
+      el("button", { type: "button", class: "btn btn-primary", id: "keep-mine", onclick: keepMine }, T.keep_mine),
+      el("button", { type: "button", class: "btn", id: "take-current", onclick: takeTheirs }, T.take_current),
+      el("button", { type: "button", class: "btn", id: "edit-again", onclick: editAgain }, T.edit_again))));
+}
+
+async function act(name, extra = {}, base = null) {
+  if (!state.detail || state.loading) return;
+  const q = base || state.detail.question;
   const ack = await request(socket, name, { id: q.id, version: q.version, ...extra });
   if (!ack.ok) {
+    if (ack.error === "stale_version" && name === "edit" && ack.current) return showConflict(ack, extra.text);
+    if (ack.error === "on_air_taken" && window.confirm(ack.message)) return act(name, { ...extra, replace: true }, base);
     toast(ack.message || ack.error);
-    if (ack.current) { state.detail.question = ack.current; state.mode = null; renderDetail(); }
+    if (ack.current && state.detail && state.detail.question.id === q.id) {
+      state.detail.question = ack.current;
+      state.mode = state.base = state.remote = null;
+      renderDetail();
+    }
     return;
   }
-  state.detail.question = ack.question;
+  state.mode = state.base = state.remote = state.conflict = null;
+  if (!matches(ack.question)) return dropFromList(ack.question.id);
   state.items.set(ack.question.id, ack.question);
   replaceRow(ack.question);
-  select(q.id);
+  if (state.selected === q.id) select(q.id);
 }
 
 function claimToggle() {
-  if (!state.detail) return;
+  if (!state.detail || state.loading) return;
   act(state.detail.question.claimed_by ? "release" : "claim");
 }
 
 async function mergePicked() {
-  if (!state.detail) return;
+  if (!state.detail || state.loading) return;
   const ids = [...detailEl.querySelectorAll(".merge-pick:checked")].map((c) => parseInt(c.value, 10));
   if (!ids.length) return;
   const q = state.detail.question;
@@ -325,6 +431,7 @@ const KEYS = {
   "/": () => $("f-q").focus(), n: () => load(0),
   "[": () => $("prev-page").click(), "]": () => $("next-page").click(),
 };
+const NAVIGATION = new Set(["j", "k", "arrowdown", "arrowup", "/", "n", "[", "]"]);
 document.addEventListener("keydown", (e) => {
   const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement?.tagName);
   if (typing) {
@@ -332,6 +439,10 @@ document.addEventListener("keydown", (e) => {
     return;
   }
   if (e.ctrlKey || e.metaKey || e.altKey) return;
-  const fn = KEYS[e.key.toLowerCase()];
-  if (fn) { e.preventDefault(); fn(); }
+  const key = e.key.toLowerCase();
+  const fn = KEYS[key];
+  if (!fn) return;
+  e.preventDefault();
+  if (state.loading && !NAVIGATION.has(key)) return; // the shown question is not loaded yet
+  fn();
 });

@@ -101,3 +101,34 @@ def test_moderator_puts_a_question_on_air_and_the_overlay_shows_it(live_server, 
     page.bring_to_front()
     screenshot(page, "moderation-console")
     assert dialogs == []
+
+
+def test_an_edit_in_progress_is_never_overwritten_and_a_conflict_offers_both_texts(live_server, page):
+    tag = uuid.uuid4().hex[:6]
+    text = f"Câu hỏi gốc về thủy lợi {tag}"
+    login(page, live_server)
+    response = page.request.post(f"{live_server.url}/api/v1/questions", data={
+        "event": "demo-plenary", "kind": "question", "text": text, "client_id": f"cf-{tag}"})
+    assert response.status == 201, response.text()
+    qid = response.json()["id"]
+    page.goto(live_server.url + "/events/demo-plenary/moderation")
+    page.fill("#f-q", tag)
+    page.locator("#list li.q-row", has_text=text).click()
+    page.wait_for_selector(f"#detail-text:text-is('{text}')")
+    page.locator("#detail-text").click()  # focus out of the search box so keys reach the console
+    page.keyboard.press("e")
+    page.fill("#edit-text", f"Bản của tôi {tag}")
+    # another moderator saves meanwhile (over REST, with the page's session)
+    other = page.request.post(f"{live_server.url}/api/v1/questions/{qid}/edit",
+                              data={"text": f"Bản của người khác {tag}", "version": 1},
+                              headers={"X-CSRFToken": page.evaluate(
+                                  "() => document.querySelector('meta[name=csrf-token]')?.content || ''")})
+    assert other.ok, other.text()
+    page.wait_for_selector("#changed-elsewhere:not([hidden])")
+    assert page.input_value("#edit-text") == f"Bản của tôi {tag}"  # the broadcast did not touch the editor
+    page.locator("#mode-form .btn-primary").click()
+    page.wait_for_selector("#conflict")
+    assert page.inner_text("#conflict-mine .detail-text") == f"Bản của tôi {tag}"
+    assert page.inner_text("#conflict-current .detail-text") == f"Bản của người khác {tag}"
+    page.click("#keep-mine")
+    page.wait_for_selector(f"#detail-text:text-is('Bản của tôi {tag}')")

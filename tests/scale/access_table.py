@@ -94,6 +94,7 @@ SOCKET = {
     ("/moderation", "off_air"): MODERATORS,
     ("/moderation", "on_air"): MODERATORS,
     ("/moderation", "open_question"): MODERATORS,
+    ("/moderation", "question_viewing"): MODERATORS,
     ("/moderation", "reject"): MODERATORS,
     ("/moderation", "release"): MODERATORS,
     ("/moderation", "reorder_queue"): MODERATORS,

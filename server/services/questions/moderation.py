@@ -34,6 +34,7 @@ MAX_TAGS = 10
 # ---- helpers ----------------------------------------------------------------------------
 
 def _audit(event, question_id, actor, action, **detail):
+    detail.setdefault("by", actor.name)
     db.session.add(QuestionAudit(event_id=event.id, question_id=question_id, actor=actor.label, action=action,
                                  detail=json.dumps(detail, ensure_ascii=False) if detail else ""))
 
@@ -42,17 +43,31 @@ def _claim_active(q):
     return q.claimed_by_id is not None and q.claimed_at is not None and utcnow() - q.claimed_at < CLAIM_TTL
 
 
-def _load(event, qid, actor, version=None, check_claim=True):
+def _load(event, qid, actor, version=None, check_claim=True, **mine):
+    """The question ``qid`` of ``event``; 409 ``stale_version`` (with the ``current`` question and
+    what the caller sent, ``mine``) when ``version`` is not the stored one."""
     q = db.session.get(Question, qid) if isinstance(qid, int) and not isinstance(qid, bool) else None
     if q is None or q.event_id != event.id:
         raise NotFound("question_not_found", _l("Không tìm thấy câu hỏi."))
     if version is not None and version != q.version:
         raise Conflict("stale_version",
                        _l("Câu hỏi đã được người khác thay đổi trong lúc bạn sửa. Hãy xem bản mới rồi thử lại."),
-                       current=compact_one(q))
+                       current=compact_one(q), mine=mine or None, changed_by=_last_actor(q.id))
     if check_claim and actor.user_id is not None and _claim_active(q) and q.claimed_by_id != actor.user_id:
         raise Conflict("claimed", _l("Câu hỏi đang do người điều phối khác xử lý."), current=compact_one(q))
     return q
+
+
+def _last_actor(qid, actions=None):
+    """The name of whoever last acted on question ``qid`` (among ``actions``), or None."""
+    stmt = db.select(QuestionAudit).where(QuestionAudit.question_id == qid)
+    if actions:
+        stmt = stmt.where(QuestionAudit.action.in_(actions))
+    row = db.session.scalars(stmt.order_by(QuestionAudit.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    detail = json.loads(row.detail) if row.detail else {}
+    return {"label": row.actor, "name": detail.get("by") or row.actor.split(":", 1)[-1]}
 
 
 def _version(value):
@@ -130,9 +145,11 @@ def approve(slug, actor, qid, version=None):
 
 def reject(slug, actor, qid, reason="", version=None):
     event = get_event(slug)
+    reason = clean(reason if isinstance(reason, str) else "", 300)
+    if not reason:
+        raise ServiceError("reason_required", _l("Cần ghi lý do không chọn câu hỏi."), status=422)
     q = _load(event, qid, actor, _version(version))
     _transition(q, ("pending", "approved", "rejected"))
-    reason = clean(reason if isinstance(reason, str) else "", 300)
     q.status, q.reject_reason, q.decided_at, q.queue_position = "rejected", reason, utcnow(), None
     _touch(q)
     _audit(event, q.id, actor, "reject", reason=reason)
@@ -144,8 +161,8 @@ def reject(slug, actor, qid, reason="", version=None):
 def edit(slug, actor, qid, text, version=None):
     """Change the wording; the asker's original text is kept (once) in ``original_text``."""
     event = get_event(slug)
-    q = _load(event, qid, actor, _version(version))
     text = clean(text if isinstance(text, str) else "", multiline=True)
+    q = _load(event, qid, actor, _version(version), text=text)
     if not text:
         raise ServiceError("text_empty", _l("Nội dung không được để trống."), status=422)
     if len(text) > TEXT_MAX:
@@ -297,25 +314,45 @@ def _show_on_air(event, q):
     overlay_text.push_text(event.slug, OBS_TEXT_SOURCE, overlay_plain_text(q))
 
 
-def on_air(slug, actor, qid, version=None):
-    """Put an approved question on air; the one on air before goes back to the queue."""
+def _taken_by_someone_else(previous, actor):
+    """Who put ``previous`` on air, when that was another moderator (else None)."""
+    who = _last_actor(previous.id, ("on_air",))
+    return who if who is not None and who["label"] != actor.label else None
+
+
+def on_air(slug, actor, qid, version=None, replace=False):
+    """Put an approved question on air; the one on air before goes back to the queue.
+
+    Replacing a question another moderator put on air needs ``replace=True`` (else 409
+    ``on_air_taken`` naming them); they are told with an ``on_air_replaced`` broadcast."""
     event = get_event(slug)
     q = _load(event, qid, actor, _version(version))
     if q.status == "on_air":
         return q
     _transition(q, ("approved",))
-    changed = []
-    for previous in db.session.scalars(db.select(Question).where(Question.event_id == event.id,
-                                                                  Question.status == "on_air")):
+    previous_on_air = list(db.session.scalars(db.select(Question).where(Question.event_id == event.id,
+                                                                         Question.status == "on_air")))
+    replaced = []
+    for previous in previous_on_air:
+        owner = _taken_by_someone_else(previous, actor)
+        if owner is not None and not replace:
+            raise Conflict("on_air_taken", _l("%(name)s đang để câu hỏi #%(id)s trên sóng. Thay thế câu đó?",
+                                              name=owner["name"], id=previous.id),
+                           on_air=compact_one(previous), by=owner["name"])
+        if owner is not None:
+            replaced.append((previous, owner))
+    for previous in previous_on_air:
         previous.status = "approved"
         _touch(previous)
         _audit(event, previous.id, actor, "off_air")
-        changed.append(previous)
     q.status, q.aired_at = "on_air", utcnow()
     _touch(q)
     _audit(event, q.id, actor, "on_air")
     db.session.commit()
-    _publish(event, q, *changed)
+    _publish(event, q, *previous_on_air)
+    for previous, owner in replaced:
+        broadcast("on_air_replaced", {"id": previous.id, "by": owner["name"], "owner": owner["label"],
+                                      "replaced_by": actor.name, "new_id": q.id}, event.slug, "moderation")
     _show_on_air(event, q)
     publish_queue(event)
     scene = current_app.config.get("QUESTIONS_ON_AIR_SCENE")

@@ -18,7 +18,7 @@ const listEl = $("list");
 const detailEl = $("detail");
 
 const state = { offset: 0, total: 0, items: new Map(), order: [], selected: null, detail: null, fresh: 0, pending: [],
-  loading: false, mode: null, base: null, remote: null, conflict: null, viewers: [] };
+  loading: false, mode: null, base: null, remote: null, conflict: null, viewers: [], picked: new Set() };
 const REASONS = [T.reason_duplicate, T.reason_unsuitable, T.reason_out_of_scope];
 const socket = connect("/moderation", { event: slug });
 
@@ -49,7 +49,10 @@ function whoLine(q) {
 
 function row(q) {
   return el("li", { class: "q-row" + (state.selected === q.id ? " selected" : ""), dataset: { id: q.id }, onclick: () => select(q.id) },
-    el("div", { class: "q-head" }, el("span", { class: "q-id" }, `#${q.id}`), statusBadge(q.status),
+    el("div", { class: "q-head" },
+      el("input", { type: "checkbox", class: "bulk-pick", title: T.pick, "aria-label": T.pick, checked: state.picked.has(q.id),
+        onclick: (e) => { e.stopPropagation(); togglePick(q.id, e.target.checked); } }),
+      el("span", { class: "q-id" }, `#${q.id}`), statusBadge(q.status),
       el("span", { class: "muted" }, T["kind_" + q.kind] || q.kind),
       q.sites > 1 ? el("span", { class: "badge" }, `${q.sites} ${T.sites}`) : null,
       q.claimed_by ? el("span", { class: "claim" }, `✋ ${q.claimed_by}`) : null,
@@ -248,7 +251,7 @@ function renderDetail() {
       el("select", { id: "agenda-select", onchange: (e) => act("set_agenda_item", { agenda_item_id: e.target.value ? parseInt(e.target.value, 10) : null }) },
         el("option", { value: "" }, T.none),
         ...agendaIds.map((id, i) => el("option", { value: id, selected: id === q.agenda_item_id }, agendaTitles[i])))),
-    el("h3", {}, T.similar),
+    el("h3", {}, `${T.similar} (${similar.length})`),
     similar.length ? el("ul", { class: "similar" }, ...similar.map((s) => el("li", {},
       el("label", {}, el("input", { type: "checkbox", class: "merge-pick", value: s.id }),
         el("span", { class: "score" }, `${s.score}%`), `#${s.id} `, statusBadge(s.status), ` ${s.text} `,
@@ -370,6 +373,58 @@ async function mergePicked() {
   toast(T.done, true);
   select(q.id);
 }
+
+// ---- many at once: picks, bulk actions, duplicate groups ---------------------------------------
+function togglePick(id, on) {
+  if (on) state.picked.add(id); else state.picked.delete(id);
+  $("bulk-bar").hidden = state.picked.size === 0;
+  setText($("bulk-count"), `${state.picked.size} ${T.picked}`);
+}
+
+function clearPicks() {
+  state.picked.clear();
+  listEl.querySelectorAll(".bulk-pick:checked").forEach((c) => { c.checked = false; });
+  togglePick(null, false);
+}
+
+async function bulk(action, extra = {}) {
+  if (!state.picked.size) return;
+  const ack = await request(socket, "bulk_questions", { action, ids: [...state.picked], ...extra });
+  if (!ack.ok) return toast(ack.message || ack.error);
+  toast(`${T.done} ${ack.done.length}${ack.skipped.length ? `, ${T.skipped} ${ack.skipped.length}` : ""}`, !ack.skipped.length);
+  clearPicks();
+  load(state.offset);
+}
+$("bulk-approve").addEventListener("click", () => bulk("approve"));
+$("bulk-reject").addEventListener("click", () => bulk("reject", { reason: $("bulk-reason").value }));
+$("bulk-tag-btn").addEventListener("click", () => { const tag = $("bulk-tag").value.trim(); if (tag) bulk("tag", { tags: [tag] }); });
+$("bulk-merge").addEventListener("click", () => bulk("merge"));
+$("bulk-clear").addEventListener("click", clearPicks);
+
+async function showDuplicates() {
+  const ack = await request(socket, "duplicates", { min: 90 });
+  if (!ack.ok) return toast(ack.message);
+  state.selected = null;
+  state.detail = null;
+  state.mode = null;
+  request(socket, "question_viewing", { id: null });
+  listEl.querySelectorAll(".q-row.selected").forEach((n) => n.classList.remove("selected"));
+  const group = (g) => el("li", { class: "dup-group" },
+    el("div", {}, el("span", { class: "badge" }, `${g.sites} ${T.sites}`), ` ${g.askers} ${T.askers} · `,
+      ...g.ids.map((id) => el("button", { type: "button", class: "btn-link", onclick: () => select(id) }, `#${id} `))),
+    el("div", { class: "q-text" }, g.text),
+    el("div", { class: "actions" },
+      el("button", { type: "button", class: "btn btn-small btn-primary dup-merge", onclick: async () => {
+        const done = await request(socket, "bulk_questions", { action: "merge", ids: g.ids });
+        if (!done.ok) return toast(done.message);
+        toast(T.done, true);
+        showDuplicates();
+      } }, T.merge_group),
+      el("button", { type: "button", class: "btn btn-small", onclick: () => g.ids.forEach((id) => togglePick(id, true)) }, T.pick_group)));
+  detailEl.replaceChildren(el("h2", {}, `${T.duplicates} (${ack.groups.length})`),
+    ack.groups.length ? el("ol", { class: "dup-list" }, ...ack.groups.map(group)) : el("p", { class: "muted" }, T.no_duplicates));
+}
+$("show-duplicates").addEventListener("click", showDuplicates);
 
 // ---- queue ------------------------------------------------------------------------------
 let dragId = null;

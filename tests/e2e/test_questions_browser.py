@@ -132,3 +132,23 @@ def test_an_edit_in_progress_is_never_overwritten_and_a_conflict_offers_both_tex
     assert page.inner_text("#conflict-current .detail-text") == f"Bản của người khác {tag}"
     page.click("#keep-mine")
     page.wait_for_selector(f"#detail-text:text-is('Bản của tôi {tag}')")
+
+
+def test_duplicate_groups_are_listed_and_merged_in_one_click(live_server, page):
+    tag = uuid.uuid4().hex[:6]
+    text = f"Đề nghị nâng cấp trạm bơm tiêu úng thôn Đông {tag}"
+    login(page, live_server)
+    ids = []
+    for i, body in enumerate((text, f"de nghi nang cap tram bom tieu ung thon dong {tag}")):
+        response = page.request.post(f"{live_server.url}/api/v1/questions", data={
+            "event": "demo-plenary", "kind": "question", "text": body, "client_id": f"dup-{tag}-{i}"})
+        assert response.status == 201, response.text()
+        ids.append(response.json()["id"])
+    page.goto(live_server.url + "/events/demo-plenary/moderation")
+    page.click("#show-duplicates")
+    group = page.locator(".dup-group", has_text=tag)
+    group.wait_for()
+    group.locator(".dup-merge").click()
+    page.wait_for_function(f"() => ![...document.querySelectorAll('.dup-group')].some(g => g.textContent.includes('{tag}'))")
+    merged = page.request.get(f"{live_server.url}/api/v1/questions/{ids[1]}").json()["question"]
+    assert merged["status"] == "merged" and merged["merged_into_id"] == ids[0]

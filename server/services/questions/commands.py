@@ -1,10 +1,10 @@
 """The questions area's commands: submission and status for askers, the moderators' list,
 detail and decisions. Bound to REST (``/api/v1``) and Socket.IO (``/moderation``, ``/public``)
 by the command registry (``server/services/commands.py``)."""
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from flask_babel import lazy_gettext as _l
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from server.extensions import db
 from server.models.event import Event
@@ -14,7 +14,7 @@ from server.services.errors import NotFound
 from server.services.fields import Id, Limit, LongText, Offset, ShortText, StrictInt
 from server.services.lookups import in_event
 from server.services.questions import moderation as mod
-from server.services.questions import search
+from server.services.questions import duplicates, search
 from server.services.questions import viewers
 from server.services.questions import submission as qs
 
@@ -230,3 +230,37 @@ def reorder_queue(call, data):
     """Set the on-air queue's order."""
     ordered = mod.reorder(call.slug, call.actor, data.ids)
     return {"ids": [q.id for q in ordered]}
+
+
+# ---- many questions at once -----------------------------------------------------------------
+
+class DuplicatesQuery(Input):
+    min: Annotated[int, Field(ge=50, le=100)] = 90
+
+
+@command("questions.duplicates", roles=("moderator",), input=DuplicatesQuery, http="GET /events/<slug>/duplicates",
+         socket="moderation:duplicates", endpoint="question_duplicates")
+def question_duplicates(call, data):
+    """Groups of near-duplicate questions (folded text, score ≥ ``min``), most sites then askers first."""
+    return {"groups": duplicates.duplicate_groups(call.event, data.min)}
+
+
+class Bulk(Input):
+    action: Literal["approve", "reject", "merge", "tag"]
+    ids: Annotated[list[Id], Field(min_length=1, max_length=500)]
+    reason: ShortText = ""
+    tags: Annotated[list[ShortText], Field(max_length=10)] = []
+    target_id: Id | None = None
+
+
+@command("questions.bulk", roles=("moderator",), input=Bulk, http="POST /events/<slug>/questions/bulk",
+         socket="moderation:bulk_questions", endpoint="bulk_questions")
+def bulk_questions(call, data):
+    """Approve, reject (with a reason), tag or merge many questions in one action; the ones that
+    cannot take it are listed in ``skipped`` with their error."""
+    done, skipped, target = mod.bulk(call.slug, call.actor, data.action, data.ids, data.reason, data.tags,
+                                     data.target_id)
+    result = {"action": data.action, "done": done, "skipped": skipped}
+    if target is not None:
+        result["question"] = qs.compact_one(target)
+    return result

@@ -128,31 +128,46 @@ def _next_queue_position(event):
     return (top or 0) + 1
 
 
+def _approve(event, actor, q, position=None):
+    """Approve ``q`` (not committed); False when it already was."""
+    if q.status == "approved":
+        return False
+    _transition(q, ("pending", "rejected"))
+    q.status, q.reject_reason, q.decided_at = "approved", "", utcnow()
+    q.queue_position = position or _next_queue_position(event)
+    _touch(q)
+    _audit(event, q.id, actor, "approve")
+    return True
+
+
 def approve(slug, actor, qid, version=None):
     event = get_event(slug)
     q = _load(event, qid, actor, _version(version))
-    if q.status == "approved":
-        return q
-    _transition(q, ("pending", "rejected"))
-    q.status, q.reject_reason, q.decided_at = "approved", "", utcnow()
-    q.queue_position = _next_queue_position(event)
-    _touch(q)
-    _audit(event, q.id, actor, "approve")
-    db.session.commit()
-    _publish(event, q)
+    if _approve(event, actor, q):
+        db.session.commit()
+        _publish(event, q)
     return q
 
 
-def reject(slug, actor, qid, reason="", version=None):
-    event = get_event(slug)
+def _reason(reason):
     reason = clean(reason if isinstance(reason, str) else "", 300)
     if not reason:
         raise ServiceError("reason_required", _l("Cần ghi lý do không chọn câu hỏi."), status=422)
-    q = _load(event, qid, actor, _version(version))
+    return reason
+
+
+def _reject(event, actor, q, reason):
+    """Reject ``q`` with ``reason`` (not committed)."""
     _transition(q, ("pending", "approved", "rejected"))
     q.status, q.reject_reason, q.decided_at, q.queue_position = "rejected", reason, utcnow(), None
     _touch(q)
     _audit(event, q.id, actor, "reject", reason=reason)
+
+
+def reject(slug, actor, qid, reason="", version=None):
+    event = get_event(slug)
+    q = _load(event, qid, actor, _version(version))
+    _reject(event, actor, q, _reason(reason))
     db.session.commit()
     _publish(event, q)
     return q
@@ -182,9 +197,7 @@ def edit(slug, actor, qid, text, version=None):
     return q
 
 
-def set_tags(slug, actor, qid, tags, version=None):
-    event = get_event(slug)
-    q = _load(event, qid, actor, _version(version))
+def _clean_tags(tags):
     if not isinstance(tags, list):
         raise ServiceError("invalid_tags", _l("Chủ đề không hợp lệ."), status=400)
     cleaned = []
@@ -192,7 +205,13 @@ def set_tags(slug, actor, qid, tags, version=None):
         value = clean(tag if isinstance(tag, str) else "", 60)
         if value and value not in cleaned:
             cleaned.append(value)
-    cleaned = cleaned[:MAX_TAGS]
+    return cleaned[:MAX_TAGS]
+
+
+def set_tags(slug, actor, qid, tags, version=None):
+    event = get_event(slug)
+    q = _load(event, qid, actor, _version(version))
+    cleaned = _clean_tags(tags)
     db.session.execute(db.delete(QuestionTag).where(QuestionTag.question_id == q.id))
     for value in cleaned:
         db.session.add(QuestionTag(question_id=q.id, tag=value))
@@ -250,6 +269,63 @@ def merge(slug, actor, target_id, source_ids, version=None):
     db.session.commit()
     _publish(event, target, *sources)
     return target
+
+
+# ---- many at once ---------------------------------------------------------------------------
+
+BULK_MAX = 500
+BULK_ACTIONS = ("approve", "reject", "merge", "tag")
+
+
+def _add_tags(event, actor, q, tags):
+    have = set(db.session.scalars(db.select(QuestionTag.tag).where(QuestionTag.question_id == q.id)))
+    added = [t for t in tags if t not in have][:max(0, MAX_TAGS - len(have))]
+    for value in added:
+        db.session.add(QuestionTag(question_id=q.id, tag=value))
+    if added:
+        _touch(q)
+        _audit(event, q.id, actor, "tags", added=added)
+
+
+def bulk(slug, actor, action, ids, reason="", tags=None, target_id=None):
+    """One action over many questions in one transaction: ``approve``, ``reject`` (with a
+    ``reason``), ``tag`` (adds ``tags``) or ``merge`` (into ``target_id``, else the first id).
+
+    Questions that cannot take the action (claimed by someone else, wrong status, unknown) are
+    skipped and listed with their error; the others are done. Returns ``(done, skipped, target)``."""
+    event = get_event(slug)
+    if action not in BULK_ACTIONS:
+        raise ServiceError("invalid_action", _l("Thao tác hàng loạt không hợp lệ."), status=422)
+    ids = list(dict.fromkeys(i for i in ids if isinstance(i, int) and not isinstance(i, bool)))
+    if not ids or len(ids) > BULK_MAX:
+        raise ServiceError("invalid_ids", _l("Cần chọn từ 1 đến 500 câu hỏi."), status=422)
+    if action == "merge":
+        target = target_id if target_id is not None else ids[0]
+        merged = merge(slug, actor, target, [i for i in ids if i != target])
+        return [i for i in ids if i != target], [], merged
+    reason = _reason(reason) if action == "reject" else ""
+    tags = _clean_tags(tags or []) if action == "tag" else []
+    if action == "tag" and not tags:
+        raise ServiceError("invalid_tags", _l("Chủ đề không hợp lệ."), status=422)
+    done, skipped, position = [], [], _next_queue_position(event)
+    for qid in ids:
+        try:
+            q = _load(event, qid, actor)
+            if action == "approve":
+                if _approve(event, actor, q, position):
+                    position += 1
+            elif action == "reject":
+                _reject(event, actor, q, reason)
+            else:
+                _add_tags(event, actor, q, tags)
+        except ServiceError as exc:
+            skipped.append({"id": qid, "error": exc.code, "message": str(exc.message)})
+            continue
+        done.append(q)
+    _audit(event, None, actor, f"bulk_{action}", ids=[q.id for q in done], reason=reason or None)
+    db.session.commit()
+    _publish(event, *done, askers=action != "tag")
+    return [q.id for q in done], skipped, None
 
 
 # ---- the on-air queue -------------------------------------------------------------------

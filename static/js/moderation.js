@@ -56,7 +56,9 @@ function row(q) {
       el("span", { class: "muted" }, T["kind_" + q.kind] || q.kind),
       q.sites > 1 ? el("span", { class: "badge" }, `${q.sites} ${T.sites}`) : null,
       q.claimed_by ? el("span", { class: "claim" }, `✋ ${q.claimed_by}`) : null,
-      q.edited ? el("span", { class: "muted" }, "✎") : null),
+      q.edited ? el("span", { class: "muted" }, "✎") : null,
+      q.answer && q.answer.text ? el("span", { class: "muted", title: T.written_answer }, "✉") : null,
+      q.overdue ? el("span", { class: "overdue" }, `⏰ ${T.overdue}`) : null),
     el("div", { class: "q-text" }, q.text),
     el("div", { class: "q-meta" }, whoLine(q), q.tags.length ? ` · # ${q.tags.join(", ")}` : ""));
 }
@@ -245,7 +247,14 @@ function renderDetail() {
       button(T.tags.split(" (")[0], "T", () => startMode("tags")),
       button(T.on_air, "O", () => act("on_air"), "btn btn-primary"),
       button(T.off_air, "F", () => act("off_air")),
-      button(T.answered, "D", () => act("answered"))),
+      button(T.answered, "D", () => act("answered")),
+      button(T.written_answer, "W", () => startMode("answer"))),
+    q.answer ? el("div", { class: "answer-box" + (q.overdue ? " overdue" : "") },
+      el("strong", {}, `${T.written_answer}: `),
+      q.answer.owner ? `${T.answer_owner}: ${q.answer.owner} · ` : "",
+      q.answer.due ? `${T.answer_due}: ${new Date(q.answer.due).toLocaleString()} ` : "",
+      q.overdue ? `⏰ ${T.overdue}` : "",
+      q.answer.text ? el("div", { class: "detail-text" }, q.answer.text) : null) : null,
     el("div", { id: "mode-form" }),
     el("label", { class: "detail-form" }, T.agenda_item,
       el("select", { id: "agenda-select", onchange: (e) => act("set_agenda_item", { agenda_item_id: e.target.value ? parseInt(e.target.value, 10) : null }) },
@@ -286,6 +295,8 @@ function startMode(mode) {
   if (mode === "edit") {
     input = el("textarea", { id: "edit-text", maxlength: 1000 });
     input.value = q.text;
+  } else if (mode === "answer") {
+    return startAnswer(q);
   } else if (mode === "reject") {
     input = el("input", { id: "reject-reason", maxlength: 300, placeholder: T.reason, required: true });
     picks = el("div", { class: "reason-picks", role: "group", "aria-label": T.reason }, ...REASONS.map((r, i) =>
@@ -312,6 +323,36 @@ function startMode(mode) {
     el("button", { type: "button", class: "btn", onclick: closeMode }, T.cancel)));
   if (state.remote) markChangedElsewhere();
   input.focus();
+}
+
+// The written answer: who owes it, by when (local time), and its text.
+function localInput(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+}
+
+function startAnswer(q) {
+  const a = q.answer || {};
+  const owner = el("input", { id: "answer-owner", maxlength: 200, placeholder: T.answer_owner, value: a.owner || "" });
+  const due = el("input", { id: "answer-due", type: "datetime-local", value: localInput(a.due) });
+  const text = el("textarea", { id: "answer-text", maxlength: 4000, placeholder: T.written_answer });
+  text.value = a.text || "";
+  const submit = () => {
+    const body = { owner: owner.value, text: text.value };
+    if (due.value) body.due = new Date(due.value).toISOString();
+    act("answer_question", body, state.base);
+  };
+  for (const input of [owner, due, text]) input.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") { closeMode(); e.stopPropagation(); }
+    else if (e.key === "Enter" && (input !== text || e.ctrlKey || e.metaKey)) { e.preventDefault(); submit(); }
+  });
+  $("mode-form").replaceChildren(el("p", { id: "changed-elsewhere", class: "warn", hidden: true }),
+    el("div", { class: "detail-form answer-form" },
+      el("label", {}, T.answer_owner, owner), el("label", {}, T.answer_due, due), el("label", {}, T.written_answer, text),
+      el("button", { type: "button", class: "btn btn-primary", id: "answer-save", onclick: submit }, T.save),
+      el("button", { type: "button", class: "btn", onclick: closeMode }, T.cancel)));
+  owner.focus();
 }
 
 // A stale save: both texts side by side; the moderator keeps theirs, takes the current one,
@@ -482,7 +523,7 @@ function move(delta) {
 const KEYS = {
   j: () => move(1), arrowdown: () => move(1), k: () => move(-1), arrowup: () => move(-1),
   c: claimToggle, a: () => act("approve"), r: () => startMode("reject"), e: () => startMode("edit"),
-  t: () => startMode("tags"), m: mergePicked, o: () => act("on_air"), f: () => act("off_air"), d: () => act("answered"),
+  t: () => startMode("tags"), w: () => startMode("answer"), m: mergePicked, o: () => act("on_air"), f: () => act("off_air"), d: () => act("answered"),
   "/": () => $("f-q").focus(), n: () => load(0),
   "[": () => $("prev-page").click(), "]": () => $("next-page").click(),
 };

@@ -152,3 +152,26 @@ def test_duplicate_groups_are_listed_and_merged_in_one_click(live_server, page):
     page.wait_for_function(f"() => ![...document.querySelectorAll('.dup-group')].some(g => g.textContent.includes('{tag}'))")
     merged = page.request.get(f"{live_server.url}/api/v1/questions/{ids[1]}").json()["question"]
     assert merged["status"] == "merged" and merged["merged_into_id"] == ids[0]
+
+
+def test_a_written_answer_from_the_console_reaches_the_asker_status(live_server, page):
+    tag = uuid.uuid4().hex[:6]
+    text = f"Khi nào làm lại cầu tràn xã Yên Lạc? {tag}"
+    login(page, live_server)
+    response = page.request.post(f"{live_server.url}/api/v1/questions", data={
+        "event": "demo-plenary", "kind": "question", "text": text, "client_id": f"wa-{tag}"})
+    assert response.status == 201, response.text()
+    page.goto(live_server.url + "/events/demo-plenary/moderation")
+    page.fill("#f-q", tag)
+    page.locator("#list li.q-row", has_text=text).click()
+    page.wait_for_selector(f"#detail-text:text-is('{text}')")
+    page.locator("#detail-text").click()
+    page.keyboard.press("w")
+    page.fill("#answer-owner", "Sở Giao thông vận tải")
+    page.fill("#answer-text", f"Khởi công quý II {tag}")
+    page.click("#answer-save")
+    page.wait_for_selector(f".answer-box:has-text('Khởi công quý II {tag}')")
+    status = page.request.get(f"{live_server.url}/api/v1/events/demo-plenary/questions/status",
+                              params={"ids": f"wa-{tag}"}).json()["statuses"][0]
+    assert status["answer"] == {"text": f"Khởi công quý II {tag}", "owner": "Sở Giao thông vận tải",
+                                "at": status["answer"]["at"]}

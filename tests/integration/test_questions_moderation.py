@@ -148,7 +148,7 @@ def test_status_reaches_the_askers_socket_and_on_air_reaches_the_overlay(client,
         phone.emit("follow_questions", {"client_ids": ["ask-2"]}, namespace="/public", callback=True)
         mod.emit("reject", {"id": other, "reason": "Ngoài chủ đề"}, namespace="/moderation", callback=True)
         last = events_named(phone.get_received("/public"), "question_status")[-1]
-        assert last == {"client_id": "ask-2", "id": other, "status": "not_selected", "reason": "Ngoài chủ đề"}
+        assert last == {"client_id": "ask-2", "id": other, "status": "not_selected", "reason": "Ngoài chủ đề", "answer": None}
     finally:
         overlay_text.unregister_sink(sink)
 

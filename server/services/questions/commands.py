@@ -1,6 +1,7 @@
 """The questions area's commands: submission and status for askers, the moderators' list,
 detail and decisions. Bound to REST (``/api/v1``) and Socket.IO (``/moderation``, ``/public``)
 by the command registry (``server/services/commands.py``)."""
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from flask_babel import lazy_gettext as _l
@@ -14,7 +15,7 @@ from server.services.errors import NotFound
 from server.services.fields import Id, Limit, LongText, Offset, ShortText, StrictInt
 from server.services.lookups import in_event
 from server.services.questions import moderation as mod
-from server.services.questions import duplicates, search
+from server.services.questions import answers, duplicates, search
 from server.services.questions import viewers
 from server.services.questions import submission as qs
 
@@ -264,3 +265,20 @@ def bulk_questions(call, data):
     if target is not None:
         result["question"] = qs.compact_one(target)
     return result
+
+
+# ---- written answers --------------------------------------------------------------------------
+
+class Answer(QuestionRef):
+    text: LongText | None = None
+    owner: ShortText | None = None
+    due: datetime | None = None
+
+
+@command("questions.answer", roles=("moderator",), input=Answer, http="POST /questions/<int:id>/answer",
+         socket="moderation:answer_question", event_of=question_event, endpoint="answer_question")
+def answer_question(call, data):
+    """Record who answers a question, by when, and the written answer; it reaches every asker
+    (``questions.statuses``, their socket room) and the asking sites' phone pages."""
+    q = answers.answer(call.slug, call.actor, data.id, data.text, data.owner, data.due, data.version)
+    return {"question": qs.compact_one(q)}

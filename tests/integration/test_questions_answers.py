@@ -97,3 +97,40 @@ def test_answer_refusals(client, event):
     assert client.post("/api/v1/questions/999999/answer", json={"text": "x"}, headers=headers).status_code == 404
     db.session.expire_all()
     assert db.session.get(Question, qid).answer_text is None
+
+
+def test_exports_are_for_people_vietnamese_headers_words_and_local_dates(client, auth, event):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    site = factories.make_site(event, name="Điểm cầu Xã Nga Điền")
+    qid = submit(client, event, "ex-1", "Khi nào nạo vét kênh Bến Đình?", site)
+    headers = bearer()
+    client.post(f"/api/v1/questions/{qid}/reject", json={"reason": "Trùng lặp"}, headers=headers)
+    client.post(f"/api/v1/questions/{qid}/answer", json={"owner": "Phòng NN", "due": "2030-05-01T08:30",
+                                                         "text": "Tháng 6."}, headers=headers)
+    question = db.session.get(Question, qid)
+    db.session.refresh(question)
+    local_created = question.created_at.astimezone(timezone(timedelta(hours=7))).replace(tzinfo=None)
+    auth.login("moderator")
+
+    raw = client.get(f"/events/{event.slug}/moderation/questions.csv").get_data(as_text=True).lstrip("\ufeff")
+    row = next(csv.DictReader(io.StringIO(raw)))
+    assert row["Trạng thái"] == "Không chọn" and row["Loại"] == "Câu hỏi" and row["Lý do không chọn"] == "Trùng lặp"
+    assert row["Thời điểm gửi"] == local_created.strftime("%d/%m/%Y %H:%M")
+    assert row["Hạn trả lời"] == "01/05/2030 08:30" and row["Trả lời bằng văn bản"] == "Tháng 6."
+
+    wb = load_workbook(io.BytesIO(client.get(f"/events/{event.slug}/moderation/questions.xlsx").get_data()))
+    ws = wb["Câu hỏi"]
+    header = [c.value for c in ws[1]]
+    cells = {header[i]: c for i, c in enumerate(ws[2])}
+    assert cells["Trạng thái"].value == "Không chọn"
+    assert cells["Thời điểm gửi"].is_date and abs((cells["Thời điểm gửi"].value - local_created).total_seconds()) < 1
+    assert cells["Hạn trả lời"].value == datetime(2030, 5, 1, 8, 30) and cells["Hạn trả lời"].number_format == "dd/mm/yyyy hh:mm"
+    assert ws.auto_filter.ref == ws.dimensions and ws.freeze_panes == "A2"
+    assert ws.column_dimensions["E"].width == 60  # the question's text is wide
+    summary = wb["Theo điểm cầu"]
+    assert [c.value for c in summary[1]][:3] == ["Mã điểm cầu", "Điểm cầu", "Quận/huyện"]
+    assert summary.auto_filter.ref == summary.dimensions

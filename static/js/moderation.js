@@ -396,7 +396,21 @@ async function act(name, extra = {}, base = null) {
   if (!matches(ack.question)) return dropFromList(ack.question.id);
   state.items.set(ack.question.id, ack.question);
   replaceRow(ack.question);
-  if (state.selected === q.id) select(q.id);
+  if (state.selected === q.id && state.detail && state.detail.question.id === q.id) {
+    state.detail.question = ack.question; // shown at once, so the next key acts on the new version
+    renderDetail();
+    refresh(q.id);
+  }
+}
+
+// Re-read the shown question's audit log and similar list, without blocking the keys.
+async function refresh(id) {
+  const ack = await request(socket, "open_question", { id });
+  if (!ack.ok || state.selected !== id || state.mode || state.conflict || state.loading) return;
+  if (state.detail && ack.question.version < state.detail.question.version) return; // older than what we show
+  state.detail = ack;
+  state.viewers = ack.viewers || [];
+  renderDetail();
 }
 
 function claimToggle() {

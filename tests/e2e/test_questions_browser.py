@@ -145,6 +145,7 @@ def test_duplicate_groups_are_listed_and_merged_in_one_click(live_server, page):
         assert response.status == 201, response.text()
         ids.append(response.json()["id"])
     page.goto(live_server.url + "/events/demo-plenary/moderation")
+    page.wait_for_selector("#list li.q-row")  # connected: the first page of the list is in
     page.click("#show-duplicates")
     group = page.locator(".dup-group", has_text=tag)
     group.wait_for()
@@ -175,3 +176,30 @@ def test_a_written_answer_from_the_console_reaches_the_asker_status(live_server,
                               params={"ids": f"wa-{tag}"}).json()["statuses"][0]
     assert status["answer"] == {"text": f"Khởi công quý II {tag}", "owner": "Sở Giao thông vận tải",
                                 "at": status["answer"]["at"]}
+
+
+def test_keys_act_on_the_shown_question_which_always_matches_the_filter(live_server, page):
+    tag = uuid.uuid4().hex[:6]
+    texts = [f"Câu chờ duyệt thứ nhất {tag}", f"Câu chờ duyệt thứ hai {tag}"]
+    login(page, live_server)
+    ids = []
+    for i, body in enumerate(texts):
+        response = page.request.post(f"{live_server.url}/api/v1/questions", data={
+            "event": "demo-plenary", "kind": "question", "text": body, "client_id": f"kb-{tag}-{i}"})
+        assert response.status == 201, response.text()
+        ids.append(response.json()["id"])
+    page.goto(live_server.url + "/events/demo-plenary/moderation")
+    page.select_option("#f-status", "pending")
+    page.fill("#f-q", tag)
+    page.wait_for_function("() => document.querySelectorAll('#list li.q-row[data-id]').length === 2")
+    page.locator("#list li.q-row", has_text=texts[1]).click()  # newest first
+    page.wait_for_selector(f"#detail-text:text-is('{texts[1]}')")
+    page.locator("#detail-text").click()
+    page.keyboard.press("a")
+    # approved: no longer "pending", so it leaves the list and the detail moves on to the other one
+    page.wait_for_selector(f"#detail-text:text-is('{texts[0]}')")
+    assert page.locator("#list li.q-row[data-id]").count() == 1
+    page.keyboard.press("a")
+    page.wait_for_selector("#detail-text", state="detached")  # nothing left matches: nothing shown
+    for qid in ids:
+        assert page.request.get(f"{live_server.url}/api/v1/questions/{qid}").json()["question"]["status"] == "approved"

@@ -4,7 +4,8 @@
 locking, ``merged_into_id`` when merged). Around it: ``QuestionLink`` remembers every
 asker and site merged into a question ("asked by N sites"), ``QuestionTag`` its topics,
 ``QuestionAudit`` every moderator action. Claims (who is handling it) and the on-air
-queue order are columns of the question itself.
+queue order are columns of the question itself, and so is its written answer (owner, due
+date, text) that reaches every asker and site.
 """
 from datetime import datetime
 
@@ -49,6 +50,12 @@ class Question(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     aired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 0007_question_answers: a written answer for the askers (who owes it, by when, the text)
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    answer_owner: Mapped[str] = mapped_column(String(200), default="")
+    answer_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer_by: Mapped[str] = mapped_column(String(120), default="")
 
 
 class QuestionLink(db.Model):

@@ -1,5 +1,5 @@
 """Live questions over Socket.IO, besides the commands: who of the moderators is looking at the
-event (presence on ``/moderation``), and the question on air sent to a newcomer on
+event (presence on ``/moderation``; a leaving console also stops viewing its question), and the question on air sent to a newcomer on
 ``/moderation`` and ``/overlay``. The commands live in ``server/services/questions/commands.py``.
 """
 import threading
@@ -10,6 +10,7 @@ from flask_socketio import emit
 from server.realtime.guard import on_join
 from server.realtime.session import connected_event
 from server.services.questions import moderation as mod
+from server.services.questions import viewers
 from server.services.broadcast import NAMESPACES, broadcast
 from server.services.events import get_event
 
@@ -46,6 +47,7 @@ def _moderator_left(*_args):
         removed = _presence().get(slug, {}).pop(request.sid, None)
     if removed is not None:
         _publish_presence(slug)
+    viewers.forget(slug, request.sid)
 
 
 @on_join("overlay")

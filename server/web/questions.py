@@ -1,11 +1,13 @@
 """Pages for live questions: the moderation console, the phone question forms (public
-and per site), the on-air overlay, exports (CSV, XLSX, PDF) and the per-site summary."""
+and per site), the on-air overlay, exports (CSV, XLSX, PDF), the per-site summary, and the
+``site_answers`` template global the bridge point's phone page lists written answers with."""
 from flask import Blueprint, Response, render_template
 
 from server.extensions import db
 from server.models.agenda import AgendaItem
 from server.models.question import Question, QuestionTag
 from server.models.site import Site
+from server.services.questions import answers as questions_answers
 from server.services.questions import export as questions_export
 from server.services.questions import report as questions_report
 from server.services.events import get_event
@@ -13,6 +15,12 @@ from server.services.lookups import event_by_id, event_or_404, site_by_token
 from server.web.security import role_required
 
 bp = Blueprint("questions", __name__)
+
+
+@bp.app_template_global("site_answers")
+def site_answers(site):
+    """Written answers for a bridge point's phone page (``questions/_site_answers.html``)."""
+    return questions_answers.for_site(site)
 
 
 def _agenda(event):

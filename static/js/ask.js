@@ -42,7 +42,9 @@ function render() {
       el("div", { class: "mine-text" }, item.body.text),
       el("div", { class: `mine-status s-${state}` }, label,
         item.reason ? ` – ${T.reason}: ${item.reason}` : "",
-        item.error ? ` – ${item.error}` : ""));
+        item.error ? ` – ${item.error}` : ""),
+      item.answer ? el("div", { class: "mine-answer" }, el("strong", {}, `${T.answer}: `), item.answer.text,
+        item.answer.owner ? el("div", { class: "muted small" }, item.answer.owner) : null) : null);
   }));
   document.getElementById("mine-empty").hidden = items.length > 0;
   const waiting = items.some((i) => i.state === "queued" || i.state === "sending");
@@ -97,6 +99,7 @@ function applyStatus(s) {
   if (item.state !== "acked") item.state = "acked";
   item.status = s.status;
   item.reason = s.reason || "";
+  item.answer = s.answer || null;
   save();
   render();
 }

@@ -1,6 +1,9 @@
 // Moderation console: a paged live list (incremental updates, batched per frame), a detail
 // pane with every action, the on-air queue (drag to reorder), presence, keyboard shortcuts.
-// All user text goes through el()/setText (text nodes only).
+// An edit in progress is never overwritten: a broadcast only marks the editor "changed
+// elsewhere", and a stale save shows both texts side by side for the moderator to choose.
+// Keyboard actions act on the question shown (which always matches the filter) and wait
+// while its detail loads. All user text goes through el()/setText (text nodes only).
 import { connect, request } from "/static/js/lib/socket.js";
 import { el, setText } from "/static/js/lib/dom.js";
 
@@ -14,7 +17,9 @@ const $ = (id) => document.getElementById(id);
 const listEl = $("list");
 const detailEl = $("detail");
 
-const state = { offset: 0, total: 0, items: new Map(), order: [], selected: null, detail: null, fresh: 0, pending: [] };
+const state = { offset: 0, total: 0, items: new Map(), order: [], selected: null, detail: null, fresh: 0, pending: [],
+  loading: false, mode: null, base: null, remote: null, conflict: null, viewers: [], picked: new Set() };
+const REASONS = [T.reason_duplicate, T.reason_unsuitable, T.reason_out_of_scope];
 const socket = connect("/moderation", { event: slug });
 
 function filters() {
@@ -44,11 +49,16 @@ function whoLine(q) {
 
 function row(q) {
   return el("li", { class: "q-row" + (state.selected === q.id ? " selected" : ""), dataset: { id: q.id }, onclick: () => select(q.id) },
-    el("div", { class: "q-head" }, el("span", { class: "q-id" }, `#${q.id}`), statusBadge(q.status),
+    el("div", { class: "q-head" },
+      el("input", { type: "checkbox", class: "bulk-pick", title: T.pick, "aria-label": T.pick, checked: state.picked.has(q.id),
+        onclick: (e) => { e.stopPropagation(); togglePick(q.id, e.target.checked); } }),
+      el("span", { class: "q-id" }, `#${q.id}`), statusBadge(q.status),
       el("span", { class: "muted" }, T["kind_" + q.kind] || q.kind),
       q.sites > 1 ? el("span", { class: "badge" }, `${q.sites} ${T.sites}`) : null,
       q.claimed_by ? el("span", { class: "claim" }, `✋ ${q.claimed_by}`) : null,
-      q.edited ? el("span", { class: "muted" }, "✎") : null),
+      q.edited ? el("span", { class: "muted" }, "✎") : null,
+      q.answer && q.answer.text ? el("span", { class: "muted", title: T.written_answer }, "✉") : null,
+      q.overdue ? el("span", { class: "overdue" }, `⏰ ${T.overdue}`) : null),
     el("div", { class: "q-text" }, q.text),
     el("div", { class: "q-meta" }, whoLine(q), q.tags.length ? ` · # ${q.tags.join(", ")}` : ""));
 }
@@ -76,7 +86,31 @@ async function load(offset = state.offset) {
   state.items = new Map(ack.items.map((q) => [q.id, q]));
   state.order = ack.items.map((q) => q.id);
   renderList();
-  if (state.selected === null && state.order.length) select(state.order[0]);
+  if (!state.order.includes(state.selected)) showFirstOrNothing();
+}
+
+// The detail pane only ever shows a question of the list (i.e. one matching the filter).
+function showFirstOrNothing() {
+  if (state.order.length) return select(state.order[0]);
+  state.selected = null;
+  state.detail = null;
+  state.mode = null;
+  request(socket, "question_viewing", { id: null });
+  detailEl.replaceChildren(el("p", { class: "muted" }, T.empty_list));
+}
+
+// A question changed so that it no longer matches the filter: drop it, show its neighbour.
+function dropFromList(id) {
+  const i = state.order.indexOf(id);
+  if (i < 0) return;
+  state.order.splice(i, 1);
+  state.items.delete(id);
+  state.total = Math.max(0, state.total - 1);
+  listEl.querySelector(`li[data-id="${id}"]`)?.remove();
+  if (state.selected === id && !state.mode && !state.conflict) {
+    const next = state.order[Math.min(i, state.order.length - 1)];
+    if (next === undefined) showFirstOrNothing(); else select(next);
+  }
 }
 
 function fold(text) {
@@ -125,11 +159,26 @@ socket.on("question_new", (q) => {
 });
 
 socket.on("question_updated", (q) => {
-  if (state.items.has(q.id)) { state.items.set(q.id, q); replaceRow(q); }
-  if (state.detail && state.detail.question.id === q.id) {
+  const shown = state.detail && state.detail.question.id === q.id;
+  if (shown && (state.mode || state.conflict)) { // never feed a broadcast into an open editor
+    state.remote = q;
+    markChangedElsewhere();
+  } else if (shown && matches(q)) {
     state.detail.question = q;
-    renderDetail(true);
+    renderDetail();
   }
+  if (!state.items.has(q.id)) return;
+  if (!matches(q)) return dropFromList(q.id);
+  state.items.set(q.id, q);
+  replaceRow(q);
+});
+socket.on("question_viewers", ({ id, names }) => {
+  if (!state.detail || state.detail.question.id !== id) return;
+  state.viewers = names.filter((n) => n !== T.me);
+  renderViewers();
+});
+socket.on("on_air_replaced", ({ id, by, replaced_by: who, new_id: newId }) => {
+  if (by === T.me) toast(`${who} ${T.replaced_your_on_air} #${id} → #${newId}`);
 });
 socket.on("queue", () => loadQueue());
 socket.on("question_on_air", ({ question }) => {
@@ -145,27 +194,45 @@ socket.on("disconnect", () => toast(T.disconnected));
 // ---- detail -----------------------------------------------------------------------------
 async function select(id) {
   state.selected = id;
+  state.loading = true;
   listEl.querySelectorAll(".q-row.selected").forEach((n) => n.classList.remove("selected"));
   const node = listEl.querySelector(`li[data-id="${id}"]`);
   if (node) { node.classList.add("selected"); node.scrollIntoView({ block: "nearest" }); }
+  detailEl.classList.add("loading");
   const ack = await request(socket, "open_question", { id });
-  if (!ack.ok || state.selected !== id) return;
+  if (state.selected !== id) return; // another question was chosen meanwhile
+  state.loading = false;
+  detailEl.classList.remove("loading");
+  if (!ack.ok) return toast(ack.message);
   state.detail = ack;
-  state.mode = null;
+  state.viewers = ack.viewers || [];
+  state.mode = state.base = state.remote = state.conflict = null;
   renderDetail();
+}
+
+function renderViewers() {
+  const box = $("viewers");
+  if (!box) return;
+  box.hidden = !state.viewers.length;
+  setText(box, state.viewers.length ? `👁 ${T.also_open} ${state.viewers.join(", ")}` : "");
+}
+
+function markChangedElsewhere() {
+  const box = $("changed-elsewhere");
+  if (box) { box.hidden = false; setText(box, T.changed_elsewhere); }
 }
 
 function button(label, key, onclick, cls = "btn") {
   return el("button", { type: "button", class: cls, onclick, dataset: { action: key.toLowerCase() } }, label, el("span", { class: "kbd" }, key));
 }
 
-function renderDetail(fromBroadcast = false) {
+function renderDetail() {
   const { question: q, links, audit, similar } = state.detail;
-  if (fromBroadcast && state.mode) return; // don't wipe what the moderator is typing
   const itemIndex = agendaIds.indexOf(q.agenda_item_id);
   const parts = [
     el("h2", {}, `#${q.id} · ${T["kind_" + q.kind] || q.kind} `, statusBadge(q.status),
       q.claimed_by ? el("span", { class: "claim" }, ` ${T.claimed_by} ${q.claimed_by}`) : null),
+    el("p", { id: "viewers", class: "viewers", hidden: true }),
     el("div", { class: "detail-text", id: "detail-text" }, q.text),
     q.original_text ? el("div", { class: "original" }, el("strong", {}, T.original + ": "), q.original_text) : null,
     el("div", { class: "q-meta" }, whoLine(q), q.addressee ? ` · ${T.addressee}: ${q.addressee}` : "",
@@ -180,13 +247,20 @@ function renderDetail(fromBroadcast = false) {
       button(T.tags.split(" (")[0], "T", () => startMode("tags")),
       button(T.on_air, "O", () => act("on_air"), "btn btn-primary"),
       button(T.off_air, "F", () => act("off_air")),
-      button(T.answered, "D", () => act("answered"))),
+      button(T.answered, "D", () => act("answered")),
+      button(T.written_answer, "W", () => startMode("answer"))),
+    q.answer ? el("div", { class: "answer-box" + (q.overdue ? " overdue" : "") },
+      el("strong", {}, `${T.written_answer}: `),
+      q.answer.owner ? `${T.answer_owner}: ${q.answer.owner} · ` : "",
+      q.answer.due ? `${T.answer_due}: ${new Date(q.answer.due).toLocaleString()} ` : "",
+      q.overdue ? `⏰ ${T.overdue}` : "",
+      q.answer.text ? el("div", { class: "detail-text" }, q.answer.text) : null) : null,
     el("div", { id: "mode-form" }),
     el("label", { class: "detail-form" }, T.agenda_item,
       el("select", { id: "agenda-select", onchange: (e) => act("set_agenda_item", { agenda_item_id: e.target.value ? parseInt(e.target.value, 10) : null }) },
         el("option", { value: "" }, T.none),
         ...agendaIds.map((id, i) => el("option", { value: id, selected: id === q.agenda_item_id }, agendaTitles[i])))),
-    el("h3", {}, T.similar),
+    el("h3", {}, `${T.similar} (${similar.length})`),
     similar.length ? el("ul", { class: "similar" }, ...similar.map((s) => el("li", {},
       el("label", {}, el("input", { type: "checkbox", class: "merge-pick", value: s.id }),
         el("span", { class: "score" }, `${s.score}%`), `#${s.id} `, statusBadge(s.status), ` ${s.text} `,
@@ -200,62 +274,152 @@ function renderDetail(fromBroadcast = false) {
       a.detail && a.detail.reason ? ` – ${a.detail.reason}` : ""))),
   ];
   detailEl.replaceChildren(...parts.filter(Boolean));
+  renderViewers();
+}
+
+// Close the editor; a change that arrived meanwhile is shown now.
+function closeMode() {
+  state.mode = state.base = state.conflict = null;
+  if (state.remote) { state.detail.question = state.remote; state.remote = null; }
+  renderDetail();
 }
 
 function startMode(mode) {
-  if (!state.detail) return;
+  if (!state.detail || state.mode) return;
   const q = state.detail.question;
   state.mode = mode;
+  state.base = q; // the version this edit starts from: a save sends it, whatever arrives meanwhile
   const box = $("mode-form");
   let input;
+  let picks = null;
   if (mode === "edit") {
     input = el("textarea", { id: "edit-text", maxlength: 1000 });
     input.value = q.text;
+  } else if (mode === "answer") {
+    return startAnswer(q);
   } else if (mode === "reject") {
-    input = el("input", { id: "reject-reason", maxlength: 300, placeholder: T.reason });
+    input = el("input", { id: "reject-reason", maxlength: 300, placeholder: T.reason, required: true });
+    picks = el("div", { class: "reason-picks", role: "group", "aria-label": T.reason }, ...REASONS.map((r, i) =>
+      el("button", { type: "button", class: "btn btn-small", dataset: { reason: r }, onclick: () => { input.value = r; submit(); } },
+        r, el("span", { class: "kbd" }, String(i + 1)))));
   } else {
     input = el("input", { id: "tags-input", placeholder: T.tags });
     input.value = q.tags.join(", ");
   }
   const submit = () => {
     const value = input.value;
-    state.mode = null;
-    if (mode === "edit") act("edit", { text: value });
-    else if (mode === "reject") act("reject", { reason: value });
-    else act("set_tags", { tags: value.split(",").map((s) => s.trim()).filter(Boolean) });
+    if (mode === "reject" && !value.trim()) { toast(T.reason_needed); return input.focus(); }
+    if (mode === "edit") act("edit", { text: value }, state.base);
+    else if (mode === "reject") act("reject", { reason: value }, state.base);
+    else act("set_tags", { tags: value.split(",").map((s) => s.trim()).filter(Boolean) }, state.base);
   };
   input.addEventListener("keydown", (e) => {
-    if (e.key === "Escape") { state.mode = null; renderDetail(); e.stopPropagation(); }
+    if (e.key === "Escape") { closeMode(); e.stopPropagation(); }
     else if (e.key === "Enter" && (mode !== "edit" || e.ctrlKey || e.metaKey)) { e.preventDefault(); submit(); }
+    else if (mode === "reject" && !input.value && /^[1-3]$/.test(e.key)) { e.preventDefault(); input.value = REASONS[+e.key - 1]; submit(); }
   });
-  box.replaceChildren(el("div", { class: "detail-form" }, input,
+  box.replaceChildren(el("p", { id: "changed-elsewhere", class: "warn", hidden: true }), picks, el("div", { class: "detail-form" }, input,
     el("button", { type: "button", class: "btn btn-primary", onclick: submit }, T.save),
-    el("button", { type: "button", class: "btn", onclick: () => { state.mode = null; renderDetail(); } }, T.cancel)));
+    el("button", { type: "button", class: "btn", onclick: closeMode }, T.cancel)));
+  if (state.remote) markChangedElsewhere();
   input.focus();
 }
 
-async function act(name, extra = {}) {
-  if (!state.detail) return;
-  const q = state.detail.question;
+// The written answer: who owes it, by when (local time), and its text.
+function localInput(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+}
+
+function startAnswer(q) {
+  const a = q.answer || {};
+  const owner = el("input", { id: "answer-owner", maxlength: 200, placeholder: T.answer_owner, value: a.owner || "" });
+  const due = el("input", { id: "answer-due", type: "datetime-local", value: localInput(a.due) });
+  const text = el("textarea", { id: "answer-text", maxlength: 4000, placeholder: T.written_answer });
+  text.value = a.text || "";
+  const submit = () => {
+    const body = { owner: owner.value, text: text.value };
+    if (due.value) body.due = new Date(due.value).toISOString();
+    act("answer_question", body, state.base);
+  };
+  for (const input of [owner, due, text]) input.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") { closeMode(); e.stopPropagation(); }
+    else if (e.key === "Enter" && (input !== text || e.ctrlKey || e.metaKey)) { e.preventDefault(); submit(); }
+  });
+  $("mode-form").replaceChildren(el("p", { id: "changed-elsewhere", class: "warn", hidden: true }),
+    el("div", { class: "detail-form answer-form" },
+      el("label", {}, T.answer_owner, owner), el("label", {}, T.answer_due, due), el("label", {}, T.written_answer, text),
+      el("button", { type: "button", class: "btn btn-primary", id: "answer-save", onclick: submit }, T.save),
+      el("button", { type: "button", class: "btn", onclick: closeMode }, T.cancel)));
+  owner.focus();
+}
+
+// A stale save: both texts side by side; the moderator keeps theirs, takes the current one,
+// or goes on editing from the current version.
+function showConflict(ack, mine) {
+  state.conflict = { current: ack.current, mine };
+  state.mode = null;
+  state.remote = null;
+  state.detail.question = ack.current;
+  const who = ack.changed_by ? ` (${ack.changed_by.name})` : "";
+  const keepMine = () => { state.conflict = null; act("edit", { text: mine }, ack.current); };
+  const takeTheirs = () => { state.conflict = null; renderDetail(); };
+  const editAgain = () => { state.conflict = null; renderDetail(); startMode("edit"); $("edit-text").value = mine; };
+  $("mode-form").replaceChildren(el("div", { class: "conflict", id: "conflict" },
+    el("p", { class: "warn" }, ack.message),
+    el("div", { class: "conflict-sides" },
+      el("div", { class: "conflict-side", id: "conflict-mine" }, el("h4", {}, T.your_version), el("div", { class: "detail-text" }, mine)),
+      el("div", { class: "conflict-side", id: "conflict-current" }, el("h4", {}, T.current_version + who), el("div", { class: "detail-text" }, ack.current.text))),
+    el("div", { class: "actions" },
+      el("button", { type: "button", class: "btn btn-primary", id: "keep-mine", onclick: keepMine }, T.keep_mine),
+      el("button", { type: "button", class: "btn", id: "take-current", onclick: takeTheirs }, T.take_current),
+      el("button", { type: "button", class: "btn", id: "edit-again", onclick: editAgain }, T.edit_again))));
+}
+
+async function act(name, extra = {}, base = null) {
+  if (!state.detail || state.loading) return;
+  const q = base || state.detail.question;
   const ack = await request(socket, name, { id: q.id, version: q.version, ...extra });
   if (!ack.ok) {
+    if (ack.error === "stale_version" && name === "edit" && ack.current) return showConflict(ack, extra.text);
+    if (ack.error === "on_air_taken" && window.confirm(ack.message)) return act(name, { ...extra, replace: true }, base);
     toast(ack.message || ack.error);
-    if (ack.current) { state.detail.question = ack.current; state.mode = null; renderDetail(); }
+    if (ack.current && state.detail && state.detail.question.id === q.id) {
+      state.detail.question = ack.current;
+      state.mode = state.base = state.remote = null;
+      renderDetail();
+    }
     return;
   }
-  state.detail.question = ack.question;
+  state.mode = state.base = state.remote = state.conflict = null;
+  if (!matches(ack.question)) return dropFromList(ack.question.id);
   state.items.set(ack.question.id, ack.question);
   replaceRow(ack.question);
-  select(q.id);
+  if (state.selected === q.id && state.detail && state.detail.question.id === q.id) {
+    state.detail.question = ack.question; // shown at once, so the next key acts on the new version
+    renderDetail();
+    refresh(q.id);
+  }
+}
+
+// Re-read the shown question's audit log and similar list, without blocking the keys.
+async function refresh(id) {
+  const ack = await request(socket, "open_question", { id });
+  if (!ack.ok || state.selected !== id || state.mode || state.conflict || state.loading) return;
+  if (state.detail && ack.question.version < state.detail.question.version) return; // older than what we show
+  state.detail = ack;
+  state.viewers = ack.viewers || [];
+  renderDetail();
 }
 
 function claimToggle() {
-  if (!state.detail) return;
+  if (!state.detail || state.loading) return;
   act(state.detail.question.claimed_by ? "release" : "claim");
 }
 
 async function mergePicked() {
-  if (!state.detail) return;
+  if (!state.detail || state.loading) return;
   const ids = [...detailEl.querySelectorAll(".merge-pick:checked")].map((c) => parseInt(c.value, 10));
   if (!ids.length) return;
   const q = state.detail.question;
@@ -264,6 +428,58 @@ async function mergePicked() {
   toast(T.done, true);
   select(q.id);
 }
+
+// ---- many at once: picks, bulk actions, duplicate groups ---------------------------------------
+function togglePick(id, on) {
+  if (on) state.picked.add(id); else state.picked.delete(id);
+  $("bulk-bar").hidden = state.picked.size === 0;
+  setText($("bulk-count"), `${state.picked.size} ${T.picked}`);
+}
+
+function clearPicks() {
+  state.picked.clear();
+  listEl.querySelectorAll(".bulk-pick:checked").forEach((c) => { c.checked = false; });
+  togglePick(null, false);
+}
+
+async function bulk(action, extra = {}) {
+  if (!state.picked.size) return;
+  const ack = await request(socket, "bulk_questions", { action, ids: [...state.picked], ...extra });
+  if (!ack.ok) return toast(ack.message || ack.error);
+  toast(`${T.done} ${ack.done.length}${ack.skipped.length ? `, ${T.skipped} ${ack.skipped.length}` : ""}`, !ack.skipped.length);
+  clearPicks();
+  load(state.offset);
+}
+$("bulk-approve").addEventListener("click", () => bulk("approve"));
+$("bulk-reject").addEventListener("click", () => bulk("reject", { reason: $("bulk-reason").value }));
+$("bulk-tag-btn").addEventListener("click", () => { const tag = $("bulk-tag").value.trim(); if (tag) bulk("tag", { tags: [tag] }); });
+$("bulk-merge").addEventListener("click", () => bulk("merge"));
+$("bulk-clear").addEventListener("click", clearPicks);
+
+async function showDuplicates() {
+  const ack = await request(socket, "duplicates", { min: 90 });
+  if (!ack.ok) return toast(ack.message);
+  state.selected = null;
+  state.detail = null;
+  state.mode = null;
+  request(socket, "question_viewing", { id: null });
+  listEl.querySelectorAll(".q-row.selected").forEach((n) => n.classList.remove("selected"));
+  const group = (g) => el("li", { class: "dup-group" },
+    el("div", {}, el("span", { class: "badge" }, `${g.sites} ${T.sites}`), ` ${g.askers} ${T.askers} · `,
+      ...g.ids.map((id) => el("button", { type: "button", class: "btn-link", onclick: () => select(id) }, `#${id} `))),
+    el("div", { class: "q-text" }, g.text),
+    el("div", { class: "actions" },
+      el("button", { type: "button", class: "btn btn-small btn-primary dup-merge", onclick: async () => {
+        const done = await request(socket, "bulk_questions", { action: "merge", ids: g.ids });
+        if (!done.ok) return toast(done.message);
+        toast(T.done, true);
+        showDuplicates();
+      } }, T.merge_group),
+      el("button", { type: "button", class: "btn btn-small", onclick: () => g.ids.forEach((id) => togglePick(id, true)) }, T.pick_group)));
+  detailEl.replaceChildren(el("h2", {}, `${T.duplicates} (${ack.groups.length})`),
+    ack.groups.length ? el("ol", { class: "dup-list" }, ...ack.groups.map(group)) : el("p", { class: "muted" }, T.no_duplicates));
+}
+$("show-duplicates").addEventListener("click", showDuplicates);
 
 // ---- queue ------------------------------------------------------------------------------
 let dragId = null;
@@ -321,10 +537,11 @@ function move(delta) {
 const KEYS = {
   j: () => move(1), arrowdown: () => move(1), k: () => move(-1), arrowup: () => move(-1),
   c: claimToggle, a: () => act("approve"), r: () => startMode("reject"), e: () => startMode("edit"),
-  t: () => startMode("tags"), m: mergePicked, o: () => act("on_air"), f: () => act("off_air"), d: () => act("answered"),
+  t: () => startMode("tags"), w: () => startMode("answer"), m: mergePicked, o: () => act("on_air"), f: () => act("off_air"), d: () => act("answered"),
   "/": () => $("f-q").focus(), n: () => load(0),
   "[": () => $("prev-page").click(), "]": () => $("next-page").click(),
 };
+const NAVIGATION = new Set(["j", "k", "arrowdown", "arrowup", "/", "n", "[", "]"]);
 document.addEventListener("keydown", (e) => {
   const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement?.tagName);
   if (typing) {
@@ -332,6 +549,10 @@ document.addEventListener("keydown", (e) => {
     return;
   }
   if (e.ctrlKey || e.metaKey || e.altKey) return;
-  const fn = KEYS[e.key.toLowerCase()];
-  if (fn) { e.preventDefault(); fn(); }
+  const key = e.key.toLowerCase();
+  const fn = KEYS[key];
+  if (!fn) return;
+  e.preventDefault();
+  if (state.loading && !NAVIGATION.has(key)) return; // the shown question is not loaded yet
+  fn();
 });

@@ -163,7 +163,7 @@ def test_moderator_rest_list_search_and_decisions(client, event):
 def test_status_polling_for_askers(client, event):
     post(client, body(event, client_id="poll-1"))
     data = client.get(f"/api/v1/events/{event.slug}/questions/status?ids=poll-1,unknown").get_json()
-    assert data["statuses"] == [{"client_id": "poll-1", "id": data["statuses"][0]["id"], "status": "sent", "reason": ""}]
+    assert data["statuses"] == [{"client_id": "poll-1", "id": data["statuses"][0]["id"], "status": "sent", "reason": "", "answer": None}]
 
 
 def test_dangerous_text_is_stored_verbatim_and_escaped_on_pages(client, auth, event):

@@ -148,7 +148,7 @@ def test_status_reaches_the_askers_socket_and_on_air_reaches_the_overlay(client,
         phone.emit("follow_questions", {"client_ids": ["ask-2"]}, namespace="/public", callback=True)
         mod.emit("reject", {"id": other, "reason": "Ngoài chủ đề"}, namespace="/moderation", callback=True)
         last = events_named(phone.get_received("/public"), "question_status")[-1]
-        assert last == {"client_id": "ask-2", "id": other, "status": "not_selected", "reason": "Ngoài chủ đề"}
+        assert last == {"client_id": "ask-2", "id": other, "status": "not_selected", "reason": "Ngoài chủ đề", "answer": None}
     finally:
         overlay_text.unregister_sink(sink)
 
@@ -186,25 +186,25 @@ def test_exports_are_inert_and_complete(client, auth, event):
     raw = client.get(f"/events/{event.slug}/moderation/questions.csv")
     assert raw.status_code == 200 and raw.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(raw.get_data(as_text=True).lstrip("\ufeff"))))
-    first = next(r for r in rows if r["id"] == str(qid))
-    assert first["text"] == DANGER
-    assert next(r for r in rows if r["id"] == str(formula))["text"] == "'" + FORMULA
-    assert first["author"].startswith("'=") and first["unit"].startswith("'+")
-    assert first["site"] == "Điểm cầu Xã Quảng Nham" and first["district"] == "Huyện Quảng Xương"
-    assert any(r["text"] == "Nguyễn Văn Đức hỏi về đê biển" for r in rows)
+    first = next(r for r in rows if r["Mã"] == str(qid))
+    assert first["Nội dung"] == DANGER
+    assert next(r for r in rows if r["Mã"] == str(formula))["Nội dung"] == "'" + FORMULA
+    assert first["Người gửi"].startswith("'=") and first["Đơn vị"].startswith("'+")
+    assert first["Điểm cầu"] == "Điểm cầu Xã Quảng Nham" and first["Quận/huyện"] == "Huyện Quảng Xương"
+    assert any(r["Nội dung"] == "Nguyễn Văn Đức hỏi về đê biển" for r in rows)
 
     xlsx = client.get(f"/events/{event.slug}/moderation/questions.xlsx")
     wb = load_workbook(io.BytesIO(xlsx.get_data()))
-    ws = wb["Questions"]
+    ws = wb["Câu hỏi"]
     header = [c.value for c in ws[1]]
     cells = {header[i]: c for i, c in enumerate(ws[2])}
-    assert cells["text"].value == DANGER and cells["text"].data_type == "s"
-    assert cells["author"].value == "'=HYPERLINK(\"http://x\")" and cells["author"].data_type == "s"
+    assert cells["Nội dung"].value == DANGER and cells["Nội dung"].data_type == "s"
+    assert cells["Người gửi"].value == "'=HYPERLINK(\"http://x\")" and cells["Người gửi"].data_type == "s"
     formula_row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == formula)
-    assert formula_row[header.index("text")].value == "'" + FORMULA
+    assert formula_row[header.index("Nội dung")].value == "'" + FORMULA
     assert all(not (isinstance(c.value, str) and c.value.startswith("=")) for row in ws.iter_rows() for c in row)
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
-    assert wb["Sites"].max_row >= 2
+    assert wb["Theo điểm cầu"].max_row >= 2
 
     pdf = client.get(f"/events/{event.slug}/moderation/report.pdf")
     assert pdf.mimetype == "application/pdf"

@@ -1,10 +1,11 @@
 """The questions area's commands: submission and status for askers, the moderators' list,
 detail and decisions. Bound to REST (``/api/v1``) and Socket.IO (``/moderation``, ``/public``)
 by the command registry (``server/services/commands.py``)."""
-from typing import Any, Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from flask_babel import lazy_gettext as _l
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from server.extensions import db
 from server.models.event import Event
@@ -14,7 +15,8 @@ from server.services.errors import NotFound
 from server.services.fields import Id, Limit, LongText, Offset, ShortText, StrictInt
 from server.services.lookups import in_event
 from server.services.questions import moderation as mod
-from server.services.questions import search
+from server.services.questions import answers, duplicates, search
+from server.services.questions import viewers
 from server.services.questions import submission as qs
 
 QUESTION_NOT_FOUND = _l("Không tìm thấy câu hỏi.")
@@ -116,11 +118,27 @@ class QuestionRef(Input):
 @command("questions.open", roles=("moderator",), input=QuestionRef, http="GET /questions/<int:id>",
          socket="moderation:open_question", event_of=question_event, endpoint="open_question")
 def open_question(call, data):
-    """One question with its merged askers, audit log and similar questions."""
+    """One question with its merged askers, audit log, every similar question (with its score) and
+    the other moderators who have it open (on the socket, opening it makes you one of them)."""
     q = in_event(Question, data.id, call.event, "question_not_found", QUESTION_NOT_FOUND)
-    similar = [{**qs.compact_one(other), "score": score} for other, score in search.similar(q)]
+    found = search.similar(q)
+    similar = [{**payload, "score": score} for payload, (_, score) in zip(qs.compact_many([o for o, _ in found]),
+                                                                          found)]
+    viewers.set_viewing(call.slug, call.sid, call.actor.name, q.id)
     return {"question": qs.compact_one(q), "links": mod.links_of(q), "audit": mod.audit_log(call.event, q.id),
-            "similar": similar}
+            "similar": similar, "viewers": viewers.names_on(call.slug, q.id, except_sid=call.sid)}
+
+
+class Viewing(Input):
+    id: Id | None = None
+
+
+@command("questions.viewing", roles=("moderator",), input=Viewing, socket="moderation:question_viewing",
+         why_no_http="presence follows a socket connection; open_question records it too")
+def question_viewing(call, data):
+    """Say which question this console shows (none: ``id`` null); moderators get ``question_viewers``."""
+    viewers.set_viewing(call.slug, call.sid, call.actor.name, data.id)
+    return {"id": data.id, "viewers": viewers.names_on(call.slug, data.id, except_sid=call.sid) if data.id else []}
 
 
 @command("questions.queue", roles=("moderator",), http="GET /events/<slug>/questions/queue",
@@ -146,7 +164,11 @@ def _decision(name, service, input=QuestionRef, http_action=None, summary=""):
 
 
 class Rejection(QuestionRef):
-    reason: ShortText = ""
+    reason: ShortText = ""  # required: the service answers 422 reason_required without one
+
+
+class OnAir(QuestionRef):
+    replace: bool = False  # replace a question another moderator put on air
 
 
 class Edit(QuestionRef):
@@ -172,8 +194,9 @@ _decision("set_tags", lambda slug, actor, d: mod.set_tags(slug, actor, d.id, d.t
 _decision("set_agenda_item", lambda slug, actor, d: mod.set_agenda_item(slug, actor, d.id, d.agenda_item_id,
                                                                         d.version),
           input=AgendaLink, http_action="agenda-item", summary="Link a question to an agenda item (or none).")
-_decision("on_air", lambda slug, actor, d: mod.on_air(slug, actor, d.id, d.version), http_action="on-air",
-          summary="Put a question on air (the overlay and OBS show it).")
+_decision("on_air", lambda slug, actor, d: mod.on_air(slug, actor, d.id, d.version, d.replace), input=OnAir,
+          http_action="on-air", summary="Put a question on air (the overlay and OBS show it); replacing another "
+                                        "moderator's question on air needs replace: true.")
 _decision("off_air", lambda slug, actor, d: mod.off_air(slug, actor, d.id, d.version), http_action="off-air",
           summary="Take the on-air question off air.")
 _decision("answered", lambda slug, actor, d: mod.answered(slug, actor, d.id, d.version),
@@ -208,3 +231,54 @@ def reorder_queue(call, data):
     """Set the on-air queue's order."""
     ordered = mod.reorder(call.slug, call.actor, data.ids)
     return {"ids": [q.id for q in ordered]}
+
+
+# ---- many questions at once -----------------------------------------------------------------
+
+class DuplicatesQuery(Input):
+    min: Annotated[int, Field(ge=50, le=100)] = 90
+
+
+@command("questions.duplicates", roles=("moderator",), input=DuplicatesQuery, http="GET /events/<slug>/duplicates",
+         socket="moderation:duplicates", endpoint="question_duplicates")
+def question_duplicates(call, data):
+    """Groups of near-duplicate questions (folded text, score ≥ ``min``), most sites then askers first."""
+    return {"groups": duplicates.duplicate_groups(call.event, data.min)}
+
+
+class Bulk(Input):
+    action: Literal["approve", "reject", "merge", "tag"]
+    ids: Annotated[list[Id], Field(min_length=1, max_length=500)]
+    reason: ShortText = ""
+    tags: Annotated[list[ShortText], Field(max_length=10)] = []
+    target_id: Id | None = None
+
+
+@command("questions.bulk", roles=("moderator",), input=Bulk, http="POST /events/<slug>/questions/bulk",
+         socket="moderation:bulk_questions", endpoint="bulk_questions")
+def bulk_questions(call, data):
+    """Approve, reject (with a reason), tag or merge many questions in one action; the ones that
+    cannot take it are listed in ``skipped`` with their error."""
+    done, skipped, target = mod.bulk(call.slug, call.actor, data.action, data.ids, data.reason, data.tags,
+                                     data.target_id)
+    result = {"action": data.action, "done": done, "skipped": skipped}
+    if target is not None:
+        result["question"] = qs.compact_one(target)
+    return result
+
+
+# ---- written answers --------------------------------------------------------------------------
+
+class Answer(QuestionRef):
+    text: LongText | None = None
+    owner: ShortText | None = None
+    due: datetime | None = None
+
+
+@command("questions.answer", roles=("moderator",), input=Answer, http="POST /questions/<int:id>/answer",
+         socket="moderation:answer_question", event_of=question_event, endpoint="answer_question")
+def answer_question(call, data):
+    """Record who answers a question, by when, and the written answer; it reaches every asker
+    (``questions.statuses``, their socket room) and the asking sites' phone pages."""
+    q = answers.answer(call.slug, call.actor, data.id, data.text, data.owner, data.due, data.version)
+    return {"question": qs.compact_one(q)}

@@ -1,10 +1,17 @@
-"""Exports of an event's questions: rows with every field, CSV and XLSX, and the per-site
-summary. Cells that a spreadsheet would run as a formula are neutralised."""
+"""Exports of an event's questions for people: rows with every field, CSV and XLSX with
+Vietnamese column headers, statuses and kinds in words, times local (Asia/Ho_Chi_Minh; real
+dates in XLSX), column widths and a filter on every column, and the per-site summary. Cells
+that a spreadsheet would run as a formula are neutralised."""
 import csv
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from server.extensions import db
 from server.models.agenda import AgendaItem
@@ -14,7 +21,30 @@ from server.services.spreadsheets import safe_cell  # the one cell-safety rule f
 
 COLUMNS = ["id", "created_at", "kind", "status", "text", "original_text", "author", "unit", "addressee", "site_code",
            "site", "district", "agenda_item", "tags", "sites", "askers", "merged_into", "reject_reason",
-           "queue_position", "aired_at", "answered_at", "client_id"]
+           "queue_position", "aired_at", "answered_at", "answer_owner", "answer_due", "answer_text", "answer_at",
+           "client_id"]
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+DATE_FORMAT = "dd/mm/yyyy hh:mm"  # XLSX
+CSV_DATE_FORMAT = "%d/%m/%Y %H:%M"
+HEADERS = {
+    "id": _l("Mã"), "created_at": _l("Thời điểm gửi"), "kind": _l("Loại"), "status": _l("Trạng thái"),
+    "text": _l("Nội dung"), "original_text": _l("Nguyên văn của người gửi"), "author": _l("Người gửi"),
+    "unit": _l("Đơn vị"), "addressee": _l("Người được hỏi"), "site_code": _l("Mã điểm cầu"), "site": _l("Điểm cầu"),
+    "district": _l("Quận/huyện"), "agenda_item": _l("Nội dung chương trình"), "tags": _l("Chủ đề"),
+    "sites": _l("Số điểm cầu"), "askers": _l("Số người hỏi"), "merged_into": _l("Gộp vào câu"),
+    "reject_reason": _l("Lý do không chọn"), "queue_position": _l("Thứ tự lên sóng"),
+    "aired_at": _l("Thời điểm lên sóng"), "answered_at": _l("Thời điểm trả lời"), "answer_owner": _l("Người trả lời"),
+    "answer_due": _l("Hạn trả lời"), "answer_text": _l("Trả lời bằng văn bản"), "answer_at": _l("Thời điểm có trả lời"),
+    "client_id": _l("Mã gửi"),
+}
+STATUS_WORDS = {"pending": _l("Chờ duyệt"), "approved": _l("Đã duyệt"), "rejected": _l("Không chọn"),
+                "on_air": _l("Đang lên sóng"), "answered": _l("Đã trả lời"), "merged": _l("Đã gộp")}
+KIND_WORDS = {"question": _l("Câu hỏi"), "opinion": _l("Ý kiến"), "proposal": _l("Hiến kế")}
+WIDTHS = {"text": 60, "original_text": 40, "answer_text": 50, "reject_reason": 28, "site": 28, "agenda_item": 28,
+          "unit": 24, "author": 22, "district": 20, "tags": 20, "answer_owner": 22}
+SUMMARY_KEYS = ("code", "name", "district", "submitted", "approved", "aired", "answered")
+SUMMARY_HEADERS = (_l("Mã điểm cầu"), _l("Điểm cầu"), _l("Quận/huyện"), _l("Đã gửi"), _l("Được duyệt"),
+                   _l("Đã lên sóng"), _l("Đã trả lời"))
 
 
 def rows(event):
@@ -35,18 +65,40 @@ def rows(event):
         site = sites.get(q.site_id)
         linked = links.get(q.id, [])
         out.append({
-            "id": q.id, "created_at": q.created_at.isoformat(), "kind": q.kind, "status": q.status, "text": q.text,
+            "id": q.id, "created_at": q.created_at, "kind": q.kind, "status": q.status, "text": q.text,
             "original_text": q.original_text or "", "author": q.author, "unit": q.unit, "addressee": q.addressee,
             "site_code": site.code if site else "", "site": site.name if site else "",
             "district": site.district if site else "", "agenda_item": items.get(q.agenda_item_id, ""),
             "tags": ", ".join(sorted(tags.get(q.id, []))), "sites": len({s for s in [q.site_id, *linked] if s}),
             "askers": 1 + len(linked), "merged_into": q.merged_into_id or "", "reject_reason": q.reject_reason,
             "queue_position": q.queue_position if q.queue_position is not None else "",
-            "aired_at": q.aired_at.isoformat() if q.aired_at else "",
-            "answered_at": q.answered_at.isoformat() if q.answered_at else "", "client_id": q.client_id,
+            "aired_at": q.aired_at, "answered_at": q.answered_at, "answer_owner": q.answer_owner or "",
+            "answer_due": q.answer_due, "answer_text": q.answer_text or "", "answer_at": q.answer_at,
+            "client_id": q.client_id,
             "_site_id": q.site_id, "_created": q.created_at, "_tags": tags.get(q.id, []),
         })
     return out
+
+
+def local_time(value):
+    """A stored UTC time as a naive local (Asia/Ho_Chi_Minh) time, as spreadsheets want it."""
+    return value.astimezone(LOCAL).replace(tzinfo=None) if value else None
+
+
+def human(row, column):
+    """One value for people: statuses and kinds in words, times local (a ``datetime``)."""
+    value = row[column]
+    if column == "status":
+        return str(STATUS_WORDS.get(value, value))
+    if column == "kind":
+        return str(KIND_WORDS.get(value, value))
+    if isinstance(value, datetime):
+        return local_time(value)
+    return value
+
+
+def _cell(value):
+    return value if isinstance(value, datetime) or value is None else safe_cell(value)
 
 
 def to_csv(event):
@@ -54,29 +106,45 @@ def to_csv(event):
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow([str(HEADERS[c]) for c in COLUMNS])
     for row in rows(event):
-        writer.writerow([safe_cell(row[c]) for c in COLUMNS])
+        values = (human(row, c) for c in COLUMNS)
+        writer.writerow([v.strftime(CSV_DATE_FORMAT) if isinstance(v, datetime) else safe_cell(v) for v in values])
     return buffer.getvalue().encode("utf-8")
+
+
+def _dress(ws, widths):
+    """Bold headers, frozen, a filter on every column, widths and wrapped long text."""
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+        if width >= 40:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def to_xlsx(event):
     wb = Workbook()
     ws = wb.active
-    ws.title = "Questions"
-    ws.append(COLUMNS)
+    ws.title = str(_l("Câu hỏi"))
+    ws.append([str(HEADERS[c]) for c in COLUMNS])
     for row in rows(event):
-        ws.append([safe_cell(row[c]) for c in COLUMNS])
+        ws.append([_cell(human(row, c)) for c in COLUMNS])
     for line in ws.iter_rows(min_row=2):
         for cell in line:
-            if isinstance(cell.value, str):
+            if isinstance(cell.value, datetime):
+                cell.number_format = DATE_FORMAT
+            elif isinstance(cell.value, str):
                 cell.data_type = TYPE_STRING  # never a formula, whatever the text
-    ws.freeze_panes = "A2"
-    summary = wb.create_sheet("Sites")
-    summary.append(["site_code", "site", "district", "submitted", "approved", "aired", "answered"])
+    _dress(ws, [WIDTHS.get(c, max(12, len(str(HEADERS[c])) + 2)) for c in COLUMNS])
+    summary = wb.create_sheet(str(_l("Theo điểm cầu")))
+    summary.append([str(h) for h in SUMMARY_HEADERS])
     for line in site_summary(event):
-        summary.append([safe_cell(line[k]) for k in ("code", "name", "district", "submitted", "approved", "aired",
-                                                      "answered")])
+        summary.append([safe_cell(line[k]) for k in SUMMARY_KEYS])
+    _dress(summary, [14, 32, 22, 10, 12, 12, 12])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

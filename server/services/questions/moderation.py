@@ -34,6 +34,7 @@ MAX_TAGS = 10
 # ---- helpers ----------------------------------------------------------------------------
 
 def _audit(event, question_id, actor, action, **detail):
+    detail.setdefault("by", actor.name)
     db.session.add(QuestionAudit(event_id=event.id, question_id=question_id, actor=actor.label, action=action,
                                  detail=json.dumps(detail, ensure_ascii=False) if detail else ""))
 
@@ -42,17 +43,31 @@ def _claim_active(q):
     return q.claimed_by_id is not None and q.claimed_at is not None and utcnow() - q.claimed_at < CLAIM_TTL
 
 
-def _load(event, qid, actor, version=None, check_claim=True):
+def _load(event, qid, actor, version=None, check_claim=True, **mine):
+    """The question ``qid`` of ``event``; 409 ``stale_version`` (with the ``current`` question and
+    what the caller sent, ``mine``) when ``version`` is not the stored one."""
     q = db.session.get(Question, qid) if isinstance(qid, int) and not isinstance(qid, bool) else None
     if q is None or q.event_id != event.id:
         raise NotFound("question_not_found", _l("Không tìm thấy câu hỏi."))
     if version is not None and version != q.version:
         raise Conflict("stale_version",
                        _l("Câu hỏi đã được người khác thay đổi trong lúc bạn sửa. Hãy xem bản mới rồi thử lại."),
-                       current=compact_one(q))
+                       current=compact_one(q), mine=mine or None, changed_by=_last_actor(q.id))
     if check_claim and actor.user_id is not None and _claim_active(q) and q.claimed_by_id != actor.user_id:
         raise Conflict("claimed", _l("Câu hỏi đang do người điều phối khác xử lý."), current=compact_one(q))
     return q
+
+
+def _last_actor(qid, actions=None):
+    """The name of whoever last acted on question ``qid`` (among ``actions``), or None."""
+    stmt = db.select(QuestionAudit).where(QuestionAudit.question_id == qid)
+    if actions:
+        stmt = stmt.where(QuestionAudit.action.in_(actions))
+    row = db.session.scalars(stmt.order_by(QuestionAudit.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    detail = json.loads(row.detail) if row.detail else {}
+    return {"label": row.actor, "name": detail.get("by") or row.actor.split(":", 1)[-1]}
 
 
 def _version(value):
@@ -113,29 +128,46 @@ def _next_queue_position(event):
     return (top or 0) + 1
 
 
+def _approve(event, actor, q, position=None):
+    """Approve ``q`` (not committed); False when it already was."""
+    if q.status == "approved":
+        return False
+    _transition(q, ("pending", "rejected"))
+    q.status, q.reject_reason, q.decided_at = "approved", "", utcnow()
+    q.queue_position = position or _next_queue_position(event)
+    _touch(q)
+    _audit(event, q.id, actor, "approve")
+    return True
+
+
 def approve(slug, actor, qid, version=None):
     event = get_event(slug)
     q = _load(event, qid, actor, _version(version))
-    if q.status == "approved":
-        return q
-    _transition(q, ("pending", "rejected"))
-    q.status, q.reject_reason, q.decided_at = "approved", "", utcnow()
-    q.queue_position = _next_queue_position(event)
-    _touch(q)
-    _audit(event, q.id, actor, "approve")
-    db.session.commit()
-    _publish(event, q)
+    if _approve(event, actor, q):
+        db.session.commit()
+        _publish(event, q)
     return q
+
+
+def _reason(reason):
+    reason = clean(reason if isinstance(reason, str) else "", 300)
+    if not reason:
+        raise ServiceError("reason_required", _l("Cần ghi lý do không chọn câu hỏi."), status=422)
+    return reason
+
+
+def _reject(event, actor, q, reason):
+    """Reject ``q`` with ``reason`` (not committed)."""
+    _transition(q, ("pending", "approved", "rejected"))
+    q.status, q.reject_reason, q.decided_at, q.queue_position = "rejected", reason, utcnow(), None
+    _touch(q)
+    _audit(event, q.id, actor, "reject", reason=reason)
 
 
 def reject(slug, actor, qid, reason="", version=None):
     event = get_event(slug)
     q = _load(event, qid, actor, _version(version))
-    _transition(q, ("pending", "approved", "rejected"))
-    reason = clean(reason if isinstance(reason, str) else "", 300)
-    q.status, q.reject_reason, q.decided_at, q.queue_position = "rejected", reason, utcnow(), None
-    _touch(q)
-    _audit(event, q.id, actor, "reject", reason=reason)
+    _reject(event, actor, q, _reason(reason))
     db.session.commit()
     _publish(event, q)
     return q
@@ -144,8 +176,8 @@ def reject(slug, actor, qid, reason="", version=None):
 def edit(slug, actor, qid, text, version=None):
     """Change the wording; the asker's original text is kept (once) in ``original_text``."""
     event = get_event(slug)
-    q = _load(event, qid, actor, _version(version))
     text = clean(text if isinstance(text, str) else "", multiline=True)
+    q = _load(event, qid, actor, _version(version), text=text)
     if not text:
         raise ServiceError("text_empty", _l("Nội dung không được để trống."), status=422)
     if len(text) > TEXT_MAX:
@@ -165,9 +197,7 @@ def edit(slug, actor, qid, text, version=None):
     return q
 
 
-def set_tags(slug, actor, qid, tags, version=None):
-    event = get_event(slug)
-    q = _load(event, qid, actor, _version(version))
+def _clean_tags(tags):
     if not isinstance(tags, list):
         raise ServiceError("invalid_tags", _l("Chủ đề không hợp lệ."), status=400)
     cleaned = []
@@ -175,7 +205,13 @@ def set_tags(slug, actor, qid, tags, version=None):
         value = clean(tag if isinstance(tag, str) else "", 60)
         if value and value not in cleaned:
             cleaned.append(value)
-    cleaned = cleaned[:MAX_TAGS]
+    return cleaned[:MAX_TAGS]
+
+
+def set_tags(slug, actor, qid, tags, version=None):
+    event = get_event(slug)
+    q = _load(event, qid, actor, _version(version))
+    cleaned = _clean_tags(tags)
     db.session.execute(db.delete(QuestionTag).where(QuestionTag.question_id == q.id))
     for value in cleaned:
         db.session.add(QuestionTag(question_id=q.id, tag=value))
@@ -233,6 +269,63 @@ def merge(slug, actor, target_id, source_ids, version=None):
     db.session.commit()
     _publish(event, target, *sources)
     return target
+
+
+# ---- many at once ---------------------------------------------------------------------------
+
+BULK_MAX = 500
+BULK_ACTIONS = ("approve", "reject", "merge", "tag")
+
+
+def _add_tags(event, actor, q, tags):
+    have = set(db.session.scalars(db.select(QuestionTag.tag).where(QuestionTag.question_id == q.id)))
+    added = [t for t in tags if t not in have][:max(0, MAX_TAGS - len(have))]
+    for value in added:
+        db.session.add(QuestionTag(question_id=q.id, tag=value))
+    if added:
+        _touch(q)
+        _audit(event, q.id, actor, "tags", added=added)
+
+
+def bulk(slug, actor, action, ids, reason="", tags=None, target_id=None):
+    """One action over many questions in one transaction: ``approve``, ``reject`` (with a
+    ``reason``), ``tag`` (adds ``tags``) or ``merge`` (into ``target_id``, else the first id).
+
+    Questions that cannot take the action (claimed by someone else, wrong status, unknown) are
+    skipped and listed with their error; the others are done. Returns ``(done, skipped, target)``."""
+    event = get_event(slug)
+    if action not in BULK_ACTIONS:
+        raise ServiceError("invalid_action", _l("Thao tác hàng loạt không hợp lệ."), status=422)
+    ids = list(dict.fromkeys(i for i in ids if isinstance(i, int) and not isinstance(i, bool)))
+    if not ids or len(ids) > BULK_MAX:
+        raise ServiceError("invalid_ids", _l("Cần chọn từ 1 đến 500 câu hỏi."), status=422)
+    if action == "merge":
+        target = target_id if target_id is not None else ids[0]
+        merged = merge(slug, actor, target, [i for i in ids if i != target])
+        return [i for i in ids if i != target], [], merged
+    reason = _reason(reason) if action == "reject" else ""
+    tags = _clean_tags(tags or []) if action == "tag" else []
+    if action == "tag" and not tags:
+        raise ServiceError("invalid_tags", _l("Chủ đề không hợp lệ."), status=422)
+    done, skipped, position = [], [], _next_queue_position(event)
+    for qid in ids:
+        try:
+            q = _load(event, qid, actor)
+            if action == "approve":
+                if _approve(event, actor, q, position):
+                    position += 1
+            elif action == "reject":
+                _reject(event, actor, q, reason)
+            else:
+                _add_tags(event, actor, q, tags)
+        except ServiceError as exc:
+            skipped.append({"id": qid, "error": exc.code, "message": str(exc.message)})
+            continue
+        done.append(q)
+    _audit(event, None, actor, f"bulk_{action}", ids=[q.id for q in done], reason=reason or None)
+    db.session.commit()
+    _publish(event, *done, askers=action != "tag")
+    return [q.id for q in done], skipped, None
 
 
 # ---- the on-air queue -------------------------------------------------------------------
@@ -297,25 +390,45 @@ def _show_on_air(event, q):
     overlay_text.push_text(event.slug, OBS_TEXT_SOURCE, overlay_plain_text(q))
 
 
-def on_air(slug, actor, qid, version=None):
-    """Put an approved question on air; the one on air before goes back to the queue."""
+def _taken_by_someone_else(previous, actor):
+    """Who put ``previous`` on air, when that was another moderator (else None)."""
+    who = _last_actor(previous.id, ("on_air",))
+    return who if who is not None and who["label"] != actor.label else None
+
+
+def on_air(slug, actor, qid, version=None, replace=False):
+    """Put an approved question on air; the one on air before goes back to the queue.
+
+    Replacing a question another moderator put on air needs ``replace=True`` (else 409
+    ``on_air_taken`` naming them); they are told with an ``on_air_replaced`` broadcast."""
     event = get_event(slug)
     q = _load(event, qid, actor, _version(version))
     if q.status == "on_air":
         return q
     _transition(q, ("approved",))
-    changed = []
-    for previous in db.session.scalars(db.select(Question).where(Question.event_id == event.id,
-                                                                  Question.status == "on_air")):
+    previous_on_air = list(db.session.scalars(db.select(Question).where(Question.event_id == event.id,
+                                                                         Question.status == "on_air")))
+    replaced = []
+    for previous in previous_on_air:
+        owner = _taken_by_someone_else(previous, actor)
+        if owner is not None and not replace:
+            raise Conflict("on_air_taken", _l("%(name)s đang để câu hỏi #%(id)s trên sóng. Thay thế câu đó?",
+                                              name=owner["name"], id=previous.id),
+                           on_air=compact_one(previous), by=owner["name"])
+        if owner is not None:
+            replaced.append((previous, owner))
+    for previous in previous_on_air:
         previous.status = "approved"
         _touch(previous)
         _audit(event, previous.id, actor, "off_air")
-        changed.append(previous)
     q.status, q.aired_at = "on_air", utcnow()
     _touch(q)
     _audit(event, q.id, actor, "on_air")
     db.session.commit()
-    _publish(event, q, *changed)
+    _publish(event, q, *previous_on_air)
+    for previous, owner in replaced:
+        broadcast("on_air_replaced", {"id": previous.id, "by": owner["name"], "owner": owner["label"],
+                                      "replaced_by": actor.name, "new_id": q.id}, event.slug, "moderation")
     _show_on_air(event, q)
     publish_queue(event)
     scene = current_app.config.get("QUESTIONS_ON_AIR_SCENE")

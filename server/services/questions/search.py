@@ -10,6 +10,7 @@ from server.services.text import fold
 
 PAGE_MAX = 200
 SIMILAR_CUTOFF = 70
+SIMILAR_MAX = 500  # every match, within reason: a console lists them all with their scores
 
 
 def _like(folded):
@@ -74,7 +75,7 @@ def similarity(a, b):
     return fuzz.token_set_ratio(fold(a), fold(b))
 
 
-def similar(question, limit=5, cutoff=SIMILAR_CUTOFF):
+def similar(question, limit=SIMILAR_MAX, cutoff=SIMILAR_CUTOFF):
     """Other live questions of the event that look like ``question``: ``[(question, score)]``."""
     rows = db.session.execute(
         db.select(Question.id, Question.text_folded)
@@ -85,7 +86,7 @@ def similar(question, limit=5, cutoff=SIMILAR_CUTOFF):
     query = question.text_folded or fold(question.text)
     if not choices or not query:
         return []
-    found = process.extract(query, choices, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=limit * 3)
+    found = process.extract(query, choices, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=None)
     # token-set gives 100 when one text's words are a subset of the other's: break ties by
     # the plain ratio so the closest wording comes first.
     ranked = sorted(found, key=lambda hit: (-hit[1], -fuzz.ratio(query, hit[0]), hit[2]))[:limit]

@@ -182,6 +182,19 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
+def answer_of(q):
+    """The written answer of ``q`` for moderators (None when no owner, due date nor text is set)."""
+    if not (q.answer_text or q.answer_owner or q.answer_due):
+        return None
+    return {"text": q.answer_text or "", "owner": q.answer_owner or "", "due": _iso(q.answer_due),
+            "at": _iso(q.answer_at), "by": q.answer_by or ""}
+
+
+def overdue(q, now=None):
+    """A due date has passed and no answer is written yet."""
+    return bool(q.answer_due and not q.answer_text and q.answer_due < (now or utcnow()))
+
+
 def compact(q, site=None, tags=(), sites=None, askers=None, claimed_by=None):
     """What a moderator's list needs about one question (small: it is broadcast)."""
     return {
@@ -193,6 +206,7 @@ def compact(q, site=None, tags=(), sites=None, askers=None, claimed_by=None):
         "askers": askers if askers is not None else 1,
         "claimed_by": claimed_by, "edited": q.original_text is not None, "original_text": q.original_text,
         "queue_position": q.queue_position, "merged_into_id": q.merged_into_id,
+        "answer": answer_of(q), "overdue": overdue(q),
     }
 
 
@@ -239,14 +253,22 @@ def _resolve(q):
     return q
 
 
+def public_answer(q):
+    """What askers see of a written answer: ``{text, owner, at}`` once the text is written."""
+    if not q.answer_text:
+        return None
+    return {"text": q.answer_text, "owner": q.answer_owner or "", "at": _iso(q.answer_at)}
+
+
 def public_status(q):
-    """``{client_id, id, status, reason}`` with the asker's vocabulary (sent, reviewing, ...)."""
+    """``{client_id, id, status, reason, answer}`` with the asker's vocabulary (sent, reviewing, ...);
+    a merged question carries the outcome, and the answer, of the one it was merged into."""
     target = _resolve(q) or q
     status = PUBLIC_STATUS.get(target.status, "sent")
     if status == "sent" and target.claimed_by_id:
         status = "reviewing"
     return {"client_id": q.client_id, "id": q.id, "status": status,
-            "reason": target.reject_reason if status == "not_selected" else ""}
+            "reason": target.reject_reason if status == "not_selected" else "", "answer": public_answer(target)}
 
 
 def statuses_for(event, client_ids):

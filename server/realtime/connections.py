@@ -11,10 +11,11 @@ from flask_socketio import ConnectionRefusedError, join_room
 
 from server.extensions import db
 from server.models.event import Event
-from server.models.site import Site
 from server.realtime.guard import run_join_hooks
 from server.realtime.session import remember
 from server.services.broadcast import NAMESPACES, room_name
+from server.services.errors import NotFound
+from server.services.lookups import site_by_token
 from server.identity import current_user
 
 STAFF_AUDIENCES = {
@@ -66,11 +67,10 @@ def site_room(site_id):
 
 def _site_connect(auth=None):
     token = auth.get("token") if isinstance(auth, dict) else None
-    if not isinstance(token, str) or not 10 <= len(token) <= 64:
-        raise ConnectionRefusedError("invalid_site_token")
-    site = db.session.scalar(db.select(Site).filter_by(token=token, is_active=True))
-    if site is None:
-        raise ConnectionRefusedError("invalid_site_token")
+    try:
+        site = site_by_token(token)
+    except NotFound:
+        raise ConnectionRefusedError("invalid_site_token") from None
     event = db.session.get(Event, site.event_id)
     remember(event.slug, site)
     join_room(room_name(event.slug, "site"))

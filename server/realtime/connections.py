@@ -10,13 +10,13 @@ A refused connection raises ``ConnectionRefusedError`` with a machine code.
 from flask_socketio import ConnectionRefusedError, join_room
 
 from server.extensions import db
+from server.identity import current_user
 from server.models.event import Event
 from server.realtime.guard import run_join_hooks
 from server.realtime.session import remember
 from server.services.broadcast import NAMESPACES, room_name
 from server.services.errors import NotFound
 from server.services.lookups import site_by_token
-from server.identity import current_user
 
 STAFF_AUDIENCES = {
     "crew": ("crew",),

@@ -1,7 +1,8 @@
 """Bridge-point pages: the site phone page, the crew board, roll-call exports, the counter
 overlay, and the admin screens (import, add/edit/deactivate, token rotation, cards)."""
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from server.services.bridges import cards as bridges_cards
 from server.services.bridges import importer as bridges_import

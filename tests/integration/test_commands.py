@@ -92,7 +92,7 @@ def _shape(body):
 
 # Commands whose first call changes what the second one answers (compared in their area's tests).
 NOT_REPEATABLE = {
-    "bridges.roll_call_start": "a second start while the first is open is roll_call_open (tests/integration/test_bridges.py)",
+    "bridges.roll_call_start": "a second start while one is open is roll_call_open (compared in test_bridges.py)",
 }
 
 

@@ -7,8 +7,8 @@ from sqlalchemy.exc import IntegrityError
 
 from server.extensions import db
 from server.models.site import Site, SiteIncident
-from server.services.bridges.sites import add_log, iso, site_room
 from server.services.bridges.presence import now, set_reported
+from server.services.bridges.sites import add_log, iso, site_room
 from server.services.broadcast import broadcast, send_to
 from server.services.errors import Conflict, NotFound, ServiceError
 from server.services.ratelimit import Rule, check_all

@@ -10,8 +10,8 @@ from sqlalchemy import func
 
 from server.extensions import db
 from server.models.site import RollCall, RollCallEntry, Site
-from server.services.bridges.sites import add_log, get_event_by_id, iso
 from server.services.bridges.presence import now
+from server.services.bridges.sites import add_log, get_event_by_id, iso
 from server.services.broadcast import broadcast
 from server.services.errors import Conflict, NotFound
 from server.services.text import clean

@@ -1,5 +1,6 @@
-"""Bridge-point sites (a site is found by its token with ``lookups.site_by_token``): listing, add/edit/deactivate, token rotation, the
-per-site event log, and the dictionaries the crew and the site itself may see."""
+"""Bridge-point sites: listing, add/edit/deactivate, token rotation, the per-site event log,
+and the dictionaries the crew and the site itself may see. A site is found by its token with
+``lookups.site_by_token`` (the one lookup), and its link is built on ``lookups.public_base_url``."""
 from flask_babel import lazy_gettext as _l
 
 from server.extensions import db

@@ -40,7 +40,8 @@ def _call(cmd, path_args):
     else:
         actor = Actor(label="anonymous")
     call = Call(command=cmd, actor=actor, slug=slug, site=site, credentials=credentials, transport="http",
-                host_url=request.host_url, address=request.remote_addr or "", device_id=request.headers.get("X-Device-Id", "")[:64])
+                host_url=request.host_url, address=request.remote_addr or "",
+                device_id=request.headers.get("X-Device-Id", "")[:64])
     if site is not None:
         call.slug = event_by_id(site.event_id).slug
     elif slug is None and cmd.event_of is not None:

@@ -32,6 +32,7 @@ class Site(db.Model):
     audio_ok: Mapped[bool | None]
     reported_state: Mapped[str] = mapped_column(String(20), default="ok")  # ok | degraded
     note: Mapped[str] = mapped_column(Text, default="")
+    check_in_client_id: Mapped[str | None] = mapped_column(String(64))  # the phone's id of its last check-in
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -54,6 +55,7 @@ class SiteIncident(db.Model):
     """A trouble report from a site (sự cố): open → acknowledged → resolved, with times."""
 
     __tablename__ = "site_incidents"
+    __table_args__ = (UniqueConstraint("site_id", "client_id", name="uq_site_incidents_client"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -66,6 +68,7 @@ class SiteIncident(db.Model):
     acknowledged_by: Mapped[str] = mapped_column(String(120), default="")
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by: Mapped[str] = mapped_column(String(120), default="")
+    client_id: Mapped[str | None] = mapped_column(String(64))  # the phone's id of the report: a repeat is one report
 
 
 class RollCall(db.Model):
@@ -91,6 +94,7 @@ class RollCallEntry(db.Model):
     roll_call_id: Mapped[int] = mapped_column(ForeignKey("roll_calls.id", ondelete="CASCADE"), index=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    client_id: Mapped[str | None] = mapped_column(String(64))  # the phone's id of its answer
 
 
 class CrewMessage(db.Model):

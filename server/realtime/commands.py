@@ -13,11 +13,11 @@ from flask_socketio import disconnect
 
 from server.extensions import db
 from server.identity import current_user
-from server.models.site import Site
 from server.realtime.session import connected_event, connected_site
 from server.services.broadcast import NAMESPACES
 from server.services.commands import Actor, Call, load_commands
-from server.services.errors import Forbidden, NotFound, ServiceError
+from server.services.errors import Forbidden, ServiceError
+from server.services.lookups import site_by_token
 
 log = logging.getLogger(__name__)
 
@@ -30,17 +30,19 @@ def error_ack(exc):
 
 
 def _site_actor():
+    """The connection's site, its token checked again (``lookups.site_by_token``): a rotated or
+    deactivated link stops working at once."""
     site_id, token = connected_site()
-    site = db.session.get(Site, site_id) if site_id else None
-    if site is None or not site.is_active or site.token != token:
-        disconnect()
-        raise NotFound("invalid_site_token", _l("Đường dẫn điểm cầu không hợp lệ hoặc đã được thay mới."))
+    site = site_by_token(token, site_id=site_id or 0)
     return site, Actor(label=f"site:{site.id}", role="site")
 
 
 def _call(cmd):
-    site = None
-    if "site" in cmd.roles:
+    site = credentials = None
+    if "site" in cmd.roles and cmd.site_check == "handler":  # the handler checks them (services/commands.py)
+        credentials = connected_site()
+        actor = Actor(label=f"site:{credentials[0]}", role="site")
+    elif "site" in cmd.roles:
         site, actor = _site_actor()
     elif cmd.staff:
         user = current_user()
@@ -49,8 +51,8 @@ def _call(cmd):
         actor = Actor.from_user(user)
     else:
         actor = Actor(label="anonymous")
-    return Call(command=cmd, actor=actor, slug=connected_event(), site=site, sid=request.sid, transport="socket",
-                address=request.remote_addr or "", host_url=request.host_url)
+    return Call(command=cmd, actor=actor, slug=connected_event(), site=site, credentials=credentials, sid=request.sid,
+                transport="socket", address=request.remote_addr or "", host_url=request.host_url)
 
 
 def socket_handler(cmd):
@@ -62,6 +64,8 @@ def socket_handler(cmd):
             return cmd.run(_call(cmd), raw)[0]
         except ServiceError as exc:
             db.session.rollback()
+            if exc.code == "invalid_site_token" and "site" in cmd.roles:
+                disconnect()  # the phone's link was rotated or deactivated: this connection is over
             return error_ack(exc)
         except Exception:  # an ack is owed whatever happened: the client must not wait forever
             db.session.rollback()

@@ -13,6 +13,12 @@ the validated input. It returns a dict; both transports answer ``{"ok": true, **
 and a ``ServiceError`` becomes ``{"error", "message", ...details}`` (REST, with its status)
 or ``{"ok": false, "error", "message", ...details}`` (socket ack). Nothing here touches a
 request: the bindings build the ``Call``.
+
+A site command (``roles=("site",)``) normally gets ``call.site``, the Site its token (REST path
+``<token>``, or the ``/site`` connection) stands for, loaded and checked by the binding. A
+command declared with ``site_check="handler"`` gets ``call.credentials`` instead, the unchecked
+``(site_id or None, token)``, and must check them itself: for the heartbeat, whose quiet beat is
+one token-checked UPDATE and must not pay a Site load first (3,000+ phones every few seconds).
 """
 from __future__ import annotations
 
@@ -91,6 +97,7 @@ class Call:
     transport: str = "http"
     address: str = ""  # the caller's network address (rate limits)
     device_id: str = ""  # a phone's self-chosen device id (rate limits)
+    credentials: tuple | None = None  # (site_id or None, token), unchecked: site_check="handler" only
     host_url: str | None = None  # the request's own base URL, only as a hint (see lookups.public_base_url)
     locate: Callable[[], str] | None = None  # finds the event's slug after validation (REST routes by id)
     files: dict = field(default_factory=dict)  # multipart uploads (REST): name → [(filename, bytes)]
@@ -120,6 +127,7 @@ class Command:
     why_no_http: str | None = None
     summary: str = ""
     endpoint: str = ""
+    site_check: str = "binding"  # "handler": the handler checks call.credentials itself (see the module doc)
 
     @property
     def staff(self):
@@ -162,10 +170,12 @@ def ok(result=None):
 
 
 def command(name, *, roles, input=NoInput, http=None, socket=None, status=200, event_of=None,
-            why_no_socket=None, why_no_http=None, endpoint=None):
+            why_no_socket=None, why_no_http=None, endpoint=None, site_check="binding"):
     """Declare a command. ``http`` is ``"METHOD /path"``; ``socket`` is ``"audience:event_name"``.
 
-    A command without one of the two must say why (``why_no_socket`` / ``why_no_http``)."""
+    A command without one of the two must say why (``why_no_socket`` / ``why_no_http``).
+    ``site_check="handler"`` (site commands only): the bindings hand over ``call.credentials``
+    unchecked and the handler checks them (see the module doc)."""
 
     def decorator(fn):
         if name in _registry:
@@ -174,12 +184,15 @@ def command(name, *, roles, input=NoInput, http=None, socket=None, status=200, e
             raise ValueError(f"command {name}: no REST route and no reason")
         if socket is None and not why_no_socket:
             raise ValueError(f"command {name}: no socket event and no reason")
+        if site_check not in ("binding", "handler") or (site_check == "handler" and "site" not in roles):
+            raise ValueError(f"command {name}: site_check={site_check!r} (only 'handler' for site commands)")
         route = tuple(http.split(" ", 1)) if http else None
         event = tuple(socket.split(":", 1)) if socket else None
         _registry[name] = Command(
             name=name, handler=fn, roles=tuple(roles), input=input, http=route, socket=event, status=status,
             event_of=event_of, why_no_socket=why_no_socket, why_no_http=why_no_http,
-            summary=(fn.__doc__ or "").strip().split("\n")[0], endpoint=endpoint or fn.__name__)
+            summary=(fn.__doc__ or "").strip().split("\n")[0], endpoint=endpoint or fn.__name__,
+            site_check=site_check)
         return fn
 
     return decorator

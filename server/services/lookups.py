@@ -4,7 +4,7 @@
   NotFound for every page, API route and socket (``include_inactive=True`` is for the admin
   screens that reactivate it).
 - ``in_event(model, id, event, code, message)``: a row by id that belongs to this event, or NotFound.
-- ``site_by_token(token)``: the active site whose phone link carries this token.
+- ``site_by_token(token, site_id=None)``: the active site whose phone link carries this token.
 - ``public_base_url(hint)``: the base of every link and QR code given to people.
 """
 import re
@@ -48,12 +48,13 @@ def in_event(model, row_id, event, code, message):
     return row
 
 
-def site_by_token(token):
-    """The active site whose link carries ``token``, or NotFound (old or unknown tokens)."""
+def site_by_token(token, site_id=None):
+    """The active site whose link carries ``token`` (and, when given, with this id: a socket's
+    connection), or NotFound (old or unknown tokens)."""
     site = None
     if isinstance(token, str) and TOKEN_SHAPE.match(token):
         site = db.session.scalar(db.select(Site).filter_by(token=token, is_active=True))
-    if site is None:
+    if site is None or (site_id is not None and site.id != site_id):
         raise NotFound("invalid_site_token", _l("Đường dẫn điểm cầu không hợp lệ hoặc đã được thay mới."))
     return site
 

@@ -1,7 +1,8 @@
 """Bridge-point pages: the site phone page, the crew board, roll-call exports, the counter
 overlay, and the admin screens (import, add/edit/deactivate, token rotation, cards)."""
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from server.services.bridges import cards as bridges_cards
 from server.services.bridges import importer as bridges_import
@@ -11,6 +12,7 @@ from server.services.bridges import rollcall as bridges_rollcall
 from server.services.bridges import sites as bridges_sites
 from server.services.errors import ServiceError
 from server.services.events import get_event
+from server.services.lookups import public_base_url, site_by_token
 from server.services.qr import qr_png
 from server.web.security import role_required
 
@@ -25,7 +27,8 @@ def _event_or_404(slug):
 
 
 def _base_url():
-    return current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+    """The base of the links and QR codes on cards (``lookups.public_base_url``)."""
+    return public_base_url(request.host_url)
 
 
 # --- the site's phone ------------------------------------------------------------------
@@ -34,7 +37,7 @@ def _base_url():
 def phone(token):
     """The bridge point's page: check in, heartbeat, report trouble, messages, roll call."""
     try:
-        site = bridges_sites.site_by_token(token)
+        site = site_by_token(token)
     except ServiceError:
         abort(404)
     event = bridges_sites.get_event_by_id(site.event_id)
@@ -148,7 +151,7 @@ def admin_edit(site_id):
         except ServiceError as exc:
             flash(str(exc.message), "error")
     return render_template("bridges/admin_site.html", site=site, event=event, log=bridges_sites.site_log(site),
-                           link=f"{_base_url()}/p/{site.token}")
+                           link=bridges_sites.site_link(site, request.host_url))
 
 
 @bp.post("/admin/sites/<int:site_id>/active")
@@ -195,5 +198,5 @@ def admin_card(site_id):
 @role_required("admin")
 def admin_qr(site_id):
     site, _event = _admin_site(site_id)
-    return Response(qr_png(f"{_base_url()}/p/{site.token}", box_size=6), mimetype="image/png",
+    return Response(qr_png(bridges_sites.site_link(site, request.host_url), box_size=6), mimetype="image/png",
                     headers={"Cache-Control": "no-store"})

@@ -198,7 +198,7 @@ function renderDetailState(d) {
 async function openDetail(id) {
   selected = id;
   const ack = await request(socket, "site_detail", { id });
-  if (!ack.ok) return;
+  if (!refused($("inc-status"), ack)) return;
   const d = ack.site;
   $("detail").hidden = false;
   setText($("d-name"), `${d.code} · ${d.name}`);
@@ -226,7 +226,13 @@ function renderIncidents() {
 }
 async function act(name, id) {
   const ack = await request(socket, name, { id });
-  if (ack.ok) { incidents.set(ack.incident.id, ack.incident); renderIncidents(); }
+  if (refused($("inc-status"), ack)) { incidents.set(ack.incident.id, ack.incident); renderIncidents(); }
+}
+
+// Shows the server's message for a refusal (clears it on success); true when the action went through.
+function refused(node, ack) {
+  setText(node, ack.ok ? "" : ack.message || ack.error);
+  return ack.ok;
 }
 
 // ---- roll call --------------------------------------------------------------------------
@@ -247,11 +253,11 @@ function renderRollCall(r) {
 }
 $("rc-start").addEventListener("click", async () => {
   const ack = await request(socket, "roll_call_start", { title: $("rc-title").value });
-  if (ack.ok) renderRollCall(ack.roll_call);
+  if (refused($("rc-status"), ack)) renderRollCall(ack.roll_call);
 });
 $("rc-close").addEventListener("click", async () => {
   const ack = await request(socket, "roll_call_close", { id: rollCall.id });
-  if (ack.ok) renderRollCall(ack.roll_call);
+  if (refused($("rc-status"), ack)) renderRollCall(ack.roll_call);
 });
 
 // ---- messages ---------------------------------------------------------------------------
@@ -262,11 +268,11 @@ $("msg-scope").addEventListener("input", () => {
 $("msg").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const scope = $("msg-scope").value;
-  const ack = await request(socket, "site_message_send", {
-    scope, text: $("msg-text").value, district: $("msg-district").value, site_id: Number($("msg-site").value),
-  });
-  if (ack.ok) { $("msg-text").value = ""; setText($("msg-status"), ""); }
-  else setText($("msg-status"), ack.message);
+  const payload = { scope, text: $("msg-text").value };  // the sent message comes back as ack.crew_message
+  if (scope === "district") payload.district = $("msg-district").value;
+  if (scope === "site") payload.site_id = Number($("msg-site").value);
+  const ack = await request(socket, "site_message_send", payload);
+  if (refused($("msg-status"), ack)) $("msg-text").value = "";
 });
 function addSent(m) {
   $("sent").prepend(el("li", {}, el("time", {}, fmt(m.sent_at)), " ", el("b", {}, m.scope === "all" ? t.all : (m.district || `#${m.site_id}`)), " ", m.text));

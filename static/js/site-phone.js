@@ -1,6 +1,9 @@
-// The bridge point's phone page: check in, heartbeat (Socket.IO, HTTP fallback), report
-// trouble, crew messages, roll call. All text goes in through el()/setText().
-import { connect, request } from "/static/js/lib/socket.js";
+// The bridge point's phone page: check in, heartbeat, report trouble, crew messages, roll call.
+// Every action goes over the socket, or over HTTP (/api/v1/sites/<token>/...) when the socket is
+// down or does not answer; both answer {ok, ...} or {ok: false, error, message} and the page
+// shows the server's message. Check-in, report and roll-call answer carry a client_id, so a
+// double tap or a retry over HTTP is one action. All text goes in through el()/setText().
+import { clientMessage, connect, request } from "/static/js/lib/socket.js";
 import { el, setText } from "/static/js/lib/dom.js";
 
 const cfg = JSON.parse(document.getElementById("phone-config").textContent);
@@ -33,14 +36,16 @@ socket.on("connect_error", (err) => {
   if (err && err.message === "invalid_site_token") return revokedNow();
   setConn("offline");
 });
-socket.on("site_hello", (data) => {
+socket.on("site_hello", (data) => showState(data));
+
+function showState(data) {
   renderMessages(data.messages || []);
   incidents.clear();
   (data.incidents || []).forEach((i) => incidents.set(i.id, i));
   renderIncidents();
   renderRollCall(data.roll_call);
   if (data.site && data.site.checked_in_at) showCheckedIn(data.site.checked_in_at);
-});
+}
 socket.on("crew_message", (m) => {
   const list = $("messages");
   list.querySelector(".ph-empty")?.remove();
@@ -59,22 +64,53 @@ function revokedNow() {
   setConn("offline");
 }
 
-// Heartbeat: over the socket when connected, otherwise over HTTP.
+const siteUrl = (action) => `/api/v1/sites/${encodeURIComponent(cfg.token)}/${action}`;
+
+function newClientId() {
+  const random = window.crypto && crypto.getRandomValues ? [...crypto.getRandomValues(new Uint32Array(2))]
+    : [Math.random() * 2 ** 32, Math.random() * 2 ** 32];
+  return `p-${Date.now().toString(36)}-${random.map((n) => Math.floor(n).toString(36)).join("")}`;
+}
+
+// The site's own REST route; answers the socket ack's shape.
+async function http(method, action, payload) {
+  try {
+    const res = await fetch(siteUrl(action), {
+      method, headers: { "Content-Type": "application/json" },
+      body: method === "GET" ? undefined : JSON.stringify(payload || {}),
+    });
+    let body = {};
+    try { body = await res.json(); } catch (_) { /* no JSON body */ }
+    return { ...body, ok: res.ok && body.ok === true };
+  } catch (_) {
+    return { ok: false, error: "offline", message: clientMessage("offline") };
+  }
+}
+
+// One action: the socket event when it answers, else the same command over HTTP.
+async function act(event, action, payload) {
+  let ack = { ok: false, error: "offline" };
+  if (socket.connected) ack = await request(socket, event, payload, 4000);
+  if (ack.error === "offline" || ack.error === "timeout") {
+    ack = await http("POST", action, payload);
+    if (ack.ok && !socket.connected) setConn("fallback");
+  }
+  if (ack.error === "invalid_site_token") revokedNow();
+  return ack;
+}
+
+// Without a socket nothing is pushed: read the phone's state over HTTP instead.
+async function poll() {
+  const state = await http("GET", "state");
+  if (state.ok) showState(state);
+  else if (state.error === "invalid_site_token") revokedNow();
+}
+
 async function beat() {
   if (revoked) return;
-  const state = reportedState();
-  if (socket.connected) {
-    const ack = await request(socket, "site_heartbeat", { state }, 4000);
-    if (ack && ack.error === "invalid_site_token") revokedNow();
-    if (ack && ack.ok) return;
-  }
-  try {
-    const res = await fetch(`/api/v1/sites/${encodeURIComponent(cfg.token)}/heartbeat`, {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ state }),
-    });
-    if (res.status === 404) revokedNow();
-    else if (res.ok && !socket.connected) setConn("fallback");
-  } catch (_) { setConn("offline"); }
+  const ack = await act("site_heartbeat", "heartbeat", { state: reportedState() });
+  if (!ack.ok && !revoked && !socket.connected) setConn("offline");
+  if (ack.ok && !socket.connected) await poll();
 }
 setInterval(beat, Math.max(1, cfg.heartbeat_s) * 1000);
 
@@ -88,25 +124,34 @@ $("check-in").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   videoOk = $("video-ok").checked;
   audioOk = $("audio-ok").checked;
-  const ack = await request(socket, "site_check_in", { video_ok: videoOk, audio_ok: audioOk });
+  const ack = await act("site_check_in", "check-in", { video_ok: videoOk, audio_ok: audioOk, client_id: newClientId() });
   if (ack.ok) showCheckedIn(ack.site.checked_in_at);
-  else setText($("check-in-status"), ack.message || t.error);
+  else showError($("check-in-status"), ack);
 });
 
 $("report").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const kind = new FormData(ev.target).get("kind") || document.querySelector('input[name="kind"]:checked')?.value;
   const text = $("report-text").value;
-  const ack = await request(socket, "site_report", { kind, text });
+  const button = ev.target.querySelector("button[type=submit], button:not([type])");
+  if (button) button.disabled = true;  // a double tap is one report anyway (client_id); this is for the eye
+  const ack = await act("site_report", "report", { kind, text, client_id: newClientId() });
+  if (button && !revoked) button.disabled = false;
   if (ack.ok) {
     incidents.set(ack.incident.id, ack.incident);
     renderIncidents();
     $("report-text").value = "";
     setText($("report-status"), t.sent);
   } else {
-    setText($("report-status"), ack.message || t.error);
+    showError($("report-status"), ack);
   }
 });
+
+// The server's message for a refusal; the page's own only when there is none.
+function showError(node, ack) {
+  node.hidden = false;
+  setText(node, ack.message || t.error);
+}
 
 function renderIncidents() {
   const list = $("incidents");
@@ -138,7 +183,7 @@ function renderRollCall(r) {
 }
 
 $("roll-confirm").addEventListener("click", async () => {
-  const ack = await request(socket, "roll_call_confirm", {});
+  const ack = await act("roll_call_confirm", "roll-call", { client_id: newClientId() });
   if (ack.ok) renderRollCall(ack.roll_call);
-  else setText($("roll-time"), ack.message || t.error);
+  else showError($("roll-time"), ack);
 });

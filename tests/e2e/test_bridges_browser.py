@@ -67,3 +67,34 @@ def test_phone_checks_in_and_reports_trouble_crew_board_sees_it(live_server, pag
     phone_page.wait_for_selector(".ph-incident[data-status='acknowledged']")
     assert "Tổ kỹ thuật đã tiếp nhận" in phone_page.locator("#incidents").text_content()
     screenshot(phone_page, "site-phone")
+
+
+@pytest.mark.browser
+def test_phone_without_socket_acts_over_http_and_shows_the_servers_message(live_server, page, phone_page):
+    base = live_server.url
+    login(page, base)
+    site = page.request.get(f"{base}/api/v1/events/{SLUG}/sites").json()["sites"][7]
+    page.goto(f"{base}/events/{SLUG}/board")
+    page.wait_for_selector("body[data-board-ready='1']")
+
+    # a network that blocks the socket: no WebSocket, and Socket.IO's polling refused
+    phone_page.add_init_script("window.WebSocket = undefined;")
+    phone_page.route("**/socket.io/**", lambda route: route.abort())
+    phone_page.goto(f"{base}/p/{site['token']}")
+    phone_page.click("#check-in button[type=submit]")
+    phone_page.wait_for_selector("#check-in-status:not([hidden])")
+    assert "Đã báo sẵn sàng" in phone_page.locator("#check-in-status").text_content()
+    assert phone_page.locator("#conn").get_attribute("data-state") == "fallback"
+    page.wait_for_selector(f".site[data-id='{site['id']}'][data-state='online']")
+
+    # a refusal shows the server's own message
+    phone_page.check("input[name=kind][value=other]")
+    phone_page.fill("#report-text", "")
+    phone_page.click("#report button[type=submit]")
+    phone_page.wait_for_function("document.querySelector('#report-status').textContent.includes('Hãy mô tả sự cố')")
+
+    phone_page.check("input[name=kind][value=frozen]")
+    phone_page.click("#report button[type=submit]")
+    phone_page.wait_for_selector(".ph-incident[data-status='open']")
+    page.wait_for_selector(f".site[data-id='{site['id']}'][data-state='degraded']")
+    assert page.locator(".incident[data-status='open']").count() == 1

@@ -366,3 +366,143 @@ def test_phone_page_in_english(client, event):
     site = factories.make_site(event)
     html = client.get(f"/p/{site.token}?lang=en").get_data(as_text=True)
     assert "Report trouble" in html and "No sound" in html and "Báo sự cố" not in html
+
+
+# --- one command, both transports; idempotent site actions ----------------------------------
+
+def site_api(client, site, action, payload=None, method="POST"):
+    return client.open(f"/api/v1/sites/{site.token}/{action}", method=method, json=payload)
+
+
+def test_a_phone_without_socket_does_everything_over_http(app, client, event):
+    from server.models.site import SiteIncident
+
+    site = factories.make_site(event)
+    checked = site_api(client, site, "check-in", {"video_ok": True, "audio_ok": True, "client_id": "c-1"})
+    assert checked.status_code == 200 and checked.get_json()["site"]["checked_in_at"]
+    reported = site_api(client, site, "report", {"kind": "no_audio", "text": "Mất tiếng", "client_id": "r-1"})
+    assert reported.status_code == 201
+    incident = reported.get_json()["incident"]
+    again = site_api(client, site, "report", {"kind": "no_audio", "text": "Mất tiếng", "client_id": "r-1"})
+    assert again.status_code == 200 and again.get_json() == {"ok": True, "incident": incident}
+    assert db.session.scalar(db.select(db.func.count()).select_from(SiteIncident)) == 1
+    crew = crew_socket(app, event)
+    roll = crew.emit("roll_call_start", {"title": "Đầu phiên"}, namespace="/crew", callback=True)["roll_call"]
+    answered = site_api(client, site, "roll-call", {"client_id": "rc-1"}).get_json()
+    assert answered["ok"] and answered["roll_call"]["id"] == roll["id"] and answered["roll_call"]["confirmed_at"]
+    crew.emit("site_message_send", {"scope": "all", "text": "Chuẩn bị"}, namespace="/crew", callback=True)
+    state = site_api(client, site, "state", method="GET").get_json()
+    assert state["ok"] and state["site"]["code"] == site.code and state["messages"][0]["text"] == "Chuẩn bị"
+    assert state["incidents"][0]["id"] == incident["id"] and state["roll_call"]["confirmed_at"]
+    assert "token" not in str(state)
+
+
+def test_site_commands_answer_the_same_shape_on_both_transports(app, client, event):
+    site = factories.make_site(event)
+    sio = site_client(app, site)
+    crew_socket(app, event).emit("roll_call_start", {}, namespace="/crew", callback=True)
+    for name, action, payload in (("site_check_in", "check-in", {"video_ok": True}),
+                                  ("site_heartbeat", "heartbeat", {"state": "ok"}),
+                                  ("site_report", "report", {"kind": "frozen"}),
+                                  ("site_report", "report", {"kind": "bogus"}),
+                                  ("site_report", "report", {"kind": "frozen", "client_id": "bad id!"}),
+                                  ("roll_call_confirm", "roll-call", {})):
+        ack = sio.emit(name, payload, namespace="/site", callback=True)
+        body = site_api(client, site, action, payload).get_json()
+        assert sorted(ack) == sorted(body if "error" not in body else {"ok": 0, **body}), (name, ack, body)
+        assert ack.get("error") == body.get("error") and ack.get("fields") == body.get("fields"), name
+    invalid = site_api(client, site, "report", {"kind": "frozen", "client_id": "x" * 65}).get_json()
+    assert invalid["error"] == "invalid" and invalid["fields"] == ["client_id"]
+
+
+def test_a_double_tap_is_one_report_and_one_check_in(app, event):
+    from server.models.site import SiteIncident, SiteLog
+
+    site = factories.make_site(event)
+    sio = site_client(app, site)
+    first = sio.emit("site_report", {"kind": "no_video", "client_id": "tap-1"}, namespace="/site", callback=True)
+    second = sio.emit("site_report", {"kind": "no_video", "client_id": "tap-1"}, namespace="/site", callback=True)
+    assert first == second and first["ok"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(SiteIncident)) == 1
+    # another site may use the same client id: ids are per site
+    other = site_client(app, factories.make_site(event))
+    assert other.emit("site_report", {"kind": "no_video", "client_id": "tap-1"}, namespace="/site",
+                      callback=True)["incident"]["id"] != first["incident"]["id"]
+    for _ in range(2):
+        assert sio.emit("site_check_in", {"video_ok": True, "audio_ok": True, "client_id": "ci-1"}, namespace="/site",
+                        callback=True)["ok"]
+    check_ins = db.session.scalar(db.select(db.func.count()).select_from(SiteLog).filter_by(site_id=site.id,
+                                                                                           kind="check_in"))
+    assert check_ins == 1
+
+
+def test_reports_are_rate_limited_per_site(app, client, event):
+    site = factories.make_site(event)
+    for n in range(10):
+        assert site_api(client, site, "report", {"kind": "noisy", "client_id": f"n-{n}"}).status_code == 201
+    refused = site_api(client, site, "report", {"kind": "noisy", "client_id": "n-10"})
+    body = refused.get_json()
+    assert refused.status_code == 429 and body["error"] == "rate_limited" and body["retry_after"] >= 1
+    assert body["message"]
+    # a repeat of a stored report is still answered; another site has its own bucket
+    assert site_api(client, site, "report", {"kind": "noisy", "client_id": "n-3"}).status_code == 200
+    assert site_api(client, factories.make_site(event), "report", {"kind": "noisy"}).status_code == 201
+    english = client.post(f"/api/v1/sites/{site.token}/report?lang=en", json={"kind": "noisy"},
+                          headers={"Accept-Language": "en"}).get_json()
+    assert english["error"] == "rate_limited" and "too fast" in english["message"]
+
+
+def test_a_retried_roll_call_answer_is_the_stored_one_even_after_close(app, client, event):
+    site = factories.make_site(event)
+    crew = crew_socket(app, event)
+    roll = crew.emit("roll_call_start", {}, namespace="/crew", callback=True)["roll_call"]
+    first = site_api(client, site, "roll-call", {"client_id": "a-1"}).get_json()["roll_call"]
+    crew.emit("roll_call_close", {"id": roll["id"]}, namespace="/crew", callback=True)
+    retried = site_api(client, site, "roll-call", {"client_id": "a-1"}).get_json()
+    assert retried["ok"] and retried["roll_call"]["confirmed_at"] == first["confirmed_at"]
+    assert retried["roll_call"]["open"] is False
+    assert site_api(client, site, "roll-call", {"client_id": "a-2"}).get_json()["error"] == "no_roll_call"
+
+
+def test_crew_board_actions_over_rest(app, client, event):
+    from server.services.accounts import users as accounts
+
+    _t, token = accounts.create_token("crew", "deck")
+    headers = {"Authorization": f"Bearer {token}"}
+    site = factories.make_site(event)
+    incident = site_api(client, site, "report", {"kind": "no_audio"}).get_json()["incident"]
+    base = f"/api/v1/events/{event.slug}"
+    acked = client.post(f"{base}/incidents/{incident['id']}/ack", headers=headers).get_json()
+    assert acked["ok"] and acked["incident"]["status"] == "acknowledged"
+    assert acked["incident"]["acknowledged_by"].startswith("token:")
+    resolved = client.post(f"{base}/incidents/{incident['id']}/resolve", headers=headers).get_json()
+    assert resolved["incident"]["status"] == "resolved"
+    assert client.post(f"{base}/incidents/999/ack", headers=headers).get_json()["error"] == "incident_not_found"
+    started = client.post(f"{base}/roll-calls", json={"title": "REST"}, headers=headers)
+    assert started.status_code == 201 and started.get_json()["roll_call"]["title"] == "REST"
+    again = client.post(f"{base}/roll-calls", json={}, headers=headers)
+    assert again.status_code == 409 and again.get_json()["error"] == "roll_call_open"
+    roll_id = started.get_json()["roll_call"]["id"]
+    closed = client.post(f"{base}/roll-calls/{roll_id}/close", headers=headers).get_json()
+    assert closed["roll_call"]["open"] is False
+    sent = client.post(f"{base}/site-messages", json={"scope": "site", "site_id": site.id, "text": "Bật micro"},
+                       headers=headers)
+    assert sent.status_code == 201 and sent.get_json()["crew_message"]["text"] == "Bật micro"
+    detail = client.get(f"{base}/sites/{site.id}", headers=headers).get_json()
+    assert detail["site"]["id"] == site.id and detail["incidents"] and detail["log"]
+    other = factories.make_site(factories.make_event("khac"))
+    assert client.get(f"{base}/sites/{other.id}", headers=headers).get_json()["error"] == "site_not_found"
+
+
+def test_roll_call_start_answers_the_same_shape_on_both_transports(app, client, event):
+    from server.services.accounts import users as accounts
+
+    _t, token = accounts.create_token("crew", "deck")
+    crew = crew_socket(app, event)
+    ack = crew.emit("roll_call_start", {"title": "A"}, namespace="/crew", callback=True)
+    crew.emit("roll_call_close", {"id": ack["roll_call"]["id"]}, namespace="/crew", callback=True)
+    body = client.post(f"/api/v1/events/{event.slug}/roll-calls", json={"title": "A"},
+                       headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert sorted(ack) == sorted(body) == ["ok", "roll_call"]
+    refused = crew.emit("roll_call_start", {}, namespace="/crew", callback=True)
+    assert refused["ok"] is False and refused["error"] == "roll_call_open" and refused["message"]

@@ -90,6 +90,12 @@ def _shape(body):
     return ("error", body.get("error"), body.get("fields"))
 
 
+# Commands whose first call changes what the second one answers (compared in their area's tests).
+NOT_REPEATABLE = {
+    "bridges.roll_call_start": "a second start while one is open is roll_call_open (compared in test_bridges.py)",
+}
+
+
 @pytest.mark.parametrize("payload", [{}, {"id": 10**30, "text": "\ud800", "limit": 10**9}])
 def test_both_transports_answer_the_same_shape(app, commands, socket_client, event, payload):
     """With the same input (empty, or hostile), REST and the socket give the same success keys or the
@@ -99,7 +105,7 @@ def test_both_transports_answer_the_same_shape(app, commands, socket_client, eve
     token = accounts.create_token("admin", "shape test")[1]
     clients = {}
     for cmd in commands.values():
-        if not (cmd.http and cmd.socket) or "site" in cmd.roles:
+        if not (cmd.http and cmd.socket) or "site" in cmd.roles or cmd.name in NOT_REPEATABLE:
             continue  # site commands need a site's token: covered in the bridges tests
         audience, name = cmd.socket
         if audience not in clients:

@@ -58,6 +58,9 @@ def test_anonymous_callers_are_refused_everywhere_but_public_routes(app, client)
         if HTTP[rule.endpoint] == ANYONE:
             continue
         response = client.open(url, method=method, headers={"Accept": "application/json"})
+        if HTTP[rule.endpoint] == {"site"}:  # the path's site token is the credential: a wrong one is unknown
+            assert response.status_code == 404 and response.get_json()["error"] == "invalid_site_token", url
+            continue
         assert response.status_code in (302, 400, 401), (method, url, response.status_code)
         if response.status_code == 302:
             assert response.headers["Location"].startswith("/login"), url
@@ -75,6 +78,10 @@ def test_each_role_is_refused_where_the_table_does_not_list_it(app):
         for rule, method, url in rules(app):
             allowed = HTTP[rule.endpoint]
             if allowed == ANYONE:
+                continue
+            if allowed == {"site"}:  # staff credentials open no site route: only the site's token does
+                response = app.test_client().open(url, method=method, headers={"Authorization": f"Bearer {bearer}"})
+                assert response.status_code == 404, (role, method, url, response.status_code)
                 continue
             is_api = rule.endpoint.startswith("api.")
             headers = {"Authorization": f"Bearer {bearer}"} if is_api else {"X-CSRFToken": csrf}

@@ -1,13 +1,17 @@
 """Incidents (sự cố): a site reports trouble, the crew acknowledges then resolves it; the
-site sees each step. Reporting marks the site degraded until its last incident is resolved."""
+site sees each step. Reporting marks the site degraded until its last incident is resolved;
+a report is idempotent by the phone's ``client_id`` and rate-limited per site."""
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from server.extensions import db
 from server.models.site import Site, SiteIncident
-from server.services.bridges.sites import add_log, iso, site_room
 from server.services.bridges.presence import now, set_reported
+from server.services.bridges.sites import add_log, iso, site_room
 from server.services.broadcast import broadcast, send_to
 from server.services.errors import Conflict, NotFound, ServiceError
+from server.services.ratelimit import Rule, check_all
 from server.services.text import clean
 
 PRESETS = {
@@ -18,6 +22,7 @@ PRESETS = {
     "other": _l("Sự cố khác"),
 }
 OPEN = ("open", "acknowledged")
+REPORT_RATE = "10/60"  # new reports per site: 10 at once, then 10 a minute
 
 
 def view(incident, site=None):
@@ -49,23 +54,47 @@ def _publish(incident, site):
     send_to("incident_update", site_view(incident), site_room(site.id), "site")
 
 
-def report(site, kind, text=""):
-    """A site reports trouble: stored, the site turns degraded, the crew is alerted."""
+def _by_client_id(site, client_id):
+    return db.session.scalar(db.select(SiteIncident).filter_by(site_id=site.id, client_id=client_id))
+
+
+def _rate_check(site):
+    """At most ``BRIDGES_REPORT_RATE`` ("N/S", default 10 a minute) new reports per site."""
+    rule = Rule.parse(current_app.config.get("BRIDGES_REPORT_RATE", REPORT_RATE))
+    allowed, wait = check_all([(f"bridges:report:{site.id}", rule)])
+    if not allowed:
+        raise ServiceError("rate_limited", _l("Điểm cầu báo sự cố quá nhanh, hãy thử lại sau %(s)s giây.", s=wait),
+                           status=429, retry_after=wait)
+
+
+def report(site, kind, text="", client_id=None):
+    """A site reports trouble: stored, the site turns degraded, the crew is alerted.
+
+    Returns ``(incident, created)``: a repeated ``client_id`` from this site (a double tap, a
+    retry over HTTP) is the stored incident, ``created`` False, and costs no rate-limit token."""
     kind = kind if isinstance(kind, str) else ""
     if kind not in PRESETS:
         raise ServiceError("invalid_kind", _l("Loại sự cố không hợp lệ."), status=422)
     text = clean(text if isinstance(text, str) else "", 500, multiline=True)
     if kind == "other" and not text:
         raise ServiceError("text_required", _l("Hãy mô tả sự cố."), status=422)
+    if client_id is not None and (existing := _by_client_id(site, client_id)) is not None:
+        return existing, False
+    _rate_check(site)
     at = now()
-    incident = SiteIncident(event_id=site.event_id, site_id=site.id, kind=kind, text=text, status="open", created_at=at)
+    incident = SiteIncident(event_id=site.event_id, site_id=site.id, kind=kind, text=text, status="open",
+                            created_at=at, client_id=client_id)
     db.session.add(incident)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same client_id stored by a concurrent request
+        db.session.rollback()
+        return _by_client_id(site, client_id), False
     add_log(site, "incident", f"#{incident.id} {PRESETS[kind]}" + (f": {text}" if text else ""), at=at)
     db.session.commit()
     set_reported(site, "degraded", at=at, reason="incident")
     _publish(incident, site)
-    return incident
+    return incident, True
 
 
 def get_incident(event, incident_id):

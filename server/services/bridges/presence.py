@@ -17,6 +17,7 @@ from server.models.site import Site
 from server.services import ownership
 from server.services.bridges.sites import add_log, crew_view, get_event_by_id
 from server.services.broadcast import broadcast
+from server.services.lookups import site_by_token
 from server.services.text import clean
 
 _clock = utcnow
@@ -87,19 +88,40 @@ _QUIET_BEAT = (update(_SITES).where(
     .values(last_beat_at=bindparam("b_at")))
 
 
+# The same for an HTTP beat, which knows the token only.
+_QUIET_BEAT_BY_TOKEN = (update(_SITES).where(
+    _SITES.c.token == bindparam("b_token"), _SITES.c.is_active.is_(True),
+    _SITES.c.state == bindparam("b_expected"), _SITES.c.reported_state == bindparam("b_reported"))
+    .values(last_beat_at=bindparam("b_at")))
+
+
 def quiet_beat(site_id, token, reported="ok", at=None):
-    """The hot path (442 sites beating every few seconds): one prepared UPDATE, checked
-    against the site's current token, that succeeds only when the beat changes nothing but
-    its time. Returns ``{"state", "changed": False}``, or None when the full path is needed
-    (state change, note, revoked token: ``record_beat`` behind the socket's guard)."""
-    if not site_id or not token:
+    """The hot path (3,000+ sites beating every few seconds): one prepared UPDATE, checked
+    against the site's current token (and id, on a socket), that succeeds only when the beat
+    changes nothing but its time. Returns ``{"state", "changed": False}``, or None when the
+    full path is needed (state change, note, revoked token: see ``beat``)."""
+    if not isinstance(token, str) or not 10 <= len(token) <= 64:
         return None
     reported = _reported(reported)
     expected = "online" if reported == "ok" else "degraded"
-    result = db.session.connection().execute(_QUIET_BEAT, {
-        "b_site_id": site_id, "b_token": token, "b_expected": expected, "b_reported": reported, "b_at": at or now()})
+    params = {"b_token": token, "b_expected": expected, "b_reported": reported, "b_at": at or now()}
+    if site_id:
+        result = db.session.connection().execute(_QUIET_BEAT, {**params, "b_site_id": site_id})
+    else:
+        result = db.session.connection().execute(_QUIET_BEAT_BY_TOKEN, params)
     db.session.commit()
     return {"state": expected, "changed": False} if result.rowcount == 1 else None
+
+
+def beat(site_id, token, reported="ok", note=None):
+    """A heartbeat from credentials nobody has checked yet (``site_check="handler"``): the quiet
+    beat when it changes nothing, else the site is looked up by its token (NotFound for a
+    rotated or deactivated link) and the full ``record_beat`` runs."""
+    if note is None:
+        quiet = quiet_beat(site_id, token, reported)
+        if quiet is not None:
+            return quiet
+    return record_beat(site_by_token(token, site_id=site_id), reported, note)
 
 
 def record_beat(site, reported="ok", note=None, at=None):
@@ -129,9 +151,13 @@ def record_beat(site, reported="ok", note=None, at=None):
     return {"state": site.state, "changed": changed}
 
 
-def check_in(site, video_ok, audio_ok, at=None):
-    """The site confirms picture and sound; a check-in is also a beat."""
+def check_in(site, video_ok, audio_ok, at=None, client_id=None):
+    """The site confirms picture and sound; a check-in is also a beat. A repeated ``client_id``
+    (a double tap, a retry over HTTP) is the same check-in: nothing changes."""
+    if client_id is not None and client_id == site.check_in_client_id:
+        return site
     at = at or now()
+    site.check_in_client_id = client_id
     site.video_ok, site.audio_ok = bool(video_ok), bool(audio_ok)
     site.checked_in_at = at
     site.last_beat_at = at

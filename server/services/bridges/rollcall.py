@@ -10,8 +10,8 @@ from sqlalchemy import func
 
 from server.extensions import db
 from server.models.site import RollCall, RollCallEntry, Site
-from server.services.bridges.sites import add_log, get_event_by_id, iso
 from server.services.bridges.presence import now
+from server.services.bridges.sites import add_log, get_event_by_id, iso
 from server.services.broadcast import broadcast
 from server.services.errors import Conflict, NotFound
 from server.services.spreadsheets import safe_cell as _safe  # the one rule for every exporter
@@ -76,8 +76,13 @@ def start(event, actor, title=""):
     return roll
 
 
-def confirm(site):
-    """The site answers the open roll call (idempotent)."""
+def confirm(site, client_id=None):
+    """The site answers the open roll call (idempotent). A repeated ``client_id`` is the stored
+    answer, even once the roll call has closed (a retry of an answer whose ack was lost)."""
+    if client_id is not None:
+        answered = db.session.scalar(db.select(RollCallEntry).filter_by(site_id=site.id, client_id=client_id))
+        if answered is not None:
+            return _site_payload(db.session.get(RollCall, answered.roll_call_id), answered.confirmed_at)
     roll = open_roll_call(site.event_id)
     if roll is None:
         raise NotFound("no_roll_call", _l("Hiện không có lượt điểm danh nào."))
@@ -87,6 +92,7 @@ def confirm(site):
         db.session.add(entry)
     if entry.confirmed_at is None:
         entry.confirmed_at = now()
+        entry.client_id = client_id
         add_log(site, "roll_call", f"#{roll.id}")
         db.session.commit()
         slug = get_event_by_id(site.event_id).slug

@@ -1,6 +1,6 @@
-"""Bridge-point sites: lookup by token, listing, add/edit/deactivate, token rotation, the
-per-site event log, and the dictionaries the crew and the site itself may see."""
-from flask import current_app
+"""Bridge-point sites: listing, add/edit/deactivate, token rotation, the per-site event log,
+and the dictionaries the crew and the site itself may see. A site is found by its token with
+``lookups.site_by_token`` (the one lookup), and its link is built on ``lookups.public_base_url``."""
 from flask_babel import lazy_gettext as _l
 
 from server.extensions import db
@@ -8,6 +8,7 @@ from server.models.site import Site, SiteLog
 from server.services.broadcast import broadcast, send_to
 from server.services.errors import NotFound, ServiceError
 from server.services.events import get_event
+from server.services.lookups import public_base_url
 from server.services.text import clean
 from server.services.tokens import site_token
 
@@ -20,16 +21,6 @@ def iso(value):
 
 def site_room(site_id):
     return f"site:{site_id}"
-
-
-def site_by_token(token):
-    """The active site whose link carries ``token``, or NotFound (old or unknown tokens)."""
-    site = None
-    if isinstance(token, str) and 10 <= len(token) <= 64:
-        site = db.session.scalar(db.select(Site).filter_by(token=token, is_active=True))
-    if site is None:
-        raise NotFound("invalid_site_token", _l("Đường dẫn điểm cầu không hợp lệ hoặc đã được thay mới."))
-    return site
 
 
 def get_site(event, site_id):
@@ -47,10 +38,9 @@ def event_sites(event, include_inactive=False):
     return db.session.scalars(query.order_by(Site.district, Site.code)).all()
 
 
-def site_link(site):
-    """The phone link printed on the site's card (absolute when PUBLIC_URL is set)."""
-    base = current_app.config.get("PUBLIC_URL") or ""
-    return f"{base}/p/{site.token}"
+def site_link(site, hint=None):
+    """The phone link printed on the site's card and in its QR code (``lookups.public_base_url``)."""
+    return f"{public_base_url(hint)}/p/{site.token}"
 
 
 def crew_view(site):
@@ -162,5 +152,5 @@ def _announce(site):
     mark_dirty(event.slug)
 
 
-__all__ = ["get_event", "site_by_token", "get_site", "event_sites", "crew_view", "site_self_view", "add_log",
+__all__ = ["get_event", "get_site", "event_sites", "crew_view", "site_self_view", "add_log",
            "site_log", "create_site", "update_site", "set_active", "rotate_token", "site_link", "site_room"]

@@ -22,7 +22,7 @@ csrf.exempt(api_bp)
 
 
 # REST routes that are not commands (none of them duplicates a command), then the commands' routes.
-API_MODULES = ("ops", "bridges", "openapi", "commands")
+API_MODULES = ("ops", "openapi", "commands")
 
 
 def load_api_modules():

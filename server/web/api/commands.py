@@ -40,8 +40,12 @@ def _payload(cmd, path_args):
 
 def _call(cmd, path_args):
     slug = path_args.get("slug")
-    site = None
-    if "site" in cmd.roles:
+    site = credentials = None
+    if "site" in cmd.roles and cmd.site_check == "handler":  # the handler checks them (services/commands.py)
+        credentials = (None, path_args.get("token"))
+        actor = Actor(label="site", role="site")
+        slug = None
+    elif "site" in cmd.roles:
         site = site_by_token(path_args.get("token"))
         actor = Actor(label=f"site:{site.id}", role="site")
         slug = None
@@ -50,8 +54,9 @@ def _call(cmd, path_args):
         actor = Actor.from_user(user) if user is not None else Actor(label=g.api_actor, role=role)
     else:
         actor = Actor(label="anonymous")
-    call = Call(command=cmd, actor=actor, slug=slug, site=site, transport="http", host_url=request.host_url,
-                address=request.remote_addr or "", device_id=request.headers.get("X-Device-Id", "")[:64],
+    call = Call(command=cmd, actor=actor, slug=slug, site=site, credentials=credentials, transport="http",
+                host_url=request.host_url, address=request.remote_addr or "",
+                device_id=request.headers.get("X-Device-Id", "")[:64],
                 files=_files() if request.mimetype == "multipart/form-data" else {})
     if site is not None:
         call.slug = event_by_id(site.event_id).slug

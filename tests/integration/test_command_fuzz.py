@@ -84,3 +84,14 @@ def test_every_openapi_operation_refuses_hostile_input_cleanly(app, client, even
         assert isinstance(body, dict) and ("error" in body or body.get("ok") is True), (op["operationId"], body)
 
     run()
+
+
+def test_id_filters_beyond_any_database_integer_match_nothing(client, event):
+    """Found by the fuzzing above: ``?site=9223372036854775808`` overflowed the database driver (500)."""
+    _token, plain = accounts.create_token("moderator", "ids")
+    for value in ("9223372036854775808", str(2**70), "-5", "0"):
+        for name in ("site", "agenda_item"):
+            response = client.get(f"/api/v1/events/{event.slug}/questions", query_string={name: value},
+                                  headers={"Authorization": f"Bearer {plain}"})
+            assert response.status_code == 200, (name, value, response.get_json())
+            assert response.get_json()["items"] == []

@@ -19,12 +19,14 @@ def _like(folded):
 
 
 def _ints(value):
+    """An id filter: None when absent, -1 (matches nothing) when not an id a database can hold."""
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
-        return -1  # matches nothing
+        return -1
+    return number if 0 < number <= 2**53 else -1
 
 
 def filtered(event, status=None, kind=None, site=None, district=None, tag=None, agenda_item=None, q=None):

@@ -45,9 +45,45 @@ $("studio-mode").addEventListener("change", (e) => send("obs_studio_mode", { ena
 $("transition").addEventListener("change", (e) => send("obs_transition", { name: e.target.value }));
 $("duration").addEventListener("change", (e) => send("obs_transition", { duration: Number(e.target.value) }));
 $("stream-start").addEventListener("click", () => send("obs_stream", { action: "start" }, OUTPUT_TIMEOUT_MS));
-$("stream-stop").addEventListener("click", () => send("obs_stream", { action: "stop" }, OUTPUT_TIMEOUT_MS));
 $("record-start").addEventListener("click", () => send("obs_record", { action: "start" }, OUTPUT_TIMEOUT_MS));
-$("record-stop").addEventListener("click", () => send("obs_record", { action: "stop" }, OUTPUT_TIMEOUT_MS));
+
+// Stopping the stream or the recording takes a second press within 4 s, or a 1.2 s hold:
+// one stray click never ends a broadcast.
+const ARM_MS = 4000;
+const HOLD_MS = 1200;
+function armedStop(button, fire) {
+  const idle = button.textContent;
+  let disarmTimer = null; let holdTimer = null; let held = false;
+  const disarm = () => {
+    clearTimeout(disarmTimer);
+    delete button.dataset.armed;
+    setText(button, idle);
+  };
+  const go = () => { disarm(); fire(); };
+  button.addEventListener("click", () => {
+    if (held) { held = false; return; }
+    if (button.dataset.armed) { go(); return; }
+    button.dataset.armed = "1";
+    setText(button, button.dataset.armedLabel);
+    disarmTimer = setTimeout(disarm, ARM_MS);
+  });
+  button.addEventListener("pointerdown", () => {
+    clearTimeout(holdTimer);
+    holdTimer = setTimeout(() => { held = true; go(); }, HOLD_MS);
+  });
+  for (const type of ["pointerup", "pointerleave", "pointercancel"]) {
+    button.addEventListener(type, () => clearTimeout(holdTimer));
+  }
+}
+armedStop($("stream-stop"), () => {
+  // the live strip must not sound its alarm for a stop the crew asked for
+  document.dispatchEvent(new Event("bc:stream-stopping"));
+  send("obs_stream", { action: "stop" }, OUTPUT_TIMEOUT_MS);
+});
+armedStop($("record-stop"), async () => {
+  const ack = await send("obs_record", { action: "stop" }, OUTPUT_TIMEOUT_MS);
+  if (ack.ok) toast(ack.path ? `${T.record_saved}: ${ack.path}` : T.record_saved, true);
+});
 $("btn-pack").addEventListener("click", async () => {
   const ack = await send("obs_apply_scene_pack", { pack: "congress" });
   if (ack.ok) {

@@ -1,0 +1,83 @@
+"""The control panel in Chromium against the fake obs-websocket server and a real Bridgecast
+server: stopping the stream or the recording takes a second press (one stray click never ends
+a broadcast), the record stop says where the file went, and the outputs are above the fold."""
+import pytest
+
+from tests.fakes.fake_obs import FakeObs
+from tests.fakes.obs_fixtures import wait_for
+
+pytestmark = [pytest.mark.timeout(120), pytest.mark.browser]
+SLUG = "demo-plenary"
+
+
+@pytest.fixture
+def fake_obs():
+    server = FakeObs().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server(start_server, fake_obs):
+    return start_server(env={"BRIDGECAST_OBS_URL": fake_obs.url, "BRIDGECAST_OBS_PASSWORD": fake_obs.password})
+
+
+def login(page, server):
+    page.goto(server.url + "/login")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", server.admin_password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def open_panel(page, server):
+    login(page, server)
+    page.goto(f"{server.url}/control/{SLUG}")
+    page.wait_for_selector("#obs-badge[data-status=connected]", timeout=20000)
+
+
+def test_one_click_does_not_stop_the_stream_two_clicks_do(server, fake_obs, page):
+    open_panel(page, server)
+    page.click("#stream-start")
+    page.wait_for_selector("#stream-state[data-state=live]", timeout=10000)
+    stop = page.locator("#stream-stop")
+    box = stop.bounding_box()
+    assert box["y"] + box["height"] <= 900, "stream controls must be above the fold at 1440×900"
+
+    page.evaluate("""() => { window.stoppingSeen = 0;
+        document.addEventListener('bc:stream-stopping', () => { window.stoppingSeen += 1; }); }""")
+    stop.click()
+    assert stop.inner_text() == "Bấm lần nữa để dừng phát"
+    page.wait_for_timeout(600)
+    assert fake_obs.state.stream_started is not None  # still live
+    assert page.evaluate("window.stoppingSeen") == 0
+
+    stop.click()
+    page.wait_for_selector("#stream-state[data-state=stopped]", timeout=10000)
+    assert fake_obs.state.stream_started is None
+    assert page.evaluate("window.stoppingSeen") == 1
+    assert stop.inner_text() == "Dừng phát"
+
+
+def test_an_armed_stop_disarms_after_four_seconds(server, fake_obs, page):
+    open_panel(page, server)
+    page.click("#stream-start")
+    page.wait_for_selector("#stream-state[data-state=live]", timeout=10000)
+    page.click("#stream-stop")
+    page.wait_for_selector("#stream-stop:not([data-armed])", timeout=6000)
+    page.click("#stream-stop")  # a fresh first press again
+    page.wait_for_timeout(500)
+    assert fake_obs.state.stream_started is not None
+
+
+def test_record_stop_needs_two_presses_and_shows_the_file(server, fake_obs, page):
+    open_panel(page, server)
+    page.click("#record-start")
+    page.wait_for_selector("#record-state[data-state=recording]", timeout=10000)
+    page.click("#record-stop")
+    assert page.locator("#record-stop").inner_text() == "Bấm lần nữa để dừng ghi"
+    assert fake_obs.state.record_started is not None
+    page.click("#record-stop")
+    page.wait_for_selector("#toast:not([hidden])", timeout=10000)
+    assert "/tmp/fake-obs-recording-1.mkv" in page.locator("#toast").inner_text()
+    assert wait_for(lambda: fake_obs.state.record_started is None, 5)

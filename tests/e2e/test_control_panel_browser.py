@@ -81,3 +81,36 @@ def test_record_stop_needs_two_presses_and_shows_the_file(server, fake_obs, page
     page.wait_for_selector("#toast:not([hidden])", timeout=10000)
     assert "/tmp/fake-obs-recording-1.mkv" in page.locator("#toast").inner_text()
     assert wait_for(lambda: fake_obs.state.record_started is None, 5)
+
+
+def test_mixer_shows_levels_faders_and_media_in_words(server, fake_obs, page):
+    fake_obs.state.add_input("Mic chủ toạ", "pulse_input_capture")
+    fake_obs.state.add_input("Phóng sự khai mạc", "ffmpeg_source")
+    fake_obs.state.inputs["Phóng sự khai mạc"].update(duration_ms=125_000, cursor_ms=5_000)
+    fake_obs.emit("InputCreated", {"inputName": "Phóng sự khai mạc"})  # the server is already connected
+    open_panel(page, server)
+    strip = page.locator('.strip[data-input="Mic chủ toạ"]')
+    strip.wait_for()
+    assert strip.locator(".mute").inner_text() == "Tắt tiếng"  # words, not an emoji box
+
+    # live levels reach the meter
+    for _ in range(5):
+        fake_obs.emit("InputVolumeMeters", {"inputs": [
+            {"inputName": "Mic chủ toạ", "inputLevelsMul": [[0.5, 0.7, 0.7]]}]})
+        page.wait_for_timeout(120)
+    vu = strip.locator(".vu")
+    assert float(vu.get_attribute("aria-valuenow")) > -6
+
+    # the fader sets OBS's volume
+    strip.locator(".fader").fill("-12")
+    strip.locator(".fader").dispatch_event("change")
+    assert wait_for(lambda: fake_obs.state.inputs["Mic chủ toạ"].get("volume_db") == -12, 5)
+
+    media = page.locator('.media-item[data-input="Phóng sự khai mạc"]')
+    media.wait_for()
+    assert "(stopped)" not in media.inner_text()
+    assert media.locator(".media-state").inner_text() == "Đã dừng"
+    assert "2:00" in media.locator(".media-left").inner_text()
+    assert media.locator("button[data-action=pause]").inner_text() == "Tạm dừng"
+    media.locator("button[data-action=play]").click()
+    page.wait_for_selector('.media-item[data-input="Phóng sự khai mạc"][data-state=playing]', timeout=5000)

@@ -350,3 +350,22 @@ def test_the_scene_pack_sources_start_with_the_current_texts_not_placeholders(so
     assert ack["ok"]
     assert texts(fake_obs) == {"BC Lower third": "", "BC Question": "", "BC Agenda clock": "",
                                "BC Bridge counter": "0/0 điểm cầu đã kết nối"}
+
+
+def test_settings_page_says_the_link_status_in_words(client, auth, event):
+    auth.login("admin")
+    html = client.get(f"/admin/events/{event.slug}/obs").get_data(as_text=True)
+    assert 'data-status="' in html
+    status = html.split('id="obs-status"', 1)[1].split("</span>", 1)[0]
+    assert ">disconnected" not in status and ">not_configured" not in status
+    assert any(words in status for words in ("Mất kết nối", "Chưa cấu hình OBS", "Đang kết nối"))
+
+
+def test_volume_command_sets_the_fader(socket_client, connected, fake_obs):
+    fake_obs.state.add_input("Mic", "pulse_input_capture")
+    sio = socket_client("/crew", role="crew")
+    ack = sio.emit("obs_volume", {"input": "Mic", "volume_db": -6}, namespace="/crew", callback=True)
+    assert ack == {"ok": True, "volume_db": -6.0}
+    assert fake_obs.state.inputs["Mic"]["volume_db"] == -6.0
+    ack = sio.emit("obs_volume", {"input": "Mic", "volume_db": 40}, namespace="/crew", callback=True)
+    assert ack["ok"] is False and ack["error"] == "invalid"

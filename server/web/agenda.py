@@ -27,7 +27,8 @@ def panel(slug):
     event = get_event(slug)
     return render_template("agenda/panel.html", event=event, state=agenda_live.agenda_state(event),
                            decks=[slides.deck_to_dict(d, with_slides=True) for d in slides.decks_of(event)],
-                           slide=slides.slide_state(event))
+                           slide=slides.slide_state(event),
+                           speaker_message=agenda_live.current_speaker_message(event))
 
 
 def _editor(event, status=200, **extra):

@@ -16,7 +16,7 @@ from server.web.security import role_required
 bp = Blueprint("overlays", __name__)
 
 
-KINDS = ("lower-third", "clock", "ticker", "slides")
+KINDS = ("lower-third", "clock", "ticker", "slides", "speaker")
 
 
 def _render(slug, kind):
@@ -33,7 +33,8 @@ def _template(event, live, kind):
                            theme=theme_of(event), lower_third=agenda_live.current_lower_third(event),
                            state=agenda_live.agenda_state(event, public=True),
                            timer_text=timer.format_clock(timer.remaining_s(live, timer.now())),
-                           slide=slides.slide_state(event))
+                           slide=slides.slide_state(event),
+                           speaker_message=agenda_live.current_speaker_message(event))
 
 
 @bp.get("/overlay/<slug>/lower-third")
@@ -57,6 +58,12 @@ def slide_view(slug):
     return _render(slug, "slides")
 
 
+@bp.get("/overlay/<slug>/speaker")
+def speaker(slug):
+    """The speaker timer: a full screen for the lectern (big countdown, time of day, messages)."""
+    return _render(slug, "speaker")
+
+
 @bp.get("/overlay/<slug>/logo.png")
 def logo(slug):
     path = logo_file(get_event(slug))
@@ -74,7 +81,8 @@ def index(slug):
     return render_template("overlay/index.html", event=event, urls=urls, theme=theme_of(event))
 
 
-_ENDPOINTS = {"lower-third": "lower_third", "clock": "clock", "ticker": "ticker", "slides": "slide_view"}
+_ENDPOINTS = {"lower-third": "lower_third", "clock": "clock", "ticker": "ticker", "slides": "slide_view",
+              "speaker": "speaker"}
 
 
 @bp.post("/events/<slug>/overlays/theme")

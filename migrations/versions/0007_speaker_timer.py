@@ -1,0 +1,33 @@
+"""speaker timer: per-item warning/danger thresholds, the crew's message to the speaker, and
+whether the public overlays show the schedule drift
+
+Revision ID: 0007_speaker_timer
+Revises: 0006_agenda_undo
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0007_speaker_timer"
+down_revision = "0006_agenda_undo"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("agenda_items", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("warning_s", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("danger_s", sa.Integer(), nullable=True))
+    with op.batch_alter_table("agenda_live", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("speaker_message", sa.String(length=300), nullable=False, server_default=""))
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("public_drift", sa.Boolean(), nullable=False, server_default=sa.false()))
+
+
+def downgrade():
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.drop_column("public_drift")
+    with op.batch_alter_table("agenda_live", schema=None) as batch_op:
+        batch_op.drop_column("speaker_message")
+    with op.batch_alter_table("agenda_items", schema=None) as batch_op:
+        batch_op.drop_column("danger_s")
+        batch_op.drop_column("warning_s")

@@ -369,3 +369,21 @@ def test_volume_command_sets_the_fader(socket_client, connected, fake_obs):
     assert fake_obs.state.inputs["Mic"]["volume_db"] == -6.0
     ack = sio.emit("obs_volume", {"input": "Mic", "volume_db": 40}, namespace="/crew", callback=True)
     assert ack["ok"] is False and ack["error"] == "invalid"
+
+
+def test_overlays_page_lists_every_overlay_and_says_obs_has_no_browser_source(client, auth, connected, obs_event):
+    auth.login("crew")
+    html = client.get(f"/events/{obs_event.slug}/overlays").get_data(as_text=True)
+    for label in ("Phụ đề tên", "Câu hỏi lên sóng", "Đồng hồ và đếm ngược", "Dải chữ chương trình",
+                  "Trình chiếu", "Số điểm cầu đã kết nối", "Đồng hồ diễn giả"):
+        assert f"<h2>{label}</h2>" in html
+    for path in ("lower-third", "question", "clock", "ticker", "slides", "counter", "speaker"):
+        assert f'value="http://localhost/overlay/{obs_event.slug}/{path}"' in html
+    assert "<th>lower-third</th>" not in html  # no raw keys
+    assert 'id="no-browser-source"' in html  # the fake OBS has no browser_source kind
+
+
+def test_overlays_page_without_obs_says_it_does_not_know(client, auth, event):
+    auth.login("crew")
+    html = client.get(f"/events/{event.slug}/overlays").get_data(as_text=True)
+    assert 'id="no-browser-source"' not in html and 'id="obs-unknown"' in html

@@ -290,6 +290,10 @@ class ObsCommands:
                                        "inputSettings": {"text": text}, "overlay": True})
         return {}
 
+    def input_kinds(self):
+        """The source kinds this OBS can create (``browser_source`` when it has the browser plugin)."""
+        return self.call("GetInputKindList", {"unversioned": True}).get("inputKinds", [])
+
     def get_input_settings(self, input_name):
         return self.call("GetInputSettings", {"inputName": _name(input_name, "input")})
 

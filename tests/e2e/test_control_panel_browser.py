@@ -5,6 +5,7 @@ import pytest
 
 from tests.fakes.fake_obs import FakeObs
 from tests.fakes.obs_fixtures import wait_for
+from tests.support.browser import screenshot
 
 pytestmark = [pytest.mark.timeout(120), pytest.mark.browser]
 SLUG = "demo-plenary"
@@ -114,3 +115,71 @@ def test_mixer_shows_levels_faders_and_media_in_words(server, fake_obs, page):
     assert media.locator("button[data-action=pause]").inner_text() == "Tạm dừng"
     media.locator("button[data-action=play]").click()
     page.wait_for_selector('.media-item[data-input="Phóng sự khai mạc"][data-state=playing]', timeout=5000)
+
+
+@pytest.fixture
+def congress_obs():
+    """A fake OBS dressed like the congress: the scene pack's scenes with camera-like frames,
+    mics, a reportage, studio mode, live and recording."""
+    from tests.support.demo_frames import LOOKS, frame
+
+    server = FakeObs()
+    st = server.state
+    st.scenes = list(LOOKS)
+    st.items = {s: [] for s in st.scenes}
+    st.program, st.preview, st.studio = "Speaker", "Slides", True
+    st.add_input("Mic chủ toạ", "pulse_input_capture")
+    st.add_input("Mic bục phát biểu", "alsa_input_capture")
+    st.add_input("Âm thanh máy tính", "pulse_output_capture")
+    st.add_input("Phóng sự khai mạc", "ffmpeg_source")
+    st.inputs["Phóng sự khai mạc"].update(duration_ms=272_000, cursor_ms=95_000, volume_db=-6.0)
+    st.inputs["Âm thanh máy tính"]["muted"] = True
+    st.inputs["Mic bục phát biểu"]["volume_db"] = -3.5
+    st.media_state["Phóng sự khai mạc"] = "OBS_MEDIA_STATE_PLAYING"
+    st.stream_service = {"streamServiceType": "rtmp_custom",
+                         "streamServiceSettings": {"server": "rtmps://live-api-s.facebook.com:443/rtmp/",
+                                                   "key": "FB-1234567890-abcd"}}
+    frames = {s: frame(s) for s in st.scenes}
+    st.GetSourceScreenshot = lambda d: ({"imageData": frames.get((d or {}).get("sourceName"), frames["Break"])}, [])
+    import time as _time
+    st.stream_started = st.record_started = _time.monotonic() - 3725
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_control_panel_screenshot(start_server, congress_obs, page):
+    import threading
+
+    server = start_server(env={"BRIDGECAST_OBS_URL": congress_obs.url,
+                               "BRIDGECAST_OBS_PASSWORD": congress_obs.password})
+    open_panel(page, server)
+    page.wait_for_selector("#stream-state[data-state=live]", timeout=10000)
+    page.wait_for_selector("#program-img[src^='data:image/']", timeout=10000)
+    page.wait_for_selector('.scene[data-scene="Break"] img:not([hidden])', timeout=10000)
+    stop = threading.Event()
+
+    def meters():
+        import math
+        t = 0
+        while not stop.is_set():
+            t += 1
+            congress_obs.emit("InputVolumeMeters", {"inputs": [
+                {"inputName": "Mic chủ toạ", "inputLevelsMul": [[0.05, 0.08, 0.08]]},
+                {"inputName": "Mic bục phát biểu", "inputLevelsMul": [[0.3 + 0.1 * math.sin(t), 0.55, 0.55]] * 2},
+                {"inputName": "Âm thanh máy tính", "inputLevelsMul": [[0.0, 0.0, 0.0]]},
+                {"inputName": "Phóng sự khai mạc", "inputLevelsMul": [[0.2, 0.35, 0.35]] * 2}]})
+            stop.wait(0.05)
+
+    feeder = threading.Thread(target=meters, daemon=True)
+    feeder.start()
+    try:
+        page.wait_for_selector('.strip[data-input="Mic bục phát biểu"] .vu[aria-valuenow]', timeout=5000)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.wait_for_timeout(800)
+        expect_strip = page.locator(".live-strip, [data-live-strip], #live-strip")
+        assert expect_strip.count() >= 1, "the live strip is on the control panel"
+        screenshot(page, "control-panel")
+    finally:
+        stop.set()
+        feeder.join(2)

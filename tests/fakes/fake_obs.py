@@ -220,7 +220,8 @@ class FakeObsState:
         elapsed = (time.monotonic() - started) if active else 0
         ms = int(elapsed * 1000)
         return {"outputActive": active, "outputBytes": int(elapsed * bytes_per_s),
-                "outputDuration": ms, "outputTimecode": "00:00:%06.3f" % (ms / 1000),
+                "outputDuration": ms, "outputTimecode": "%02d:%02d:%06.3f" % (ms // 3_600_000, ms // 60_000 % 60,
+                                                                          ms % 60_000 / 1000),
                 "outputCongestion": 0.0, "outputReconnecting": False,
                 "outputSkippedFrames": 0, "outputTotalFrames": int(elapsed * 30)}
 

@@ -14,13 +14,13 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("agenda_items", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("warning_s", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("danger_s", sa.Integer(), nullable=True))
-    with op.batch_alter_table("agenda_live", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("speaker_message", sa.String(length=300), nullable=False, server_default=""))
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("public_drift", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # plain ADD COLUMN (never a batch copy): on SQLite a copy of ``events`` would cascade-delete
+    # its sites and questions (see 0006_accounts_security)
+    op.add_column("agenda_items", sa.Column("warning_s", sa.Integer(), nullable=True))
+    op.add_column("agenda_items", sa.Column("danger_s", sa.Integer(), nullable=True))
+    op.add_column("agenda_live", sa.Column("speaker_message", sa.String(length=300), nullable=False,
+                                           server_default=""))
+    op.add_column("events", sa.Column("public_drift", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade():

@@ -4,8 +4,8 @@ whether the public overlays show the schedule drift
 Revision ID: 0007_speaker_timer
 Revises: 0006_agenda_undo
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0007_speaker_timer"
 down_revision = "0006_agenda_undo"

@@ -1,8 +1,8 @@
 """An event: a congress day or a forum. Everything else is scoped to one."""
 from datetime import date, datetime
 
-from sqlalchemy import false as sa_false
 from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db

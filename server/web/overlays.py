@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from server.services.agenda import live as agenda_live
-from server.services.slides import decks as slides
 from server.services.agenda import timer
 from server.services.errors import ServiceError
 from server.services.events import get_event
 from server.services.lookups import public_base_url
 from server.services.overlays.theme import logo_file, set_theme, theme_of
+from server.services.slides import decks as slides
 from server.web.security import role_required
 
 bp = Blueprint("overlays", __name__)
@@ -74,16 +74,18 @@ def logo(slug):
     return send_file(path, mimetype="image/png", max_age=60)
 
 
-# Every overlay for the crew's page: (key, endpoint, label, what it shows, previewable as a page)
+# Every overlay for the crew's page: (key, endpoint, label, what it shows)
 CATALOGUE = (
     ("lower-third", "overlays.lower_third", _l("Phụ đề tên"), _l("Họ tên và chức danh người đang nói")),
     ("question", "questions.overlay", _l("Câu hỏi lên sóng"), _l("Câu hỏi người điều phối đang cho lên sóng")),
     ("clock", "overlays.clock", _l("Đồng hồ và đếm ngược"), _l("Giờ hiện tại và thời gian còn lại của nội dung")),
-    ("ticker", "overlays.ticker", _l("Dải chữ chương trình"), _l("Nội dung đang diễn ra và tiếp theo, ở cuối màn hình")),
+    ("ticker", "overlays.ticker", _l("Dải chữ chương trình"),
+     _l("Nội dung đang diễn ra và tiếp theo, ở cuối màn hình")),
     ("logo", "overlays.logo", _l("Logo"), _l("Logo của sự kiện (ảnh PNG)")),
     ("slides", "overlays.slide_view", _l("Trình chiếu"), _l("Trang trình chiếu đang chiếu và chú thích")),
     ("counter", "bridges.counter_overlay", _l("Số điểm cầu đã kết nối"), _l("Bao nhiêu điểm cầu đang trực tuyến")),
-    ("speaker", "overlays.speaker", _l("Đồng hồ diễn giả"), _l("Màn hình đặt trước diễn giả: đếm ngược lớn, lời nhắn của tổ kỹ thuật")),
+    ("speaker", "overlays.speaker", _l("Đồng hồ diễn giả"),
+     _l("Màn hình đặt trước diễn giả: đếm ngược lớn, lời nhắn của tổ kỹ thuật")),
 )
 
 

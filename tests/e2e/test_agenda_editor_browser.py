@@ -19,7 +19,8 @@ def test_editor_keeps_typed_values_and_shows_whole_titles(live_server, page):
 
     # nothing is cut: each long text field is as tall as its wrapped text
     for field in ("title", "speaker_name", "speaker_title", "lower_third"):
-        cut = row.locator(f"[name={field}]").evaluate("n => n.scrollHeight > n.clientHeight + 1 || n.scrollWidth > n.clientWidth + 1")
+        cut = row.locator(f"[name={field}]").evaluate(
+            "n => n.scrollHeight > n.clientHeight + 1 || n.scrollWidth > n.clientWidth + 1")
         assert not cut, field
 
     # scenes come from the scene pack (and OBS when connected)
@@ -27,7 +28,8 @@ def test_editor_keeps_typed_values_and_shows_whole_titles(live_server, page):
     assert options.count() > 0
     assert row.locator("[name=scene]").get_attribute("list") == "scene-options"
 
-    long_title = "Báo cáo tổng kết nhiệm kỳ 2020–2025, phương hướng, mục tiêu, nhiệm vụ nhiệm kỳ 2025–2030 của Ban Chấp hành"
+    long_title = ("Báo cáo tổng kết nhiệm kỳ 2020–2025, phương hướng, mục tiêu, nhiệm vụ nhiệm kỳ 2025–2030"
+                  " của Ban Chấp hành")
     row.locator("[name=title]").fill(long_title)
     row.locator("[name=duration_min]").fill("mười")
     row.locator("[name=warning_s]").fill("10")

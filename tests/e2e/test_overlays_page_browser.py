@@ -27,7 +27,8 @@ def test_every_overlay_has_a_preview_and_a_copyable_url(live_server, page):
     assert round(box["width"]) == 384 and round(box["height"]) == 216
 
     # the ticker sits in the action-safe area (5 % of 1920×1080)
-    rect = frame.locator(".ticker").evaluate("n => { const r = n.getBoundingClientRect(); return [r.left, r.right, r.bottom]; }")
+    rect = frame.locator(".ticker").evaluate(
+        "n => { const r = n.getBoundingClientRect(); return [r.left, r.right, r.bottom]; }")
     assert rect[0] >= 96 and rect[1] <= 1920 - 96 and rect[2] <= 1080 - 54
 
     speaker = page.locator('.overlay-card[data-overlay="speaker"]')

@@ -59,8 +59,9 @@ def test_an_import_reports_every_error_of_every_line(app, client, auth, event):
     csv = ("title,start,duration_min,scene\n"
            ",99:00,x,Nope\n"
            "Phát biểu,08:00,abc,\n")
-    from server.services.agenda import import_export as agenda_io
     import pytest
+
+    from server.services.agenda import import_export as agenda_io
 
     with pytest.raises(agenda_io.ImportFailed) as failed:
         agenda_io.import_agenda(event.slug, csv.encode(), "csv", "append")

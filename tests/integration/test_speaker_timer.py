@@ -5,10 +5,9 @@ import pytest
 
 from server.extensions import db
 from server.models.event import Event
-from server.services.agenda import cues
-from server.services.agenda import live as agenda_live
-from server.services.agenda import timer
 from server.services.accounts.users import create_token
+from server.services.agenda import cues, timer
+from server.services.agenda import live as agenda_live
 from tests.support.agenda import SCENES, FixedClock, RecordingRunner, make_items
 
 

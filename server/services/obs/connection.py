@@ -14,8 +14,8 @@ import random
 import threading
 import time
 
-from .client import ConnectionClosed, open_clients
 from .actions import ObsCommands
+from .client import ConnectionClosed, open_clients
 from .errors import FATAL_CLOSE_CODES, ObsError, ObsFatalError, error_for_status
 from .state import (MEDIA_KINDS, BitrateMeter, apply_event, apply_stats, diff, empty_state,
                     mask_key, media_status, meter_levels, outputs_unknown, scene_names, volume_db)
@@ -365,7 +365,8 @@ class ObsConnection(ObsCommands):
                          + [("GetMediaInputStatus", {"inputName": n}) for n in media],
                          timeout=max(2.0, self.probe_interval * 2))
         by = {r["type"]: r["data"] for r in res[:3] if r["ok"]}
-        statuses = {n: media_status(r["data"]) for n, r in zip(media, res[3:]) if r["ok"]}
+        statuses = {n: media_status(r["data"])
+                    for n, r in zip(media, res[3:], strict=False) if r["ok"]}
         now = self._clock()
 
         def fold(s):
@@ -451,8 +452,8 @@ class ObsConnection(ObsCommands):
         mutes, volumes, statuses = res[:count], res[count:2 * count], res[2 * count:]
         audio = [{"name": n, "kind": kinds[n], "muted": bool(m["data"].get("inputMuted")),
                   "volume_db": volume_db(v["data"].get("inputVolumeDb")) if v["ok"] else None}
-                 for n, m, v in zip(names, mutes, volumes) if m["ok"]]
+                 for n, m, v in zip(names, mutes, volumes, strict=False) if m["ok"]]
         media = [dict({"name": n, "kind": kinds[n]},
                       **(media_status(r["data"]) if r["ok"] else media_status({})))
-                 for n, r in zip(media_names, statuses)]
+                 for n, r in zip(media_names, statuses, strict=False)]
         return audio, media

@@ -26,6 +26,9 @@ class AgendaItem(db.Model):
     cue_scene: Mapped[str] = mapped_column(String(200), default="")
     cue_lower_third: Mapped[str] = mapped_column(String(300), default="")
     cue_media_input: Mapped[str] = mapped_column(String(200), default="")
+    # the speaker timer's thresholds for this item (seconds left); None: the event's current ones
+    warning_s: Mapped[int | None]
+    danger_s: Mapped[int | None]
     actual_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     actual_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The slide deck this item shows when it is taken (slide cue); the deck survives the item.
@@ -54,3 +57,5 @@ class AgendaLive(db.Model):
     # JSON: what the last take replaced (previous item, its timer, lower third, slide), so the
     # crew can undo that take once; cleared by the undo (see ``agenda.live.undo_take``).
     undo_state: Mapped[str | None] = mapped_column(Text)
+    # the crew's message on the speaker timer ("Xin mời kết thúc"); "" = none
+    speaker_message: Mapped[str] = mapped_column(String(300), default="", server_default="")

@@ -2,6 +2,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
@@ -23,6 +24,8 @@ class Event(db.Model):
     obs_url: Mapped[str | None] = mapped_column(String(300))
     obs_password: Mapped[str | None] = mapped_column(String(1000))  # sealed: server/services/secrets.py
     theme_color: Mapped[str] = mapped_column(String(16), default="#c8102e")
+    # the schedule drift ("Chậm 5 phút") on public overlays; the crew always sees it
+    public_drift: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # The agenda item on now (the live run's source of truth; the agenda service moves it).
     current_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("agenda_items.id", ondelete="SET NULL", use_alter=True, name="fk_events_current_item"))

@@ -24,6 +24,7 @@ def _send_state(audience, event_slug):
     emit("slide_state", slides.slide_state(event))
     if audience in ("crew", "overlay"):
         emit("lower_third", agenda_live.current_lower_third(event))
+        emit("speaker_message", agenda_live.current_speaker_message(event))
     if audience == "overlay":
         emit("theme", theme_of(event))
 

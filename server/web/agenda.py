@@ -27,15 +27,34 @@ def panel(slug):
     event = get_event(slug)
     return render_template("agenda/panel.html", event=event, state=agenda_live.agenda_state(event),
                            decks=[slides.deck_to_dict(d, with_slides=True) for d in slides.decks_of(event)],
-                           slide=slides.slide_state(event))
+                           slide=slides.slide_state(event),
+                           speaker_message=agenda_live.current_speaker_message(event))
 
 
-def _editor(event, status=200, **extra):
-    page = render_template("agenda/edit.html", event=event, items=agenda.items_of(event),
-                           rows={i.id: agenda.item_to_row(i) for i in agenda.items_of(event)},
+def _editor(event, status=200, row_error=None, **extra):
+    """The editor page. ``row_error`` ({"item_id" (None: the add form), "values", "errors"}) puts
+    the refused form back with what was typed and each message at its field."""
+    items = agenda.items_of(event)
+    rows = {i.id: agenda.item_to_row(i) for i in items}
+    new_row = {}
+    if row_error is not None:
+        if row_error["item_id"] in rows:
+            rows[row_error["item_id"]] = {**rows[row_error["item_id"]], **row_error["values"]}
+        else:
+            new_row = row_error["values"]
+    page = render_template("agenda/edit.html", event=event, items=items, rows=rows, new_row=new_row,
+                           row_error=row_error, scenes=agenda.scene_choices(event.slug),
                            decks=slides.decks_of(event), fields=agenda.FIELDS,
                            **{"errors": None, "preview": None, "confirm_delete": None, **extra})
     return page, status
+
+
+def _row_error(item_id, exc):
+    """The refused form, for ``_editor``: what was typed and {field: message}."""
+    errors = {}
+    for e in exc.details.get("errors") or [{"field": exc.details.get("field", ""), "message": str(exc.message)}]:
+        errors.setdefault(e["field"], e["message"])
+    return {"item_id": item_id, "values": _form_row(), "errors": errors}
 
 
 def _actor():
@@ -59,9 +78,12 @@ def _form_row():
 def create_item(slug):
     try:
         editing.create_item(slug, _form_row())
-        flash(_("Đã thêm nội dung."), "info")
     except ServiceError as exc:
-        flash(str(exc.message), "error")
+        if exc.code != "invalid_item":
+            flash(str(exc.message), "error")
+            return redirect(url_for("agenda.edit", slug=slug))
+        return _editor(get_event(slug), 422, row_error=_row_error(None, exc))
+    flash(_("Đã thêm nội dung."), "info")
     return redirect(url_for("agenda.edit", slug=slug))
 
 
@@ -70,9 +92,12 @@ def create_item(slug):
 def update_item(slug, item_id):
     try:
         editing.update_item(slug, item_id, _form_row())
-        flash(_("Đã lưu nội dung."), "info")
     except ServiceError as exc:
-        flash(str(exc.message), "error")
+        if exc.code != "invalid_item":
+            flash(str(exc.message), "error")
+            return redirect(url_for("agenda.edit", slug=slug) + f"#item-{item_id}")
+        return _editor(get_event(slug), 422, row_error=_row_error(item_id, exc))
+    flash(_("Đã lưu nội dung."), "info")
     return redirect(url_for("agenda.edit", slug=slug) + f"#item-{item_id}")
 
 

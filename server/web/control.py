@@ -3,7 +3,6 @@
 The page is a shell: state arrives over Socket.IO (``/crew``, see ``server/realtime/obs.py``).
 """
 from flask import Blueprint, render_template
-from flask_babel import lazy_gettext as _l
 
 from server.services.events import get_event
 from server.web.security import role_required

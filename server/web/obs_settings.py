@@ -1,7 +1,7 @@
 """Admin page for one event's OBS connection (host, port, write-only password)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 
 from server.services.errors import ServiceError
 from server.services.events import get_event
@@ -11,6 +11,22 @@ from server.web.security import role_required
 
 bp = Blueprint("obs_settings", __name__, url_prefix="/admin/events")
 
+# the link status in words (the mirror's raw status is a key)
+STATUS_WORDS = {
+    "connected": _l("Đã kết nối"), "connecting": _l("Đang kết nối…"),
+    "disconnected": _l("Mất kết nối"), "not_configured": _l("Chưa cấu hình OBS"),
+    "owned_by_other_event": _l("OBS thuộc sự kiện khác"),
+}
+
+
+def status_words(state):
+    """(status key, words, error message or None) for the settings page."""
+    status = state.get("status") or "disconnected"
+    err = state.get("error") or {}
+
+    message = err.get("message_en" if str(get_locale()) == "en" else "message_vi")
+    return status, STATUS_WORDS.get(status, STATUS_WORDS["disconnected"]), message
+
 
 @bp.get("/<slug>/obs")
 @role_required("admin")
@@ -18,10 +34,10 @@ def edit(slug):
     """The form; the password field is always empty (write-only)."""
     event = get_event(slug)
     runtime = obs_runtime()
-    state = runtime.state(slug)
+    status, words, error = status_words(runtime.state(slug))
     return render_template("control/obs_settings.html", event=event,
                            settings=public_settings(event, runtime.manager.default_settings),
-                           status=state["status"], error=state.get("error"))
+                           status=status, status_words=words, status_error=error)
 
 
 @bp.post("/<slug>/obs")

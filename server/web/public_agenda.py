@@ -1,7 +1,6 @@
 """The public live agenda ``/e/<slug>``: phone first, the current item highlighted, live
 updates with JavaScript, a plain list (refreshing itself) without it."""
 from flask import Blueprint, render_template
-from flask_babel import lazy_gettext as _l
 
 from server.services.agenda import live as agenda_live
 from server.services.events import get_event

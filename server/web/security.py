@@ -9,7 +9,6 @@ from flask import abort, current_app, redirect, request, session, url_for
 
 from flask_babel import lazy_gettext as _l
 
-from server.extensions import db
 from server.identity import current_user  # noqa: F401  (re-exported for views)
 
 ROLE_LABELS = {"admin": _l("Quản trị viên"), "crew": _l("Tổ kỹ thuật"), "moderator": _l("Ban biên tập câu hỏi")}

@@ -65,6 +65,7 @@ socket.on("agenda_state", renderAgenda);
 socket.on("timer_state", (t) => timer.update(t));
 socket.on("lower_third", (lt) => setText(document.getElementById("lower-third-now"), lt.text || "—"));
 socket.on("slide_state", (s) => { slide = s; renderSlides(); });
+socket.on("speaker_message", (m) => setText(document.getElementById("speaker-message-now"), m.text || "—"));
 socket.on("deck_progress", (d) => {
   const msg = d.status === "rendering" ? i18n.rendering.replace("{done}", d.pages_done).replace("{total}", d.page_count)
     : d.status === "ready" ? i18n.ready : i18n.failed;
@@ -95,6 +96,16 @@ document.getElementById("thresholds").addEventListener("submit", (e) => {
   const form = new FormData(e.target);
   send("timer_thresholds", { warning_s: Number(form.get("warning_s")), danger_s: Number(form.get("danger_s")) });
 });
+const sayToSpeaker = (text) => send("speaker_message", { text });
+document.getElementById("speaker-message-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  sayToSpeaker(document.getElementById("speaker-message-text").value);
+});
+document.getElementById("speaker-message-form").addEventListener("click", (e) => {
+  const preset = e.target.closest(".speaker-preset");
+  if (preset) sayToSpeaker(preset.dataset.text);
+});
+document.getElementById("speaker-message-clear").addEventListener("click", () => sayToSpeaker(""));
 document.getElementById("lower-third-hide").addEventListener("click", () => send("lower_third_set", { text: "" }));
 document.getElementById("slide-next").addEventListener("click", () => send("slide_next"));
 document.getElementById("slide-prev").addEventListener("click", () => send("slide_prev"));

@@ -10,7 +10,8 @@ const $ = (id) => document.getElementById(id);
 const socket = connect("/crew", { event: slug });
 
 let state = null;
-const thumbs = new Map();          // scene -> data URI
+const thumbs = new Map();          // scene -> data URI (scene buttons)
+const big = new Map();             // scene -> larger data URI (program/preview monitors)
 const bitrates = [];               // last 60 samples for the sparkline
 const visible = new Set();         // scenes whose buttons are on screen
 
@@ -45,9 +46,45 @@ $("studio-mode").addEventListener("change", (e) => send("obs_studio_mode", { ena
 $("transition").addEventListener("change", (e) => send("obs_transition", { name: e.target.value }));
 $("duration").addEventListener("change", (e) => send("obs_transition", { duration: Number(e.target.value) }));
 $("stream-start").addEventListener("click", () => send("obs_stream", { action: "start" }, OUTPUT_TIMEOUT_MS));
-$("stream-stop").addEventListener("click", () => send("obs_stream", { action: "stop" }, OUTPUT_TIMEOUT_MS));
 $("record-start").addEventListener("click", () => send("obs_record", { action: "start" }, OUTPUT_TIMEOUT_MS));
-$("record-stop").addEventListener("click", () => send("obs_record", { action: "stop" }, OUTPUT_TIMEOUT_MS));
+
+// Stopping the stream or the recording takes a second press within 4 s, or a 1.2 s hold:
+// one stray click never ends a broadcast.
+const ARM_MS = 4000;
+const HOLD_MS = 1200;
+function armedStop(button, fire) {
+  const idle = button.textContent;
+  let disarmTimer = null; let holdTimer = null; let held = false;
+  const disarm = () => {
+    clearTimeout(disarmTimer);
+    delete button.dataset.armed;
+    setText(button, idle);
+  };
+  const go = () => { disarm(); fire(); };
+  button.addEventListener("click", () => {
+    if (held) { held = false; return; }
+    if (button.dataset.armed) { go(); return; }
+    button.dataset.armed = "1";
+    setText(button, button.dataset.armedLabel);
+    disarmTimer = setTimeout(disarm, ARM_MS);
+  });
+  button.addEventListener("pointerdown", () => {
+    clearTimeout(holdTimer);
+    holdTimer = setTimeout(() => { held = true; go(); }, HOLD_MS);
+  });
+  for (const type of ["pointerup", "pointerleave", "pointercancel"]) {
+    button.addEventListener(type, () => clearTimeout(holdTimer));
+  }
+}
+armedStop($("stream-stop"), () => {
+  // the live strip must not sound its alarm for a stop the crew asked for
+  document.dispatchEvent(new Event("bc:stream-stopping"));
+  send("obs_stream", { action: "stop" }, OUTPUT_TIMEOUT_MS);
+});
+armedStop($("record-stop"), async () => {
+  const ack = await send("obs_record", { action: "stop" }, OUTPUT_TIMEOUT_MS);
+  if (ack.ok) toast(ack.path ? `${T.record_saved}: ${ack.path}` : T.record_saved, true);
+});
 $("btn-pack").addEventListener("click", async () => {
   const ack = await send("obs_apply_scene_pack", { pack: "congress" });
   if (ack.ok) {
@@ -116,12 +153,14 @@ function showThumb(node, uri) {
 function renderMonitors() {
   setText($("program-name"), state.program_scene || "—");
   setText($("preview-name"), state.studio_mode ? (state.preview_scene || "—") : "—");
-  const p = thumbs.get(state.program_scene);
-  if (p) $("program-img").src = p;
+  const image = (scene) => big.get(scene) || thumbs.get(scene);
+  const p = image(state.program_scene);
+  if (p && $("program-img").getAttribute("src") !== p) $("program-img").src = p;
   const showPreview = state.studio_mode;
-  $("preview-img").hidden = !showPreview || !thumbs.get(state.preview_scene);
-  $("preview-empty").hidden = showPreview && !!thumbs.get(state.preview_scene);
-  if (showPreview && thumbs.get(state.preview_scene)) $("preview-img").src = thumbs.get(state.preview_scene);
+  const pv = image(state.preview_scene);
+  $("preview-img").hidden = !showPreview || !pv;
+  $("preview-empty").hidden = showPreview && !!pv;
+  if (showPreview && pv && $("preview-img").getAttribute("src") !== pv) $("preview-img").src = pv;
   $("studio-mode").checked = !!state.studio_mode;
   $("btn-take").disabled = state.status !== "connected" || !state.studio_mode;
 }
@@ -166,17 +205,91 @@ function renderHealth() {
   svg.replaceChildren(line);
 }
 
+// Audio: one strip per input (mute, fader in dB, live level); nodes are kept by name so a
+// fader being dragged is never replaced by a re-render.
+const strips = new Map();
+function audioStrip(name) {
+  const level = el("div", { class: "vu-level" });
+  const peak = el("div", { class: "vu-peak" });
+  const fader = el("input", { type: "range", min: "-60", max: "6", step: "0.5", class: "fader",
+    "aria-label": `${T.volume}: ${name}` });
+  const db = el("span", { class: "fader-db" });
+  const mute = el("button", { type: "button", class: "btn btn-small mute" });
+  fader.addEventListener("input", () => setText(db, `${fader.value} dB`));
+  fader.addEventListener("change", () => send("obs_volume", { input: name, volume_db: Number(fader.value) }));
+  mute.addEventListener("click", () => {
+    const a = (state.audio || []).find((x) => x.name === name);
+    if (a) send("obs_mute", { input: name, muted: !a.muted });
+  });
+  const node = el("div", { class: "strip", dataset: { input: name } },
+    el("span", { class: "strip-name", title: name }, name),
+    el("div", { class: "vu", role: "meter", "aria-label": `${T.level}: ${name}`, "aria-valuemin": "-60", "aria-valuemax": "0" }, level, peak),
+    el("div", { class: "fader-row" }, fader, db), mute);
+  return { node, level, peak, fader, db, mute };
+}
+
 function renderAudio() {
-  $("audio").replaceChildren(...(state.audio || []).map((a) => el("button", {
-    type: "button", class: `btn btn-small chip${a.muted ? " muted-on" : ""}`, "aria-pressed": a.muted ? "true" : "false",
-    title: a.muted ? T.unmute : T.mute, onclick: () => send("obs_mute", { input: a.name, muted: !a.muted }),
-  }, `${a.muted ? "🔇" : "🔊"} ${a.name}`)));
-  $("media").replaceChildren(...(state.media || []).map((m) => el("div", { class: "media-item" },
-    el("span", {}, `${m.name} (${m.state})`),
-    ...["play", "stop", "restart"].map((action) => el("button", {
-      type: "button", class: "btn btn-small", onclick: () => send("obs_media", { input: m.name, action }),
+  const list = state.audio || [];
+  for (const name of [...strips.keys()]) if (!list.some((a) => a.name === name)) strips.delete(name);
+  $("audio").replaceChildren(...list.map((a) => {
+    if (!strips.has(a.name)) strips.set(a.name, audioStrip(a.name));
+    const s = strips.get(a.name);
+    s.node.classList.toggle("muted-on", a.muted);
+    s.mute.setAttribute("aria-pressed", a.muted ? "true" : "false");
+    setText(s.mute, a.muted ? T.unmute : T.mute);
+    if (a.volume_db != null && document.activeElement !== s.fader) {
+      s.fader.value = String(Math.max(-60, a.volume_db));
+      setText(s.db, `${a.volume_db} dB`);
+    }
+    s.fader.hidden = a.volume_db == null;
+    return s.node;
+  }));
+  renderMedia();
+}
+
+const pct = (db) => `${Math.max(0, Math.min(100, ((db + 60) / 60) * 100))}%`;
+function renderMeters(levels) {
+  for (const [name, v] of Object.entries(levels || {})) {
+    const s = strips.get(name);
+    if (!s) continue;
+    s.level.style.width = pct(v.mag);
+    s.peak.style.left = pct(v.peak);
+    s.level.classList.toggle("hot", v.peak > -6);
+    s.node.querySelector(".vu").setAttribute("aria-valuenow", String(v.peak));
+  }
+}
+
+// Media: state in words and the time left, counted down here between OBS's reports.
+const mediaSeen = new Map();  // name -> {cursor, at}
+function clock(ms) {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const m = Math.floor(total / 60); const s = total % 60;
+  return `${m}:${String(s).padStart(2, "0")}`;
+}
+function remaining(m) {
+  if (!m.duration_ms || m.cursor_ms == null || m.duration_ms < 0) return "";
+  const seen = mediaSeen.get(m.name);
+  let cursor = m.cursor_ms;
+  if (seen && seen.cursor === m.cursor_ms && m.state === "playing") cursor += performance.now() - seen.at;
+  if (!seen || seen.cursor !== m.cursor_ms) mediaSeen.set(m.name, { cursor: m.cursor_ms, at: performance.now() });
+  return `−${clock(m.duration_ms - cursor)} ${T.remaining}`;
+}
+function renderMedia() {
+  $("media").replaceChildren(...(state.media || []).map((m) => el("div", { class: "media-item", dataset: { input: m.name, state: m.state } },
+    el("span", { class: "media-name", title: m.name }, m.name),
+    el("span", { class: "badge media-state" }, T[`m_${m.state}`] || T.m_none),
+    el("span", { class: "media-left muted" }, remaining(m)),
+    ...["play", "pause", "stop", "restart"].map((action) => el("button", {
+      type: "button", class: "btn btn-small", dataset: { action }, onclick: () => send("obs_media", { input: m.name, action }),
     }, T[action])))));
 }
+setInterval(() => {
+  if (!state) return;
+  for (const node of $("media").children) {
+    const m = (state.media || []).find((x) => x.name === node.dataset.input);
+    if (m && m.state === "playing") setText(node.querySelector(".media-left"), remaining(m));
+  }
+}, 500);
 
 function render() {
   renderBadge();
@@ -194,8 +307,14 @@ socket.on("obs_state", (msg) => {
 socket.on("obs_thumbnails", (msg) => {
   if (!msg || msg.event !== slug || !state) return;
   for (const [name, uri] of Object.entries(msg.images || {})) if (uri) thumbs.set(name, uri);
+  const mon = msg.monitors || {};
+  if (mon.program && mon.program_scene) big.set(mon.program_scene, mon.program);
+  if (mon.preview && mon.preview_scene) big.set(mon.preview_scene, mon.preview);
   for (const node of $("scenes").children) showThumb(node, thumbs.get(node.dataset.scene));
   renderMonitors();
+});
+socket.on("obs_meters", (msg) => {
+  if (msg && msg.event === slug) renderMeters(msg.levels);
 });
 socket.on("connect", () => { watch(); });
 socket.on("disconnect", () => { if (state) { state = { ...state, status: "disconnected" }; render(); } });

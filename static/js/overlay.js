@@ -20,16 +20,32 @@ socket.on("lower_third", (lt) => {
 });
 
 socket.on("agenda_state", (state) => {
+  setText($("speaker-title"), state.current ? state.current.title : "");
+  setText($("speaker-name"), state.current ? state.current.speaker_name : "");
   setText($("ticker-current"), state.current ? state.current.title : "");
   setText($("ticker-next"), state.next ? state.next.title : "");
   setText($("drift"), driftText(i18n, state.drift_min));
 });
 
 const countdown = $("countdown");
-const timer = countdown ? createTimer(({ text, phase }) => {
+const speaker = $("speaker-timer");
+const timer = countdown ? createTimer(({ text, phase, paused }) => {
   setText(countdown, text);
   countdown.className = countdown.className.replace(/phase-\S+/, `phase-${phase}`);
+  if (speaker) {
+    speaker.dataset.phase = phase;
+    speaker.dataset.paused = paused ? "true" : "false";
+    $("speaker-paused").hidden = !paused;
+    $("speaker-overtime").hidden = phase !== "overtime";
+  }
 }) : null;
+
+socket.on("speaker_message", (m) => {
+  const box = $("speaker-message");
+  if (!box) return;
+  setText(box, m.text || "");
+  box.hidden = !m.visible;
+});
 socket.on("timer_state", (t) => timer && timer.update(t));
 
 socket.on("slide_state", (s) => {

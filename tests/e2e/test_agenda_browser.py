@@ -99,7 +99,7 @@ def test_deleting_an_agenda_item_is_confirmed_in_a_dialog(live_server, page):
     rows = page.locator("#editor tbody tr")
     expect(rows).to_have_count(11)
     last = rows.last
-    title = last.locator("input[name=title]").input_value()
+    title = last.locator("[name=title]").input_value()
     last.locator("form.delete-item button").click()
     dialog = page.locator("#delete-dialog")
     expect(dialog).to_be_visible()

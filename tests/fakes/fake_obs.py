@@ -28,7 +28,8 @@ EVENT_INTENT = {
     "CurrentProgramSceneChanged": SCENES, "CurrentPreviewSceneChanged": SCENES,
     "SceneListChanged": SCENES, "SceneCreated": SCENES, "SceneRemoved": SCENES,
     "InputCreated": INPUTS, "InputRemoved": INPUTS, "InputMuteStateChanged": INPUTS,
-    "InputSettingsChanged": INPUTS,
+    "InputSettingsChanged": INPUTS, "InputVolumeChanged": INPUTS,
+    "InputVolumeMeters": 1 << 16,
     "CurrentSceneTransitionChanged": TRANSITIONS, "CurrentSceneTransitionDurationChanged": TRANSITIONS,
     "SceneTransitionStarted": TRANSITIONS, "SceneTransitionEnded": TRANSITIONS,
     "StreamStateChanged": OUTPUTS, "RecordStateChanged": OUTPUTS,
@@ -219,7 +220,8 @@ class FakeObsState:
         elapsed = (time.monotonic() - started) if active else 0
         ms = int(elapsed * 1000)
         return {"outputActive": active, "outputBytes": int(elapsed * bytes_per_s),
-                "outputDuration": ms, "outputTimecode": "00:00:%06.3f" % (ms / 1000),
+                "outputDuration": ms, "outputTimecode": "%02d:%02d:%06.3f" % (ms // 3_600_000, ms // 60_000 % 60,
+                                                                          ms % 60_000 / 1000),
                 "outputCongestion": 0.0, "outputReconnecting": False,
                 "outputSkippedFrames": 0, "outputTotalFrames": int(elapsed * 30)}
 
@@ -303,6 +305,19 @@ class FakeObsState:
         return {}, [("InputMuteStateChanged", {"inputName": name,
                                                "inputMuted": self.inputs[name]["muted"]})]
 
+    def GetInputVolume(self, d):
+        name = self._input(d)
+        if self.inputs[name]["kind"] not in AUDIO_KINDS:
+            raise RequestError(604, "The specified input does not support audio.")
+        return {"inputVolumeDb": self.inputs[name].get("volume_db", 0.0), "inputVolumeMul": 1.0}, []
+
+    def SetInputVolume(self, d):
+        name = self._input(d)
+        if self.inputs[name]["kind"] not in AUDIO_KINDS:
+            raise RequestError(604, "The specified input does not support audio.")
+        self.inputs[name]["volume_db"] = d.get("inputVolumeDb")
+        return {}, [("InputVolumeChanged", {"inputName": name, "inputVolumeDb": d.get("inputVolumeDb")})]
+
     def GetInputSettings(self, d):
         name = self._input(d)
         return {"inputKind": self.inputs[name]["kind"],
@@ -370,7 +385,8 @@ class FakeObsState:
         if self.inputs[name]["kind"] not in MEDIA_KINDS:
             raise RequestError(602, "The input is not a media input.")
         return {"mediaState": self.media_state.get(name, "OBS_MEDIA_STATE_NONE"),
-                "mediaDuration": None, "mediaCursor": None}, []
+                "mediaDuration": self.inputs[name].get("duration_ms"),
+                "mediaCursor": self.inputs[name].get("cursor_ms")}, []
 
     def TriggerMediaInputAction(self, d):
         name = self._input(d)

@@ -49,10 +49,10 @@ def test_create_refuses_bad_fields_with_a_message_and_stores_nothing(client, eve
     for bad in ({"title": ""}, {"title": "A", "start": "25:99", "day": "2026-11-23"},
                 {"title": "A", "scene": "Sân khấu lạ"}, {"title": "A", "duration_min": "mười"}):
         response = client.post(f"/events/{event.slug}/agenda/items", data={"csrf_token": admin, **bad})
-        assert response.status_code == 302
+        assert response.status_code == 422  # the editor again, the message at the add form
+        assert 'id="add-item-errors"' in response.get_data(as_text=True)
     assert titles(event) == []
-    html = client.get(f"/events/{event.slug}/agenda/edit").get_data(as_text=True)
-    assert "Thời lượng phải là số phút nguyên." in html
+    assert "Thời lượng phải là số phút nguyên." in response.get_data(as_text=True)
 
 
 def test_update_item_changes_its_fields_and_keeps_them_on_a_bad_form(client, event, admin):
@@ -63,11 +63,13 @@ def test_update_item_changes_its_fields_and_keeps_them_on_a_bad_form(client, eve
     db.session.expire_all()
     item = db.session.get(AgendaItem, item.id)
     assert (item.title, item.duration_min, item.speaker_name) == ("Mới", 12, "Lê Thị B")
-    client.post(f"/events/{event.slug}/agenda/items/{item.id}", data={"csrf_token": admin, "title": "",
-                                                                      "duration_min": "3"})
+    response = client.post(f"/events/{event.slug}/agenda/items/{item.id}", data={"csrf_token": admin, "title": "",
+                                                                                 "duration_min": "3"})
     db.session.expire_all()
     assert db.session.get(AgendaItem, item.id).title == "Mới"
-    assert "Cần có tiêu đề nội dung." in client.get(f"/events/{event.slug}/agenda/edit").get_data(as_text=True)
+    assert response.status_code == 422
+    row_errors = response.get_data(as_text=True).split(f'id="item-{item.id}-errors"', 1)[1]
+    assert "Cần có tiêu đề nội dung." in row_errors
 
 
 def test_another_events_item_is_not_found(client, event, admin):

@@ -350,3 +350,40 @@ def test_the_scene_pack_sources_start_with_the_current_texts_not_placeholders(so
     assert ack["ok"]
     assert texts(fake_obs) == {"BC Lower third": "", "BC Question": "", "BC Agenda clock": "",
                                "BC Bridge counter": "0/0 điểm cầu đã kết nối"}
+
+
+def test_settings_page_says_the_link_status_in_words(client, auth, event):
+    auth.login("admin")
+    html = client.get(f"/admin/events/{event.slug}/obs").get_data(as_text=True)
+    assert 'data-status="' in html
+    status = html.split('id="obs-status"', 1)[1].split("</span>", 1)[0]
+    assert ">disconnected" not in status and ">not_configured" not in status
+    assert any(words in status for words in ("Mất kết nối", "Chưa cấu hình OBS", "Đang kết nối"))
+
+
+def test_volume_command_sets_the_fader(socket_client, connected, fake_obs):
+    fake_obs.state.add_input("Mic", "pulse_input_capture")
+    sio = socket_client("/crew", role="crew")
+    ack = sio.emit("obs_volume", {"input": "Mic", "volume_db": -6}, namespace="/crew", callback=True)
+    assert ack == {"ok": True, "volume_db": -6.0}
+    assert fake_obs.state.inputs["Mic"]["volume_db"] == -6.0
+    ack = sio.emit("obs_volume", {"input": "Mic", "volume_db": 40}, namespace="/crew", callback=True)
+    assert ack["ok"] is False and ack["error"] == "invalid"
+
+
+def test_overlays_page_lists_every_overlay_and_says_obs_has_no_browser_source(client, auth, connected, obs_event):
+    auth.login("crew")
+    html = client.get(f"/events/{obs_event.slug}/overlays").get_data(as_text=True)
+    for label in ("Phụ đề tên", "Câu hỏi lên sóng", "Đồng hồ và đếm ngược", "Dải chữ chương trình",
+                  "Trình chiếu", "Số điểm cầu đã kết nối", "Đồng hồ diễn giả"):
+        assert f"<h2>{label}</h2>" in html
+    for path in ("lower-third", "question", "clock", "ticker", "slides", "counter", "speaker"):
+        assert f'value="http://localhost/overlay/{obs_event.slug}/{path}"' in html
+    assert "<th>lower-third</th>" not in html  # no raw keys
+    assert 'id="no-browser-source"' in html  # the fake OBS has no browser_source kind
+
+
+def test_overlays_page_without_obs_says_it_does_not_know(client, auth, event):
+    auth.login("crew")
+    html = client.get(f"/events/{event.slug}/overlays").get_data(as_text=True)
+    assert 'id="no-browser-source"' not in html and 'id="obs-unknown"' in html

@@ -104,6 +104,20 @@ def timer_thresholds(call, data):
     return {"timer": agenda_live.set_thresholds(call.event.slug, data.warning_s, data.danger_s)}
 
 
+# ---- the speaker ---------------------------------------------------------------------------
+
+class SpeakerMessage(Input):
+    text: ShortText = ""
+
+
+@command("agenda.speaker_message", roles=("crew",), input=SpeakerMessage,
+         http="POST /events/<slug>/agenda/speaker-message", socket="crew:speaker_message",
+         endpoint="agenda_speaker_message")
+def speaker_message(call, data):
+    """Show a message on the speaker timer ("Xin mời kết thúc"), or clear it with an empty text."""
+    return {"speaker_message": agenda_live.set_speaker_message(call.event.slug, data.text)}
+
+
 # ---- the lower third ------------------------------------------------------------------------
 
 class LowerThird(Input):

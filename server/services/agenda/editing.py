@@ -21,7 +21,9 @@ ON_AIR_REFUSED = _l("Nội dung đang lên sóng, không thể xoá. Hãy chuy�
 
 
 def _invalid(exc):
-    return ServiceError("invalid_item", exc.message, status=422, field=exc.field)
+    """Every bad field of the form: ``field`` (the first) and ``errors`` [{field, message}]."""
+    return ServiceError("invalid_item", exc.message, status=422, field=exc.field,
+                        errors=[{"field": f, "message": str(m)} for f, m in exc.errors])
 
 
 def _values(event, row):

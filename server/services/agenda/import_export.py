@@ -112,10 +112,11 @@ def _checked_rows(event, data, fmt, mode):
     for number, row in rows:
         try:
             values.append(agenda.validate_item(event, row, scenes=scenes, decks=decks))
-        except agenda.RowError as exc:
-            errors.append({"row": number, "field": exc.field, "message": str(exc.message)})
+        except agenda.RowError as exc:  # every bad field of every line, at once
+            errors.extend({"row": number, "field": field, "message": str(message)} for field, message in exc.errors)
     if errors:
-        raise ImportFailed("import_invalid", _l("Tệp có %(n)s dòng lỗi, chưa nhập gì.", n=len(errors)), errors=errors)
+        bad_rows = len({e["row"] for e in errors})
+        raise ImportFailed("import_invalid", _l("Tệp có %(n)s dòng lỗi, chưa nhập gì.", n=bad_rows), errors=errors)
     return values
 
 

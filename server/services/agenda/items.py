@@ -17,7 +17,7 @@ from server.services.text import clean
 
 VN_TZ = timezone(timedelta(hours=7))  # planned times are typed and shown in Vietnam time
 FIELDS = ("day", "session", "title", "speaker_name", "speaker_title", "location", "start", "duration_min",
-          "notes", "scene", "lower_third", "slide_deck", "media_input")
+          "notes", "scene", "lower_third", "slide_deck", "media_input", "warning_s", "danger_s")
 LIMITS = {"session": 200, "title": 300, "speaker_name": 200, "speaker_title": 300, "location": 200,
           "scene": 200, "lower_third": 300, "media_input": 200}
 
@@ -62,12 +62,14 @@ def item_to_dict(item, public=False):
 
 
 class RowError(Exception):
-    """One bad field of one row (import) or of one form (editor)."""
+    """Bad fields of one row (import) or of one form (editor): ``field``/``message`` name the
+    first, ``errors`` lists every one as ``(field, message)``."""
 
-    def __init__(self, field, message):
+    def __init__(self, field, message, errors=None):
         super().__init__(field)
         self.field = field
         self.message = message
+        self.errors = list(errors or [(field, message)])
 
 
 def parse_day(value):
@@ -114,26 +116,75 @@ def parse_duration(value):
     return minutes
 
 
+def parse_threshold(value, field):
+    """Seconds left for the timer's warning/danger colour; empty: the event's current ones."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        seconds = int(str(value).strip())
+    except ValueError:
+        raise RowError(field, _l("Ngưỡng đồng hồ phải là số giây nguyên.")) from None
+    if not 0 <= seconds <= 3600:
+        raise RowError(field, _l("Ngưỡng đồng hồ phải từ 0 đến 3600 giây."))
+    return seconds
+
+
+def _thresholds(row):
+    warning = parse_threshold(row.get("warning_s"), "warning_s")
+    danger = parse_threshold(row.get("danger_s"), "danger_s")
+    if (warning is None) != (danger is None):
+        raise RowError("danger_s" if danger is None else "warning_s",
+                       _l("Cần cả ngưỡng cảnh báo và ngưỡng nguy hiểm, hoặc bỏ trống cả hai."))
+    if warning is not None and danger > warning:
+        raise RowError("danger_s", _l("Ngưỡng cảnh báo phải lớn hơn hoặc bằng ngưỡng nguy hiểm."))
+    return warning, danger
+
+
+class _Collect:
+    """Runs field checks and keeps every RowError instead of stopping at the first."""
+
+    def __init__(self):
+        self.errors = []
+
+    def __call__(self, fn, *args, default=None):
+        try:
+            return fn(*args)
+        except RowError as exc:
+            self.errors.extend(exc.errors)
+            return default
+
+    def fail(self, field, message):
+        self.errors.append((field, message))
+
+
 def validate_item(event, row, scenes=None, decks=None):
-    """A mapping of FIELDS (strings) → the AgendaItem column values, or RowError."""
+    """A mapping of FIELDS (strings) → the AgendaItem column values, or RowError listing every
+    bad field of the row."""
     if not isinstance(row, dict):
         raise RowError("", _l("Dòng không hợp lệ."))
+    check = _Collect()
     title = clean(row.get("title"), LIMITS["title"])
     if not title:
-        raise RowError("title", _l("Cần có tiêu đề nội dung."))
-    day = parse_day(row.get("day") if row.get("day") is not None else "")
-    start = parse_start(row.get("start") or "", day)
+        check.fail("title", _l("Cần có tiêu đề nội dung."))
+    day_errors = len(check.errors)
+    day = check(parse_day, row.get("day") if row.get("day") is not None else "")
+    start = check(parse_start, row.get("start") or "", day) if len(check.errors) == day_errors else None
+    duration = check(parse_duration, row.get("duration_min"), default=10)
+    warning_s, danger_s = check(_thresholds, row, default=(None, None))
     scene = clean(row.get("scene"), LIMITS["scene"])
     scenes = known_scenes(event.slug) if scenes is None else scenes
     if scene and scenes and scene not in scenes:
-        raise RowError("scene", _l("Cảnh (scene) không có trong OBS: %(scene)s", scene=scene))
+        check.fail("scene", _l("Cảnh (scene) không có trong OBS: %(scene)s", scene=scene))
     deck_id = None
     deck_ref = clean(row.get("slide_deck"), 300)
     if deck_ref:
         decks = _decks_by_ref(event) if decks is None else decks
         deck_id = decks.get(deck_ref)
         if deck_id is None:
-            raise RowError("slide_deck", _l("Không có bộ trình chiếu: %(deck)s", deck=deck_ref))
+            check.fail("slide_deck", _l("Không có bộ trình chiếu: %(deck)s", deck=deck_ref))
+    if check.errors:
+        field, message = check.errors[0]
+        raise RowError(field, message, check.errors)
     return {
         "day": day if day is not None or start is None else local_time(start).date(),
         "session": clean(row.get("session"), LIMITS["session"]),
@@ -142,13 +193,35 @@ def validate_item(event, row, scenes=None, decks=None):
         "speaker_title": clean(row.get("speaker_title"), LIMITS["speaker_title"]),
         "location": clean(row.get("location"), LIMITS["location"]),
         "planned_start": start,
-        "duration_min": parse_duration(row.get("duration_min")),
+        "duration_min": duration,
         "notes": clean(row.get("notes"), 4000, multiline=True),
         "cue_scene": scene,
         "cue_lower_third": clean(row.get("lower_third"), LIMITS["lower_third"]),
         "cue_media_input": clean(row.get("media_input"), LIMITS["media_input"]),
         "slide_deck_id": deck_id,
+        "warning_s": warning_s,
+        "danger_s": danger_s,
     }
+
+
+def scene_choices(event_slug):
+    """Scene names the editor offers for an item: the cue rules' known scenes, the congress
+    scene pack's and the scenes the event's OBS has now (mirrored state), sorted."""
+    from server.services.errors import ServiceError
+    from server.services.obs.errors import ObsError
+    from server.services.obs.runtime import obs_runtime
+    from server.services.obs.scene_pack import load_scene_pack
+
+    names = set(known_scenes(event_slug))
+    try:
+        names.update(s["name"] for s in load_scene_pack("congress").get("scenes", []) if s.get("name"))
+    except (OSError, ValueError):
+        pass
+    try:
+        names.update(n for n in obs_runtime().state(event_slug).get("scenes") or [] if n)
+    except (ObsError, ServiceError):  # no OBS for this event: the pack's names still help
+        pass
+    return sorted(names)
 
 
 def _decks_by_ref(event):
@@ -180,4 +253,6 @@ def item_to_row(item, decks_by_id=None):
         "lower_third": item.cue_lower_third,
         "slide_deck": deck,
         "media_input": item.cue_media_input,
+        "warning_s": "" if item.warning_s is None else item.warning_s,
+        "danger_s": "" if item.danger_s is None else item.danger_s,
     }

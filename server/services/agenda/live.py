@@ -81,6 +81,10 @@ def _take(event, item):
     event.current_item_id = item.id
     timer.start(live, item.duration_min * 60, at)
     live.timer_item_id = item.id
+    if item.warning_s is not None and item.danger_s is not None:  # the item's own thresholds
+        live.warning_s, live.danger_s = item.warning_s, item.danger_s
+    message_changed = bool(live.speaker_message)
+    live.speaker_message = ""  # a new speaker starts without the last one's message
     live.lower_third = item.cue_lower_third
     deck_changed = False
     if item.slide_deck_id and item.slide_deck_id != live.deck_id:
@@ -92,6 +96,8 @@ def _take(event, item):
     broadcast_agenda(event)
     broadcast_timer(event, live)
     broadcast_lower_third(event, live.lower_third)
+    if message_changed:
+        broadcast_speaker_message(event, live.speaker_message)
     if deck_changed:
         slides.broadcast_slide(event)
     return {"current": agenda.item_to_dict(item), "cues": cues, "timer": timer.view(live, at)}
@@ -224,6 +230,32 @@ def set_lower_third(event_slug, text):
     apply_cues(event.slug, lower_third=live.lower_third)
     broadcast_lower_third(event, live.lower_third)
     return lower_third_payload(live.lower_third)
+
+
+def speaker_message_payload(text):
+    return {"text": text or "", "visible": bool(text)}
+
+
+def broadcast_speaker_message(event, text):
+    payload = speaker_message_payload(text)
+    broadcast("speaker_message", payload, event.slug, "overlay")
+    broadcast("speaker_message", payload, event.slug, "crew")
+
+
+def set_speaker_message(event_slug, text):
+    """Show a message to the speaker on the speaker timer ("Xin mời kết thúc"), or clear it."""
+    event = get_event(event_slug)
+    live = live_of(event)
+    live.speaker_message = clean(text, 300)
+    db.session.commit()
+    audit.info("speaker message on %s: %r", event.slug, live.speaker_message)
+    broadcast_speaker_message(event, live.speaker_message)
+    return speaker_message_payload(live.speaker_message)
+
+
+def current_speaker_message(event):
+    live = live_of(event, create=False)
+    return speaker_message_payload(live.speaker_message if live else "")
 
 
 def current_lower_third(event):

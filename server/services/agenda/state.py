@@ -50,7 +50,8 @@ def agenda_state(event, public=False):
         "next_id": following.id if following else None,
         "current": agenda.item_to_dict(current, public=public) if current else None,
         "next": agenda.item_to_dict(following, public=public) if following else None,
-        "drift_min": drift_min(current, live, at),
+        # the drift is the crew's; viewers see it only when the event chooses (Event.public_drift)
+        "drift_min": drift_min(current, live, at) if not public or event.public_drift else None,
         "timer": timer.view(live, at),
         "lower_third": live.lower_third if live else "",
     }

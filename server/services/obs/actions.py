@@ -264,6 +264,17 @@ class ObsCommands:
         self.call("SetInputMute", {"inputName": _name(input_name, "input"), "inputMuted": bool(muted)})
         return {"muted": bool(muted)}
 
+    def set_volume(self, input_name, volume_db):
+        """The input's fader, in dB (-100 = silent .. 26)."""
+        try:
+            value = float(volume_db)
+        except (TypeError, ValueError):
+            raise ObsError("obs_invalid", detail="volume") from None
+        if not -100 <= value <= 26:
+            raise ObsError("obs_invalid", detail="volume -100–26 dB")
+        self.call("SetInputVolume", {"inputName": _name(input_name, "input"), "inputVolumeDb": value})
+        return {"volume_db": round(value, 1)}
+
     def media(self, input_name, action):
         if action not in MEDIA_ACTIONS:
             raise ObsError("obs_invalid", detail="media action")
@@ -286,6 +297,9 @@ class ObsCommands:
         self.call("SetInputSettings", {"inputName": _name(input_name, "input"),
                                        "inputSettings": settings, "overlay": True})
         return {}
+    def input_kinds(self):
+        """The source kinds this OBS can create (``browser_source`` when it has the browser plugin)."""
+        return self.call("GetInputKindList", {"unversioned": True}).get("inputKinds", [])
 
     def get_input_settings(self, input_name):
         return self.call("GetInputSettings", {"inputName": _name(input_name, "input")})

@@ -42,7 +42,8 @@ for _name in ("obsws_python.baseclient.ObsClient", "obsws_python.reqs.ReqClient"
               "obsws_python.events.EventClient"):
     logging.getLogger(_name).addFilter(_NoTraceback())
 
-EVENT_SUBSCRIPTIONS = int(obsws_python.Subs.LOW_VOLUME)
+# low-volume events plus the high-volume InputVolumeMeters (~20/s, throttled in connection.py)
+EVENT_SUBSCRIPTIONS = int(obsws_python.Subs.LOW_VOLUME) | int(obsws_python.Subs.INPUTVOLUMEMETERS)
 
 
 class ConnectionClosed(Exception):

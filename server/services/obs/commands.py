@@ -150,6 +150,18 @@ def obs_mute(call, data):
     return on_obs(call, lambda conn: conn.set_mute(data.input, data.muted))
 
 
+class Volume(Input):
+    input: Name
+    volume_db: Annotated[float, Field(ge=-100, le=26)]
+
+
+@command("obs.volume", roles=CREW, input=Volume, http=f"POST {EVENT_OBS}/volume", socket="crew:obs_volume",
+         endpoint="obs_volume")
+def obs_volume(call, data):
+    """Set an audio input's fader (dB, -100 = silent .. 26)."""
+    return on_obs(call, lambda conn: conn.set_volume(data.input, data.volume_db))
+
+
 class Media(Input):
     input: Name
     action: Literal["play", "pause", "stop", "restart"]

@@ -14,11 +14,11 @@ import random
 import threading
 import time
 
-from .client import ConnectionClosed, open_clients
 from .actions import ObsCommands
+from .client import ConnectionClosed, open_clients
 from .errors import FATAL_CLOSE_CODES, ObsError, ObsFatalError, error_for_status
-from .state import (MEDIA_KINDS, MEDIA_STATES, BitrateMeter, apply_event, apply_stats, diff,
-                    empty_state, mask_key, outputs_unknown, scene_names)
+from .state import (MEDIA_KINDS, BitrateMeter, apply_event, apply_stats, diff, empty_state,
+                    mask_key, media_status, meter_levels, outputs_unknown, scene_names, volume_db)
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +38,13 @@ class ObsConnection(ObsCommands):
 
     TICK = 0.2  # how often the supervisor looks at the connection, seconds
     TRANSITION_SETTLE = 0.15  # seconds after SceneTransitionEnded before the next switch
+    METERS_INTERVAL = 0.1  # audio levels reach the crew at most ~10 times a second
 
     def __init__(self, settings, on_change=None, *, spawn=None, sleep=None, clock=time.monotonic,
                  lock=None, probe_interval=1.0, backoff_initial=0.5, backoff_max=5.0,
-                 request_timeout=5.0, connect_timeout=3.0, name="obs"):
+                 request_timeout=5.0, connect_timeout=3.0, name="obs", on_meters=None):
         self.settings = settings
+        self.on_meters = on_meters  # fn(levels) with {input: {"mag", "peak"}} (dBFS), throttled
         self.name = name
         self._on_change = on_change
         self._spawn = spawn or thread_spawn
@@ -67,6 +69,8 @@ class ObsConnection(ObsCommands):
         self._listeners = []
         self._transition_started = None
         self._transition_settle_until = 0.0
+        self._transition_target = None  # the scene our own switch is going to
+        self._meters_sent = float("-inf")
         self.connect_attempts = 0
 
     # ----------------------------------------------------------------- state
@@ -224,11 +228,48 @@ class ObsConnection(ObsCommands):
                 else ObsError("obs_disconnected")
             self._fail(err)
 
+    def _handle_meters(self, data):
+        """InputVolumeMeters (~20/s from OBS): passed on at most every METERS_INTERVAL, never
+        folded into the mirrored state (no diff, no deep copy at that rate)."""
+        now = self._clock()
+        if self.on_meters is None or now - self._meters_sent < self.METERS_INTERVAL:
+            return
+        self._meters_sent = now
+        try:
+            self.on_meters(meter_levels(data.get("inputs")))
+        except Exception:
+            log.exception("OBS meters callback failed (%s)", self.name)
+
+    def _transition_to(self):
+        """Where the transition that just started goes: our own switch's scene, else in
+        studio mode the preview (TAKE); None when OBS's own UI switched (its event follows)."""
+        target, self._transition_target = self._transition_target, None
+        if target:
+            return target
+        with self._state_lock:
+            return self._state["preview_scene"] if self._state["studio_mode"] else None
+
+    def set_program_scene(self, scene):
+        self._transition_target = scene
+        try:
+            return super().set_program_scene(scene)
+        except ObsError:
+            self._transition_target = None
+            raise
+
+    def cut(self, scene=None, wait=1.0):
+        self._transition_target = scene
+        return super().cut(scene, wait)
+
     def _handle_event(self, event_type, data):
+        if event_type == "InputVolumeMeters":
+            self._handle_meters(data)
+            return
         if event_type == "ExitStarted":
             self._dead = True
         elif event_type == "SceneTransitionStarted":
             self._transition_started = self._clock()
+            data = dict(data, toScene=self._transition_to())
         elif event_type == "SceneTransitionEnded":
             # OBS finishes its own bookkeeping (studio-mode swap, program change) just after:
             # keep "busy" a little longer so the next switch is not swallowed.
@@ -324,12 +365,23 @@ class ObsConnection(ObsCommands):
     # ---------------------------------------------------------------- mirror
     def poll_stats(self):
         """Health probe + stats: one batch of GetStats/GetStreamStatus/GetRecordStatus."""
-        res = self.batch([("GetStats",), ("GetStreamStatus",), ("GetRecordStatus",)],
+        media = [m["name"] for m in self._state["media"]]
+        res = self.batch([("GetStats",), ("GetStreamStatus",), ("GetRecordStatus",)]
+                         + [("GetMediaInputStatus", {"inputName": n}) for n in media],
                          timeout=max(2.0, self.probe_interval * 2))
-        by = {r["type"]: r["data"] for r in res if r["ok"]}
+        by = {r["type"]: r["data"] for r in res[:3] if r["ok"]}
+        statuses = {n: media_status(r["data"])
+                    for n, r in zip(media, res[3:], strict=False) if r["ok"]}
         now = self._clock()
-        self._mutate(lambda s: apply_stats(s, by.get("GetStats"), by.get("GetStreamStatus"),
-                                           by.get("GetRecordStatus"), self._meter, now))
+
+        def fold(s):
+            apply_stats(s, by.get("GetStats"), by.get("GetStreamStatus"), by.get("GetRecordStatus"),
+                        self._meter, now)
+            if statuses:
+                s["media"] = [dict(m, **statuses[m["name"]]) if m["name"] in statuses else m
+                              for m in s["media"]]
+
+        self._mutate(fold)
 
     def resync(self, sections=None):
         """Re-read state from OBS (all sections, or some of scenes/inputs/preview/...)."""
@@ -396,13 +448,17 @@ class ObsConnection(ObsCommands):
     def _probe_inputs(self, inputs):
         names = [i.get("inputName") for i in inputs]
         kinds = {i.get("inputName"): i.get("inputKind") for i in inputs}
+        count = len(names)
         reqs = [("GetInputMute", {"inputName": n}) for n in names]
+        reqs += [("GetInputVolume", {"inputName": n}) for n in names]
         media_names = [n for n in names if kinds[n] in MEDIA_KINDS]
         reqs += [("GetMediaInputStatus", {"inputName": n}) for n in media_names]
         res = self.batch(reqs) if reqs else []
-        audio = [{"name": n, "kind": kinds[n], "muted": bool(r["data"].get("inputMuted"))}
-                 for n, r in zip(names, res[:len(names)]) if r["ok"]]
-        media = [{"name": n, "kind": kinds[n],
-                  "state": MEDIA_STATES.get(r["data"].get("mediaState"), "none") if r["ok"] else "none"}
-                 for n, r in zip(media_names, res[len(names):])]
+        mutes, volumes, statuses = res[:count], res[count:2 * count], res[2 * count:]
+        audio = [{"name": n, "kind": kinds[n], "muted": bool(m["data"].get("inputMuted")),
+                  "volume_db": volume_db(v["data"].get("inputVolumeDb")) if v["ok"] else None}
+                 for n, m, v in zip(names, mutes, volumes, strict=False) if m["ok"]]
+        media = [dict({"name": n, "kind": kinds[n]},
+                      **(media_status(r["data"]) if r["ok"] else media_status({})))
+                 for n, r in zip(media_names, statuses, strict=False)]
         return audio, media

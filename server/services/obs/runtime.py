@@ -3,10 +3,11 @@
 Owns ``configure_obs(app)`` (creates the manager, registers the overlay-text sink and the
 areas' current texts from ``native_texts.py``), the "on connected" hooks (after every
 (re)connect the current overlay texts are pushed again), ``connection_for(slug)`` (lazily
-configures an event from its stored settings or the env default), broadcasting state diffs to the
-event's crew room, "one OBS, one owner" (``binding.py``: an event whose OBS belongs to another
-event gets no connection, no pushes and the ``obs_owned_by_other_event`` error), and the
-thumbnail loop (about once a second, only for scenes a watching panel shows). No request
+configures an event from its stored settings or the env default), broadcasting state diffs and
+throttled audio levels to the event's crew room, "one OBS, one owner" (``binding.py``: an event
+whose OBS belongs to another event gets no connection, no pushes and the
+``obs_owned_by_other_event`` error), and the thumbnail loop (program/preview monitors as fast as
+OBS comfortably answers, scene buttons about once a second, only while a panel watches). No request
 objects: callers pass the event slug.
 
 Scale-out: every process keeps its own supervised connection (OBS accepts several clients),
@@ -34,8 +35,11 @@ from .state import empty_state
 
 log = logging.getLogger(__name__)
 
-THUMB_INTERVAL_S = 1.0
+THUMB_INTERVAL_S = 1.0     # scene buttons
 THUMB_WIDTH = 320
+MONITOR_WIDTH = 960        # program/preview monitors
+MONITOR_MIN_S = 0.2        # monitors refresh at most 5 times a second...
+MONITOR_LOAD = 3           # ...and leave OBS at least twice the time a screenshot took
 WATCH_TTL_S = 12.0  # a panel re-announces what it watches every few seconds
 MAX_THUMBS = 12
 
@@ -58,7 +62,8 @@ class ObsRuntime:
         self.app = app
         self.manager = ObsManager(self._on_change, spawn=socketio.start_background_task,
                                   sleep=socketio.sleep, default_settings=_default_settings(app),
-                                  connection_options=app.config.get("OBS_CONNECTION_OPTIONS"))
+                                  connection_options=app.config.get("OBS_CONNECTION_OPTIONS"),
+                                  on_meters=self._on_meters)
         self._watchers = {}  # slug -> {watcher id: (scenes, expires_at)}
         self._on_connected = []  # fn(event) -> [(source, text or settings)], see native_texts.py
         self._lock = threading.Lock()
@@ -72,6 +77,11 @@ class ObsRuntime:
             broadcast("obs_state", {"event": slug, "diff": diff}, slug, "crew")
             if diff.get("status") == "connected":
                 socketio.start_background_task(self._push_after_connect, slug)
+
+    def _on_meters(self, slug, levels):
+        # already throttled per connection (~10/s); the owner alone sends them on
+        if ownership.runs_here(slug):
+            broadcast("obs_meters", {"event": slug, "levels": levels}, slug, "crew")
 
     # after every (re)connect: the overlay texts OBS must show now --------------------------
     def on_connected(self, hook):
@@ -223,29 +233,23 @@ class ObsRuntime:
         return out
 
     def _thumb_loop(self):
+        """One loop per process, so never more than one screenshot in flight per source: the
+        program/preview monitors as fast as OBS answers (bounded by MONITOR_MIN_S and
+        MONITOR_LOAD × the time OBS took), the scene buttons about once a second."""
+        next_thumbs = 0.0
         try:
             while True:
                 watched = self.watched()
                 if not watched:
                     return
+                started = time.monotonic()
+                scenes_due = started >= next_thumbs
+                if scenes_due:
+                    next_thumbs = started + THUMB_INTERVAL_S
                 for slug, scenes in watched.items():
-                    conn = self.manager.peek(slug)
-                    if conn is None or not conn.connected:
-                        continue
-                    state = conn.state
-                    wanted = [s for s in scenes if s in state["scenes"]]
-                    for s in (state["program_scene"], state["preview_scene"]):
-                        if s and s not in wanted:
-                            wanted.append(s)
-                    try:
-                        images = conn.screenshots(wanted[:MAX_THUMBS], width=THUMB_WIDTH)
-                    except ObsError:
-                        continue
-                    # to this process's watchers only (a sid is a room): no copies from other processes
-                    payload = {"event": slug, "images": images}
-                    for watcher in self.watchers_of(slug):
-                        send_to("obs_thumbnails", payload, watcher, "crew")
-                socketio.sleep(THUMB_INTERVAL_S)
+                    self._thumbs_for(slug, scenes if scenes_due else ())
+                took = time.monotonic() - started
+                socketio.sleep(max(MONITOR_MIN_S, took * MONITOR_LOAD))
         finally:
             with self._lock:
                 self._thumb_task = False
@@ -255,6 +259,27 @@ class ObsRuntime:
                     self._thumb_task = True
                 if restart:
                     socketio.start_background_task(self._thumb_loop)
+
+    def _thumbs_for(self, slug, scenes):
+        conn = self.manager.peek(slug)
+        if conn is None or not conn.connected:
+            return
+        state = conn.state
+        monitors = [s for s in (state["program_scene"], state["preview_scene"]) if s]
+        wanted = [s for s in scenes if s in state["scenes"]][:MAX_THUMBS]
+        try:
+            images = conn.screenshots(wanted, width=THUMB_WIDTH) if wanted else {}
+            big = conn.screenshots(monitors, width=MONITOR_WIDTH, quality=70) if monitors else {}
+        except ObsError:
+            return
+        # to this process's watchers only (a sid is a room): no copies from other processes
+        payload = {"event": slug, "images": images,
+                   "monitors": {"program": big.get(state["program_scene"]),
+                                "preview": big.get(state["preview_scene"]),
+                                "program_scene": state["program_scene"],
+                                "preview_scene": state["preview_scene"]}}
+        for watcher in self.watchers_of(slug):
+            send_to("obs_thumbnails", payload, watcher, "crew")
 
     # overlay text sink --------------------------------------------------------------------
     def push_text(self, slug, source_name, text):

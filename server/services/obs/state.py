@@ -6,6 +6,7 @@ The stream key never enters this state (only a masked form does).
 """
 
 import copy
+import math
 
 STREAM_STATES = {
     "OBS_WEBSOCKET_OUTPUT_STARTING": "starting",
@@ -53,8 +54,8 @@ def empty_state():
                    "skipped_frames": 0, "total_frames": 0},
         "record": {"state": UNKNOWN, "active": None, "timecode": None, "path": None},
         "stream_target": {"service": None, "server": None, "key_masked": None},
-        "audio": [],                # [{"name", "kind", "muted"}]
-        "media": [],                # [{"name", "kind", "state"}]
+        "audio": [],                # [{"name", "kind", "muted", "volume_db"}]
+        "media": [],                # [{"name", "kind", "state", "duration_ms", "cursor_ms"}]
         "stats": {"fps": None, "cpu": None, "memory_mb": None, "disk_free_mb": None,
                   "render_skipped": 0, "render_total": 0, "output_skipped": 0, "output_total": 0},
         "warnings": [],
@@ -112,6 +113,11 @@ def apply_event(state, event_type, data):
     """
     if event_type == "CurrentProgramSceneChanged":
         state["program_scene"] = data.get("sceneName")
+    elif event_type == "SceneTransitionStarted":
+        # Tally at the start of the transition, not at its end: the connection adds the scene
+        # it is going to (``toScene``) when it knows it (our own switch, or studio-mode TAKE).
+        if data.get("toScene"):
+            state["program_scene"] = data["toScene"]
     elif event_type == "CurrentPreviewSceneChanged":
         state["preview_scene"] = data.get("sceneName")
     elif event_type == "StudioModeStateChanged":
@@ -147,6 +153,9 @@ def apply_event(state, event_type, data):
     elif event_type == "InputMuteStateChanged":
         state["audio"] = [dict(a, muted=bool(data.get("inputMuted"))) if a["name"] == data.get("inputName")
                           else a for a in state["audio"]]
+    elif event_type == "InputVolumeChanged":
+        state["audio"] = [dict(a, volume_db=volume_db(data.get("inputVolumeDb")))
+                          if a["name"] == data.get("inputName") else a for a in state["audio"]]
     elif event_type in ("InputCreated", "InputRemoved", "InputNameChanged"):
         return "inputs"
     elif event_type in ("MediaInputPlaybackStarted", "MediaInputPlaybackEnded"):
@@ -157,6 +166,42 @@ def apply_event(state, event_type, data):
         return "media"
     state["warnings"] = compute_warnings(state)
     return None
+
+
+METER_FLOOR_DB = -60.0
+
+
+def volume_db(value):
+    """OBS's fader value in dB (-100..26), rounded; None stays None."""
+    if value is None:
+        return None
+    return round(max(-100.0, min(26.0, float(value))), 1)
+
+
+def level_db(multiplier):
+    """A linear level (0..1) as dBFS, floored at -60 dB."""
+    if not multiplier or multiplier <= 0:
+        return METER_FLOOR_DB
+    return round(max(METER_FLOOR_DB, 20 * math.log10(multiplier)), 1)
+
+
+def meter_levels(inputs):
+    """InputVolumeMeters ``inputs`` -> {name: {"mag": dB, "peak": dB}} (loudest channel).
+
+    Each input's ``inputLevelsMul`` is one [magnitude, peak, input peak] triple per channel."""
+    out = {}
+    for item in inputs or []:
+        channels = [c for c in (item.get("inputLevelsMul") or []) if isinstance(c, (list, tuple)) and len(c) >= 2]
+        mag = max((c[0] for c in channels), default=0.0)
+        peak = max((c[1] for c in channels), default=0.0)
+        out[item.get("inputName")] = {"mag": level_db(mag), "peak": level_db(peak)}
+    return out
+
+
+def media_status(data):
+    """GetMediaInputStatus -> the media entry's {"state", "duration_ms", "cursor_ms"}."""
+    return {"state": MEDIA_STATES.get(data.get("mediaState"), "none"),
+            "duration_ms": data.get("mediaDuration"), "cursor_ms": data.get("mediaCursor")}
 
 
 class BitrateMeter:

@@ -20,7 +20,8 @@ COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 def theme_of(event):
     live = live_of(event, create=False)
     logo = f"/overlay/{event.slug}/logo.png" if live is not None and live.logo_path else None
-    return {"color": event.theme_color or "#c8102e", "logo": logo, "name": event.name}
+    return {"color": event.theme_color or "#c8102e", "logo": logo, "name": event.name,
+            "public_drift": bool(event.public_drift)}
 
 
 def logo_file(event):
@@ -30,21 +31,27 @@ def logo_file(event):
     return os.path.join(current_app.config["UPLOAD_FOLDER"], live.logo_path)
 
 
-def set_theme(event_slug, color=None, logo=None, remove_logo=False):
-    """``color`` '#rrggbb'; ``logo`` image bytes (re-encoded to PNG)."""
-    from PIL import Image, UnidentifiedImageError  # Pillow loads only when an admin sets a theme
+def set_theme(event_slug, color=None, logo=None, remove_logo=False, public_drift=None):
+    """``color`` '#rrggbb'; ``logo`` image bytes (re-encoded to PNG); ``public_drift`` whether
+    the public overlays show the schedule drift (None: unchanged)."""
 
     event = get_event(event_slug)
     if color is not None:
         if not COLOR_RE.match(color or ""):
             raise ServiceError("invalid_color", _l("Màu phải có dạng #RRGGBB."), status=422)
         event.theme_color = color.lower()
+    if public_drift is not None:
+        event.public_drift = bool(public_drift)
     live = live_of(event)
     if logo:
         live.logo_path = _render_logo(event, logo)
     elif remove_logo:
         live.logo_path = ""
     db.session.commit()
+    if public_drift is not None:
+        from server.services.agenda.state import broadcast_agenda  # the drift shown changes
+
+        broadcast_agenda(event)
     theme = theme_of(event)
     broadcast("theme", theme, event.slug, "overlay")
     return theme

@@ -112,6 +112,9 @@ def configure_security(app):
 
 
 def configure_socketio(app):
+    # Flask-SocketIO keeps a Redis client manager from an earlier init_app with a queue: an app
+    # without REDIS_URL (a test after a scale-out test, in one process) must start without it.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],

@@ -20,6 +20,8 @@ BASE_CONFIG = {
     "LOG_LEVEL": "WARNING",
 }
 
+pytest_plugins = ["tests.fakes.obs_fixtures"]  # fake_obs, obs: a fake OBS and a connection to it
+
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory):

@@ -1,6 +1,6 @@
 """Pytest fixtures for the fake OBS: a running fake server and a supervised connection to it.
 
-Import the fixtures into a test module (``from tests.fakes.obs_fixtures import fake_obs, obs``).
+Registered for every test by ``tests/conftest.py`` (``pytest_plugins``): ask for ``fake_obs`` or ``obs``.
 """
 
 import time

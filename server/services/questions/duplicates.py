@@ -7,7 +7,7 @@ few rarest word pairs (Vietnamese words are mostly two syllables), so a typo in 
 leaves shared keys, and a block is scored with rapidfuzz's token-set ratio (pairs already
 joined are skipped). Pairs scoring ``min_score`` or more, and not one text a small subset of a much
 longer one, are joined (union-find). 10,000 questions group in about a second on two cores
-(``tests/integration/test_questions_duplicates.py`` measures it).
+(``tests/questions/test_questions_duplicates.py`` measures it).
 """
 from collections import Counter, defaultdict
 

@@ -3,7 +3,7 @@
 Covers the OBS journey end to end (docs/design.md): scene click -> OBS -> tally red; REST with a bearer token
 and Socket.IO both take scenes; OBS killed -> panel shows disconnected within ~2 s -> OBS
 restarted -> the panel reconnects and resyncs by itself. (The README's control-panel.png comes from
-tests/e2e/test_control_panel_browser.py, with demo data.)
+tests/obs/test_control_panel_browser.py, with demo data.)
 """
 import json
 import subprocess

@@ -11,7 +11,7 @@ import websocket
 from server.services.obs import (ObsConnection, ObsError, ObsManager, ObsSettings,
                                  apply_scene_pack, load_scene_pack)
 from tests.fakes.fake_obs import FakeObs, auth_string
-from tests.fakes.obs_fixtures import FAST, fake_obs, obs, wait_for  # noqa: F401
+from tests.fakes.obs_fixtures import FAST, wait_for
 
 
 def connect(fake, password=None, **opts):

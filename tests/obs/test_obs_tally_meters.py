@@ -2,7 +2,7 @@
 through throttled and never as state diffs, faders and media timing are mirrored — against
 the fake obs-websocket server."""
 from server.services.obs.state import apply_event, empty_state, level_db, meter_levels
-from tests.fakes.obs_fixtures import fake_obs, obs, wait_for  # noqa: F401
+from tests.fakes.obs_fixtures import wait_for
 
 
 def test_transition_start_with_a_target_moves_the_tally():

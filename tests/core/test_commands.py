@@ -7,7 +7,7 @@ import re
 import pytest
 
 from server.services.commands import has_surrogate, load_commands
-from tests.scale.access_table import HTTP, SOCKET
+from tests.support.access_table import HTTP, SOCKET
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_every_command_is_in_the_openapi_description(client, commands):
 
 
 def test_every_command_has_an_access_table_row_with_its_roles(app, commands):
-    from tests.scale.test_access_table import declared
+    from tests.core.test_access_table import declared
 
     for cmd in commands.values():
         view_roles = declared(type("V", (), {"allowed_roles": cmd.roles}))

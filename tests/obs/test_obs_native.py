@@ -16,7 +16,7 @@ from server.services.agenda import timer
 from server.services.obs import apply_scene_pack, load_scene_pack
 from server.services.obs.native_texts import PLATE_HIDDEN, PLATE_SHOWN
 from server.services.slides import decks, on_air
-from tests.fakes.obs_fixtures import FAST, fake_obs, wait_for  # noqa: F401
+from tests.fakes.obs_fixtures import FAST, wait_for
 from tests.support import factories
 
 PNG = on_air.BLANK_PNG

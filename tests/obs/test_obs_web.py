@@ -10,7 +10,7 @@ from server.services.accounts import users as accounts
 from server.services.overlays.native_text import push_text
 from tests.fakes.fake_obs import FakeObs
 from server.services.secrets import unseal
-from tests.fakes.obs_fixtures import FAST, fake_obs, wait_for  # noqa: F401
+from tests.fakes.obs_fixtures import FAST, wait_for
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from server.extensions import db
 from server.services.accounts import users as accounts
 from server.services.restream import destinations as dests
 from server.services.restream.pusher import backoff_delay, classify
-from tests.fakes.obs_fixtures import FAST, fake_obs, wait_for  # noqa: F401
+from tests.fakes.obs_fixtures import FAST, wait_for
 
 KEY = "FB-1234567890-0-AbCdEfGhIjKlMnOp"
 FB = "rtmps://live-api-s.facebook.com:443/rtmp/"

@@ -1,5 +1,5 @@
 """Who may call what: the explicit access table every route and socket event is checked
-against (tests/scale/test_access_table.py). A new route or socket handler fails that test
+against (tests/core/test_access_table.py). A new route or socket handler fails that test
 until it is added here, so nothing slips in unguarded.
 
 Roles: "anonymous" (anyone), "site" (a bridge-point phone with its site token),

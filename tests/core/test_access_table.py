@@ -4,7 +4,7 @@ import pytest
 from werkzeug.routing.converters import NumberConverter
 
 from tests.conftest import AuthActions
-from tests.scale.access_table import ANYONE, HTTP, SOCKET
+from tests.support.access_table import ANYONE, HTTP, SOCKET
 
 ROLES = ("moderator", "crew", "admin")
 
@@ -27,7 +27,7 @@ def rules(app):
 
 def test_every_route_is_in_the_access_table_with_its_declared_roles(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert sorted(endpoints - set(HTTP)) == [], "routes missing from tests/scale/access_table.py"
+    assert sorted(endpoints - set(HTTP)) == [], "routes missing from tests/support/access_table.py"
     assert sorted(set(HTTP) - endpoints) == [], "table lists routes that do not exist"
     wrong = {ep: (declared(app.view_functions[ep]), HTTP[ep]) for ep in endpoints
              if declared(app.view_functions[ep]) != HTTP[ep]}
@@ -45,7 +45,7 @@ def socket_handlers():
 
 def test_every_socket_event_is_in_the_access_table_with_its_declared_roles(app):
     seen = {(ns, name) for ns, name, _h in socket_handlers()}
-    assert sorted(seen - set(SOCKET)) == [], "socket events missing from tests/scale/access_table.py"
+    assert sorted(seen - set(SOCKET)) == [], "socket events missing from tests/support/access_table.py"
     assert sorted(set(SOCKET) - seen) == [], "table lists socket events that do not exist"
     for namespace, name, handler in socket_handlers():
         if name != "connect":

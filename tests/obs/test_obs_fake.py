@@ -347,7 +347,7 @@ def test_connection_lost_while_waiting_for_the_outcome_is_obs_disconnected(obs, 
     with pytest.raises(ObsError) as exc:
         obs.start_stream()
     assert exc.value.code == "obs_disconnected" and time.monotonic() - t0 < 3
-    assert obs.state["stream"]["state"] == "unknown"
+    assert wait_for(lambda: obs.state["stream"]["state"] == "unknown", timeout=3), obs.state["stream"]
 
 
 def test_an_obs_that_stays_away_is_logged_once_not_at_every_retry(caplog):

@@ -17,6 +17,7 @@ from tests.support.sio import run_async
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 EVENT = "demo-forum"
+OBS_EVENT = "demo-plenary"  # the oldest event owns the shared OBS
 TTL = 3.0
 _names = itertools.count(1)
 
@@ -86,16 +87,20 @@ def test_two_processes_share_delivery_survive_restarts_and_hand_over_ownership(t
         for phone in phones:
             assert await phone.wait_for("question_on_air", lambda d: (d.get("question") or {}).get("id") == qid, 5)
 
-        # 2b. both processes mirror OBS, but a panel on B gets each change once: from the owner only
-        crew_b = await Listener(b.url, "/crew", {"event": EVENT}, cookie_b).connect()
+        # 2b. both processes mirror OBS, but a panel on B gets each change once: from the owner only.
+        # One OBS, one owner: the shared OBS belongs to the oldest active event (demo-plenary); each
+        # process holds one session to it, and the other events are refused (409).
+        crew_b = await Listener(b.url, "/crew", {"event": OBS_EVENT}, cookie_b).connect()
         deadline = time.monotonic() + 10
-        while (len(owner_of(nodes, admin)) != 1 or fake_obs.session_count < 4) and time.monotonic() < deadline:
+        while (len(owner_of(nodes, admin)) != 1 or fake_obs.session_count < 2) and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
-        assert len(owner_of(nodes, admin)) == 1 and fake_obs.session_count >= 4, fake_obs.session_count
-        assert http("POST", f"{a.url}/api/v1/events/{EVENT}/obs/scene", {"scene": "Speaker"}, token=admin)[0] == 200
+        assert len(owner_of(nodes, admin)) == 1 and fake_obs.session_count >= 2, fake_obs.session_count
+        assert http("POST", f"{a.url}/api/v1/events/{EVENT}/obs/scene", {"scene": "Speaker"}, token=admin)[0] == 409
+        assert http("POST", f"{a.url}/api/v1/events/{OBS_EVENT}/obs/scene", {"scene": "Speaker"},
+                    token=admin)[0] == 200
 
         def took(d):
-            return (d or {}).get("event") == EVENT and (d.get("diff") or {}).get("program_scene") == "Speaker"
+            return (d or {}).get("event") == OBS_EVENT and (d.get("diff") or {}).get("program_scene") == "Speaker"
 
         assert await crew_b.wait_for("obs_state", took, 5), crew_b.received[-5:]
         await asyncio.sleep(2.0)  # a second copy would arrive within this window

@@ -24,9 +24,19 @@ def test_levels_are_dbfs_of_the_loudest_channel():
 def test_our_switch_is_program_when_obs_starts_the_transition(obs, fake_obs):
     fake_obs.state.scenes.append("Speaker")
     fake_obs.state.items["Speaker"] = []
-    obs._transition_target = "Speaker"   # as set_program_scene does before asking OBS
+    obs._transition_target = ("Speaker", obs._clock())   # as set_program_scene does before asking OBS
     fake_obs.emit("SceneTransitionStarted", {"transitionName": "Fade"})
     assert wait_for(lambda: obs.state["program_scene"] == "Speaker", 2)
+
+
+def test_a_stale_switch_target_never_names_a_later_transition(obs):
+    """A switch to the scene already on program starts no transition; a TAKE a while later must
+    tally the preview, not the stale target (the real OBS showed the wrong scene as on air)."""
+    with obs._state_lock:
+        obs._state.update(studio_mode=True, preview_scene="Q&A", program_scene="Opening")
+    obs._transition_target = ("Opening", obs._clock() - 5)
+    obs._handle_event("SceneTransitionStarted", {"transitionName": "Fade"})
+    assert obs.state["program_scene"] == "Q&A"
 
 
 def test_studio_take_tallies_the_preview_at_transition_start(obs):

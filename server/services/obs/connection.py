@@ -38,6 +38,7 @@ class ObsConnection(ObsCommands):
 
     TICK = 0.2  # how often the supervisor looks at the connection, seconds
     TRANSITION_SETTLE = 0.15  # seconds after SceneTransitionEnded before the next switch
+    TARGET_FRESH_S = 1.0  # how long our own switch's scene may name the transition that starts
     METERS_INTERVAL = 0.1  # audio levels reach the crew at most ~10 times a second
 
     def __init__(self, settings, on_change=None, *, spawn=None, sleep=None, clock=time.monotonic,
@@ -244,13 +245,15 @@ class ObsConnection(ObsCommands):
         """Where the transition that just started goes: our own switch's scene, else in
         studio mode the preview (TAKE); None when OBS's own UI switched (its event follows)."""
         target, self._transition_target = self._transition_target, None
-        if target:
-            return target
+        # our own switch's scene, if it was asked for just now: a switch to the scene already on
+        # program starts no transition, and its stale target must not name the next one (a TAKE)
+        if target and self._clock() - target[1] < self.TARGET_FRESH_S:
+            return target[0]
         with self._state_lock:
             return self._state["preview_scene"] if self._state["studio_mode"] else None
 
     def set_program_scene(self, scene):
-        self._transition_target = scene
+        self._transition_target = (scene, self._clock())
         try:
             return super().set_program_scene(scene)
         except ObsError:
@@ -258,7 +261,7 @@ class ObsConnection(ObsCommands):
             raise
 
     def cut(self, scene=None, wait=1.0):
-        self._transition_target = scene
+        self._transition_target = (scene, self._clock()) if scene else None
         return super().cut(scene, wait)
 
     def _handle_event(self, event_type, data):

@@ -12,7 +12,8 @@ from server.services.lookups import public_base_url
 from server.services.text import clean
 from server.services.tokens import site_token
 
-FIELDS = {"code": 40, "name": 200, "district": 120, "commune": 120, "contact_name": 120, "phone": 40}
+FIELDS = {"code": 40, "name": 200, "province": 120, "district": 120, "commune": 120, "group_name": 120,
+          "contact_name": 120, "phone": 40}
 
 
 def iso(value):
@@ -35,7 +36,7 @@ def event_sites(event, include_inactive=False):
     query = db.select(Site).filter_by(event_id=event.id)
     if not include_inactive:
         query = query.filter_by(is_active=True)
-    return db.session.scalars(query.order_by(Site.district, Site.code)).all()
+    return db.session.scalars(query.order_by(Site.province, Site.district, Site.code)).all()
 
 
 def site_link(site, hint=None):
@@ -46,7 +47,8 @@ def site_link(site, hint=None):
 def crew_view(site):
     """What the crew board shows of a site (contact included, token never)."""
     return {
-        "id": site.id, "code": site.code, "name": site.name, "district": site.district, "commune": site.commune,
+        "id": site.id, "code": site.code, "name": site.name, "province": site.province, "district": site.district,
+        "commune": site.commune, "group_name": site.group_name, "parent_id": site.parent_id,
         "contact_name": site.contact_name, "phone": site.phone, "active": site.is_active, "state": site.state,
         "changed_at": iso(site.state_changed_at), "last_beat_at": iso(site.last_beat_at),
         "checked_in_at": iso(site.checked_in_at), "video_ok": site.video_ok, "audio_ok": site.audio_ok,
@@ -56,7 +58,8 @@ def crew_view(site):
 
 def site_self_view(site):
     """What a site's own phone sees of itself."""
-    return {"code": site.code, "name": site.name, "district": site.district, "state": site.state,
+    return {"code": site.code, "name": site.name, "province": site.province, "district": site.district,
+            "commune": site.commune, "state": site.state,
             "checked_in_at": iso(site.checked_in_at), "video_ok": site.video_ok, "audio_ok": site.audio_ok,
             "reported_state": site.reported_state}
 

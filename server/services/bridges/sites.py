@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from server.extensions import db
 from server.models.site import Site, SiteLog
+from server.services.bridges.liveness import book
 from server.services.broadcast import broadcast, send_to
 from server.services.errors import NotFound, ServiceError
 from server.services.events import get_event
@@ -126,6 +127,7 @@ def set_active(site, active):
     site.is_active = bool(active)
     add_log(site, "activated" if active else "deactivated")
     db.session.commit()
+    book.forget(site.id)
     if not active:
         send_to("site_revoked", {}, site_room(site.id), "site")
     _announce(site)
@@ -137,6 +139,7 @@ def rotate_token(site):
     site.token = site_token()
     add_log(site, "token_rotated")
     db.session.commit()
+    book.forget(site.id)
     send_to("site_revoked", {}, site_room(site.id), "site")
     return site
 

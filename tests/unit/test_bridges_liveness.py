@@ -170,3 +170,27 @@ def test_restart_within_grace_raises_no_offline(app, event, clock):
     clock.advance(6)  # window over: only the silent site goes offline, no alarm for the rest
     changed = presence.sweep()
     assert [(s["code"], s["state"]) for s in changed[event.slug]] == [("R-4", "offline")]
+
+
+# ---- Vietnamese order of the board's groups -----------------------------------------------
+
+def test_vi_sort_key_orders_the_vietnamese_alphabet():
+    from server.services.text import vi_sort_key
+
+    names = ["Huyện Yên Định", "Huyện Đông Sơn", "Huyện Ân Thi", "Huyện An Lão", "Huyện Dương Minh Châu", "Huyện Ba Vì"]
+    assert sorted(names, key=vi_sort_key) == ["Huyện An Lão", "Huyện Ân Thi", "Huyện Ba Vì", "Huyện Dương Minh Châu",
+                                              "Huyện Đông Sơn", "Huyện Yên Định"]
+    assert sorted(["Hạ", "Hà", "Há", "Ha", "Hả", "Hã"], key=vi_sort_key) == ["Ha", "Hà", "Hả", "Hã", "Há", "Hạ"]
+    assert sorted(["Ông", "Ơn", "Ô", "Ò", "O"], key=vi_sort_key) == ["O", "Ò", "Ô", "Ông", "Ơn"]
+    import unicodedata
+
+    assert vi_sort_key(unicodedata.normalize("NFD", "Đông Sơn"))[:2] == vi_sort_key("Đông Sơn")[:2]
+
+
+def test_board_order_groups_by_vietnamese_name(app, event):
+    from server.services.bridges.sites import board_order
+
+    a = factories.make_site(event, code="B-1", district="Huyện Yên Định")
+    b = factories.make_site(event, code="A-1", district="Huyện Đông Sơn")
+    c = factories.make_site(event, code="C-1", district="Huyện Ân Thi")
+    assert [s.code for s in board_order([a, b, c])] == ["C-1", "A-1", "B-1"]

@@ -10,7 +10,7 @@ from server.services.broadcast import broadcast, send_to
 from server.services.errors import NotFound, ServiceError
 from server.services.events import get_event
 from server.services.lookups import public_base_url
-from server.services.text import clean
+from server.services.text import clean, vi_sort_key
 from server.services.tokens import site_token
 
 FIELDS = {"code": 40, "name": 200, "province": 120, "district": 120, "commune": 120, "group_name": 120,
@@ -38,6 +38,21 @@ def event_sites(event, include_inactive=False):
     if not include_inactive:
         query = query.filter_by(is_active=True)
     return db.session.scalars(query.order_by(Site.province, Site.district, Site.code)).all()
+
+
+def group_of(site):
+    """The board's group of a site: its free group (cụm), else its province, else its district."""
+    return site.group_name or site.province or site.district or ""
+
+
+def board_order(site_list):
+    """Sites by group in Vietnamese collation ('Đông Sơn' before 'Yên Định'), then by code."""
+    keys = {}
+    for site in site_list:
+        name = group_of(site)
+        if name not in keys:
+            keys[name] = vi_sort_key(name)
+    return sorted(site_list, key=lambda s: (keys[group_of(s)], s.code))
 
 
 def site_link(site, hint=None):

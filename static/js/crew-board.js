@@ -179,9 +179,10 @@ function buildGrid(list) {
 }
 
 // A new group (an imported site) goes where Vietnamese order puts it.
+const bare = (name) => name.replace(/^(thành phố|tỉnh|tp\.?)\s+/i, "");
 function insertGroup(g) {
   const after = [...groups.values()].filter((o) => o !== g && o.node.isConnected)
-    .find((o) => collator.compare(o.name, g.name) > 0);
+    .find((o) => collator.compare(bare(o.name), bare(g.name)) > 0);
   $("grid").insertBefore(g.node, after ? after.node : null);
   $("wall").insertBefore(g.tile, after ? after.tile : null);
   drawGroup(g);

@@ -1,6 +1,8 @@
 """Bridge-point sites: listing, add/edit/deactivate, token rotation, the per-site event log,
 and the dictionaries the crew and the site itself may see. A site is found by its token with
 ``lookups.site_by_token`` (the one lookup), and its link is built on ``lookups.public_base_url``."""
+import re
+
 from flask_babel import lazy_gettext as _l
 
 from server.extensions import db
@@ -45,13 +47,17 @@ def group_of(site):
     return site.group_name or site.province or site.district or ""
 
 
+_UNIT_PREFIX = re.compile(r"^(thành phố|tỉnh|tp\.?)\s+", re.IGNORECASE)
+
+
 def board_order(site_list):
-    """Sites by group in Vietnamese collation ('Đông Sơn' before 'Yên Định'), then by code."""
+    """Sites by group in Vietnamese collation ('Đông Sơn' before 'Yên Định'; 'Thành phố Hà Nội'
+    filed under H, as in official lists), then by code."""
     keys = {}
     for site in site_list:
         name = group_of(site)
         if name not in keys:
-            keys[name] = vi_sort_key(name)
+            keys[name] = vi_sort_key(_UNIT_PREFIX.sub("", name))
     return sorted(site_list, key=lambda s: (keys[group_of(s)], s.code))
 
 

@@ -145,6 +145,14 @@ def configure_presence(app):
 
     book.clear()
     presence.end_grace()
+    book.share_sockets(None, "")
+    if app.config.get("REDIS_URL"):
+        import redis
+
+        from server.services.ownership import node_id
+
+        book.share_sockets(redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2),
+                           node_id())
 
 
 def configure_obs(app):

@@ -194,3 +194,23 @@ def test_board_order_groups_by_vietnamese_name(app, event):
     b = factories.make_site(event, code="A-1", district="Huyện Đông Sơn")
     c = factories.make_site(event, code="C-1", district="Huyện Ân Thi")
     assert [s.code for s in board_order([a, b, c])] == ["C-1", "A-1", "B-1"]
+
+
+# ---- scale-out: connected sockets shared through Redis ------------------------------------
+
+def test_sockets_on_another_process_count_as_connected(redis_server):
+    import redis
+
+    url = redis_server.url
+    ticks = [0.0]
+    here, there = Liveness(clock=lambda: ticks[0]), Liveness(clock=lambda: ticks[0])
+    here.share_sockets(redis.Redis.from_url(url), "node-a")
+    there.share_sockets(redis.Redis.from_url(url), "node-b")
+    there.socket_open(42)
+    there.publish_sockets()
+    assert here.connected(42) and not here.connected(43)
+    there.socket_closed(42)
+    there.publish_sockets()
+    assert here.connected(42)  # re-read at most once a second
+    ticks[0] += 1.5
+    assert not here.connected(42)

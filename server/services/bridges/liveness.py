@@ -9,9 +9,13 @@ rotated token, a deactivated site, a state another process changed) drops that s
 the cache, so its next beat takes the full path.
 
 Pure Python apart from ``flush``'s statement, so the unit tests drive it directly. In a
-scale-out deployment every process keeps its own book (beats reach the database within one
-flush period, well inside the degraded threshold the owner's sweep uses).
+scale-out deployment every process keeps its own book: beats reach the database within one
+flush period (well inside the degraded threshold the owner's sweep uses), and with Redis
+(``share_sockets``) each process publishes its connected sites in a Redis hash of its own
+(``bridgecast:site-sockets:<node>``, expiring unless refreshed), so the event's owner knows a
+site whose socket sits on another process is ``background``, not offline.
 """
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -20,6 +24,7 @@ from sqlalchemy import bindparam, update
 
 from server.models.site import Site
 
+log = logging.getLogger(__name__)
 _SITES = Site.__table__
 # Built once: last_seen of sites whose state the beat did not change, never moved backwards.
 _WRITE_BEATS = (update(_SITES).where(
@@ -46,6 +51,7 @@ class Liveness:
         self._beats = {}    # site id -> last beat (aware datetime)
         self._pending = {}  # site id -> row for the batch writer
         self._sockets = {}  # site id -> connected /site sockets in this process
+        self._redis, self._node, self._remote, self._remote_at = None, "", set(), 0.0
 
     # -- the cache of validated sites --
     def lookup(self, token):
@@ -122,7 +128,45 @@ class Liveness:
                 self._sockets.pop(site_id, None)
 
     def connected(self, site_id):
-        return self._sockets.get(site_id, 0) > 0
+        if self._sockets.get(site_id, 0) > 0:
+            return True
+        return self._redis is not None and site_id in self._remote_sockets()
+
+    # -- scale-out: connected sockets shared through Redis --
+    SOCKETS_KEY = "bridgecast:site-sockets:"
+    SOCKETS_TTL_S = 10
+
+    def share_sockets(self, client, node):
+        """Mirror this process's connected sites in Redis (``None`` stops)."""
+        self._redis, self._node, self._remote, self._remote_at = client, node, set(), float("-inf")
+
+    def publish_sockets(self):
+        """Refresh this process's hash of connected sites (called every flush period)."""
+        if self._redis is None:
+            return
+        key = self.SOCKETS_KEY + self._node
+        try:
+            pipe = self._redis.pipeline()
+            pipe.delete(key)
+            if self._sockets:
+                pipe.hset(key, mapping={str(k): v for k, v in self._sockets.items()})
+                pipe.expire(key, self.SOCKETS_TTL_S)
+            pipe.execute()
+        except Exception:  # Redis away: the beats are still written; sockets stay local
+            log.warning("could not publish connected sites to Redis", exc_info=True)
+
+    def _remote_sockets(self):
+        """The sites connected to any process (re-read at most once a second)."""
+        if self._clock() - self._remote_at >= 1.0:
+            self._remote_at = self._clock()
+            try:
+                found = set()
+                for key in self._redis.scan_iter(match=self.SOCKETS_KEY + "*", count=100):
+                    found.update(int(k) for k in self._redis.hkeys(key))
+                self._remote = found
+            except Exception:
+                log.warning("could not read connected sites from Redis", exc_info=True)
+        return self._remote
 
     def clear(self):
         with self._lock:

@@ -167,6 +167,7 @@ def flush_beats(force=False):
     if not force and time.monotonic() - _last_flush[0] < BEAT_FLUSH_S:
         return 0
     _last_flush[0] = time.monotonic()
+    book.publish_sockets()
     if not book.pending_count():
         return 0
     try:

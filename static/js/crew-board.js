@@ -236,7 +236,7 @@ function applyOne(d) {
       entry.cell.dataset.state = d.state;
       setText(entry.cell.firstChild, ICONS[d.state] || "?");
     }
-    if (d.state === "offline" && (old.state === "online" || old.state === "degraded")) alertDrop(d);
+    if (d.state === "offline" && ["online", "degraded", "background"].includes(old.state)) alertDrop(d);
   }
   if (entry.cell) {
     entry.cell.title = cellLabel(d);

@@ -30,6 +30,7 @@ def create_app(config=None):
     configure_security(app)
     configure_socketio(app)
     configure_ownership(app)
+    configure_presence(app)
     configure_obs(app)
     configure_blueprints(app)
     configure_realtime(app)
@@ -139,6 +140,24 @@ def configure_ownership(app):
     init_app(app)
 
 
+def configure_presence(app):
+    """A fresh app starts with an empty in-memory presence book and no restart grace window
+    (``start_background_services`` opens the window in a real server process)."""
+    from server.services.bridges import presence
+    from server.services.bridges.liveness import book
+
+    book.clear()
+    presence.end_grace()
+    book.share_sockets(None, "")
+    if app.config.get("REDIS_URL"):
+        import redis
+
+        from server.services.ownership import node_id
+
+        book.share_sockets(redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2),
+                           node_id())
+
+
 def configure_obs(app):
     """The OBS runtime (one supervised connection per event, started with the background services)."""
     from server.services.obs.runtime import configure_obs as create_obs_runtime
@@ -186,6 +205,10 @@ def start_background_services(app):
     from server.services.obs.runtime import obs_runtime
 
     ownership.start_renewals(app)  # first: the loops below ask it which events run here
+    with app.app_context():
+        from server.services.bridges import presence
+
+        presence.start_grace()  # a restart sends nobody offline before the phones can beat again
     if app.config.get("OBS_AUTOSTART", True):
         obs_runtime(app).start_all()
     background.every(app, "agenda clock push", push_clocks_once, 1.0)

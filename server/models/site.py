@@ -7,7 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.extensions import db
 from server.models.base import UTCDateTime, utcnow
 
-SITE_STATES = ("never_seen", "online", "degraded", "offline")
+# background: the socket is connected but the beats are late (a phone with the page in the
+# background runs timers about once a minute): no offline alarm.
+SITE_STATES = ("never_seen", "online", "degraded", "background", "offline")
 
 
 class Site(db.Model):
@@ -18,8 +20,14 @@ class Site(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
+    # The 2025 map: province (34) and commune-level unit (xã/phường/đặc khu); district is
+    # kept for older lists and shown when present.
+    province: Mapped[str] = mapped_column(String(120), default="", index=True)
     district: Mapped[str] = mapped_column(String(120), default="", index=True)
     commune: Mapped[str] = mapped_column(String(120), default="")
+    group_name: Mapped[str] = mapped_column(String(120), default="")  # cụm / điểm cầu cấp trên (free text)
+    # A provincial bridge relaying to its communes (optional).
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"), index=True)
     contact_name: Mapped[str] = mapped_column(String(120), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     token: Mapped[str] = mapped_column(String(64), unique=True, index=True)

@@ -33,3 +33,40 @@ def fold(value):
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     text = text.replace("đ", "d").replace("Đ", "D")
     return " ".join(text.lower().split())
+
+
+# Vietnamese alphabet order; letters not in it (f, j, w, z, digits...) sort by code point after.
+_VI_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_VI_RANK = {ch: i for i, ch in enumerate(_VI_ALPHABET)}
+_VOWEL_MARKS = {"\u0306": "ă", "\u0302": "^", "\u031b": "+"}  # breve, circumflex, horn
+_WITH_MARK = {("a", "ă"): "ă", ("a", "^"): "â", ("e", "^"): "ê", ("o", "^"): "ô", ("o", "+"): "ơ", ("u", "+"): "ư"}
+# Tones after the base letter, in the order of Vietnamese dictionaries (CLDR vi):
+# none, huyền, hỏi, ngã, sắc, nặng.
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def _vi_letters(text):
+    """(letter, tone) pairs of a lower-case text: 'ễ' -> ('ê', 3)."""
+    out = []
+    for ch in unicodedata.normalize("NFD", text):
+        if ch in _VOWEL_MARKS and out:
+            base, tone = out[-1]
+            out[-1] = (_WITH_MARK.get((base, _VOWEL_MARKS[ch]), base), tone)
+        elif ch in _TONES and out:
+            out[-1] = (out[-1][0], _TONES[ch])
+        elif unicodedata.category(ch) == "Mn":
+            continue
+        else:
+            out.append((ch, 0))
+    return out
+
+
+def vi_sort_key(value):
+    """A sort key in Vietnamese collation: letters in the order a ă â b c d đ e ê … y, tones
+    compared only after the letters ('Huyện Đông Sơn' < 'Huyện Yên Định'; 'Da' < 'Đa'),
+    then case."""
+    text = " ".join(str(value or "").split())
+    letters = _vi_letters(text.lower())
+    primary = tuple(_VI_RANK[ch] if ch in _VI_RANK else 100 + ord(ch) for ch, _tone in letters)
+    tones = tuple(tone for _ch, tone in letters)
+    return primary, tones, text

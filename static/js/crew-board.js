@@ -1,39 +1,79 @@
 // The crew's bridge-point board: a grid built once, then updated cell by cell (batched per
-// animation frame) from Socket.IO events; counters kept incrementally; alerts on drops.
+// animation frame) from Socket.IO events; counters kept incrementally, per group too; alerts
+// on drops. For thousands of sites (a national conference) groups draw their cells only when
+// scrolled near, and a wall mode shows one tile per group (province or cụm) on one screen.
 import { api, connect, request } from "/static/js/lib/socket.js";
 import { el, setText } from "/static/js/lib/dom.js";
 
 const cfg = JSON.parse(document.getElementById("board-config").textContent);
 const t = cfg.i18n;
 const $ = (id) => document.getElementById(id);
-const ICONS = { online: "●", degraded: "▲", offline: "✕", never_seen: "○" };
+const ICONS = { online: "●", degraded: "▲", background: "◐", offline: "✕", never_seen: "○" };
 const STATES = Object.keys(ICONS);
+const LAZY_ABOVE = 800;       // more sites than this: groups draw their cells when scrolled near
+const WALL_ABOVE = 800;       // ... and the board opens on the wall of groups
+const collator = new Intl.Collator("vi", { sensitivity: "base" });
 
-const sites = new Map();      // id -> {data, cell, fold}
-const sections = new Map();   // district -> {node, body}
+const sites = new Map();      // id -> {data, cell (null until its group is drawn), fold, group}
+const groups = new Map();     // group name -> {node, body, head, tile, ids: Set, counts, drawn}
 const incidents = new Map();
-const counts = { total: 0, online: 0, degraded: 0, offline: 0, never_seen: 0, checked_in: 0 };
+const counts = { total: 0, online: 0, degraded: 0, background: 0, offline: 0, never_seen: 0, checked_in: 0 };
 let pending = new Map();
 let frame = 0;
 let ready = false;
 let muted = sessionStorage.getItem("board-muted") === "1";
 let rollCall = null;
 let selected = null;
+let lazy = false;
+let observer = null;
+let dirtyGroups = new Set();
 
 export const fold = (s) => (s || "").normalize("NFD").replace(/\p{Mn}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D")
   .toLowerCase().replace(/\s+/g, " ").trim();
 
-// ---- grid -------------------------------------------------------------------------------
+// The group a site is shown in: its free group (cụm), else its province, else its district.
+const groupOf = (d) => d.group_name || d.province || d.district || "—";
+const searchText = (d) => fold(`${d.code} ${d.name} ${d.province || ""} ${d.district} ${d.commune} ${d.group_name || ""} ` +
+  `${d.contact_name} ${d.phone || ""} ${(d.phone || "").replace(/[^0-9]/g, "")}`);
+
+// ---- counters ---------------------------------------------------------------------------
 function countAdd(data, sign) {
   counts.total += sign;
   counts[data.state] = (counts[data.state] || 0) + sign;
   if (data.checked_in_at) counts.checked_in += sign;
+  const g = groups.get(groupOf(data));
+  if (g) { g.counts.total += sign; g.counts[data.state] = (g.counts[data.state] || 0) + sign; dirtyGroups.add(g); }
 }
 
 function renderCounts() {
-  for (const key of ["total", "online", "degraded", "offline", "never_seen", "checked_in"]) setText($(`c-${key}`), counts[key]);
+  for (const key of ["total", "online", "degraded", "background", "offline", "never_seen", "checked_in"]) setText($(`c-${key}`), counts[key]);
+  for (const g of dirtyGroups) renderGroupCounts(g);
+  dirtyGroups = new Set();
 }
 
+// The worst state with sites in it colours a group's tile.
+function groupTone(c) {
+  if (c.offline) return "offline";
+  if (c.degraded) return "degraded";
+  if (c.background) return "background";
+  if (c.online) return "online";
+  return "never_seen";
+}
+
+function renderGroupCounts(g) {
+  const c = g.counts;
+  const connected = c.online + c.degraded + c.background;
+  const parts = STATES.filter((s) => c[s]).map((s) => `${ICONS[s]} ${c[s]}`).join("  ");
+  setText(g.headCount, `${connected}/${c.total} · ${parts}`);
+  setText(g.tileCount, `${connected}/${c.total}`);
+  g.tile.className = `tile tone-${groupTone(c)}`;
+  g.tile.dataset.tone = groupTone(c);
+  g.tileBar.replaceChildren(...STATES.filter((s) => c[s]).map((s) => el("span", { class: `bar st-${s}`,
+    style: `flex-grow:${c[s]}`, title: `${t[s]}: ${c[s]}` })));
+  setText(g.tileDetail, STATES.filter((s) => s !== "online" && c[s]).map((s) => `${ICONS[s]} ${c[s]}`).join(" "));
+}
+
+// ---- grid (groups of cells) and wall (one tile per group) -------------------------------
 function cellLabel(d) { return `${d.code} · ${d.name} · ${t[d.state] || d.state}`; }
 
 function makeCell(d) {
@@ -46,45 +86,111 @@ function makeCell(d) {
   return cell;
 }
 
-function section(district) {
-  let s = sections.get(district);
-  if (!s) {
-    const body = el("div", { class: "cells" });
-    const node = el("section", { class: "district", dataset: { district } }, el("h3", {}, district || "—"), body);
-    s = { node, body };
-    sections.set(district, s);
-    $("f-district").append(el("option", { value: district }, district || "—"));
-    $("msg-district").append(el("option", { value: district }, district || "—"));
+function group(name) {
+  let g = groups.get(name);
+  if (g) return g;
+  const body = el("div", { class: "cells" });
+  const headCount = el("span", { class: "gcount muted" });
+  const node = el("section", { class: "district", dataset: { district: name, group: name } },
+    el("h3", {}, el("span", {}, name), " ", headCount), body);
+  const tileCount = el("b", { class: "tcount" });
+  const tileBar = el("span", { class: "tbar", "aria-hidden": "true" });
+  const tileDetail = el("span", { class: "tdetail" });
+  const tile = el("button", { type: "button", class: "tile", dataset: { group: name } },
+    el("span", { class: "tname" }, name), tileCount, tileBar, tileDetail);
+  tile.addEventListener("click", () => drill(name));
+  g = { name, node, body, headCount, tile, tileCount, tileBar, tileDetail, ids: new Set(), drawn: false,
+    counts: { total: 0, online: 0, degraded: 0, background: 0, offline: 0, never_seen: 0 } };
+  groups.set(name, g);
+  $("f-district").append(el("option", { value: name }, name));
+  return g;
+}
+
+// A group's cells exist once it is drawn (at once on small boards, when scrolled near on large ones).
+function drawGroup(g) {
+  if (g.drawn) return;
+  g.drawn = true;
+  g.node.classList.remove("lazy");
+  g.node.style.minHeight = "";
+  const frag = document.createDocumentFragment();
+  const filter = currentFilter();
+  for (const id of g.ids) {
+    const entry = sites.get(id);
+    entry.cell = makeCell(entry.data);
+    entry.cell.hidden = !matches(entry, filter);
+    frag.append(entry.cell);
   }
-  return s;
+  g.body.append(frag);
+  if (observer) observer.unobserve(g.node);
+}
+
+function placeholder(g) {
+  g.node.classList.add("lazy");
+  g.node.style.minHeight = `${Math.ceil(g.ids.size / 8) * 34 + 28}px`;  // about its drawn height
+  observer.observe(g.node);
+}
+
+function addSite(d) {
+  const g = group(groupOf(d));
+  const entry = { data: d, cell: null, fold: searchText(d), group: g };
+  sites.set(d.id, entry);
+  g.ids.add(d.id);
+  countAdd(d, 1);
+  if (d.district) addDistrictOption(d.district);
+  return entry;
+}
+
+const messageDistricts = new Set();
+function addDistrictOption(district) {
+  if (messageDistricts.has(district)) return;
+  messageDistricts.add(district);
+  $("msg-district").append(el("option", { value: district }, district));
 }
 
 function buildGrid(list) {
-  sites.clear(); sections.clear();
+  sites.clear(); groups.clear(); messageDistricts.clear(); dirtyGroups = new Set();
   for (const key of Object.keys(counts)) counts[key] = 0;
   $("f-district").replaceChildren($("f-district").firstElementChild);
   $("msg-district").replaceChildren();
+  if (observer) observer.disconnect();
+  lazy = list.length > LAZY_ABOVE;
+  observer = lazy ? new IntersectionObserver((seen) => seen.forEach((e) => {
+    if (e.isIntersecting) drawGroup(groups.get(e.target.dataset.group));
+  }), { rootMargin: "600px 0px" }) : null;
   const siteSelect = [];
-  const frag = document.createDocumentFragment();
   for (const d of list) {
-    const s = section(d.district);
-    const cell = makeCell(d);
-    s.body.append(cell);
-    sites.set(d.id, { data: d, cell, fold: fold(`${d.code} ${d.name} ${d.district} ${d.commune} ${d.contact_name}`) });
-    countAdd(d, 1);
+    addSite(d);
     siteSelect.push(el("option", { value: d.id }, `${d.code} · ${d.name}`));
   }
-  for (const s of sections.values()) frag.append(s.node);
+  // The server sends groups in Vietnamese order; keep it.
+  const frag = document.createDocumentFragment();
+  const tiles = document.createDocumentFragment();
+  for (const g of groups.values()) {
+    frag.append(g.node);
+    tiles.append(g.tile);
+    if (lazy) placeholder(g); else drawGroup(g);
+  }
   $("grid").replaceChildren(frag);
+  $("wall").replaceChildren(tiles);
   $("msg-site").replaceChildren(...siteSelect);
   renderCounts();
   applyFilters();
+  setMode(sessionStorage.getItem(`board-mode:${cfg.slug}`) || (list.length > WALL_ABOVE ? "wall" : "grid"));
+}
+
+// A new group (an imported site) goes where Vietnamese order puts it.
+const bare = (name) => name.replace(/^(thành phố|tỉnh|tp\.?)\s+/i, "");
+function insertGroup(g) {
+  const after = [...groups.values()].filter((o) => o !== g && o.node.isConnected)
+    .find((o) => collator.compare(bare(o.name), bare(g.name)) > 0);
+  $("grid").insertBefore(g.node, after ? after.node : null);
+  $("wall").insertBefore(g.tile, after ? after.tile : null);
+  drawGroup(g);
 }
 
 function queue(d) {
-  if (!ready) { pending.set(d.id, d); return; }
   pending.set(d.id, d);
-  if (!frame) frame = requestAnimationFrame(flush);
+  if (ready && !frame) frame = requestAnimationFrame(flush);
 }
 
 function flush() {
@@ -100,54 +206,99 @@ function applyOne(d) {
   const entry = sites.get(d.id);
   if (!entry) {
     if (d.active === false) return;
-    const s = section(d.district);
-    const cell = makeCell(d);
-    s.body.append(cell);
-    if (!s.node.isConnected) $("grid").append(s.node);
-    sites.set(d.id, { data: d, cell, fold: fold(`${d.code} ${d.name} ${d.district} ${d.commune} ${d.contact_name}`) });
-    countAdd(d, 1);
+    const fresh = addSite(d);
+    if (!fresh.group.node.isConnected) insertGroup(fresh.group);
+    else if (fresh.group.drawn) { fresh.cell = makeCell(d); fresh.group.body.append(fresh.cell); }
     return;
   }
   const old = entry.data;
   if (old.changed_at && d.changed_at && d.changed_at < old.changed_at) return; // stale
   countAdd(old, -1);
-  if (d.active === false) { entry.cell.remove(); sites.delete(d.id); return; }
+  if (d.active === false) {
+    if (entry.cell) entry.cell.remove();
+    entry.group.ids.delete(d.id);
+    sites.delete(d.id);
+    return;
+  }
+  if (groupOf(d) !== entry.group.name) {  // moved to another group: redraw it there
+    if (entry.cell) entry.cell.remove();
+    entry.group.ids.delete(d.id);
+    sites.delete(d.id);
+    applyOne(d);
+    return;
+  }
   countAdd(d, 1);
   entry.data = d;
+  entry.fold = searchText(d);
   if (old.state !== d.state) {
-    entry.cell.className = `site st-${d.state}`;
-    entry.cell.dataset.state = d.state;
-    setText(entry.cell.firstChild, ICONS[d.state] || "?");
-    if (d.state === "offline" && (old.state === "online" || old.state === "degraded")) alertDrop(d);
+    if (entry.cell) {
+      entry.cell.className = `site st-${d.state}`;
+      entry.cell.dataset.state = d.state;
+      setText(entry.cell.firstChild, ICONS[d.state] || "?");
+    }
+    if (d.state === "offline" && ["online", "degraded", "background"].includes(old.state)) alertDrop(d);
   }
-  entry.cell.title = cellLabel(d);
-  entry.cell.setAttribute("aria-label", cellLabel(d));
+  if (entry.cell) {
+    entry.cell.title = cellLabel(d);
+    entry.cell.setAttribute("aria-label", cellLabel(d));
+  }
   if (selected === d.id) renderDetailState(d);
 }
 
-// ---- filters ----------------------------------------------------------------------------
-function matches(entry, q, state, district) {
-  const d = entry.data;
-  if (district && d.district !== district) return false;
-  if (state === "problem" ? !(d.state === "degraded" || d.state === "offline") : state && d.state !== state) return false;
-  return !q || entry.fold.includes(q);
+// ---- wall mode and drilling into a group -------------------------------------------------
+function setMode(mode) {
+  const wall = mode === "wall";
+  document.body.dataset.boardMode = mode;
+  $("wall").hidden = !wall;
+  $("grid").hidden = wall;
+  $("mode").setAttribute("aria-pressed", String(wall));
+  setText($("mode"), wall ? t.grid_mode : t.wall_mode);
+  sessionStorage.setItem(`board-mode:${cfg.slug}`, mode);
+}
+$("mode").addEventListener("click", () => setMode(document.body.dataset.boardMode === "wall" ? "grid" : "wall"));
+
+function drill(name) {
+  $("f-district").value = name;
+  setMode("grid");
+  applyFilters();
+  const g = groups.get(name);
+  drawGroup(g);
+  g.node.scrollIntoView({ block: "start" });
 }
 
+// ---- filters ----------------------------------------------------------------------------
+function currentFilter() {
+  return { q: fold($("search").value), digits: $("search").value.replace(/[^0-9]/g, ""),
+    state: $("f-state").value, group: $("f-district").value };
+}
+
+function matches(entry, f) {
+  const d = entry.data;
+  if (f.group && entry.group.name !== f.group) return false;
+  if (f.state === "problem" ? !(d.state === "degraded" || d.state === "offline") : f.state && d.state !== f.state) return false;
+  return !f.q || entry.fold.includes(f.q) || (f.digits.length >= 4 && entry.fold.includes(f.digits));
+}
+
+// Only the sites of a batch are re-checked after a push; a filter change checks them all
+// (data only: cells not drawn yet are filtered when their group is drawn).
 function applyFilters(only) {
-  const q = fold($("search").value);
-  const state = $("f-state").value;
-  const district = $("f-district").value;
+  const f = currentFilter();
   const list = only ? [...only.keys()].map((id) => sites.get(id)).filter(Boolean) : sites.values();
+  const touched = new Set();
   for (const entry of list) {
-    const show = matches(entry, q, state, district);
-    if (entry.cell.hidden === show) entry.cell.hidden = !show;
+    const show = matches(entry, f);
+    entry.visible = show;
+    touched.add(entry.group);
+    if (entry.cell && entry.cell.hidden === show) entry.cell.hidden = !show;
   }
   let shown = 0;
-  for (const s of sections.values()) {
-    const any = s.body.querySelector(".site:not([hidden])");
-    s.node.hidden = !any;
+  for (const g of (only ? touched : groups.values())) {
+    let any = false;
+    for (const id of g.ids) if (sites.get(id).visible) { any = true; break; }
+    g.node.hidden = !any;
+    g.tile.hidden = !any;
   }
-  for (const entry of sites.values()) if (!entry.cell.hidden) shown += 1;
+  for (const entry of sites.values()) if (entry.visible) shown += 1;
   setText($("shown"), t.shown.replace("{shown}", shown).replace("{total}", sites.size));
 }
 ["search", "f-state", "f-district"].forEach((id) => $(id).addEventListener("input", () => applyFilters()));
@@ -202,7 +353,7 @@ async function openDetail(id) {
   const d = ack.site;
   $("detail").hidden = false;
   setText($("d-name"), `${d.code} · ${d.name}`);
-  setText($("d-meta"), [d.district, d.commune].filter(Boolean).join(" · "));
+  setText($("d-meta"), [d.province, d.district, d.commune, d.group_name].filter(Boolean).join(" · "));
   renderDetailState(d);
   $("d-contact").replaceChildren(`${t.contact}: ${d.contact_name || "—"} `,
     d.phone ? el("a", { href: `tel:${d.phone.replace(/[^0-9+]/g, "")}` }, d.phone) : "");

@@ -47,7 +47,7 @@ def test_site_connects_gets_hello_and_beats(app, event):
     assert ack == {"ok": True, "state": "online"}
     db.session.refresh(site)
     assert site.state == "online" and site.last_beat_at is not None
-    # the next beat changes only its time: the one-UPDATE path, which still moves last_beat_at
+    # the next beat changes only its time: kept in memory, written by the batch writer
     later = site.last_beat_at + timedelta(seconds=3)
     bridges_state.set_clock(lambda: later)
     try:
@@ -55,6 +55,9 @@ def test_site_connects_gets_hello_and_beats(app, event):
                                                                                                  "state": "online"}
     finally:
         bridges_state.set_clock()
+    db.session.refresh(site)
+    assert site.last_beat_at < later and site.state == "online"  # in memory, not written yet
+    assert bridges_state.flush_beats(force=True) == 1  # the batch writer
     db.session.refresh(site)
     assert site.last_beat_at == later and site.state == "online"
 

@@ -92,3 +92,54 @@ def test_unusable_files(event, data, code):
     with pytest.raises(ServiceError) as info:
         import_sites(event, data)
     assert info.value.code == code
+
+
+# ---- the 2025 map ----------------------------------------------------------------------
+
+def test_province_and_commune_matched_with_and_without_diacritics(event):
+    import unicodedata
+
+    text = ("mã,tên,tỉnh,xã,cụm,điểm cầu cấp trên\n"
+            "TH,Điểm cầu tỉnh Thanh Hóa,Tỉnh Thanh Hóa,,,\n"
+            "TH-1,Điểm cầu xã Hoằng Hóa,thanh hoa,xa hoang hoa,Cụm Hoằng Hóa,TH\n"
+            "TH-2,Điểm cầu phường Hạc Thành,Thanh Hoá," + unicodedata.normalize("NFD", "Phường Hạc Thành") + ",,TH\n"
+            "HN-1,Điểm cầu Hoàn Kiếm,Ha Noi,Hoàn Kiếm,,\n")
+    assert import_sites(event, text.encode("utf-8"))["created"] == 4
+    sites = _sites(event)
+    assert sites["TH-1"].province == "Thanh Hóa" and sites["TH-1"].commune == "Xã Hoằng Hóa"
+    assert sites["TH-1"].group_name == "Cụm Hoằng Hóa" and sites["TH-1"].parent_id == sites["TH"].id
+    assert sites["TH-2"].commune == "Phường Hạc Thành" and sites["TH-2"].parent_id == sites["TH"].id
+    assert sites["HN-1"].province == "Thành phố Hà Nội" and sites["HN-1"].commune == "Phường Hoàn Kiếm"
+
+
+def test_unknown_commune_and_province_reported_by_line(app, event):
+    text = ("code,name,province,commune,parent\n"
+            "A-1,Điểm cầu A,Thanh Hóa,Xã Hoằng Hóa,\n"
+            "A-2,Điểm cầu B,Thanh Hóa,Xã Không Có Thật,\n"
+            "A-3,Điểm cầu C,Tỉnh Mộng Mơ,,\n")
+    with pytest.raises(ServiceError) as raised:
+        import_sites(event, text.encode("utf-8"))
+    errors = raised.value.details["errors"]
+    assert [e["line"] for e in errors] == [3, 4]
+    messages = _messages(app, errors)
+    assert "Xã Không Có Thật" in messages[0] and "Thanh Hóa" in messages[0]
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        from flask_babel import refresh
+
+        refresh()
+        english = str(errors[0]["message"])
+    assert "commune" in english.lower() and "Xã Không Có Thật" in english
+    assert _sites(event) == {}
+
+
+def test_older_lists_with_district_still_import(event):
+    text = "code,name,district,commune\nOLD-1,Điểm cầu cũ,Huyện Hoằng Hóa,Xã Hoằng Đạo\n"
+    assert import_sites(event, text.encode("utf-8"))["created"] == 1
+    assert _sites(event)["OLD-1"].district == "Huyện Hoằng Hóa"
+
+
+def test_unknown_parent_code_is_an_error(app, event):
+    text = "code,name,parent\nB-1,Điểm cầu B,NOPE\n"
+    with pytest.raises(ServiceError) as raised:
+        import_sites(event, text.encode("utf-8"))
+    assert raised.value.details["errors"][0]["line"] == 2

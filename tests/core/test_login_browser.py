@@ -17,7 +17,7 @@ def test_admin_logs_in_and_sees_the_demo_events(live_server, page):
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(live_server.url + "/")
     cards = page.locator(".event-card")
-    assert cards.count() == 2
+    assert cards.count() == 3  # demo-plenary, demo-forum, demo-national
     assert page.locator('.event-card[data-slug="demo-forum"]').is_visible()
     screenshot(page, "events")
 

@@ -28,7 +28,7 @@ def test_migrations_and_idempotent_demo_seed_on_postgresql(postgres, tmp_path):
         heads = db.session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
         assert heads, "alembic_version is empty"
         counts = (db.session.query(Event).count(), db.session.query(Site).count(), db.session.query(User).count())
-        assert counts[0] == 2 and counts[1] == 442 + 19 and counts[2] == 1
+        assert counts[0] == 3 and counts[1] == 442 + 19 + 3355 and counts[2] == 1
         assert ensure_demo("admin-pass-123") is False
         assert (db.session.query(Event).count(), db.session.query(Site).count(), db.session.query(User).count()) == counts
         db.session.remove()

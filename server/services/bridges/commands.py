@@ -175,10 +175,11 @@ def sites_summary(call, data):
 @command("bridges.sites", roles=("crew", "moderator"), http="GET /events/<slug>/sites",
          why_no_socket="the board loads it once, then follows site_state pushes", endpoint="sites_list")
 def sites_list(call, data):
-    """Every active site with its state: ``{sites, counts}``; an admin also gets each token and link."""
+    """Every active site with its state, grouped in Vietnamese order (``board_order``):
+    ``{sites, counts}``; an admin also gets each token and link."""
     admin = call.actor.role == "admin"
     rows = []
-    for site in sites.event_sites(call.event):
+    for site in sites.board_order(sites.event_sites(call.event)):
         row = sites.crew_view(site)
         if admin:
             row["token"] = site.token

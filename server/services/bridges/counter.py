@@ -20,16 +20,17 @@ _last_push = {}
 
 
 def summary(event):
-    """``{"total","online","degraded","offline","never_seen","checked_in","connected"}`` over active sites."""
+    """``{"total","online","degraded","background","offline","never_seen","checked_in","connected"}``
+    over active sites (``background``: socket connected, beats late; counted as connected)."""
     rows = db.session.execute(db.select(Site.state, func.count()).filter_by(event_id=event.id, is_active=True)
                               .group_by(Site.state)).all()
-    out = {"total": 0, "online": 0, "degraded": 0, "offline": 0, "never_seen": 0}
+    out = {"total": 0, "online": 0, "degraded": 0, "background": 0, "offline": 0, "never_seen": 0}
     for state, count in rows:
         out[state] = out.get(state, 0) + count
         out["total"] += count
     out["checked_in"] = db.session.scalar(db.select(func.count()).select_from(Site).filter(
         Site.event_id == event.id, Site.is_active.is_(True), Site.checked_in_at.is_not(None)))
-    out["connected"] = out["online"] + out["degraded"]
+    out["connected"] = out["online"] + out["degraded"] + out["background"]
     return out
 
 

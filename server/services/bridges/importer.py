@@ -1,6 +1,11 @@
 """Importing sites from CSV: UTF-8 with or without BOM, comma or semicolon, Vietnamese or
 English headers. Every row is checked first; any error means nothing is written and the
-caller gets the list of errors by line. Existing codes are updated (their token is kept)."""
+caller gets the list of errors by line. Existing codes are updated (their token is kept).
+
+Province and commune names are checked against the official 2025 map (``gazetteer``, blind
+to diacritics and NFC/NFD) and stored with their official spelling; a district column is still
+accepted for older lists. A parent code (a provincial bridge relaying to this site) names
+another site of the file or of the event."""
 import csv
 import io
 
@@ -8,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from server.extensions import db
 from server.models.site import Site
+from server.services.bridges import gazetteer
 from server.services.bridges.counter import mark_dirty
 from server.services.bridges.sites import FIELDS, add_log
 from server.services.errors import ServiceError
@@ -19,8 +25,11 @@ MAX_ROWS = 5000
 HEADERS = {
     "code": ("code", "ma", "ma diem cau", "ma so"),
     "name": ("name", "ten", "ten diem cau", "diem cau"),
+    "province": ("province", "tinh", "tinh/thanh pho", "tinh/thanh", "tinh, thanh pho", "tinh thanh"),
     "district": ("district", "huyen", "quan", "quan/huyen", "huyen/quan", "don vi hanh chinh"),
-    "commune": ("commune", "xa", "phuong", "xa/phuong", "phuong/xa"),
+    "commune": ("commune", "ward", "xa", "phuong", "xa/phuong", "phuong/xa", "xa/phuong/dac khu"),
+    "group_name": ("group", "group_name", "cum", "nhom", "cum diem cau"),
+    "parent_code": ("parent", "parent_code", "diem cau cap tren", "ma diem cau cap tren", "cap tren"),
     "contact_name": ("contact", "contact_name", "contact person", "nguoi lien he", "lien he", "can bo phu trach"),
     "phone": ("phone", "so dien thoai", "dien thoai", "sdt"),
 }
@@ -81,7 +90,8 @@ def import_sites(event, data):
     errors, seen, cleaned = [], {}, []
     for line, extra, values in rows:
         fields = {key: clean(values.get(key), None) for key in FIELDS}
-        row_errors = []
+        fields["parent_code"] = clean(values.get("parent_code"), 40)
+        row_errors = _check_places(fields)
         if extra:
             row_errors.append(_l("Dòng có nhiều cột hơn tiêu đề."))
         if not fields["code"]:
@@ -102,13 +112,16 @@ def import_sites(event, data):
         cleaned.append(fields)
     if not cleaned and not errors:
         raise ServiceError("empty_file", _l("Tệp không có dòng dữ liệu nào."), status=422)
+    existing = {s.code.lower(): s for s in db.session.scalars(db.select(Site).filter_by(event_id=event.id))}
+    _check_parents(cleaned, rows, existing, errors)
     if errors:
         raise ServiceError("import_failed", _l("Chưa nhập gì: tệp có lỗi, hãy sửa các dòng dưới đây."), status=422,
                            errors=errors)
-    existing = {s.code.lower(): s for s in db.session.scalars(db.select(Site).filter_by(event_id=event.id))}
     created = updated = 0
     try:
+        parents = {}
         for fields in cleaned:
+            parent_code = fields.pop("parent_code")
             site = existing.get(fields["code"].lower())
             if site is None:
                 site = Site(event_id=event.id, token=site_token(), **fields)
@@ -123,9 +136,43 @@ def import_sites(event, data):
                         setattr(site, key, value)
                     add_log(site, "imported", ", ".join(sorted(changed)))
                     updated += 1
+            existing[site.code.lower()] = site
+            if parent_code:
+                parents[site] = parent_code.lower()
+        db.session.flush()
+        for site, parent_code in parents.items():
+            site.parent_id = existing[parent_code].id
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     mark_dirty(event.slug)
     return {"created": created, "updated": updated, "rows": len(cleaned)}
+
+
+def _check_places(fields):
+    """Errors for a province or commune not on the official map; official spellings stored."""
+    errors = []
+    if fields["province"]:
+        province = gazetteer.find_province(fields["province"])
+        if province is None:
+            return [_l("Không có tỉnh/thành phố “%(name)s” trong danh mục hành chính 2025.", name=fields["province"])]
+        fields["province"] = province.name
+        if fields["commune"]:
+            commune = gazetteer.find_commune(province, fields["commune"])
+            if commune is None:
+                errors.append(_l("Không có xã/phường “%(name)s” thuộc %(province)s trong danh mục hành chính 2025.",
+                                 name=fields["commune"], province=province.name))
+            else:
+                fields["commune"] = commune.name
+    return errors
+
+
+def _check_parents(cleaned, rows, existing, errors):
+    """A parent code must name another site of the file or of the event."""
+    codes = {f["code"].lower() for f in cleaned} | set(existing)
+    for (line, _extra, _values), fields in zip(rows, cleaned):
+        parent = fields["parent_code"].lower()
+        if parent and (parent not in codes or parent == fields["code"].lower()):
+            errors.append({"line": line, "code": fields["code"],
+                           "message": _l("Không tìm thấy điểm cầu cấp trên có mã %(code)s.", code=fields["parent_code"])})

@@ -1,10 +1,11 @@
-"""The background task that sweeps silent sites offline and publishes changed counters.
+"""The background task that writes the batched beats, sweeps silent sites offline and
+publishes changed counters.
 
 Started by ``server.app.start_background_services`` (``server.background.every``). It ticks a few times per beat interval (at most once a second), so a site that stops
 beating shows offline within the offline threshold plus one tick.
 """
 from server.services.bridges.counter import publish_dirty
-from server.services.bridges.presence import sweep
+from server.services.bridges.presence import flush_beats, sweep
 
 
 def tick_seconds(config):
@@ -12,6 +13,8 @@ def tick_seconds(config):
 
 
 def run_once():
-    """One round: sweep silent sites offline, publish the counters that changed."""
+    """One round: write the pending beats (every ``BEAT_FLUSH_S``), sweep silent sites
+    offline, publish the counters that changed."""
+    flush_beats()
     sweep()
     publish_dirty()

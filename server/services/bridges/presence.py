@@ -1,26 +1,41 @@
-"""Site states (never_seen / online / degraded / offline), derived from the last beat and the
-site's own report; beats, check-ins, and the sweep that marks silent sites offline.
+"""Site states (never_seen / online / degraded / background / offline), derived from the last
+beat, the site's own report and whether its socket is connected; beats, check-ins, and the
+sweep that marks silent sites offline.
 
 The clock is injectable (``set_clock``) so tests move time by hand. Thresholds come from
 the config: ``HEARTBEAT_INTERVAL_S``, ``OFFLINE_AFTER_S``, ``DEGRADED_AFTER_MISSED_BEATS``.
-A beat that changes nothing is one conditional UPDATE; a state change is written with its
-log line and committed before it is broadcast or acknowledged.
+
+Cost at national scale (3,321 sites beating every 5 s): a beat that changes nothing touches
+memory only (``liveness.book``); ``flush_beats`` writes the pending ``last_seen`` values in one
+executemany every ``BEAT_FLUSH_S`` (and the sweep looks at the in-memory beats first, so a
+late write never sends a site offline). A state change is written with its log line and
+committed before it is broadcast or acknowledged.
+
+After a restart (``start_grace``) the sweep waits one offline threshold before it sends
+anyone offline: the phones reconnect and beat in that window, so a restart raises no alarm.
+A site whose socket is connected but whose beats are late (a phone with the page in the
+background runs timers about once a minute) is ``background``: no offline alarm.
 """
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, update
+from sqlalchemy import select, update
 
 from server.extensions import db
 from server.models.base import utcnow
 from server.models.site import Site
 from server.services import ownership
+from server.services.bridges.liveness import book
 from server.services.bridges.sites import add_log, crew_view, get_event_by_id
 from server.services.broadcast import broadcast
 from server.services.lookups import site_by_token
 from server.services.text import clean
 
 _clock = utcnow
+_grace_until = None
+BEAT_FLUSH_S = 2.0
+_last_flush = [0.0]
+LIVE_STATES = ("online", "degraded", "background")
 
 
 def set_clock(fn=None):
@@ -41,11 +56,30 @@ def thresholds():
     return interval, degraded, offline
 
 
-def derive_state(last_beat_at, reported_state, at, degraded_after, offline_after):
-    """The state of a site at ``at``: pure, for tests and the sweep."""
+def start_grace(at=None):
+    """A process (re)starts: no site is swept offline for one offline threshold."""
+    global _grace_until
+    _interval, _degraded, offline = thresholds()
+    _grace_until = (at or now()) + timedelta(seconds=offline)
+
+
+def end_grace():
+    global _grace_until
+    _grace_until = None
+
+
+def in_grace(at=None):
+    return _grace_until is not None and (at or now()) < _grace_until
+
+
+def derive_state(last_beat_at, reported_state, at, degraded_after, offline_after, connected=False):
+    """The state of a site at ``at``: pure, for tests and the sweep. A connected socket with
+    late beats is ``background`` (never offline while the socket stays)."""
     if last_beat_at is None:
         return "never_seen"
     age = (at - last_beat_at).total_seconds()
+    if connected and age >= degraded_after:
+        return "background"
     if age >= offline_after:
         return "offline"
     if reported_state == "degraded" or age >= degraded_after:
@@ -53,9 +87,25 @@ def derive_state(last_beat_at, reported_state, at, degraded_after, offline_after
     return "online"
 
 
+def _last_beat(site):
+    """The later of the written beat and the one in memory (not yet flushed)."""
+    mem = book.last_beat(site.id)
+    if mem is None or (site.last_beat_at is not None and site.last_beat_at >= mem):
+        return site.last_beat_at
+    return mem
+
+
 def _current(site, at):
     _interval, degraded, offline = thresholds()
-    return derive_state(site.last_beat_at, site.reported_state, at, degraded, offline)
+    return derive_state(_last_beat(site), site.reported_state, at, degraded, offline, book.connected(site.id))
+
+
+def _remember(site):
+    """Keep the in-memory book in step with a site just committed."""
+    if site.is_active:
+        book.remember(site.token, site.id, site.event_id, site.state, site.reported_state)
+    else:
+        book.forget(site.id)
 
 
 def _apply(site, at, reason=""):
@@ -80,37 +130,53 @@ def _reported(value):
     return "degraded" if value == "degraded" else "ok"
 
 
-_SITES = Site.__table__
-# Built once (so is its cache key): the beat of a site whose state it does not change.
-_QUIET_BEAT = (update(_SITES).where(
-    _SITES.c.id == bindparam("b_site_id"), _SITES.c.token == bindparam("b_token"), _SITES.c.is_active.is_(True),
-    _SITES.c.state == bindparam("b_expected"), _SITES.c.reported_state == bindparam("b_reported"))
-    .values(last_beat_at=bindparam("b_at")))
-
-
-# The same for an HTTP beat, which knows the token only.
-_QUIET_BEAT_BY_TOKEN = (update(_SITES).where(
-    _SITES.c.token == bindparam("b_token"), _SITES.c.is_active.is_(True),
-    _SITES.c.state == bindparam("b_expected"), _SITES.c.reported_state == bindparam("b_reported"))
-    .values(last_beat_at=bindparam("b_at")))
+def _validate(token):
+    """The cached validation of a token, or one SELECT (then cached); None when refused."""
+    known = book.lookup(token)
+    if known is not None:
+        return known
+    row = db.session.execute(select(Site.id, Site.event_id, Site.state, Site.reported_state)
+                             .where(Site.token == token, Site.is_active.is_(True))).first()
+    db.session.commit()  # end the read transaction
+    return book.remember(token, *row) if row is not None else None
 
 
 def quiet_beat(site_id, token, reported="ok", at=None):
-    """The hot path (3,000+ sites beating every few seconds): one prepared UPDATE, checked
-    against the site's current token (and id, on a socket), that succeeds only when the beat
-    changes nothing but its time. Returns ``{"state", "changed": False}``, or None when the
-    full path is needed (state change, note, revoked token: see ``beat``)."""
+    """The hot path (3,000+ sites beating every few seconds): the token checked against the
+    in-memory book (one SELECT when not cached), the beat kept in memory for the batch writer.
+    Returns ``{"state", "changed": False}``, or None when the full path is needed (state
+    change, note, unknown or revoked token: see ``beat``)."""
     if not isinstance(token, str) or not 10 <= len(token) <= 64:
         return None
     reported = _reported(reported)
     expected = "online" if reported == "ok" else "degraded"
-    params = {"b_token": token, "b_expected": expected, "b_reported": reported, "b_at": at or now()}
-    if site_id:
-        result = db.session.connection().execute(_QUIET_BEAT, {**params, "b_site_id": site_id})
-    else:
-        result = db.session.connection().execute(_QUIET_BEAT_BY_TOKEN, params)
-    db.session.commit()
-    return {"state": expected, "changed": False} if result.rowcount == 1 else None
+    known = _validate(token)
+    if known is None or (site_id and known.site_id != site_id):
+        return None
+    if known.state != expected or known.reported != reported:
+        return None
+    book.beat(known, token, at or now())
+    return {"state": expected, "changed": False}
+
+
+def flush_beats(force=False):
+    """Write the pending quiet beats (one executemany, one commit) when ``BEAT_FLUSH_S`` has
+    passed since the last write, or at once with ``force``; returns how many were written."""
+    import time
+
+    if not force and time.monotonic() - _last_flush[0] < BEAT_FLUSH_S:
+        return 0
+    _last_flush[0] = time.monotonic()
+    book.publish_sockets()
+    if not book.pending_count():
+        return 0
+    try:
+        written = book.flush(db.session.connection())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return written
 
 
 def beat(site_id, token, reported="ok", note=None):
@@ -125,19 +191,14 @@ def beat(site_id, token, reported="ok", note=None):
 
 
 def record_beat(site, reported="ok", note=None, at=None):
-    """A heartbeat: the fast path is one conditional UPDATE when nothing else changes."""
+    """A heartbeat through the full path: in memory when it changes nothing, else written
+    (state change, note, report change) and published."""
     at = at or now()
     reported = _reported(reported)
-    expected = "online" if reported == "ok" else "degraded"
-    if note is None:
-        result = db.session.execute(
-            update(Site).where(and_(Site.id == site.id, Site.is_active.is_(True), Site.state == expected,
-                                    Site.reported_state == reported)).values(last_beat_at=at)
-            .execution_options(synchronize_session=False))
-        db.session.commit()
-        if result.rowcount == 1:
-            return {"state": expected, "changed": False}
-        db.session.refresh(site)
+    quiet = quiet_beat(site.id, site.token, reported, at) if note is None else None
+    if quiet is not None:
+        return quiet
+    db.session.refresh(site)
     site.last_beat_at = at
     if note is not None:
         site.note = clean(note, 300)
@@ -146,6 +207,8 @@ def record_beat(site, reported="ok", note=None, at=None):
         site.reported_state = reported
     changed = _apply(site, at, "heartbeat")
     db.session.commit()
+    book.written(site.id, at)
+    _remember(site)
     if changed:
         _publish(site)
     return {"state": site.state, "changed": changed}
@@ -165,6 +228,8 @@ def check_in(site, video_ok, audio_ok, at=None, client_id=None):
     add_log(site, "check_in", f"video={'ok' if site.video_ok else 'lỗi'} audio={'ok' if site.audio_ok else 'lỗi'}", at=at)
     _apply(site, at, "check_in")
     db.session.commit()
+    book.written(site.id, at)
+    _remember(site)
     _publish(site)
     return site
 
@@ -175,13 +240,20 @@ def set_reported(site, reported, at=None, reason=""):
     site.reported_state = _reported(reported)
     changed = _apply(site, at, reason)
     db.session.commit()
+    _remember(site)
     if changed:
         _publish(site)
     return changed
 
 
+def note_connect(site_id):
+    """A ``/site`` socket joined: while it stays, late beats mean ``background``, not offline."""
+    book.socket_open(site_id)
+
+
 def note_disconnect(site_id):
-    """A socket went away: logged only; the site goes offline when its beats stop for the threshold."""
+    """A socket went away: logged; the site goes offline when its beats stop for the threshold."""
+    book.socket_closed(site_id)
     site = db.session.get(Site, site_id)
     if site is not None:
         add_log(site, "socket_closed")
@@ -190,12 +262,15 @@ def note_disconnect(site_id):
 
 def sweep(at=None):
     """Re-derive every live site whose beats are late, for the events this process runs
-    (``ownership.runs_here``); returns {event_slug: [changed crew views]}."""
+    (``ownership.runs_here``); returns {event_slug: [changed crew views]}. Nothing moves
+    during the restart grace window."""
     at = at or now()
+    if in_grace(at):
+        return {}
     _interval, degraded, offline = thresholds()
     cutoff = at - timedelta(seconds=degraded)
     candidates = db.session.scalars(db.select(Site).where(
-        Site.is_active.is_(True), Site.state.in_(("online", "degraded")), Site.last_beat_at < cutoff)).all()
+        Site.is_active.is_(True), Site.state.in_(LIVE_STATES), Site.last_beat_at < cutoff)).all()
     changed = {}
     mine = {}  # event id -> does this process sweep it (the event's owner, or the only process)
     for site in candidates:
@@ -203,13 +278,14 @@ def sweep(at=None):
             mine[site.event_id] = ownership.runs_here(get_event_by_id(site.event_id).slug)
         if not mine[site.event_id]:
             continue
-        new = derive_state(site.last_beat_at, site.reported_state, at, degraded, offline)
+        last = _last_beat(site)
+        new = derive_state(last, site.reported_state, at, degraded, offline, book.connected(site.id))
         if new == site.state:
             continue
         # Conditional: another process (or a beat just in) may have moved the site already.
         result = db.session.execute(
             update(Site).where(Site.id == site.id, Site.state == site.state, Site.last_beat_at == site.last_beat_at)
-            .values(state=new, state_changed_at=at).execution_options(synchronize_session=False))
+            .values(state=new, state_changed_at=at, last_beat_at=last).execution_options(synchronize_session=False))
         if result.rowcount != 1:
             continue
         add_log(site, "state", f"{site.state} → {new} (sweep)", at=at)
@@ -223,6 +299,8 @@ def sweep(at=None):
         for event_id, ids in changed.items():
             slug = get_event_by_id(event_id).slug
             sites = db.session.scalars(db.select(Site).where(Site.id.in_(ids))).all()
+            for site in sites:
+                _remember(site)
             out[slug] = [crew_view(s) for s in sites]
             broadcast("site_states", {"sites": out[slug]}, slug, "crew")
             mark_dirty(slug)

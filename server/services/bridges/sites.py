@@ -1,18 +1,22 @@
 """Bridge-point sites: listing, add/edit/deactivate, token rotation, the per-site event log,
 and the dictionaries the crew and the site itself may see. A site is found by its token with
 ``lookups.site_by_token`` (the one lookup), and its link is built on ``lookups.public_base_url``."""
+import re
+
 from flask_babel import lazy_gettext as _l
 
 from server.extensions import db
 from server.models.site import Site, SiteLog
+from server.services.bridges.liveness import book
 from server.services.broadcast import broadcast, send_to
 from server.services.errors import NotFound, ServiceError
 from server.services.events import get_event
 from server.services.lookups import public_base_url
-from server.services.text import clean
+from server.services.text import clean, vi_sort_key
 from server.services.tokens import site_token
 
-FIELDS = {"code": 40, "name": 200, "district": 120, "commune": 120, "contact_name": 120, "phone": 40}
+FIELDS = {"code": 40, "name": 200, "province": 120, "district": 120, "commune": 120, "group_name": 120,
+          "contact_name": 120, "phone": 40}
 
 
 def iso(value):
@@ -35,7 +39,26 @@ def event_sites(event, include_inactive=False):
     query = db.select(Site).filter_by(event_id=event.id)
     if not include_inactive:
         query = query.filter_by(is_active=True)
-    return db.session.scalars(query.order_by(Site.district, Site.code)).all()
+    return db.session.scalars(query.order_by(Site.province, Site.district, Site.code)).all()
+
+
+def group_of(site):
+    """The board's group of a site: its free group (cụm), else its province, else its district."""
+    return site.group_name or site.province or site.district or ""
+
+
+_UNIT_PREFIX = re.compile(r"^(thành phố|tỉnh|tp\.?)\s+", re.IGNORECASE)
+
+
+def board_order(site_list):
+    """Sites by group in Vietnamese collation ('Đông Sơn' before 'Yên Định'; 'Thành phố Hà Nội'
+    filed under H, as in official lists), then by code."""
+    keys = {}
+    for site in site_list:
+        name = group_of(site)
+        if name not in keys:
+            keys[name] = vi_sort_key(_UNIT_PREFIX.sub("", name))
+    return sorted(site_list, key=lambda s: (keys[group_of(s)], s.code))
 
 
 def site_link(site, hint=None):
@@ -46,7 +69,8 @@ def site_link(site, hint=None):
 def crew_view(site):
     """What the crew board shows of a site (contact included, token never)."""
     return {
-        "id": site.id, "code": site.code, "name": site.name, "district": site.district, "commune": site.commune,
+        "id": site.id, "code": site.code, "name": site.name, "province": site.province, "district": site.district,
+        "commune": site.commune, "group_name": site.group_name, "parent_id": site.parent_id,
         "contact_name": site.contact_name, "phone": site.phone, "active": site.is_active, "state": site.state,
         "changed_at": iso(site.state_changed_at), "last_beat_at": iso(site.last_beat_at),
         "checked_in_at": iso(site.checked_in_at), "video_ok": site.video_ok, "audio_ok": site.audio_ok,
@@ -56,7 +80,8 @@ def crew_view(site):
 
 def site_self_view(site):
     """What a site's own phone sees of itself."""
-    return {"code": site.code, "name": site.name, "district": site.district, "state": site.state,
+    return {"code": site.code, "name": site.name, "province": site.province, "district": site.district,
+            "commune": site.commune, "state": site.state,
             "checked_in_at": iso(site.checked_in_at), "video_ok": site.video_ok, "audio_ok": site.audio_ok,
             "reported_state": site.reported_state}
 
@@ -123,6 +148,7 @@ def set_active(site, active):
     site.is_active = bool(active)
     add_log(site, "activated" if active else "deactivated")
     db.session.commit()
+    book.forget(site.id)
     if not active:
         send_to("site_revoked", {}, site_room(site.id), "site")
     _announce(site)
@@ -134,6 +160,7 @@ def rotate_token(site):
     site.token = site_token()
     add_log(site, "token_rotated")
     db.session.commit()
+    book.forget(site.id)
     send_to("site_revoked", {}, site_room(site.id), "site")
     return site
 

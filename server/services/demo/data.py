@@ -1,29 +1,17 @@
-"""The demo congress's content: a province, its districts and communes, agendas, documents.
+"""The demo congress's content: provinces and their official communes, agendas, documents.
 
 Plain data, deterministic, so the demo looks the same on every machine.
 """
 
 PROVINCE = "Thanh Hóa"
 
-# (district, code, number of bridge points). 442 in all: one per commune-level unit.
-DISTRICTS = [
-    ("Thành phố Thanh Hóa", "TPTH", 30), ("Thị xã Bỉm Sơn", "BS", 8), ("Thị xã Nghi Sơn", "NGS", 31),
-    ("Thành phố Sầm Sơn", "SS", 11), ("Huyện Hoằng Hóa", "HH", 31), ("Huyện Hậu Lộc", "HL", 23),
-    ("Huyện Nga Sơn", "NS", 24), ("Huyện Quảng Xương", "QX", 29), ("Huyện Thọ Xuân", "TX", 32),
-    ("Huyện Triệu Sơn", "TS", 34), ("Huyện Yên Định", "YD", 26), ("Huyện Đông Sơn", "DS", 14),
-    ("Huyện Nông Cống", "NC", 29), ("Huyện Thiệu Hóa", "THH", 25), ("Huyện Vĩnh Lộc", "VL", 13),
-    ("Huyện Hà Trung", "HT", 20), ("Huyện Ngọc Lặc", "NL", 21), ("Huyện Thạch Thành", "TT", 24),
-    ("Huyện Cẩm Thủy", "CT", 17),
-]
-
-COMMUNE_STEMS = [
-    "An", "Bình", "Cẩm", "Đông", "Định", "Hải", "Hòa", "Hoằng", "Hưng", "Khánh", "Lộc", "Minh", "Nga",
-    "Phú", "Quảng", "Tân", "Thịnh", "Thọ", "Thiệu", "Trung", "Vĩnh", "Xuân", "Yên", "Đồng",
-]
-COMMUNE_SUFFIXES = [
-    "Thành", "Phong", "Lợi", "Hải", "Tiến", "Long", "Sơn", "Giang", "Thái", "Hưng", "Phúc", "Lâm",
-    "Khê", "Vinh", "Trường", "Thắng", "Quang", "Đức", "Hà", "Nguyên",
-]
+# Every commune and ward name comes from the official 2025 map (``bridges.gazetteer``).
+# The forum: 442 commune points of the North Central region, province by province
+# (province, site code prefix, how many of its communes, in Vietnamese order).
+FORUM_PROVINCES = [("Thanh Hóa", "TH", 166), ("Nghệ An", "NA", 130), ("Hà Tĩnh", "HT", 69), ("Quảng Trị", "QT", 77)]
+# The plenary: 19 commune halls of the province (every PLENARY_STEP-th commune of Thanh Hóa).
+PLENARY_HALLS = 19
+PLENARY_STEP = 8
 
 CONTACT_SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô"]
 CONTACT_GIVEN = ["Văn An", "Thị Bình", "Minh Châu", "Đức Dũng", "Thu Hà", "Quốc Hùng", "Thị Lan", "Văn Long",
@@ -38,10 +26,24 @@ EVENTS = [
     },
     {
         "slug": "demo-forum",
-        "name": "Diễn đàn: Mặt trận Tổ quốc với chuyển đổi số ở cơ sở",
+        "name": "Diễn đàn: Mặt trận Tổ quốc với chuyển đổi số ở cơ sở (khu vực Bắc Trung Bộ)",
         "kind": "forum",
-        "location": "Hội trường UBND huyện Hoằng Hóa",
+        "location": "Hội trường UBND xã Hoằng Hóa, tỉnh Thanh Hóa",
     },
+    {
+        "slug": "demo-national",
+        "name": "Hội nghị trực tuyến toàn quốc: triển khai mô hình chính quyền địa phương hai cấp",
+        "kind": "plenary",
+        "location": "Điểm cầu Trung ương, Hà Nội",
+    },
+]
+
+NATIONAL_AGENDA = [
+    ("Khai mạc", "Tuyên bố lý do, giới thiệu đại biểu tại 34 điểm cầu tỉnh và 3.321 điểm cầu xã", "", "", 10, "Bridge grid", ""),
+    ("Khai mạc", "Phát biểu khai mạc", "Đỗ Văn Chiến", "Chủ tịch Ủy ban Trung ương MTTQ Việt Nam", 15, "Speaker", "Đỗ Văn Chiến — Chủ tịch Ủy ban Trung ương MTTQ Việt Nam"),
+    ("Nội dung", "Báo cáo kết quả vận hành chính quyền địa phương hai cấp", "", "", 30, "Slides", ""),
+    ("Nội dung", "Ý kiến từ các điểm cầu tỉnh, thành phố", "", "", 60, "Bridge grid", ""),
+    ("Bế mạc", "Kết luận Hội nghị", "", "", 15, "Speaker", ""),
 ]
 
 # (session, title, speaker name, speaker title, minutes, scene, lower third)
@@ -60,9 +62,9 @@ PLENARY_AGENDA = [
 ]
 
 FORUM_AGENDA = [
-    ("Khai mạc", "Tuyên bố lý do, giới thiệu đại biểu", "Hoàng Minh Khôi", "Chủ tịch Ủy ban MTTQ huyện Hoằng Hóa", 10, "Speaker", "Hoàng Minh Khôi — Chủ tịch Ủy ban MTTQ huyện Hoằng Hóa"),
+    ("Khai mạc", "Tuyên bố lý do, giới thiệu đại biểu", "Hoàng Minh Khôi", "Chủ tịch Ủy ban MTTQ xã Hoằng Hóa", 10, "Speaker", "Hoàng Minh Khôi — Chủ tịch Ủy ban MTTQ xã Hoằng Hóa"),
     ("Khai mạc", "Báo cáo đề dẫn: Chuyển đổi số trong công tác Mặt trận ở cơ sở", "Vũ Thị Ngọc", "Trưởng ban Phong trào, Ủy ban MTTQ tỉnh", 20, "Slides", "Vũ Thị Ngọc — Trưởng ban Phong trào"),
-    ("Đối thoại", "Đối thoại trực tuyến với cán bộ Mặt trận tại 442 điểm cầu", "", "", 60, "Q&A", ""),
+    ("Đối thoại", "Đối thoại trực tuyến với cán bộ Mặt trận tại 442 điểm cầu xã, phường", "", "", 60, "Q&A", ""),
     ("Đối thoại", "Phóng sự: Tổ công nghệ số cộng đồng", "", "", 6, "Slides", ""),
     ("Bế mạc", "Kết luận Diễn đàn", "Phạm Văn Tuấn", "Chủ tịch Ủy ban MTTQ Việt Nam tỉnh", 10, "Speaker", "Phạm Văn Tuấn — Chủ tịch Ủy ban MTTQ Việt Nam tỉnh"),
 ]

@@ -1,8 +1,11 @@
 """Seeding the demo congress on first start (an empty database), idempotently.
 
-Creates the admin account, the two demo events with their agendas, 442 bridge points
-for the forum (one per commune) and 19 district halls for the plenary, and a few
-documents. Running it again on a seeded database changes nothing.
+Creates the admin account, the demo events with their agendas, and their bridge points, all
+named from the official 2025 map: 442 commune points for the forum (four provinces), 19
+commune halls for the plenary, and the national conference (``demo-national``): 34 provincial
+bridges and 3,321 commune points relaying from their province's bridge, bulk-inserted with
+Core ``insert()`` so a fresh start stays fast. Running it again on a seeded database changes
+nothing.
 """
 import logging
 import os
@@ -11,6 +14,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
+from sqlalchemy import insert, select
 
 from server.extensions import db
 from server.models.agenda import AgendaItem
@@ -18,6 +22,7 @@ from server.models.document import Document, DocumentVersion
 from server.models.event import Event
 from server.models.site import Site
 from server.models.user import User
+from server.services.bridges import gazetteer
 from server.services.demo import data as demo_data
 from server.services.accounts.users import create_user
 from server.services.tokens import short_code, site_token
@@ -50,11 +55,14 @@ def seed_demo():
     today = datetime.now(VN_TZ).date()
     plenary = _event(demo_data.EVENTS[0], today)
     forum = _event(demo_data.EVENTS[1], today)
+    national = _event(demo_data.EVENTS[2], today)
     db.session.flush()
     _agenda(plenary, demo_data.PLENARY_AGENDA, today, 8)
     _agenda(forum, demo_data.FORUM_AGENDA, today, 14)
+    _agenda(national, demo_data.NATIONAL_AGENDA, today, 9)
     _forum_sites(forum)
-    _district_halls(plenary)
+    _commune_halls(plenary)
+    _national_sites(national)
     _documents(plenary)
     db.session.commit()
     log.info("demo congress seeded")
@@ -82,33 +90,53 @@ def _contact(i):
             f"{demo_data.CONTACT_GIVEN[(i * 7) % len(demo_data.CONTACT_GIVEN)]}")
 
 
+def _phone(n):
+    return f"09{(12345678 + n * 7919) % 100000000:08d}"
+
+
+def _site_row(event, code, name, province, commune, n, parent_id=None, group_name=""):
+    return {"event_id": event.id, "code": code, "name": name, "province": province, "district": "",
+            "commune": commune, "group_name": group_name, "parent_id": parent_id, "contact_name": _contact(n),
+            "phone": _phone(n), "token": site_token(), "is_active": True, "state": "never_seen",
+            "reported_state": "ok", "note": "", "created_at": datetime.now(timezone.utc)}
+
+
+def _insert(rows):
+    """Many sites in one statement (Core executemany), inside the seeding transaction."""
+    if rows:
+        db.session.execute(insert(Site), rows)
+
+
 def _forum_sites(event):
-    n = 0
-    for d_index, (district, code, count) in enumerate(demo_data.DISTRICTS):
-        used = set()
-        kind = "Phường" if district.startswith(("Thành phố", "Thị xã")) else "Xã"
-        for i in range(count):
-            stem = demo_data.COMMUNE_STEMS[(i + d_index * 5) % len(demo_data.COMMUNE_STEMS)]
-            suffix = demo_data.COMMUNE_SUFFIXES[(i * 3 + d_index) % len(demo_data.COMMUNE_SUFFIXES)]
-            commune = f"{kind} {stem} {suffix}"
-            if commune in used:
-                commune = f"{commune} {i + 1}"
-            used.add(commune)
-            db.session.add(Site(
-                event_id=event.id, code=f"{code}-{i + 1:03d}", name=f"Điểm cầu {commune}",
-                district=district, commune=commune, contact_name=_contact(n),
-                phone=f"09{(12345678 + n * 7919) % 100000000:08d}", token=site_token(),
-            ))
-            n += 1
+    rows = []
+    for province_name, prefix, count in demo_data.FORUM_PROVINCES:
+        province = gazetteer.find_province(province_name)
+        for i, ward in enumerate(gazetteer.communes_of(province)[:count]):
+            rows.append(_site_row(event, f"{prefix}-{i + 1:03d}", f"Điểm cầu {ward.name}", province.name, ward.name,
+                                  len(rows)))
+    _insert(rows)
 
 
-def _district_halls(event):
-    for i, (district, code, _count) in enumerate(demo_data.DISTRICTS):
-        db.session.add(Site(
-            event_id=event.id, code=f"{code}-HT", name=f"Hội trường {district}",
-            district=district, commune="", contact_name=_contact(i), phone=f"0237{3850000 + i * 17:07d}",
-            token=site_token(),
-        ))
+def _commune_halls(event):
+    province = gazetteer.find_province(demo_data.PROVINCE)
+    wards = gazetteer.communes_of(province)[::demo_data.PLENARY_STEP][:demo_data.PLENARY_HALLS]
+    _insert([_site_row(event, f"HT-{i + 1:02d}", f"Hội trường UBND {ward.name}", province.name, ward.name, i)
+             for i, ward in enumerate(wards)])
+
+
+def _national_sites(event):
+    """34 provincial bridges, then every commune of each, its parent the province's bridge."""
+    provinces = gazetteer.provinces()
+    _insert([_site_row(event, f"T{int(p.code):02d}", f"Điểm cầu {p.name}", p.name, "", i, group_name=p.name)
+             for i, p in enumerate(provinces)])
+    parents = dict(db.session.execute(select(Site.code, Site.id).filter_by(event_id=event.id)).all())
+    rows = []
+    for province in provinces:
+        parent_id = parents[f"T{int(province.code):02d}"]
+        for ward in gazetteer.communes_of(province):
+            rows.append(_site_row(event, f"X{int(ward.code):05d}", f"Điểm cầu {ward.name}", province.name, ward.name,
+                                  len(rows) + 34, parent_id=parent_id, group_name=province.name))
+    _insert(rows)
 
 
 def _documents(event):

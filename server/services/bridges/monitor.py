@@ -1,8 +1,10 @@
 """The background task that sweeps silent sites offline and publishes changed counters.
 
 Started by ``server.app.start_background_services`` (``server.background.every``). It ticks a few times per beat interval (at most once a second), so a site that stops
-beating shows offline within the offline threshold plus one tick.
+beating shows offline within the offline threshold plus one tick, and its drop stays on the
+board as an alert (``alerts.raise_drops``) until the crew acknowledges it.
 """
+from server.services.bridges.alerts import raise_drops
 from server.services.bridges.counter import publish_dirty
 from server.services.bridges.presence import sweep
 
@@ -12,6 +14,8 @@ def tick_seconds(config):
 
 
 def run_once():
-    """One round: sweep silent sites offline, publish the counters that changed."""
-    sweep()
+    """One round: sweep silent sites offline (each drop an alert, one group per event),
+    publish the counters that changed."""
+    for slug, views in sweep().items():
+        raise_drops(slug, views)
     publish_dirty()

@@ -2,8 +2,7 @@
 OBS native text source) at most once per throttle period when they change."""
 import time
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import func
 
 from server.extensions import db

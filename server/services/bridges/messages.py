@@ -5,8 +5,8 @@ from sqlalchemy import or_
 
 from server.extensions import db
 from server.models.site import CrewMessage, Site
-from server.services.bridges.presence import now
 from server.services.bridges.sites import get_site, iso, site_room
+from server.services.bridges.presence import now
 from server.services.broadcast import broadcast, send_to
 from server.services.errors import ServiceError
 from server.services.text import clean

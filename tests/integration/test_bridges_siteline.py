@@ -178,3 +178,20 @@ def test_public_url_warning_on_admin_pages_and_cards(app, client, event, auth):
     assert b"loopback-warning" not in client.get(f"/admin/events/{event.slug}/sites").data
     plain = cards.cards_pdf([site], "https://cau.example.vn", loopback=False)
     assert len(warned) > len(plain) > 1000
+
+
+def test_card_wraps_long_names_and_shows_the_short_code(app, event):
+    import fitz
+
+    from server.services.bridges import cards
+
+    name = "Điểm cầu Trung tâm Văn hóa Thể thao và Truyền thanh xã Hoằng Đông mở rộng"
+    site = factories.make_site(event, name=name, district="Huyện Hoằng Hóa — vùng ven biển phía Đông")
+    with fitz.open(stream=cards.cards_pdf([site], "https://cau.example.vn"), filetype="pdf") as pdf:
+        page = pdf[0]
+        text = " ".join(page.get_text().split())
+        words = page.get_text("words")
+    assert name in text and "vùng ven biển phía Đông" in text and site.short_code in text
+    assert "«Báo đã sẵn sàng»" in text and "«Gửi báo sự cố»" in text  # the phone page's buttons
+    half = 595 / 2
+    assert all(w[2] <= half + 1 for w in words)  # the first card's text stays inside its column

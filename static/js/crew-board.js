@@ -175,15 +175,19 @@ function alertDrop(_d) {}
 // Every drop and report stays until a crew member acknowledges it; drops pushed together
 // (one sweep) are one group with one sound.
 const openAlerts = new Map();  // alert id -> alert
-let alertGroups = [];          // [{ids, group}] of drops, newest first
+let alertGroups = [];          // [{ids, at}] of drops, newest first
+const GROUP_WINDOW_MS = 5000;  // drops pushed within this window are one group (one wave, one sound)
 
-function addAlerts(list, group, sound) {
+function addAlerts(list, sound) {
   const fresh = list.filter((a) => !a.acknowledged_at && !openAlerts.has(a.id));
   fresh.forEach((a) => openAlerts.set(a.id, a));
   const drops = fresh.filter((a) => a.kind === "offline");
-  if (drops.length) alertGroups.unshift({ ids: drops.map((a) => a.id), group: group || groupOf(drops) });
+  const recent = alertGroups[0] && Date.now() - alertGroups[0].at < GROUP_WINDOW_MS;
+  let newGroup = false;
+  if (drops.length && recent) alertGroups[0].ids.push(...drops.map((a) => a.id));  // the same wave of drops
+  else if (drops.length) { alertGroups.unshift({ ids: drops.map((a) => a.id), at: Date.now() }); newGroup = true; }
   renderAlerts();
-  if (sound && fresh.length) beep();
+  if (sound && (newGroup || fresh.some((a) => a.kind === "report"))) beep();  // one sound per wave
 }
 function groupOf(drops) {
   const by = new Map();
@@ -439,7 +443,7 @@ socket.on("roll_call_progress", (p) => {
   renderRollCall(rollCall);
 });
 socket.on("crew_message_sent", addSent);
-socket.on("alerts", (p) => addAlerts(p.alerts, p.group, true));
+socket.on("alerts", (p) => addAlerts(p.alerts, true));
 socket.on("alerts_acked", (p) => removeAlerts(p.ids));
 socket.on("site_chat", onChat);
 socket.on("site_chat_read", onChatRead);
@@ -467,7 +471,7 @@ async function load() {
     $("sent").replaceChildren();
     state.data.messages.slice().reverse().forEach(addSent);
     openAlerts.clear(); alertGroups = [];
-    addAlerts(state.data.alerts, null, false);
+    addAlerts(state.data.alerts, false);
     unread.clear();
     Object.entries(state.data.unread || {}).forEach(([id, n]) => { unread.set(Number(id), n); renderUnread(Number(id)); });
     renderReadiness(state.data.readiness);

@@ -80,9 +80,13 @@ def test_phone_photo_reaches_the_crew_conversation(live_server, page, small_phon
     site = page.request.get(f"{base}/api/v1/events/{SLUG}/sites").json()["sites"][3]
     page.goto(f"{base}/events/{SLUG}/board")
     page.wait_for_selector("body[data-board-ready='1']")
+    page.wait_for_selector("#ready-pct:has-text('/442')")  # the readiness panel: 0/442 ready before check-ins
 
     small_phone.goto(f"{base}/p/{site['token']}")
     small_phone.wait_for_selector("#conn[data-state='online']")
+    small_phone.check("#test-call-ok")
+    small_phone.click("#check-in button[type=submit]")
+    page.wait_for_selector("#ready-pct:has-text('1/442')", timeout=10000)  # camera, sound and test call all ticked
     photo = tmp_path / "hoi-truong.jpg"
     buf = io.BytesIO()
     Image.new("RGB", (3000, 2000), (30, 90, 160)).save(buf, "JPEG")

@@ -195,3 +195,33 @@ def test_card_wraps_long_names_and_shows_the_short_code(app, event):
     assert "«Báo đã sẵn sàng»" in text and "«Gửi báo sự cố»" in text  # the phone page's buttons
     half = 595 / 2
     assert all(w[2] <= half + 1 for w in words)  # the first card's text stays inside its column
+
+
+def test_migration_backfills_a_short_code_for_existing_sites(tmp_path):
+    """0011 on a database holding sites: each gets a unique short code; nothing cascades."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from server import create_app
+    from tests.conftest import BASE_CONFIG
+
+    app = create_app({**BASE_CONFIG, "AUTO_MIGRATE": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.db",
+                      "UPLOAD_FOLDER": str(tmp_path / "up")})
+    with app.app_context():
+        upgrade(revision="0006_bridges_client_ids")
+        db.session.execute(text("INSERT INTO events (slug,name,kind,location,description,is_active,theme_color,"
+                                "created_at) VALUES ('e','E','plenary','','',1,'#fff','2026-01-01 00:00:00')"))
+        for n in range(30):
+            db.session.execute(text(
+                "INSERT INTO sites (event_id,code,name,district,commune,contact_name,phone,token,is_active,state,"
+                f"reported_state,note,created_at) VALUES (1,'S{n}','n','d','c','','','tok{n}',1,'offline','ok','',"
+                "'2026-01-01 00:00:00')"))
+            db.session.execute(text(f"INSERT INTO site_logs (site_id,at,kind,detail) VALUES ({n + 1},"
+                                    "'2026-01-01 00:00:00','created','')"))
+        db.session.commit()
+        upgrade(revision="heads")
+        codes = [r[0] for r in db.session.execute(text("SELECT short_code FROM sites")).all()]
+        assert len(codes) == 30 == len(set(codes)) and all(len(c) == 6 for c in codes)
+        assert db.session.execute(text("SELECT count(*) FROM site_logs")).scalar() == 30
+        db.session.remove()
+        db.engine.dispose()

@@ -42,7 +42,8 @@ class Site(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     check_in_client_id: Mapped[str | None] = mapped_column(String(64))  # the phone's id of its last check-in
     test_call_ok: Mapped[bool | None]  # readiness checklist: the test roll call answered (kiểm tra kỹ thuật)
-    short_code: Mapped[str | None] = mapped_column(String(6), default=new_short_code)  # typed at /p instead of scanning the QR
+    # typed at /p instead of scanning the QR
+    short_code: Mapped[str | None] = mapped_column(String(6), default=new_short_code)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

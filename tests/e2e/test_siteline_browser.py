@@ -12,7 +12,8 @@ from PIL import Image
 from tests.support.browser import screenshot
 
 SLUG = "demo-forum"
-SMALL_PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+SMALL_PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True,
+               "has_touch": True}
 
 
 def login(page, base):
@@ -62,7 +63,7 @@ def test_forty_drops_stay_until_acknowledged(fast_server, page):
     time.sleep(61)  # nothing clears them but an acknowledgement
     assert page.locator("body").get_attribute("data-open-alerts") == "40"
     assert page.locator(".alert-drop").get_attribute("data-count") == "40"
-    page.locator(".site[data-id='%s']" % dropped[0]["id"]).click()
+    page.locator(f".site[data-id='{dropped[0]['id']}']").click()
     page.wait_for_selector("#d-history:not(:empty)")
     screenshot(page, "board-alerts")
     page.locator(".alert-drop button").click()

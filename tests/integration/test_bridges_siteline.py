@@ -65,7 +65,8 @@ def test_drops_are_alerts_that_stay_until_acknowledged(app, client, event, crew)
     response = client.post(f"/api/v1/events/{event.slug}/alerts/ack", json={"ids": open_ids[2:]}, headers=crew)
     assert response.status_code == 200
     assert client.get(f"/api/v1/events/{event.slug}/bridges/state").get_json()["alerts"] == []
-    assert client.post(f"/api/v1/events/{event.slug}/alerts/ack", json={"ids": [999999]}, headers=crew).status_code == 404
+    missing = client.post(f"/api/v1/events/{event.slug}/alerts/ack", json={"ids": [999999]}, headers=crew)
+    assert missing.status_code == 404
 
 
 def test_report_is_an_alert_and_flapping_site_is_marked(app, client, event, crew):
@@ -104,9 +105,11 @@ def test_photo_from_phone_reaches_crew_with_receipts(app, client, event, crew):
     assert max(Image.open(io.BytesIO(photo.data)).size) == 1280  # re-encoded within 1280 px
     assert phone.get(f"/p/{site.token}/chat/{line['id']}/photo").status_code == 200
     assert phone.get(f"/p/{other.token}/chat/{line['id']}/photo").status_code == 404  # another site
-    assert app.test_client().get(f"/events/{event.slug}/sites/{site.id}/chat/{line['id']}/photo").status_code in (302, 401, 403)
+    anonymous = app.test_client().get(f"/events/{event.slug}/sites/{site.id}/chat/{line['id']}/photo")
+    assert anonymous.status_code in (302, 401, 403)
     # the crew reads it, then answers; the phone reads the answer
-    receipt = client.post(f"/api/v1/events/{event.slug}/sites/{site.id}/chat/read", json={}, headers=crew).get_json()["receipt"]
+    read = client.post(f"/api/v1/events/{event.slug}/sites/{site.id}/chat/read", json={}, headers=crew)
+    receipt = read.get_json()["receipt"]
     assert receipt["ids"] == [line["id"]]
     assert client.get(f"/api/v1/events/{event.slug}/bridges/state").get_json()["unread"] == {}
     sent = client.post(f"/api/v1/events/{event.slug}/sites/{site.id}/chat", json={"text": "Đã nhận"}, headers=crew)
@@ -140,7 +143,8 @@ def test_readiness_checklist_from_check_in(app, client, event, crew):
     body = {"video_ok": True, "audio_ok": True, "test_call_ok": True}
     assert client.post(f"/api/v1/sites/{ready.token}/check-in", json=body).status_code == 200
     # an old phone (no test_call_ok) still checks in
-    assert client.post(f"/api/v1/sites/{late.token}/check-in", json={"video_ok": True, "audio_ok": True}).status_code == 200
+    old_phone = {"video_ok": True, "audio_ok": True}
+    assert client.post(f"/api/v1/sites/{late.token}/check-in", json=old_phone).status_code == 200
     view = client.get(f"/api/v1/events/{event.slug}/readiness").get_json()["readiness"]
     assert view["total"] == 2 and view["ready"] == 1 and view["ready_pct"] == 50.0
     not_ready = [s for g in view["groups"] for s in g["not_ready"]]

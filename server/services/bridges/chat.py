@@ -114,7 +114,7 @@ def unread_counts(event):
     rows = db.session.execute(db.select(SiteChat.site_id, db.func.count(SiteChat.id)).where(
         SiteChat.event_id == event.id, SiteChat.sender == "site", SiteChat.read_at.is_(None))
         .group_by(SiteChat.site_id)).all()
-    return {site_id: n for site_id, n in rows}
+    return dict(rows)
 
 
 def get_line(site, line_id):

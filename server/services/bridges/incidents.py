@@ -1,6 +1,7 @@
 """Incidents (sự cố): a site reports trouble, the crew acknowledges then resolves it; the
-site sees each step. Each report is also an alert that stays (``alerts``). Reporting marks the site degraded until its last incident is resolved;
-a report is idempotent by the phone's ``client_id`` and rate-limited per site."""
+site sees each step. Each report is also an alert that stays (``alerts``). Reporting marks
+the site degraded until its last incident is resolved; a report is idempotent by the phone's
+``client_id`` and rate-limited per site."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError

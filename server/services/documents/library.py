@@ -1,4 +1,5 @@
-"""Documents: upload, new versions, rename, publish/unpublish, delete, stable short links (``/d/<code>``) and their QR codes.
+"""Documents: upload, new versions, rename, publish/unpublish, delete, stable short links
+(``/d/<code>``) and their QR codes.
 
 A document keeps its ``code`` for life; a new version only adds a ``DocumentVersion``, so a
 printed QR code always opens the latest version. Files live under ``UPLOAD_FOLDER/documents``

@@ -1,7 +1,8 @@
 """Bridge points (điểm cầu): remote sites of an event, and their per-site event log."""
+import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
@@ -10,11 +11,18 @@ from server.models.base import UTCDateTime, utcnow
 # background: the socket is connected but the beats are late (a phone with the page in the
 # background runs timers about once a minute): no offline alarm.
 SITE_STATES = ("never_seen", "online", "degraded", "background", "offline")
+SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # unambiguous: no 0/O, 1/I/L
+
+
+def new_short_code():
+    """Six characters typed at /p instead of scanning the QR (unique per event by index)."""
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(6))
 
 
 class Site(db.Model):
     __tablename__ = "sites"
-    __table_args__ = (UniqueConstraint("event_id", "code", name="uq_sites_event_code"),)
+    __table_args__ = (UniqueConstraint("event_id", "code", name="uq_sites_event_code"),
+                      Index("uq_sites_event_short_code", "event_id", "short_code", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -41,6 +49,9 @@ class Site(db.Model):
     reported_state: Mapped[str] = mapped_column(String(20), default="ok")  # ok | degraded
     note: Mapped[str] = mapped_column(Text, default="")
     check_in_client_id: Mapped[str | None] = mapped_column(String(64))  # the phone's id of its last check-in
+    test_call_ok: Mapped[bool | None]  # readiness checklist: the test roll call answered (kiểm tra kỹ thuật)
+    # typed at /p instead of scanning the QR
+    short_code: Mapped[str | None] = mapped_column(String(6), default=new_short_code)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -118,3 +129,36 @@ class CrewMessage(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+class SiteAlert(db.Model):
+    """An alert that stays until a crew member acknowledges it: a drop (``offline``) or a
+    trouble report (``report``, pointing at its incident)."""
+
+    __tablename__ = "site_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="offline")  # offline | report
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("site_incidents.id", ondelete="SET NULL"))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+class SiteChat(db.Model):
+    """One line of the conversation between the crew and a site's phone: text and/or a photo."""
+
+    __tablename__ = "site_chats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[str] = mapped_column(String(10))  # crew | site
+    author: Mapped[str] = mapped_column(String(120), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    photo: Mapped[str | None] = mapped_column(String(200))  # file name under UPLOAD_FOLDER/site-chat/
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # read by the other side

@@ -1,10 +1,12 @@
 """Bridge-point pages: the site phone page, the crew board, roll-call exports, the counter
-overlay, and the admin screens (import, add/edit/deactivate, token rotation, cards)."""
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+overlay, the short-code form (/p), the conversation's photos (crew of the event and the site
+only), and the admin screens (import, add/edit/deactivate, token rotation, cards)."""
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from server.services.bridges import cards as bridges_cards
+from server.services.bridges import chat as bridges_chat
 from server.services.bridges import importer as bridges_import
 from server.services.bridges import incidents as bridges_incidents
 from server.services.bridges import messages as bridges_messages
@@ -12,7 +14,7 @@ from server.services.bridges import rollcall as bridges_rollcall
 from server.services.bridges import sites as bridges_sites
 from server.services.errors import ServiceError
 from server.services.events import get_event
-from server.services.lookups import public_base_url, site_by_token
+from server.services.lookups import public_base_url, public_url_is_loopback, site_by_token
 from server.services.qr import qr_png
 from server.web.security import role_required
 
@@ -32,6 +34,41 @@ def _base_url():
 
 
 # --- the site's phone ------------------------------------------------------------------
+
+@bp.get("/p")
+def short_code():
+    """Type the 6-character code printed on the card instead of scanning the QR."""
+    code = request.args.get("code", "")
+    error = None
+    if code:
+        try:
+            site = bridges_sites.by_short_code(code)
+            return redirect(url_for("bridges.phone", token=site.token))
+        except ServiceError as exc:
+            error = str(exc.message)
+    response = Response(render_template("bridges/short_code.html", code=code, error=error), 404 if error else 200)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _photo_response(site, line_id):
+    try:
+        line = bridges_chat.get_line(site, line_id)
+    except ServiceError:
+        abort(404)
+    response = send_file(bridges_chat.photo_path(line), mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/p/<token>/chat/<int:line_id>/photo")
+def site_chat_photo(token, line_id):
+    """A photo of the site's own conversation, for its phone."""
+    try:
+        site = site_by_token(token)
+    except ServiceError:
+        abort(404)
+    return _photo_response(site, line_id)
 
 @bp.get("/p/<token>")
 def phone(token):
@@ -87,6 +124,18 @@ def counter_overlay(slug):
     return render_template("bridges/counter.html", event=event)
 
 
+@bp.get("/events/<slug>/sites/<int:site_id>/chat/<int:line_id>/photo")
+@role_required("crew")
+def crew_chat_photo(slug, site_id, line_id):
+    """A photo of a site's conversation, for the crew of its event."""
+    event = _event_or_404(slug)
+    try:
+        site = bridges_sites.get_site(event, site_id)
+    except ServiceError:
+        abort(404)
+    return _photo_response(site, line_id)
+
+
 # --- admin --------------------------------------------------------------------------------
 
 @bp.get("/admin/events/<slug>/sites")
@@ -95,7 +144,7 @@ def admin_sites(slug):
     event = _event_or_404(slug)
     return render_template("bridges/admin_sites.html", event=event,
                            sites=bridges_sites.event_sites(event, include_inactive=True),
-                           import_errors=None, base_url=_base_url())
+                           import_errors=None, base_url=_base_url(), loopback=public_url_is_loopback())
 
 
 @bp.post("/admin/events/<slug>/sites/import")
@@ -111,7 +160,8 @@ def admin_import(slug):
         flash(str(exc.message), "error")
         return render_template("bridges/admin_sites.html", event=event,
                                sites=bridges_sites.event_sites(event, include_inactive=True),
-                               import_errors=exc.details.get("errors", []), base_url=_base_url()), exc.status
+                               import_errors=exc.details.get("errors", []), base_url=_base_url(),
+                               loopback=public_url_is_loopback()), exc.status
     flash(_("Đã nhập %(created)s điểm cầu mới, cập nhật %(updated)s.", created=result["created"],
             updated=result["updated"]), "info")
     return redirect(url_for("bridges.admin_sites", slug=slug))
@@ -151,7 +201,7 @@ def admin_edit(site_id):
         except ServiceError as exc:
             flash(str(exc.message), "error")
     return render_template("bridges/admin_site.html", site=site, event=event, log=bridges_sites.site_log(site),
-                           link=bridges_sites.site_link(site, request.host_url))
+                           link=bridges_sites.site_link(site, request.host_url), loopback=public_url_is_loopback())
 
 
 @bp.post("/admin/sites/<int:site_id>/active")
@@ -180,7 +230,7 @@ def admin_cards(slug):
     district = request.args.get("district")
     if district:
         sites = [s for s in sites if s.district == district]
-    pdf = bridges_cards.cards_pdf(sites, _base_url(), title=event.name)
+    pdf = bridges_cards.cards_pdf(sites, _base_url(), title=event.name, loopback=public_url_is_loopback())
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="the-diem-cau-{event.slug}.pdf"'})
 
@@ -189,7 +239,7 @@ def admin_cards(slug):
 @role_required("admin")
 def admin_card(site_id):
     site, event = _admin_site(site_id)
-    pdf = bridges_cards.cards_pdf([site], _base_url(), title=site.name)
+    pdf = bridges_cards.cards_pdf([site], _base_url(), title=site.name, loopback=public_url_is_loopback())
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="the-{site.code}.pdf"'})
 

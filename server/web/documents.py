@@ -1,4 +1,4 @@
-"""Documents: the admin's list (upload, new version, QR codes, A4 QR sheet), the phone
+"""Documents: the admin's list (upload, new version, rename, unpublish, delete, QR codes, A4 QR sheet), the phone
 document list ``/e/<slug>/docs`` and the stable short link ``/d/<code>`` (latest version)."""
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -45,6 +45,40 @@ def new_version(slug, code):
     try:
         version = documents.add_version(slug, code, upload.filename if upload else "", upload.read() if upload else b"")
         flash(_("Đã cập nhật phiên bản %(n)s; mã QR giữ nguyên.", n=version.number), "info")
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    return redirect(url_for("documents.manage", slug=slug))
+
+
+@bp.post("/events/<slug>/documents/<code>/rename")
+@role_required("admin")
+def rename(slug, code):
+    try:
+        documents.rename_document(slug, code, request.form.get("title", ""))
+        flash(_("Đã đổi tên tài liệu; mã QR giữ nguyên."), "info")
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    return redirect(url_for("documents.manage", slug=slug))
+
+
+@bp.post("/events/<slug>/documents/<code>/public")
+@role_required("admin")
+def publish(slug, code):
+    try:
+        doc = documents.set_public(slug, code, request.form.get("public") == "1")
+        flash(_("Đã công khai tài liệu.") if doc.is_public else _("Đã ẩn tài liệu; đường dẫn và mã QR tạm ngừng."),
+              "info")
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    return redirect(url_for("documents.manage", slug=slug))
+
+
+@bp.post("/events/<slug>/documents/<code>/delete")
+@role_required("admin")
+def delete(slug, code):
+    try:
+        documents.delete_document(slug, code)
+        flash(_("Đã xoá tài liệu."), "info")
     except ServiceError as exc:
         flash(str(exc.message), "error")
     return redirect(url_for("documents.manage", slug=slug))

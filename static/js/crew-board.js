@@ -319,15 +319,64 @@ function beep() {
   } catch (_) { /* no audio device */ }
 }
 
-function alertDrop(d) {
-  const box = $("alerts");
-  const item = el("div", { class: "alert", dataset: { id: d.id } }, el("span", { class: "ico", "aria-hidden": "true" }, "✕"), " ",
-    t.dropped.replace("{site}", `${d.code} · ${d.name}`));
-  item.addEventListener("click", () => { openDetail(d.id); item.remove(); });
-  box.prepend(item);
-  while (box.children.length > 6) box.lastChild.remove();
-  setTimeout(() => item.remove(), 15000);
-  beep();
+// A drop's alert comes from the server (persisted, see "alerts that stay" below).
+function alertDrop(_d) {}
+
+// ---- alerts that stay -------------------------------------------------------------------
+// Every drop and report stays until a crew member acknowledges it; drops pushed together
+// (one sweep) are one group with one sound.
+const openAlerts = new Map();  // alert id -> alert
+let alertGroups = [];          // [{ids, at}] of drops, newest first
+const GROUP_WINDOW_MS = 5000;  // drops pushed within this window are one group (one wave, one sound)
+
+function addAlerts(list, sound) {
+  const fresh = list.filter((a) => !a.acknowledged_at && !openAlerts.has(a.id));
+  fresh.forEach((a) => openAlerts.set(a.id, a));
+  const drops = fresh.filter((a) => a.kind === "offline");
+  const recent = alertGroups[0] && Date.now() - alertGroups[0].at < GROUP_WINDOW_MS;
+  let newGroup = false;
+  if (drops.length && recent) alertGroups[0].ids.push(...drops.map((a) => a.id));  // the same wave of drops
+  else if (drops.length) { alertGroups.unshift({ ids: drops.map((a) => a.id), at: Date.now() }); newGroup = true; }
+  renderAlerts();
+  if (sound && (newGroup || fresh.some((a) => a.kind === "report"))) beep();  // one sound per wave
+}
+function dropsByGroup(drops) {
+  const by = new Map();
+  drops.forEach((a) => { const g = a.group || a.district || "—"; by.set(g, (by.get(g) || 0) + 1); });
+  return { count: drops.length, districts: [...by.entries()].sort((a, b) => b[1] - a[1]) };
+}
+function removeAlerts(ids) {
+  ids.forEach((id) => openAlerts.delete(id));
+  alertGroups = alertGroups.map((g) => ({ ...g, ids: g.ids.filter((id) => openAlerts.has(id)) })).filter((g) => g.ids.length);
+  renderAlerts();
+}
+function alertSite(a) { return `${a.site_code} · ${a.site_name}`; }
+function renderAlerts() {
+  const items = [];
+  for (const g of alertGroups) {
+    const list = g.ids.map((id) => openAlerts.get(id));
+    const label = list.length === 1 ? t.dropped.replace("{site}", alertSite(list[0]))
+      : `${t.group_drop.replace("{n}", list.length)} — ${dropsByGroup(list).districts.map(([d, n]) => `${d}: ${n}`).join(", ")}`;
+    const flap = list.some((a) => a.flapping) ? el("span", { class: "badge flapping" }, t.flapping) : null;
+    items.push(el("div", { class: "alert alert-drop", dataset: { ids: g.ids.join(","), count: list.length } },
+      el("span", { class: "ico", "aria-hidden": "true" }, "✕"), " ",
+      el("a", { href: "#", onclick: (e) => { e.preventDefault(); openDetail(list[0].site_id); } }, label), " ", flap,
+      el("button", { class: "btn btn-small", type: "button", onclick: () => ackAlerts(g.ids) }, t.ack_all)));
+  }
+  for (const a of openAlerts.values()) {
+    if (a.kind !== "report") continue;
+    items.push(el("div", { class: "alert alert-report", dataset: { ids: String(a.id), count: 1 } },
+      el("span", { class: "ico", "aria-hidden": "true" }, "▲"), " ",
+      el("a", { href: "#", onclick: (e) => { e.preventDefault(); openDetail(a.site_id); } },
+        t.alert_report.replace("{site}", alertSite(a)).replace("{detail}", a.detail)),
+      el("button", { class: "btn btn-small", type: "button", onclick: () => ackAlerts([a.id]) }, t.ack_all)));
+  }
+  $("alerts").replaceChildren(...items);
+  document.body.dataset.openAlerts = String(openAlerts.size);
+}
+async function ackAlerts(ids) {
+  const ack = await request(socket, "alert_ack", { ids });
+  if (refused($("inc-status"), ack)) removeAlerts(ack.alerts.map((a) => a.id));
 }
 
 function renderMute() {
@@ -358,8 +407,111 @@ async function openDetail(id) {
   $("d-contact").replaceChildren(`${t.contact}: ${d.contact_name || "—"} `,
     d.phone ? el("a", { href: `tel:${d.phone.replace(/[^0-9+]/g, "")}` }, d.phone) : "");
   $("d-log").replaceChildren(...ack.log.map((l) => el("li", {}, el("time", {}, fmt(l.at)), " ", el("b", {}, l.kind), " ", l.detail)));
+  renderHistory(ack.history);
+  openChat(id);
 }
 $("d-close").addEventListener("click", () => { $("detail").hidden = true; selected = null; });
+
+function renderHistory(h) {
+  if (!h) return;
+  const parts = [h.uptime_pct === null ? "" : t.uptime.replace("{pct}", `${h.uptime_pct}%`)];
+  if (h.flapping) parts.push(t.flapping);
+  setText($("d-history"), parts.filter(Boolean).join(" · "));
+  $("d-timeline").replaceChildren(...h.timeline.slice(-12).map((s) =>
+    el("li", { class: `st-${s.state}` }, el("time", {}, fmt(s.at)), " ", t[s.state] || s.state)));
+}
+
+// ---- the conversation with the selected site --------------------------------------------
+const unread = new Map();  // site id -> lines from the site the crew has not read
+let chatLines = [];
+
+function renderUnread(siteId) {
+  const entry = sites.get(siteId);
+  if (!entry) return;
+  const n = unread.get(siteId) || 0;
+  let badge = entry.cell.querySelector(".unread");
+  if (!n) { if (badge) badge.remove(); return; }
+  if (!badge) { badge = el("span", { class: "unread" }); entry.cell.append(badge); }
+  setText(badge, n);
+}
+function chatLine(l) {
+  const photo = l.photo ? el("a", { href: photoUrl(l), target: "_blank" },
+    el("img", { src: photoUrl(l), alt: t.photo, class: "chat-photo", loading: "lazy" })) : null;
+  const read = l.sender === "crew" && l.read_at ? el("span", { class: "read" }, ` ✓ ${t.read}`) : null;
+  return el("li", { class: `chat chat-${l.sender}`, dataset: { id: l.id } }, el("time", {}, fmt(l.created_at)), " ",
+    l.sender === "crew" ? el("b", {}, l.author) : null, " ", l.text, photo, read);
+}
+function photoUrl(l) { return `/events/${cfg.slug}/sites/${l.site_id}/chat/${l.id}/photo`; }
+function renderChat() { $("chat-lines").replaceChildren(...chatLines.map(chatLine)); }
+async function openChat(id) {
+  const ack = await request(socket, "site_chat_history", { id });
+  if (!refused($("chat-status"), ack) || selected !== id) return;
+  chatLines = ack.lines;
+  renderChat();
+  if (unread.get(id)) markRead(id);
+}
+async function markRead(id) {
+  const ack = await request(socket, "site_chat_read", { id });
+  if (ack.ok) { unread.delete(id); renderUnread(id); }
+}
+async function sendChat(text) {
+  if (!selected || !text.trim()) return;
+  const ack = await request(socket, "site_chat_send", { id: selected, text });
+  if (refused($("chat-status"), ack)) $("chat-text").value = "";
+}
+$("chat-form").addEventListener("submit", (ev) => { ev.preventDefault(); sendChat($("chat-text").value); });
+$("chat-quick").addEventListener("click", (ev) => { const q = ev.target.dataset.quick; if (q) sendChat(q); });
+function onChat(l) {
+  if (selected === l.site_id && !$("detail").hidden) {
+    if (!chatLines.some((x) => x.id === l.id)) { chatLines.push(l); renderChat(); }
+    if (l.sender === "site") markRead(l.site_id);
+  } else if (l.sender === "site") {
+    unread.set(l.site_id, (unread.get(l.site_id) || 0) + 1);
+    renderUnread(l.site_id);
+    beep();
+  }
+}
+function onChatRead(r) {
+  if (r.reader !== "site" || selected !== r.site_id) return;
+  chatLines.forEach((l) => { if (r.ids.includes(l.id)) l.read_at = r.read_at; });
+  renderChat();
+}
+
+// ---- readiness before the start ---------------------------------------------------------
+let readiness = null;
+function renderReadiness(r) {
+  readiness = r || readiness;
+  if (!readiness) return;
+  const { ready, total, ready_pct: pct } = readiness;
+  setText($("ready-pct"), t.ready_pct.replace("{ready}", ready).replace("{total}", total).replace("{pct}", `${pct}%`));
+  $("ready-progress").max = Math.max(1, total);
+  $("ready-progress").value = ready;
+  $("ready-groups").replaceChildren(...readiness.groups.filter((g) => g.not_ready.length).map((g) =>
+    el("details", { class: "ready-group", open: "" }, el("summary", {}, `${g.district || "—"}: ${g.ready}/${g.total}`),
+      el("ul", { class: "missing" }, ...g.not_ready.map((s) => el("li", { dataset: { id: s.id } },
+        el("a", { href: "#", onclick: (e) => { e.preventDefault(); openDetail(s.id); } }, `${s.code} · ${s.name}`), " — ",
+        s.checked_in ? s.missing.map((m) => t[m]).join(", ") : t.not_checked_in, " ",
+        s.phone ? el("a", { href: `tel:${s.phone.replace(/[^0-9+]/g, "")}` }, `${s.contact_name || ""} ${s.phone}`.trim()) : ""))))));
+  tickCountdown();
+}
+function tickCountdown() {
+  if (!readiness) return;
+  if (!readiness.starts_at) return setText($("ready-countdown"), t.no_start);
+  const left = Math.round((new Date(readiness.starts_at) - Date.now()) / 1000);
+  if (left <= 0) return setText($("ready-countdown"), t.started);
+  const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), sec = left % 60;
+  setText($("ready-countdown"), t.starts_in.replace("{time}", `${h ? `${h}:` : ""}${String(m).padStart(2, "0")}:${String(sec).padStart(2, "0")}`));
+}
+setInterval(tickCountdown, 1000);
+let readinessTimer = 0;
+function refreshReadiness() {  // a check-in changes it: refetch at most every 2 s
+  if (readinessTimer) return;
+  readinessTimer = setTimeout(async () => {
+    readinessTimer = 0;
+    const ack = await request(socket, "readiness", {});
+    if (ack.ok) renderReadiness(ack.readiness);
+  }, 2000);
+}
 
 // ---- incidents --------------------------------------------------------------------------
 function renderIncidents() {
@@ -442,6 +594,11 @@ socket.on("roll_call_progress", (p) => {
   renderRollCall(rollCall);
 });
 socket.on("crew_message_sent", addSent);
+socket.on("alerts", (p) => addAlerts(p.alerts, true));
+socket.on("alerts_acked", (p) => removeAlerts(p.ids));
+socket.on("site_chat", onChat);
+socket.on("site_chat_read", onChatRead);
+socket.on("site_state", refreshReadiness);
 socket.on("connect", async () => {
   $("live").dataset.state = "live"; setText($("live"), t.live);
   await load();
@@ -464,6 +621,11 @@ async function load() {
     renderRollCall(state.data.roll_call);
     $("sent").replaceChildren();
     state.data.messages.slice().reverse().forEach(addSent);
+    openAlerts.clear(); alertGroups = [];
+    addAlerts(state.data.alerts, false);
+    unread.clear();
+    Object.entries(state.data.unread || {}).forEach(([id, n]) => { unread.set(Number(id), n); renderUnread(Number(id)); });
+    renderReadiness(state.data.readiness);
   }
   document.body.dataset.boardReady = "1";
 }

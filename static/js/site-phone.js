@@ -29,6 +29,7 @@ function setConn(state) {
 }
 
 const socket = connect("/site", { token: cfg.token });
+globalThis.bcSiteSocket = socket;  // shared with site-chat.js (the conversation): one connection per phone
 
 socket.on("connect", () => setConn("online"));
 socket.on("disconnect", () => { if (!revoked) setConn("offline"); });
@@ -124,7 +125,7 @@ $("check-in").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   videoOk = $("video-ok").checked;
   audioOk = $("audio-ok").checked;
-  const ack = await act("site_check_in", "check-in", { video_ok: videoOk, audio_ok: audioOk, client_id: newClientId() });
+  const ack = await act("site_check_in", "check-in", { video_ok: videoOk, audio_ok: audioOk, test_call_ok: $("test-call-ok")?.checked, client_id: newClientId() });
   if (ack.ok) showCheckedIn(ack.site.checked_in_at);
   else showError($("check-in-status"), ack);
 });

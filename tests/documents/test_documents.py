@@ -1,11 +1,13 @@
 """Documents: upload, QR codes that decode to the stable short link, new versions keeping the
 same code and QR, the phone list, and the A4 QR sheet with Vietnamese titles."""
 import io
+import os
 
 import fitz
 from PIL import Image
 from pyzbar.pyzbar import decode
 
+from server.extensions import db
 from server.services.documents import library as documents
 from tests.support.agenda import make_pdf
 
@@ -117,3 +119,44 @@ def test_rest_document_list_links_never_follow_a_forged_host(client, app, event)
     body = client.get(url, headers={**headers, "Host": "evil.example"}).get_json()
     assert body["documents"][0]["link"] == f"https://daihoi.example.vn/d/{doc.code}"
     assert client.get(url).status_code == 401
+
+
+def test_documents_can_be_renamed_unpublished_and_deleted(client, auth, event, app):
+    auth.login("admin")
+    token = auth.csrf(f"/events/{event.slug}/documents")
+    assert upload(client, token, event, "Dự thảo", make_pdf(1), "a.pdf").status_code == 302
+    doc = documents.documents_of(event)[0]
+    page = client.get(f"/events/{event.slug}/documents").get_data(as_text=True)
+    assert page.count("data-confirm") >= 2  # unpublish and delete ask first
+    base = f"/events/{event.slug}/documents/{doc.code}"
+    assert client.post(f"{base}/rename", data={"csrf_token": token, "title": "Nghị quyết chính thức"}).status_code == 302
+    db.session.refresh(doc)
+    assert doc.title == "Nghị quyết chính thức"
+    client.post(f"{base}/rename", data={"csrf_token": token, "title": "  "})
+    db.session.refresh(doc)
+    assert doc.title == "Nghị quyết chính thức"  # an empty title is refused
+    client.post(f"{base}/public", data={"csrf_token": token, "public": "0"})
+    assert client.get(f"/d/{doc.code}").status_code == 404
+    assert "Nghị quyết chính thức" not in client.get(f"/e/{event.slug}/docs").get_data(as_text=True)
+    client.post(f"{base}/public", data={"csrf_token": token, "public": "1"})
+    assert client.get(f"/d/{doc.code}").status_code == 200
+    path = documents.stored_file(documents.latest_version(doc))
+    assert client.post(f"{base}/delete", data={"csrf_token": token}).status_code == 302
+    assert documents.documents_of(event) == [] and not os.path.exists(path)
+    assert client.get(f"/d/{doc.code}").status_code == 404
+
+
+def test_qr_sheet_keeps_long_titles_inside_its_margins(client, auth, event, app):
+    long_title = "Báo cáo tổng kết công tác " * 6 + "https://example.vn/" + "x" * 90  # ≤ 300 characters
+    with app.test_request_context():
+        documents.create_document(event.slug, long_title, "x.pdf", make_pdf(1))
+    event.name = "Đại hội đại biểu Mặt trận Tổ quốc Việt Nam tỉnh Thanh Hóa lần thứ XVI, nhiệm kỳ 2024–2029 " * 2
+    db.session.commit()
+    auth.login("admin")
+    data = client.get(f"/events/{event.slug}/documents/qr-sheet.pdf").data
+    with fitz.open(stream=data, filetype="pdf") as pdf:
+        page = pdf[0]
+        words = page.get_text("words")
+        text = " ".join(page.get_text().split())
+    assert words and all(w[0] >= 35 and w[2] <= 595 - 35 for w in words)
+    assert "xxxxxxxx" in text and "lần thứ XVI" in text

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from server.services.bridges import incidents, messages, presence, rollcall, sites
+from server.services.bridges import alerts, chat, incidents, messages, presence, readiness, rollcall, sites
 from server.services.bridges.counter import summary
 from server.services.bridges.phone import phone_state
 from server.services.commands import Created, Input, command
@@ -28,13 +28,17 @@ District = Annotated[str, Field(max_length=200)]
 class CheckIn(Input):
     video_ok: bool = False
     audio_ok: bool = False
+    test_call_ok: bool | None = None  # the readiness checklist's test call; absent: unchanged
     client_id: ClientId | None = None
 
 
 @command("bridges.check_in", roles=("site",), input=CheckIn, http="POST /sites/<token>/check-in",
          socket="site:site_check_in", endpoint="site_check_in")
 def site_check_in(call, data):
-    """The site confirms picture and sound: ``{site}`` (its own view)."""
+    """The site confirms picture and sound (and the test call): ``{site}`` (its own view)."""
+    repeat = data.client_id is not None and data.client_id == call.site.check_in_client_id
+    if data.test_call_ok is not None and not repeat:
+        readiness.record_test_call(call.site, data.test_call_ok)  # committed with the check-in
     presence.check_in(call.site, data.video_ok, data.audio_ok, client_id=data.client_id)
     return {"site": sites.site_self_view(call.site)}
 
@@ -157,10 +161,11 @@ class SiteRef(Input):
 @command("bridges.site_detail", roles=("crew",), input=SiteRef, http="GET /events/<slug>/sites/<int:id>",
          socket="crew:site_detail", endpoint="site_detail")
 def site_detail(call, data):
-    """One site with its log and latest incidents: ``{site, log, incidents}``."""
+    """One site with its log, latest incidents and its history (alerts, uptime %, flapping,
+    timeline): ``{site, log, incidents, history}``."""
     site = sites.get_site(call.event, data.id)
     return {"site": sites.crew_view(site), "log": sites.site_log(site, 50),
-            "incidents": incidents.site_incidents(site, 10)}
+            "incidents": incidents.site_incidents(site, 10), "history": alerts.site_history(site)}
 
 
 # ---- counts and lists (scripts, the board's first load) ---------------------------------
@@ -192,6 +197,104 @@ def sites_list(call, data):
          why_no_socket="the board loads it once, then follows incident/roll_call/crew_message_sent pushes",
          endpoint="bridges_board_state")
 def bridges_board_state(call, data):
-    """What the board needs besides the sites: ``{incidents, roll_call, messages}``."""
+    """What the board needs besides the sites: ``{incidents, roll_call, messages, alerts, unread,
+    readiness}`` (unread: site id → lines of the conversation the crew has not read)."""
     return {"incidents": incidents.event_incidents(call.event), "roll_call": rollcall.crew_state(call.event),
-            "messages": messages.recent(call.event)}
+            "messages": messages.recent(call.event), "alerts": alerts.open_alerts(call.event),
+            "unread": {str(k): v for k, v in chat.unread_counts(call.event).items()},
+            "readiness": readiness.view(call.event)}
+
+
+# ---- alerts that stay, readiness --------------------------------------------------------
+
+class AlertAck(Input):
+    ids: Annotated[list[Id], Field(min_length=1, max_length=5000)]
+
+
+@command("bridges.alert_ack", roles=("crew",), input=AlertAck, http="POST /events/<slug>/alerts/ack",
+         socket="crew:alert_ack", endpoint="alert_ack")
+def alert_ack(call, data):
+    """Acknowledge alerts (one, or a whole group of drops): ``{alerts}``."""
+    return {"alerts": alerts.acknowledge(call.event, data.ids, call.actor.name)}
+
+
+@command("bridges.readiness", roles=("crew",), http="GET /events/<slug>/readiness", socket="crew:readiness",
+         endpoint="bridges_readiness")
+def bridges_readiness(call, data):
+    """``{readiness}``: countdown start, ready %, sites not ready by district with their contact."""
+    return {"readiness": readiness.view(call.event)}
+
+
+# ---- the conversation with one site -----------------------------------------------------
+
+class CrewChat(Input):
+    id: Id
+    text: Annotated[str, Field(max_length=1000)] = ""
+
+
+@command("bridges.chat_send", roles=("crew",), input=CrewChat, http="POST /events/<slug>/sites/<int:id>/chat",
+         socket="crew:site_chat_send", endpoint="crew_chat_send")
+def crew_chat_send(call, data):
+    """The crew writes to one site: 201 ``{line}``."""
+    site = sites.get_site(call.event, data.id)
+    return Created({"line": chat.view(chat.send(site, "crew", call.actor.name, data.text))})
+
+
+class SiteChat(Input):
+    text: Annotated[str, Field(max_length=1000)] = ""
+
+
+@command("bridges.site_chat_send", roles=("site",), input=SiteChat, http="POST /sites/<token>/chat",
+         socket="site:site_chat_send", endpoint="site_chat_send")
+def site_chat_send(call, data):
+    """The phone writes to the crew: text and/or a photo (multipart field ``photo`` over HTTP;
+    the socket carries text only): 201 ``{line}``."""
+    files = call.files.get("photo") or []
+    photo = files[0][1] if files else None
+    return Created({"line": chat.view(chat.send(call.site, "site", call.site.code, data.text, photo=photo))})
+
+
+class ChatRead(Input):
+    id: Id
+    up_to: Id | None = None
+
+
+@command("bridges.chat_read", roles=("crew",), input=ChatRead, http="POST /events/<slug>/sites/<int:id>/chat/read",
+         socket="crew:site_chat_read", endpoint="crew_chat_read")
+def crew_chat_read(call, data):
+    """The crew has read the site's lines: ``{receipt}`` (the phone sees it)."""
+    return {"receipt": chat.mark_read(sites.get_site(call.event, data.id), "crew", data.up_to)}
+
+
+class SiteChatRead(Input):
+    up_to: Id | None = None
+
+
+@command("bridges.site_chat_read", roles=("site",), input=SiteChatRead, http="POST /sites/<token>/chat/read",
+         socket="site:site_chat_read", endpoint="site_chat_read")
+def site_chat_read(call, data):
+    """The phone has read the crew's lines: ``{receipt}`` (the board sees it)."""
+    return {"receipt": chat.mark_read(call.site, "site", data.up_to)}
+
+
+class ChatHistory(Input):
+    id: Id
+    before: Id | None = None
+
+
+@command("bridges.chat_history", roles=("crew",), input=ChatHistory, http="GET /events/<slug>/sites/<int:id>/chat",
+         socket="crew:site_chat_history", endpoint="crew_chat_history")
+def crew_chat_history(call, data):
+    """The conversation with one site, oldest first: ``{lines}``."""
+    return {"lines": chat.history(sites.get_site(call.event, data.id), data.before)}
+
+
+class SiteChatHistory(Input):
+    before: Id | None = None
+
+
+@command("bridges.site_chat_history", roles=("site",), input=SiteChatHistory, http="GET /sites/<token>/chat",
+         socket="site:site_chat_history", endpoint="site_chat_history")
+def site_chat_history(call, data):
+    """The phone's conversation with the crew, oldest first: ``{lines}``."""
+    return {"lines": chat.history(call.site, data.before)}

@@ -1,12 +1,14 @@
 """Incidents (sự cố): a site reports trouble, the crew acknowledges then resolves it; the
-site sees each step. Reporting marks the site degraded until its last incident is resolved;
-a report is idempotent by the phone's ``client_id`` and rate-limited per site."""
+site sees each step. Each report is also an alert that stays (``alerts``). Reporting marks
+the site degraded until its last incident is resolved; a report is idempotent by the phone's
+``client_id`` and rate-limited per site."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from server.extensions import db
 from server.models.site import Site, SiteIncident
+from server.services.bridges import alerts
 from server.services.bridges.presence import now, set_reported
 from server.services.bridges.sites import add_log, iso, site_room
 from server.services.broadcast import broadcast, send_to
@@ -94,6 +96,7 @@ def report(site, kind, text="", client_id=None):
     db.session.commit()
     set_reported(site, "degraded", at=at, reason="incident")
     _publish(incident, site)
+    alerts.raise_report(incident, site, PRESETS[kind])
     return incident, True
 
 

@@ -74,7 +74,7 @@ def crew_view(site):
         "contact_name": site.contact_name, "phone": site.phone, "active": site.is_active, "state": site.state,
         "changed_at": iso(site.state_changed_at), "last_beat_at": iso(site.last_beat_at),
         "checked_in_at": iso(site.checked_in_at), "video_ok": site.video_ok, "audio_ok": site.audio_ok,
-        "reported_state": site.reported_state, "note": site.note,
+        "reported_state": site.reported_state, "note": site.note, "test_call_ok": site.test_call_ok,
     }
 
 
@@ -83,7 +83,7 @@ def site_self_view(site):
     return {"code": site.code, "name": site.name, "province": site.province, "district": site.district,
             "commune": site.commune, "state": site.state,
             "checked_in_at": iso(site.checked_in_at), "video_ok": site.video_ok, "audio_ok": site.audio_ok,
-            "reported_state": site.reported_state}
+            "test_call_ok": site.test_call_ok, "reported_state": site.reported_state}
 
 
 def add_log(site, kind, detail="", at=None):
@@ -162,6 +162,21 @@ def rotate_token(site):
     db.session.commit()
     book.forget(site.id)
     send_to("site_revoked", {}, site_room(site.id), "site")
+    return site
+
+
+def by_short_code(code):
+    """The active site whose short code is ``code`` (typed at /p: case, spaces and dashes
+    ignored), in an active event; NotFound otherwise."""
+    from server.models.event import Event
+
+    code = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    site = None
+    if len(code) == 6:
+        site = db.session.scalar(db.select(Site).join(Event, Event.id == Site.event_id).where(
+            Site.short_code == code, Site.is_active.is_(True), Event.is_active.is_(True)).order_by(Site.id.desc()))
+    if site is None:
+        raise NotFound("short_code_not_found", _l("Mã không đúng. Hãy kiểm tra lại mã in trên thẻ."))
     return site
 
 

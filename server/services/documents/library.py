@@ -1,4 +1,5 @@
-"""Documents: upload, new versions, stable short links (``/d/<code>``) and their QR codes.
+"""Documents: upload, new versions, rename, publish/unpublish, delete, stable short links
+(``/d/<code>``) and their QR codes.
 
 A document keeps its ``code`` for life; a new version only adds a ``DocumentVersion``, so a
 printed QR code always opens the latest version. Files live under ``UPLOAD_FOLDER/documents``
@@ -125,6 +126,46 @@ def add_version(event_slug, code, filename, data):
     db.session.add(version)
     db.session.commit()
     return version
+
+
+def _of_event(event_slug, code):
+    event = get_event(event_slug)
+    doc = by_code(code)
+    if doc.event_id != event.id:
+        raise NotFound("document_not_found", _l("Không tìm thấy tài liệu."))
+    return doc
+
+
+def rename_document(event_slug, code, title):
+    """A new title; the code, link and QR stay the same."""
+    doc = _of_event(event_slug, code)
+    title = clean(title, 300)
+    if not title:
+        raise ServiceError("invalid_title", _l("Cần có tên tài liệu."), status=422)
+    doc.title = title
+    db.session.commit()
+    return doc
+
+
+def set_public(event_slug, code, public):
+    """Publish or unpublish: an unpublished document's link answers 404 and leaves the phones' list."""
+    doc = _of_event(event_slug, code)
+    doc.is_public = bool(public)
+    db.session.commit()
+    return doc
+
+
+def delete_document(event_slug, code):
+    """Delete a document, every version and their files; its printed QR code stops working."""
+    doc = _of_event(event_slug, code)
+    paths = [stored_file(v) for v in versions_of(doc) if not os.path.isabs(v.stored_path)]
+    db.session.execute(db.delete(DocumentVersion).where(DocumentVersion.document_id == doc.id))
+    db.session.delete(doc)
+    db.session.commit()
+    for path in paths:
+        if os.path.exists(path):
+            os.remove(path)
+    return code
 
 
 def document_to_dict(doc, base_url):

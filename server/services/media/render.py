@@ -161,3 +161,12 @@ def render_logo(path, out_path):
     image.thumbnail(LOGO_BOX)
     image.convert("RGBA").save(out_path, "PNG")
     return image.size
+
+
+def render_chat_photo(path, out_path, long_side=1280):
+    """A photo from a site's phone (the conversation): decoded, within ``long_side``, re-encoded
+    as JPEG (metadata dropped). Returns its size."""
+    image = _decoded(path).convert("RGB")
+    image.thumbnail((long_side, long_side))
+    image.save(out_path, "JPEG", quality=85)
+    return image.size

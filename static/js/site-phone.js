@@ -50,6 +50,7 @@ function setConn(value) {
   setText(node, t[value] || value);
 }
 
+// The server answered (socket connected, or an HTTP beat acknowledged).
 function ready() {
   document.body.dataset.ready = "1";
 }
@@ -108,6 +109,7 @@ function enqueue(kind, payload) {
 let flushing = false;
 let retryTimer = null;
 let backoff = 1000;
+let failing = false;  // the last send found no server: say so next to what waits
 
 async function flush() {
   if (flushing || revoked) return;
@@ -118,7 +120,8 @@ async function flush() {
       const item = outbox[0];
       const [event, action] = ACTIONS[item.kind];
       const ack = await act(event, action, item.payload);
-      if (!ack.ok && retriable(ack)) {
+      failing = !ack.ok && retriable(ack);
+      if (failing) {
         retryTimer = setTimeout(flush, backoff);
         backoff = Math.min(backoff * 2, 30000);
         break;
@@ -127,7 +130,7 @@ async function flush() {
       outbox = outbox.filter((i) => i !== item);
       save(OUTBOX_KEY, outbox);
       if (ack.ok) stored(item.kind, ack);
-      else refused(item.kind, ack);
+      else refused(item, ack);
     }
   } finally {
     flushing = false;
@@ -139,7 +142,6 @@ function stored(kind, ack) {
   if (kind === "check_in") state.site = ack.site;
   if (kind === "report") {
     upsertIncident(ack.incident);
-    $("report-text").value = "";
     setText($("report-status"), t.sent);
   }
   if (kind === "roll_call") state.roll_call = ack.roll_call;
@@ -147,7 +149,9 @@ function stored(kind, ack) {
 }
 
 // The server's message for a refusal; the page's own only when there is none.
-function refused(kind, ack) {
+function refused(item, ack) {
+  const kind = item.kind;
+  if (kind === "report" && !$("report-text").value) $("report-text").value = item.payload.text || "";
   const node = { check_in: $("check-in-status"), report: $("report-status"), roll_call: $("roll-status") }[kind];
   node.hidden = false;
   setText(node, ack.message || t.error);
@@ -268,7 +272,7 @@ function renderCheckIn() {
   const queued = Boolean(pendingCheckIn());
   node.dataset.status = queued ? "queued" : (state.site && state.site.checked_in_at ? "sent" : "none");
   node.hidden = node.dataset.status === "none";
-  if (queued) setText(node, `${t.check_in_queued} ${connected() ? "" : t.queued}`.trim());
+  if (queued) setText(node, `${t.check_in_queued} ${failing ? t.queued : ""}`.trim());
   else if (state.site && state.site.checked_in_at) setText(node, t.checked_in.replace("{time}", clock(state.site.checked_in_at)));
 }
 
@@ -340,6 +344,7 @@ $("report").addEventListener("submit", (ev) => {
   const kind = new FormData(ev.target).get("kind") || document.querySelector('input[name="kind"]:checked')?.value;
   setText($("report-status"), "");
   enqueue("report", { kind, text: $("report-text").value });
+  $("report-text").value = "";  // kept in the outbox until the server has it
 });
 
 $("roll-confirm").addEventListener("click", () => {
@@ -397,3 +402,4 @@ scheduleBeats();
 beat();  // at once: HTTP until the socket is up, so the board sees the site without waiting
 readState();
 startSocket();
+document.body.dataset.interactive = "1";  // actions from here on are kept and sent when they can be

@@ -287,6 +287,19 @@ def test_site_phone_screenshot_with_demo_data(live_server, page, phone_page):
     phone_page.click("#report button[type=submit]")
     phone_page.wait_for_selector(".ph-incident[data-status='open']")
     phone_page.wait_for_selector("#crew-view[data-open='1']")
+
+    # a question from this site goes on air: the phone shows it
+    asked = page.request.post(f"{base}/api/v1/questions", data={
+        "event": SLUG, "client_id": "shot-q-1", "kind": "question", "author": "Lê Văn Hùng", "unit": "Hội Nông dân xã",
+        "text": "Xã có được hỗ trợ đường truyền internet cho nhà văn hóa thôn không?", "site_token": site["token"]})
+    assert asked.status == 201, asked.text()
+    question_id = asked.json()["id"]
+    assert page.request.post(f"{base}/api/v1/questions/{question_id}/approve", headers=headers, data={}).ok
+    on_air = page.request.post(f"{base}/api/v1/questions/{question_id}/on-air", headers=headers, data={})
+    assert on_air.ok, on_air.text()
+    phone_page.wait_for_selector("#on-air:not([hidden])")
+    assert "đường truyền internet" in phone_page.locator("#on-air-text").text_content()
+    assert "Lê Văn Hùng" in phone_page.locator("#on-air-who").text_content()
     phone_page.evaluate("window.scrollTo(0, 0)")
     screenshot(phone_page, "site-phone")
     phone_page.locator("#incidents").scroll_into_view_if_needed()

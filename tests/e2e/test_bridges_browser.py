@@ -3,6 +3,7 @@ board, open at the same time, shows the site degraded and the incident, live."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import screenshot
 
@@ -90,7 +91,7 @@ def test_phone_without_socket_acts_over_http_and_shows_the_servers_message(live_
     phone_page.check("input[name=kind][value=other]")
     phone_page.fill("#report-text", "")
     phone_page.click("#report button[type=submit]")
-    phone_page.wait_for_function("document.querySelector('#report-status').textContent.includes('Hãy mô tả sự cố')")
+    expect(phone_page.locator("#report-status")).to_contain_text("Hãy mô tả sự cố")
 
     phone_page.check("input[name=kind][value=frozen]")
     phone_page.click("#report button[type=submit]")

@@ -34,6 +34,7 @@ def create_app(config=None):
     configure_obs(app)
     configure_blueprints(app)
     configure_realtime(app)
+    configure_static(app)
     configure_cli(app)
     prepare_database(app)
     return app
@@ -175,6 +176,13 @@ def configure_realtime(app):
     from server.realtime import register_namespaces
 
     register_namespaces(socketio)
+
+
+def configure_static(app):
+    """Hashed, compressed static files served by WhiteNoise (``server/static_build.py``)."""
+    from server.static_build import init_static
+
+    init_static(app)
 
 
 def configure_cli(app):

@@ -1,7 +1,9 @@
 """Language selection and message catalogs (Vietnamese first, English switch).
 
 The locale comes from the user's explicit choice (``lang`` in the session, set by
-``/lang/<code>``), then ``?lang=``, then ``Accept-Language``, then Vietnamese.
+``/lang/<code>``), then ``?lang=``, then ``Accept-Language``, then Vietnamese. Overlays
+(``/overlay/...``, shown on air by OBS) are Vietnamese unless the URL says ``?lang=``: OBS's
+browser language (often English) must not change what the audience reads.
 """
 import os
 
@@ -17,6 +19,9 @@ def select_locale():
     if not has_request_context():  # CLI commands, background tasks
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/overlay/"):
+        asked = request.args.get("lang")
+        return asked if asked in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in languages:
         return chosen

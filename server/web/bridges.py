@@ -80,7 +80,7 @@ def phone(token):
     event = bridges_sites.get_event_by_id(site.event_id)
     response = Response(render_template(
         "bridges/phone.html", site=site, event=event, presets=bridges_incidents.PRESETS,
-        messages=bridges_messages.for_site(site, 10),
+        messages=bridges_messages.for_site(site, 10), site_view=bridges_sites.site_self_view(site),
         heartbeat_s=current_app.config["HEARTBEAT_INTERVAL_S"]))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the token must not leak to other sites

@@ -122,6 +122,9 @@ function follow(socket) {
   socket.on("connect", load);
 }
 
-if (globalThis.bcSiteSocket) follow(globalThis.bcSiteSocket);
-else setInterval(load, 10000);
+// the phone page opens its socket after loading Socket.IO (or never, on a bad network): poll until then
+const poller = setInterval(load, 10000);
+const useSocket = (socket) => { clearInterval(poller); follow(socket); };
+if (globalThis.bcSiteSocket) useSocket(globalThis.bcSiteSocket);
+else document.addEventListener("bc:site-socket", (ev) => useSocket(ev.detail), { once: true });
 load();

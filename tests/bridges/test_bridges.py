@@ -292,7 +292,7 @@ def test_board_page_for_crew(app, client, auth, event):
 
     auth.login("crew")
     html = client.get(f"/events/{event.slug}/board").get_data(as_text=True)
-    assert "crew-board.js" in html and "Mất kết nối" in html
+    assert "js/crew-board." in html and "Mất kết nối" in html
     other = app.test_client()
     AuthActions(other).login("moderator")
     assert other.get(f"/events/{event.slug}/board").status_code == 403

@@ -112,4 +112,4 @@ def test_an_unknown_navigation_link_fails_loudly(app):
 
 def test_every_page_has_the_confirmation_dialog(client):
     html = client.get("/login").get_data(as_text=True)
-    assert 'id="confirm-dialog"' in html and "js/lib/confirm.js" in html
+    assert 'id="confirm-dialog"' in html and "js/lib/confirm." in html

@@ -193,7 +193,7 @@ def test_admin_sets_obs_password_write_only(app, client, auth, event, fake_obs):
 def test_crew_sees_the_control_panel_and_moderators_do_not(client, auth, event):
     auth.login("crew")
     html = client.get(f"/control/{event.slug}").get_data(as_text=True)
-    assert 'id="scenes"' in html and "js/control.js" in html and "CHUYỂN (TAKE)" in html
+    assert 'id="scenes"' in html and "js/control." in html and "CHUYỂN (TAKE)" in html
     other = client.application.test_client()
     from tests.conftest import AuthActions
     AuthActions(other).login("moderator")

@@ -28,7 +28,7 @@ function clock(date) {
 export function troubles(tile) {
   const out = [];
   const obs = tile.obs || {};
-  if (obs.status !== "connected") out.push([obs.status === "not_configured" ? "warn" : "danger", L.trouble_obs]);
+  if (obs.status !== "connected") out.push([obs.status === "not_configured" ? "warn" : "danger", obsText(obs)]);
   const running = tile.current_item !== null && tile.current_item !== undefined;
   if (running && tile.stream && tile.stream.state !== "live") out.push(["danger", L.trouble_stream]);
   const sites = tile.sites || {};
@@ -80,7 +80,9 @@ function render(tile) {
   return el("article", { class: `wall-tile level-${lvl}`, dataset: { slug: tile.slug, level: lvl } },
     el("header", {},
       el("h2", {}, el("a", { href: control }, tile.name)),
-      el("span", { class: `badge badge-${lvl}` }, list.length ? list.map(([, why]) => why).join(" · ") : "✓")),
+      el("div", { class: "wall-troubles" }, list.length
+        ? list.map(([lvl2, why]) => el("span", { class: `badge badge-${lvl2}` }, why))
+        : el("span", { class: "badge badge-ok" }, "✓"))),
     row(L.obs, obsText(obs) + (obs.program_scene ? ` · ${L.scene}: ${obs.program_scene}` : ""),
       obs.status === "connected" ? "ok" : (obs.status === "not_configured" ? "warn" : "danger"), "obs"),
     row(L.stream, stateLabel(tile.stream.state), streamLive ? "ok" : (item ? "danger" : null), "stream"),

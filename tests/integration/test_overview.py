@@ -85,3 +85,20 @@ def test_overview_queries_do_not_grow_with_sites(client, auth, event, app):
     for _ in range(30):
         factories.make_site(event)
     assert count_queries() == few
+
+
+def test_wall_page_renders_for_crew_and_is_linked_from_the_start_page(app, client, event):
+    from tests.conftest import AuthActions
+
+    assert client.get("/wall").status_code in (302, 401)
+    crew = app.test_client()
+    AuthActions(crew).login("crew")
+    page = crew.get("/wall")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="wall"' in html and "/api/v1/overview" in html and "__slug__" in html
+    assert 'id="wall-link"' in crew.get("/").get_data(as_text=True)
+    moderator = app.test_client()
+    AuthActions(moderator).login("moderator")
+    assert moderator.get("/wall").status_code == 403
+    assert 'id="wall-link"' not in moderator.get("/").get_data(as_text=True)

@@ -76,7 +76,8 @@ def main(argv=None):
     parser.add_argument("--profile", action="store_true",
                         help="sample the server with py-spy during the question phase (bench/results/profile-MODE.txt)")
     parser.add_argument("--national", action="store_true",
-                        help="one gevent server at national scale, with the capacity model (bench/results/national.json)")
+                        help="one gevent server at national scale and the capacity model "
+                             "(bench/results/national.json)")
     parser.add_argument("--national-quick", action="store_true", help="the national run scaled down (about 2 minutes)")
     parser.add_argument("--out", help="where the national run writes its JSON")
     args = parser.parse_args(argv)

@@ -351,8 +351,8 @@ def run_national(scale):
     out["delivery_p50_ms"], out["delivery_p99_ms"] = percentile(latencies, 50), percentile(latencies, 99)
     out["deliveries"] = len(latencies)
     # ---- fan-out of the on-air changes
-    arrivals = [(q, t) for kind in ("phone", "overlay") for rec in records.get(kind, []) for q, t in rec.get("on_air", [])
-                if q in fan_sent]
+    arrivals = [(q, t) for kind in ("phone", "overlay") for rec in records.get(kind, [])
+                for q, t in rec.get("on_air", []) if q in fan_sent]
     out["fanout_deliveries"] = len(arrivals)
     out["fanout_last_ms"] = max(((t - fan_sent[q]) * 1000 for q, t in arrivals), default=None)
     # ---- offline detection of the silent site

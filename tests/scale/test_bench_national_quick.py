@@ -24,13 +24,13 @@ def test_national_quick_run_writes_the_national_json(tmp_path):
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     result = json.loads(out.read_text(encoding="utf-8"))
-    assert KEYS <= set(result)
+    assert set(result) >= KEYS
     assert result["scale"] == "national-quick"
     assert result["sites"] == 400 and result["phones"] == 100
     assert result["beats_per_s"] == pytest.approx(400 / 5)
     assert result["sites_not_back"] == 0 and result["restart_all_back_s"] is not None
     assert result["offline_detect_s"] is not None
     assert result["questions_acknowledged"] == result["questions_sent"]
-    assert COSTS <= set(result["capacity"]["costs"])
+    assert set(result["capacity"]["costs"]) >= COSTS
     again = capacity_model(result["capacity"]["costs"])
     assert again["processes"] == result["processes_for_31097_sites"] >= 1

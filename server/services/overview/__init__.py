@@ -1,10 +1,11 @@
 """The overview of every active event for the crew chief's wall (``/wall``, ``GET /api/v1/overview``).
 
 Owns ``overview()``: one tile per active event with its OBS link, stream and recording, fan pages
-live, bridge points by state with their open alerts, questions waiting and on air, and the current
-agenda item with its drift. Cheap on purpose (the wall polls it every 2 s): one grouped query per
-kind over all events (sites, incidents, questions, destinations, agenda items, live rows), never one
-per site; OBS and restream states are read from the in-memory runtimes.
+live, bridge points by state with their open alerts (incidents not resolved yet), questions
+waiting and on air, and the current agenda item with its drift. Cheap on purpose (the wall polls
+it every 2 s): one grouped query per kind over all events (sites, incidents, questions,
+destinations, agenda items, live rows), never one per site; OBS and restream states are read from
+the in-memory runtimes.
 """
 from sqlalchemy import func, select
 
@@ -31,7 +32,7 @@ def _site_counts(ids):
     rows = _grouped(select(Site.event_id, Site.state, func.count()).where(
         Site.event_id.in_(ids), Site.is_active.is_(True)).group_by(Site.event_id, Site.state))
     alerts = dict(db.session.execute(select(SiteIncident.event_id, func.count()).where(
-        SiteIncident.event_id.in_(ids), SiteIncident.status == "open").group_by(SiteIncident.event_id)).all())
+        SiteIncident.event_id.in_(ids), SiteIncident.status.in_(OPEN_INCIDENTS)).group_by(SiteIncident.event_id)).all())
     out = {}
     for event_id in ids:
         counts = {state: rows.get((event_id, state), 0) for state in SITE_STATES}

@@ -267,7 +267,10 @@ def run_national(scale):
     tmp = tempfile.mkdtemp(prefix="bench-national-")
     env = {"BRIDGECAST_HEARTBEAT_S": str(scale["beat_s"]), "BRIDGECAST_OFFLINE_S": str(scale["offline_s"]),
            "BRIDGECAST_LOG_LEVEL": "WARNING", "BRIDGECAST_OBS_AUTOSTART": "0",
-           "BRIDGECAST_QUESTIONS_RATE_ADDRESS": "1000000/60"}
+           # every simulated phone and site shares the loopback address: lift the per-address caps
+           # (2,000 sockets, 3,000 events/5 s), which a real country spreads over thousands of addresses
+           "BRIDGECAST_QUESTIONS_RATE_ADDRESS": "1000000/60", "BRIDGECAST_SOCKET_MAX_PER_ADDRESS": "1000000",
+           "BRIDGECAST_SOCKET_ADDRESS_EVENT_RATE": "1000000/5"}
     server = ServerProcess(tmp, async_mode="gevent", env=env).start(timeout=180)
     db_path = os.path.join(tmp, "server.db")
     out = {"async_mode": "gevent", "offline_threshold_s": scale["offline_s"], "beat_s": scale["beat_s"]}

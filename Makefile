@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 VENDOR := static/vendor/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test setup bench bench-quick bench-obs lint clean gunicorn
+.PHONY: run test setup bench bench-quick bench-obs bench-national bench-national-quick lint clean gunicorn
 
 run: setup ## Serve on http://127.0.0.1:5000 (PORT to change) with the demo congress
 	$(PYTHON) -m server
@@ -43,6 +43,12 @@ bench-obs: setup ## Panel -> real OBS -> panel round trip vs a bare obsws-python
 
 bench-quick: setup ## The same scenario at a smaller scale, under 2 minutes
 	$(PYTHON) -m bench --quick
+
+bench-national: setup ## One server at national scale, restart included, and the capacity model (bench/results/national.json)
+	$(PYTHON) -m bench --national
+
+bench-national-quick: setup ## The national run at 400 sites (about 2 minutes)
+	$(PYTHON) -m bench --national-quick
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -1,4 +1,6 @@
 """``python -m bench [--quick] [--modes eventlet,gevent]``: the load scenario of docs/design.md (targets).
+``python -m bench --national`` (or ``--national-quick``): the national scale run and its capacity model
+(``bench/national.py``, ``bench/results/national.json``).
 
 For each async mode: a real server process (SQLite, demo congress), phones on ``/public``,
 bridge points heartbeating on ``/site``, moderators, overlays and a crew board, all as
@@ -73,7 +75,14 @@ def main(argv=None):
     parser.add_argument("--modes", default="gevent,eventlet")
     parser.add_argument("--profile", action="store_true",
                         help="sample the server with py-spy during the question phase (bench/results/profile-MODE.txt)")
+    parser.add_argument("--national", action="store_true",
+                        help="one gevent server at national scale and the capacity model "
+                             "(bench/results/national.json)")
+    parser.add_argument("--national-quick", action="store_true", help="the national run scaled down (about 2 minutes)")
+    parser.add_argument("--out", help="where the national run writes its JSON")
     args = parser.parse_args(argv)
+    if args.national or args.national_quick:
+        return national(args)
     scale = dict(QUICK if args.quick else FULL, profile=args.profile)
     results = []
     for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
@@ -93,6 +102,42 @@ def main(argv=None):
     print()
     print(table(results))
     print(f"\nwritten: {os.path.join(RESULTS, 'latest.json')}")
+
+
+NATIONAL_COLUMNS = [
+    ("event", "event"), ("sites", "sites beating"), ("phones", "phones"), ("sockets", "sockets"),
+    ("beats_per_s", "heartbeats/s"), ("questions_acknowledged", "questions acknowledged"),
+    ("delivery_p99_ms", "submit→moderator p99 ms"), ("fanout_last_ms", "on-air fan-out last ms"),
+    ("offline_detect_s", "offline detected after s"), ("server_rss_mb", "server RSS MB (max)"),
+    ("server_cpu_pct", "server CPU % (questions)"), ("restart_down_s", "restart: down s"),
+    ("restart_all_back_s", "restart: every site back after s"), ("sites_not_back", "sites not back"),
+    ("false_offline", "false offline after restart"), ("processes_for_31097_sites", "processes for 31,097 sites"),
+]
+
+
+def national(args):
+    from bench.national import NATIONAL, NATIONAL_QUICK, run_national
+
+    scale = dict(NATIONAL_QUICK if args.national_quick else NATIONAL)
+    print(f"bench national: {scale['sites']} sites, {scale['phones']} phones, {scale['qps']} questions/s "
+          f"for {scale['question_s']} s", flush=True)
+    result = run_national(scale)
+    result["scale"] = "national-quick" if args.national_quick else "national"
+    result["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    result["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    path = args.out or os.path.join(RESULTS, "national.json")
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(result, fh, indent=2, ensure_ascii=False)
+    for key, label in NATIONAL_COLUMNS:
+        value = result.get(key)
+        print(f"{label:<36}{'—' if value is None else (f'{value:.2f}' if isinstance(value, float) else value)}")
+    model = result["capacity"]
+    print("capacity: " + ", ".join(f"{k} {v:.4f}" for k, v in model["costs"].items()))
+    print(f"          {model['cores']:.2f} cores → {model['processes']} processes at "
+          f"{model['inputs']['core_share']:.0%} of a core, {model['memory_mb_total']:.0f} MB in all")
+    print(f"\nwritten: {path}")
+    return result
 
 
 if __name__ == "__main__":

@@ -4,6 +4,11 @@
 ``spec["count"]`` clients of one kind, reports how many connected, records the events
 they receive (time stamps from ``time.time()``, same machine), beats for sites, and
 returns its records when ``stop_evt`` is set.
+
+Options of a spec used by the national bench (``bench/national.py``): ``reconnect`` (sites
+reconnect after a server restart and record, as ``back``, the time their first beat after each
+reconnect was acknowledged) and ``beat_gate`` (a multiprocessing Event: sites connect at once but
+beat only once it is set, so an idle phase can measure connected sockets alone).
 """
 import asyncio
 import random
@@ -15,8 +20,23 @@ import socketio
 async def _client(spec, index, records, stopping):
     kind = spec["kind"]
     # moderators reconnect and resync like the console does; other kinds count a drop as a drop
-    client = socketio.AsyncClient(reconnection=kind == "moderator", reconnection_delay=0.5)
+    client = socketio.AsyncClient(reconnection=kind == "moderator" or bool(spec.get("reconnect")),
+                                  reconnection_delay=0.5)
     ns = spec["namespace"]
+    reconnected = []  # a site's reconnects whose first beat is not acknowledged yet
+    wake = stopping  # what cuts a site's wait between beats short
+
+    if kind == "site" and spec.get("reconnect"):
+        site_connects = []
+        wake = asyncio.Event()  # set on a reconnect: beat at once (a stop waits up to one interval)
+
+        @client.on("connect", namespace=ns)
+        async def _site_connected():
+            site_connects.append(time.time())
+            if len(site_connects) > 1:
+                records["reconnects"] = records.get("reconnects", 0) + 1
+                reconnected.append(time.time())
+                wake.set()
 
     @client.on("question_on_air", namespace=ns)
     async def _on_air(data):
@@ -62,17 +82,27 @@ async def _client(spec, index, records, stopping):
     records["connected"] = records.get("connected", 0) + 1
     if kind == "site":
         interval = spec["beat_s"]
+        gate = spec.get("beat_gate")
+        while gate is not None and not gate.is_set() and not stopping.is_set():
+            await asyncio.sleep(0.5)
         await asyncio.sleep(random.random() * interval)
         while not stopping.is_set():
             try:
-                await client.emit("site_heartbeat", {"state": "ok"}, namespace=ns)
+                if reconnected:  # the first beat after a reconnect: wait for the server to take it
+                    await client.call("site_heartbeat", {"state": "ok"}, namespace=ns, timeout=30)
+                    reconnected.clear()
+                    records.setdefault("back", []).append((spec["tokens"][index], time.time()))
+                else:
+                    await client.emit("site_heartbeat", {"state": "ok"}, namespace=ns)
                 records["beats"] = records.get("beats", 0) + 1
             except Exception:
                 records["beat_errors"] = records.get("beat_errors", 0) + 1
             try:
-                await asyncio.wait_for(stopping.wait(), interval)
+                await asyncio.wait_for(wake.wait(), interval)
             except asyncio.TimeoutError:
                 pass
+            if wake is not stopping:
+                wake.clear()
     else:
         await stopping.wait()
     await client.disconnect()

@@ -84,7 +84,7 @@ def _stop_workers(procs, result_q, stop_evt):
     return records
 
 
-async def _submit_all(url, client_ids, duration, concurrency=64):
+async def _submit_all(url, client_ids, duration, concurrency=64, event=EVENT):
     """Submit at a steady rate over ``duration``; retry each (same client id) until acked."""
     sent, acked = {}, {}
     sem = asyncio.Semaphore(concurrency)
@@ -95,7 +95,7 @@ async def _submit_all(url, client_ids, duration, concurrency=64):
                     sent.setdefault(cid, time.time())
                     try:
                         async with session.post(url + "/api/v1/questions", headers={"X-Device-Id": cid}, json={
-                                "event": EVENT, "kind": "question", "text": f"bench {cid}", "client_id": cid}) as r:
+                                "event": event, "kind": "question", "text": f"bench {cid}", "client_id": cid}) as r:
                             if r.status in (200, 201):
                                 acked[cid] = ((await r.json())["id"], time.time())
                                 return

@@ -42,6 +42,7 @@ COMMAND_MODULES = (
     "server.services.bridges.commands",
     "server.services.questions.commands",
     "server.services.restream.commands",
+    "server.services.overview.commands",
 )
 
 STAFF_ROLES = ("admin", "crew", "moderator")

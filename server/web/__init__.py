@@ -7,7 +7,7 @@ import importlib
 
 PAGE_MODULES = (
     "home", "auth", "admin", "control", "obs_settings", "agenda", "public_agenda", "slides", "overlays",
-    "documents", "bridges", "questions",
+    "documents", "bridges", "questions", "wall",
 )
 
 

@@ -33,6 +33,8 @@ HTTP = {
     "api.me": STAFF,
     "api.events": STAFF,
     "api.ownership_state": {"admin"},
+    "api.overview": CREW,
+    "wall.wall": CREW,
     "api.openapi": ANYONE,
     # bridge points (site token in the URL: anonymous views that look the token up)
     "bridges.phone": ANYONE,

@@ -22,8 +22,8 @@ def neighbours(event):
     return items, current, following
 
 
-def drift_min(current, live, at):
-    """Minutes the schedule runs late (positive) or early (negative), from the current item's
+def drift_s(current, live, at):
+    """Seconds the schedule runs late (positive) or early (negative), from the current item's
     planned end vs its projected end (timer end, or now when in overtime)."""
     if current is None or current.planned_start is None:
         return None
@@ -35,7 +35,13 @@ def drift_min(current, live, at):
         projected_end = current.actual_start + timedelta(minutes=current.duration_min)
     else:
         return None
-    return round((projected_end - planned_end).total_seconds() / 60)
+    return round((projected_end - planned_end).total_seconds())
+
+
+def drift_min(current, live, at):
+    """``drift_s`` in whole minutes (what the agenda displays show)."""
+    seconds = drift_s(current, live, at)
+    return None if seconds is None else round(seconds / 60)
 
 
 def agenda_state(event, public=False):

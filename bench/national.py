@@ -1,0 +1,383 @@
+"""``python -m bench --national`` (and ``--national-quick``): one gevent server process at the
+scale of a national congress, and the capacity model that says how many such processes the
+31,097 communes of the country would need.
+
+The run: a real server (SQLite), the sites of ``demo-national`` (3,355) when the demo has it,
+else a test event whose sites are created through the admin import form; phones on ``/public``,
+10 moderators, 5 overlays and a crew board. Short isolated phases measure the server's CPU
+time and RSS (``bench/procstats.py``):
+
+1. idle, nothing connected (the base);
+2. every socket connected, nobody beating (CPU per connected socket, memory per connection);
+3. one more site beats once and goes silent (offline detection, which falls in the phases after);
+4. sites beating every 5 s (CPU per heartbeat);
+5. questions at 20/s (CPU per question, delivery to every moderator, its p99);
+6. a few on-air changes fanned out to every phone and overlay (CPU per fan-out client);
+7. a server restart: kill, start on the same port and database; every site reconnects
+   (``restart_all_back_s``: from the new server answering to the last site's first beat taken)
+   and no beating site may be marked offline (``false_offline``).
+
+``capacity_model(costs, ...)`` turns the measured costs into processes for a target load; it is a
+pure function (tests/unit/test_bench_national.py checks its arithmetic).
+"""
+import asyncio
+import io
+import math
+import multiprocessing as mp
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from http.cookiejar import CookieJar
+
+from bench import procstats
+from bench.clients import run_clients
+from bench.scenario import _submit_all, _victim, percentile
+from tests.support.cluster import http, login_cookie, mint_token
+from tests.support.processes import ServerProcess
+
+DEMO_EVENT = "demo-national"
+BENCH_EVENT = "bench-national"
+NATIONAL = {"sites": 3355, "site_procs": 3, "phones": 1000, "moderators": 10, "overlays": 5, "qps": 20.0,
+            "question_s": 60, "beat_s": 5.0, "offline_s": 20.0, "idle_s": 10.0, "beat_phase_s": 20.0,
+            "fanout_takes": 5}
+NATIONAL_QUICK = {"sites": 400, "site_procs": 1, "phones": 100, "moderators": 10, "overlays": 5, "qps": 20.0,
+                  "question_s": 20, "beat_s": 5.0, "offline_s": 20.0, "idle_s": 5.0, "beat_phase_s": 10.0,
+                  "fanout_takes": 3}
+# The country: every commune a bridge point, 10,000 phones, each process at 70 % of a core.
+TARGET = {"sites": 31097, "phones": 10000, "core_share": 0.7, "beat_s": 5.0, "questions_per_s": 20.0,
+          "moderators": 10, "overlays": 5, "on_air_per_min": 2.0}
+COST_KEYS = ("cpu_ms_per_beat", "cpu_ms_per_question", "cpu_ms_per_fanout_client", "cpu_ms_per_socket_s",
+             "mem_kb_per_connection", "rss_base_mb")
+
+
+# ---- the capacity model (pure) ---------------------------------------------------------------
+
+def capacity_model(costs, sites=TARGET["sites"], phones=TARGET["phones"], core_share=TARGET["core_share"],
+                   beat_s=TARGET["beat_s"], questions_per_s=TARGET["questions_per_s"],
+                   moderators=TARGET["moderators"], overlays=TARGET["overlays"],
+                   on_air_per_min=TARGET["on_air_per_min"]):
+    """Processes needed for a load, from measured unit costs (``COST_KEYS``).
+
+    CPU ms per second of wall time = beats/s × ms per beat + questions/s × ms per question (its
+    delivery to the moderators included, as measured) + on-air changes/s × (phones + overlays) ×
+    ms per fan-out client + connected sockets × ms per socket-second. Cores = that / 1000;
+    processes = ceil(cores / core_share), at least 1. Memory = processes × base RSS + sockets ×
+    memory per connection."""
+    sockets = sites + phones + moderators + overlays
+    beats_per_s = sites / beat_s
+    load = {
+        "heartbeats": beats_per_s * costs["cpu_ms_per_beat"],
+        "questions": questions_per_s * costs["cpu_ms_per_question"],
+        "fanout": on_air_per_min / 60.0 * (phones + overlays) * costs["cpu_ms_per_fanout_client"],
+        "sockets": sockets * costs["cpu_ms_per_socket_s"],
+    }
+    cpu_ms_per_s = sum(load.values())
+    cores = cpu_ms_per_s / 1000.0
+    processes = max(1, math.ceil(cores / core_share))
+    memory_mb = processes * costs["rss_base_mb"] + sockets * costs["mem_kb_per_connection"] / 1024.0
+    return {
+        "inputs": {"sites": sites, "phones": phones, "moderators": moderators, "overlays": overlays,
+                   "beat_s": beat_s, "questions_per_s": questions_per_s, "on_air_per_min": on_air_per_min,
+                   "core_share": core_share},
+        "costs": {k: costs[k] for k in COST_KEYS},
+        "sockets": sockets, "beats_per_s": beats_per_s,
+        "cpu_ms_per_s": {**load, "total": cpu_ms_per_s},
+        "cores": cores, "processes": processes,
+        "memory_mb_total": memory_mb, "memory_mb_per_process": memory_mb / processes,
+    }
+
+
+# ---- sites -------------------------------------------------------------------------------------
+
+def _tokens(db_path, slug):
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT s.token, s.id FROM sites s JOIN events e ON e.id = s.event_id "
+                            "WHERE e.slug = ? AND s.is_active = 1 ORDER BY s.id", (slug,)).fetchall()
+
+
+def _admin(url, password):
+    """An opener logged in as admin (the session cookie kept) and a CSRF reader."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(url + "/login", timeout=30).read().decode()
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    opener.open(url + "/login", data=urllib.parse.urlencode(
+        {"username": "admin", "password": password, "csrf_token": csrf}).encode(), timeout=30)
+
+    def token(path):
+        html = opener.open(url + path, timeout=60).read().decode()
+        return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    return opener, token
+
+
+def _multipart(fields, filename, content):
+    boundary = uuid.uuid4().hex
+    out = io.BytesIO()
+    for name, value in fields.items():
+        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+              f'Content-Type: text/csv\r\n\r\n'.encode())
+    out.write(content + b"\r\n")
+    out.write(f"--{boundary}--\r\n".encode())
+    return out.getvalue(), f"multipart/form-data; boundary={boundary}"
+
+
+def create_sites(url, password, slug, count):
+    """A test event with ``count`` sites, through the admin forms (create event, import CSV)."""
+    opener, csrf = _admin(url, password)
+    opener.open(url + "/admin/events", data=urllib.parse.urlencode(
+        {"csrf_token": csrf("/admin"), "slug": slug, "name": "Bench: toàn quốc", "kind": "plenary"}).encode(),
+        timeout=30)
+    rows = ["code,name,district,commune"] + [f"N{i:05d},Điểm cầu xã {i},Tỉnh {i % 63:02d},Xã {i}"
+                                             for i in range(1, count + 1)]
+    body, ctype = _multipart({"csrf_token": csrf(f"/admin/events/{slug}/sites")}, "sites.csv",
+                             "\n".join(rows).encode("utf-8"))
+    request = urllib.request.Request(url + f"/admin/events/{slug}/sites/import", data=body, method="POST",
+                                     headers={"Content-Type": ctype})
+    opener.open(request, timeout=300).read()
+
+
+def national_sites(server, db_path, wanted):
+    """``(slug, [(token, id)])``: demo-national's sites when the demo has them, else a test event's."""
+    rows = _tokens(db_path, DEMO_EVENT)
+    if len(rows) >= min(wanted + 1, 3355):
+        return DEMO_EVENT, rows
+    rows = _tokens(db_path, BENCH_EVENT)
+    if len(rows) < wanted + 1:
+        create_sites(server.url, server.admin_password, BENCH_EVENT, wanted + 1)
+        rows = _tokens(db_path, BENCH_EVENT)
+    return BENCH_EVENT, rows
+
+
+# ---- measuring -----------------------------------------------------------------------------------
+
+class Sampler(threading.Thread):
+    """The server's RSS once a second (its pid changes at the restart: ``follow``)."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.rss, self.stop_flag = pid, [], threading.Event()
+
+    def run(self):
+        while not self.stop_flag.is_set():
+            self.rss.append(procstats.rss_mb(self.pid))
+            self.stop_flag.wait(1.0)
+
+
+class Phase:
+    """CPU ms per second of wall time and RSS of the server over a block."""
+
+    def __init__(self, pid):
+        self.pid = pid
+
+    def __enter__(self):
+        self.cpu0, self.t0 = procstats.cpu_seconds(self.pid), time.monotonic()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.monotonic() - self.t0
+        self.cpu_ms = (procstats.cpu_seconds(self.pid) - self.cpu0) * 1000.0
+        self.rate = self.cpu_ms / self.seconds  # CPU ms per second
+        self.rss = procstats.rss_mb(self.pid)
+        return False
+
+
+def _start_workers(url, scale, slug, tokens, cookie, gate):
+    ctx = mp.get_context("fork")
+    ready_q, result_q, stop_evt = ctx.Queue(), ctx.Queue(), ctx.Event()
+    specs = []
+    chunk = math.ceil(len(tokens) / scale["site_procs"])
+    for i in range(0, len(tokens), chunk):
+        part = tokens[i:i + chunk]
+        specs.append({"kind": "site", "namespace": "/site", "count": len(part), "tokens": part, "url": url,
+                      "beat_s": scale["beat_s"], "reconnect": True, "beat_gate": gate, "connect_timeout": 300})
+    specs.append({"kind": "phone", "namespace": "/public", "count": scale["phones"], "url": url, "event": slug})
+    specs.append({"kind": "moderator", "namespace": "/moderation", "count": scale["moderators"], "url": url,
+                  "event": slug, "cookie": cookie})
+    specs.append({"kind": "overlay", "namespace": "/overlay", "count": scale["overlays"], "url": url, "event": slug})
+    specs.append({"kind": "crew", "namespace": "/crew", "count": 1, "url": url, "event": slug, "cookie": cookie})
+    procs = [ctx.Process(target=run_clients, args=(spec, ready_q, result_q, stop_evt), daemon=True) for spec in specs]
+    for p in procs:
+        p.start()
+    ready = {}
+    for _ in specs:
+        kind, n = ready_q.get(timeout=600)
+        ready[kind] = ready.get(kind, 0) + n
+    return procs, result_q, stop_evt, ready
+
+
+def _stop_workers(procs, result_q, stop_evt):
+    stop_evt.set()
+    records = {}
+    for _ in procs:
+        kind, rec = result_q.get(timeout=180)
+        records.setdefault(kind, []).append(rec)
+    for p in procs:
+        p.join(timeout=10)
+    return records
+
+
+def _positive(value, floor=0.0):
+    return max(floor, value)
+
+
+def unit_costs(idle, connected, beating, asking, fanning, n_sockets, beats_per_s, qps, fan_messages):
+    """The capacity model's inputs from the phases (each ``Phase``: ``rate`` ms/s, ``rss`` MB)."""
+    return {
+        "cpu_ms_per_socket_s": _positive(connected.rate - idle.rate) / max(1, n_sockets),
+        "mem_kb_per_connection": _positive(connected.rss - idle.rss) * 1024.0 / max(1, n_sockets),
+        "cpu_ms_per_beat": _positive(beating.rate - connected.rate) / max(beats_per_s, 1e-9),
+        "cpu_ms_per_question": _positive(asking.rate - beating.rate) / max(qps, 1e-9),
+        "cpu_ms_per_fanout_client": _positive(fanning.cpu_ms - beating.rate * fanning.seconds) / max(1, fan_messages),
+        "rss_base_mb": idle.rss,
+    }
+
+
+def _fan_out(url, moderator, question_ids, takes):
+    """Put ``takes`` questions on air one after another; returns the send times by id."""
+    sent = {}
+    for qid in question_ids[:takes]:
+        try:  # a saturated server may answer late: a take that times out is left out, not fatal
+            http("POST", f"{url}/api/v1/questions/{qid}/approve", {}, token=moderator, timeout=60)
+            sent[qid] = time.time()
+            http("POST", f"{url}/api/v1/questions/{qid}/on-air", {}, token=moderator, timeout=60)
+        except OSError:
+            sent.pop(qid, None)
+        time.sleep(1.0)
+    return sent
+
+
+def _false_offline(db_path, after_log_id, site_ids):
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute("SELECT DISTINCT site_id FROM site_logs WHERE id > ? AND kind = 'state' "
+                            "AND detail LIKE '%→ offline%'", (after_log_id,)).fetchall()
+    return len({r[0] for r in rows} & set(site_ids))
+
+
+def _last_log_id(db_path):
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT COALESCE(MAX(id), 0) FROM site_logs").fetchone()[0]
+
+
+def run_national(scale):
+    """One national run; returns the result dict (see the module docstring)."""
+    tmp = tempfile.mkdtemp(prefix="bench-national-")
+    env = {"BRIDGECAST_HEARTBEAT_S": str(scale["beat_s"]), "BRIDGECAST_OFFLINE_S": str(scale["offline_s"]),
+           "BRIDGECAST_LOG_LEVEL": "WARNING", "BRIDGECAST_OBS_AUTOSTART": "0",
+           # every simulated phone and site shares the loopback address: lift the per-address caps
+           # (2,000 sockets, 3,000 events/5 s), which a real country spreads over thousands of addresses
+           "BRIDGECAST_QUESTIONS_RATE_ADDRESS": "1000000/60", "BRIDGECAST_SOCKET_MAX_PER_ADDRESS": "1000000",
+           "BRIDGECAST_SOCKET_ADDRESS_EVENT_RATE": "1000000/5"}
+    server = ServerProcess(tmp, async_mode="gevent", env=env).start(timeout=180)
+    db_path = os.path.join(tmp, "server.db")
+    out = {"async_mode": "gevent", "offline_threshold_s": scale["offline_s"], "beat_s": scale["beat_s"]}
+    procs = None
+    try:
+        slug, rows = national_sites(server, db_path, scale["sites"])
+        victim_token, victim_id = rows[-1]
+        beating = rows[:min(scale["sites"], len(rows) - 1)]
+        tokens = [t for t, _i in beating]
+        out["event"] = slug
+        moderator = mint_token(f"sqlite:///{db_path}", "moderator")
+        cookie = login_cookie(server.url, "admin", server.admin_password)
+        time.sleep(2)
+        pid = server.proc.pid
+        with Phase(pid) as idle:
+            time.sleep(scale["idle_s"])
+        gate = mp.get_context("fork").Event()
+        procs, result_q, stop_evt, ready = _start_workers(server.url, scale, slug, tokens, cookie, gate)
+        out.update({"sites": ready.get("site", 0), "phones": ready.get("phone", 0),
+                    "moderators": ready.get("moderator", 0), "overlays": ready.get("overlay", 0)})
+        n_sockets = sum(ready.values())
+        out["sockets"] = n_sockets
+        sampler = Sampler(pid)
+        sampler.start()
+        time.sleep(2)
+        with Phase(pid) as connected:
+            time.sleep(scale["idle_s"])
+        # the silent site beats once while the server is quiet (a loaded 2-core machine may refuse a
+        # new connection for a while), then goes silent; its offline comes during the later phases
+        try:
+            victim_last = asyncio.run(_victim(server.url, victim_token))
+        except RuntimeError:
+            victim_last = None
+        gate.set()
+        time.sleep(scale["beat_s"] + 1)  # every site's first beat (state changes) is past
+        with Phase(pid) as beating_phase:
+            time.sleep(scale["beat_phase_s"])
+        out["beats_per_s"] = out["sites"] / scale["beat_s"]
+        client_ids = [uuid.uuid4().hex for _ in range(int(scale["qps"] * scale["question_s"]))]
+        with Phase(pid) as asking:
+            sent, acked = asyncio.run(_submit_all(server.url, client_ids, scale["question_s"], event=slug))
+        out["server_cpu_pct"] = asking.rate / 10.0
+        out["questions_sent"], out["questions_acknowledged"] = len(client_ids), len(acked)
+        time.sleep(2)
+        with Phase(pid) as fanning:
+            fan_sent = _fan_out(server.url, moderator, [v[0] for v in acked.values()], scale["fanout_takes"])
+            time.sleep(1.0)
+        wait = (victim_last or 0) + scale["offline_s"] + 4 - time.time()
+        if wait > 0:
+            time.sleep(wait)
+        sampler.stop_flag.set()
+        out["server_rss_mb"] = max(sampler.rss) if sampler.rss else None
+        # ---- the restart: kill, start on the same port and database, every site comes back
+        log_mark = _last_log_id(db_path)
+        t_kill = time.time()
+        server.kill()
+        server.start(timeout=180)
+        t_up = time.time()
+        out["restart_down_s"] = t_up - t_kill
+        time.sleep(max(scale["offline_s"] + 2 * scale["beat_s"], 20.0))
+        records = _stop_workers(procs, result_q, stop_evt)
+        procs = None
+        out["false_offline"] = _false_offline(db_path, log_mark, [i for _t, i in beating])
+    finally:
+        if procs:
+            for p in procs:
+                p.kill()
+        server.stop()
+    # ---- restart: each site's first beat taken after the new server answered
+    back = {}
+    for rec in records.get("site", []):
+        for token, t in rec.get("back", []):
+            if t >= t_kill:
+                back[token] = min(back.get(token, t), t)
+    out["sites_back"] = len(back)
+    out["sites_not_back"] = out["sites"] - len(back)
+    out["restart_all_back_s"] = (max(back.values()) - t_up) if back and not out["sites_not_back"] else None
+    out["site_beats"] = sum(rec.get("beats", 0) for rec in records.get("site", []))
+    # ---- questions: delivery to every moderator, live
+    latencies = []
+    for rec in records.get("moderator", []):
+        for _index, text, _qid, t in rec.get("new", []):
+            cid = text[len("bench "):] if text.startswith("bench ") else None
+            if cid in sent:
+                latencies.append((t - sent[cid]) * 1000)
+    out["delivery_p50_ms"], out["delivery_p99_ms"] = percentile(latencies, 50), percentile(latencies, 99)
+    out["deliveries"] = len(latencies)
+    # ---- fan-out of the on-air changes
+    arrivals = [(q, t) for kind in ("phone", "overlay") for rec in records.get(kind, [])
+                for q, t in rec.get("on_air", []) if q in fan_sent]
+    out["fanout_deliveries"] = len(arrivals)
+    out["fanout_last_ms"] = max(((t - fan_sent[q]) * 1000 for q, t in arrivals), default=None)
+    # ---- offline detection of the silent site
+    offline = [t for rec in records.get("crew", []) for sid, state, t in rec.get("states", [])
+               if sid == victim_id and state == "offline"]
+    out["offline_detect_s"] = (min(offline) - victim_last) if offline and victim_last else None
+    # ---- the capacity model
+    fan_clients = out["phones"] + out["overlays"]
+    costs = unit_costs(idle, connected, beating_phase, asking, fanning, n_sockets, out["beats_per_s"], scale["qps"],
+                       len(fan_sent) * fan_clients)
+    out["phases"] = {name: {"seconds": round(p.seconds, 2), "cpu_ms_per_s": round(p.rate, 2), "rss_mb": round(p.rss, 1)}
+                     for name, p in (("idle", idle), ("connected", connected), ("beating", beating_phase),
+                                     ("questions", asking), ("fanout", fanning))}
+    model = capacity_model(costs)
+    out["capacity"] = model
+    out["processes_for_31097_sites"] = model["processes"]
+    return out

@@ -1,0 +1,62 @@
+"""The national bench's capacity model (``bench/national.py``): its arithmetic on known inputs,
+and how the unit costs come out of the measured phases."""
+import math
+from types import SimpleNamespace
+
+import pytest
+
+from bench.national import TARGET, capacity_model, unit_costs
+
+COSTS = {"cpu_ms_per_beat": 0.5, "cpu_ms_per_question": 5.0, "cpu_ms_per_fanout_client": 0.02,
+         "cpu_ms_per_socket_s": 0.01, "mem_kb_per_connection": 50.0, "rss_base_mb": 150.0}
+
+
+def test_capacity_model_on_known_inputs():
+    model = capacity_model(COSTS)
+    assert model["sockets"] == 31097 + 10000 + 10 + 5 == 41112
+    assert model["beats_per_s"] == pytest.approx(31097 / 5)
+    load = model["cpu_ms_per_s"]
+    assert load["heartbeats"] == pytest.approx(6219.4 * 0.5)  # 3109.7
+    assert load["questions"] == pytest.approx(20 * 5.0)  # 100
+    assert load["fanout"] == pytest.approx(2 / 60 * 10005 * 0.02)  # 6.67
+    assert load["sockets"] == pytest.approx(41112 * 0.01)  # 411.12
+    assert load["total"] == pytest.approx(3109.7 + 100 + 6.67 + 411.12, abs=0.01)
+    assert model["cores"] == pytest.approx(3.6275, abs=1e-3)
+    assert model["processes"] == 6  # 3.63 cores / 0.7 = 5.18 → 6
+    assert model["memory_mb_total"] == pytest.approx(6 * 150 + 41112 * 50 / 1024)
+    assert model["memory_mb_per_process"] == pytest.approx(model["memory_mb_total"] / 6)
+
+
+def test_capacity_model_rounds_up_and_never_says_zero():
+    assert capacity_model({**COSTS, "cpu_ms_per_beat": 0, "cpu_ms_per_question": 0, "cpu_ms_per_fanout_client": 0,
+                           "cpu_ms_per_socket_s": 0})["processes"] == 1
+    # exactly 0.7 of a core of heartbeats is one process; a hair more is two
+    per_beat = 700 / (TARGET["sites"] / TARGET["beat_s"])
+    zero = {**COSTS, "cpu_ms_per_question": 0, "cpu_ms_per_fanout_client": 0, "cpu_ms_per_socket_s": 0}
+    assert capacity_model({**zero, "cpu_ms_per_beat": per_beat * 0.999})["processes"] == 1
+    assert capacity_model({**zero, "cpu_ms_per_beat": per_beat * 1.01})["processes"] == 2
+
+
+def test_capacity_model_scales_with_its_inputs():
+    small = capacity_model(COSTS, sites=3355, phones=1000)
+    assert small["processes"] == math.ceil(small["cores"] / 0.7)
+    assert small["cores"] < capacity_model(COSTS)["cores"]
+
+
+def _phase(rate, rss, seconds=10.0):
+    return SimpleNamespace(rate=rate, rss=rss, seconds=seconds, cpu_ms=rate * seconds)
+
+
+def test_unit_costs_subtract_the_phase_before():
+    costs = unit_costs(idle=_phase(10, 100), connected=_phase(20, 150), beating=_phase(120, 151),
+                       asking=_phase(220, 160), fanning=_phase(170, 160, seconds=4.0), n_sockets=1000,
+                       beats_per_s=200, qps=20, fan_messages=1000)
+    assert costs["cpu_ms_per_socket_s"] == pytest.approx(10 / 1000)
+    assert costs["mem_kb_per_connection"] == pytest.approx(50 * 1024 / 1000)
+    assert costs["cpu_ms_per_beat"] == pytest.approx(100 / 200)
+    assert costs["cpu_ms_per_question"] == pytest.approx(100 / 20)
+    assert costs["cpu_ms_per_fanout_client"] == pytest.approx((170 * 4 - 120 * 4) / 1000)
+    assert costs["rss_base_mb"] == 100
+    # noise never makes a cost negative
+    assert unit_costs(_phase(30, 100), _phase(20, 90), _phase(10, 90), _phase(5, 90), _phase(1, 90), 10, 1, 1,
+                      1)["cpu_ms_per_beat"] == 0

@@ -50,5 +50,9 @@ bench-national: setup ## One server at national scale, restart included, and the
 bench-national-quick: setup ## The national run at 400 sites (about 2 minutes)
 	$(PYTHON) -m bench --national-quick
 
+lint: setup ## ruff: the lint rules of ruff.toml and the formatter's check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -9,6 +9,7 @@ steady rate; one on-air change fanned out to everyone; one site going silent; th
 saturation burst, repeated against a bare python-socketio server for the efficiency
 ratio. Prints a table and writes ``bench/results/latest.json``.
 """
+
 import argparse
 import json
 import os
@@ -19,17 +20,30 @@ from bench.scenario import FULL, QUICK, run_mode
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 COLUMNS = [
-    ("clients", "phones connected"), ("sites", "sites beating"), ("questions_sent", "questions sent"),
-    ("questions_acknowledged", "acknowledged"), ("questions_delivered_all", "delivered to every moderator"),
-    ("questions_delivered_live", "delivered live (no resync)"), ("moderator_reconnects", "moderator reconnects"),
-    ("questions_lost", "lost (acknowledged, not stored)"), ("questions_not_delivered", "not delivered"),
-    ("questions_duplicated", "duplicated"), ("delivery_p50_ms", "submit→moderator p50 ms"),
-    ("delivery_p95_ms", "p95 ms"), ("delivery_p99_ms", "p99 ms"), ("fanout_clients", "on-air reached"),
-    ("fanout_last_ms", "on-air fan-out last ms"), ("offline_detect_s", "offline detected after s"),
-    ("offline_threshold_s", "offline threshold s"), ("server_rss_mb", "server RSS MB (max)"),
-    ("server_cpu_pct", "server CPU % (question phase)"), ("throughput_qps", "saturation q/s"),
-    ("bare_throughput_qps", "bare python-socketio q/s"), ("efficiency_ratio", "efficiency ratio"),
-    ("floor_rps", "refused submission r/s (Flask floor)"), ("floor_ratio", "floor / bare"),
+    ("clients", "phones connected"),
+    ("sites", "sites beating"),
+    ("questions_sent", "questions sent"),
+    ("questions_acknowledged", "acknowledged"),
+    ("questions_delivered_all", "delivered to every moderator"),
+    ("questions_delivered_live", "delivered live (no resync)"),
+    ("moderator_reconnects", "moderator reconnects"),
+    ("questions_lost", "lost (acknowledged, not stored)"),
+    ("questions_not_delivered", "not delivered"),
+    ("questions_duplicated", "duplicated"),
+    ("delivery_p50_ms", "submit→moderator p50 ms"),
+    ("delivery_p95_ms", "p95 ms"),
+    ("delivery_p99_ms", "p99 ms"),
+    ("fanout_clients", "on-air reached"),
+    ("fanout_last_ms", "on-air fan-out last ms"),
+    ("offline_detect_s", "offline detected after s"),
+    ("offline_threshold_s", "offline threshold s"),
+    ("server_rss_mb", "server RSS MB (max)"),
+    ("server_cpu_pct", "server CPU % (question phase)"),
+    ("throughput_qps", "saturation q/s"),
+    ("bare_throughput_qps", "bare python-socketio q/s"),
+    ("efficiency_ratio", "efficiency ratio"),
+    ("floor_rps", "refused submission r/s (Flask floor)"),
+    ("floor_ratio", "floor / bare"),
 ]
 
 
@@ -39,8 +53,11 @@ TARGETS = [
     ("questions_not_delivered", "every stored question reaches every moderator", lambda v, r: v == 0),
     ("questions_duplicated", "no duplicate", lambda v, r: v == 0),
     ("delivery_p99_ms", "submit→moderator p99 < 500 ms", lambda v, r: v is not None and v < 500),
-    ("offline_detect_s", "offline within threshold + 2 s",
-     lambda v, r: v is not None and v <= r.get("offline_threshold_s", 0) + 2),
+    (
+        "offline_detect_s",
+        "offline within threshold + 2 s",
+        lambda v, r: v is not None and v <= r.get("offline_threshold_s", 0) + 2,
+    ),
     ("server_rss_mb", "server RSS < 400 MB", lambda v, r: v is not None and v < 400),
     ("efficiency_ratio", "efficiency ≥ 0.5 of bare python-socketio", lambda v, r: v is not None and v >= 0.5),
 ]
@@ -60,7 +77,9 @@ def table(results):
         cells = []
         for r in results:
             value = r.get(key)
-            cells.append(("—" if value is None else (f"{value:.2f}" if isinstance(value, float) else str(value))).rjust(12))
+            cells.append(
+                ("—" if value is None else (f"{value:.2f}" if isinstance(value, float) else str(value))).rjust(12)
+            )
         lines.append(label.ljust(width) + "".join(cells))
     lines.append("")
     lines.append("targets".ljust(width) + "".join(m.rjust(12) for m in modes))
@@ -73,11 +92,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="a scaled-down run (under 2 minutes)")
     parser.add_argument("--modes", default="gevent,eventlet")
-    parser.add_argument("--profile", action="store_true",
-                        help="sample the server with py-spy during the question phase (bench/results/profile-MODE.txt)")
-    parser.add_argument("--national", action="store_true",
-                        help="one gevent server at national scale and the capacity model "
-                             "(bench/results/national.json)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample the server with py-spy during the question phase (bench/results/profile-MODE.txt)",
+    )
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="one gevent server at national scale and the capacity model (bench/results/national.json)",
+    )
     parser.add_argument("--national-quick", action="store_true", help="the national run scaled down (about 2 minutes)")
     parser.add_argument("--out", help="where the national run writes its JSON")
     args = parser.parse_args(argv)
@@ -86,8 +110,11 @@ def main(argv=None):
     scale = dict(QUICK if args.quick else FULL, profile=args.profile)
     results = []
     for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
-        print(f"bench: {mode}, {scale['phones']} phones, {scale['sites']} sites, {scale['questions']} questions "
-              f"over {scale['question_s']} s", flush=True)
+        print(
+            f"bench: {mode}, {scale['phones']} phones, {scale['sites']} sites, {scale['questions']} questions "
+            f"over {scale['question_s']} s",
+            flush=True,
+        )
         result = run_mode(mode, scale)
         result["targets"] = {label: met for label, _value, met in targets(result)}
         results.append(result)
@@ -105,13 +132,22 @@ def main(argv=None):
 
 
 NATIONAL_COLUMNS = [
-    ("event", "event"), ("sites", "sites beating"), ("phones", "phones"), ("sockets", "sockets"),
-    ("beats_per_s", "heartbeats/s"), ("questions_acknowledged", "questions acknowledged"),
-    ("delivery_p99_ms", "submit→moderator p99 ms"), ("fanout_last_ms", "on-air fan-out last ms"),
-    ("offline_detect_s", "offline detected after s"), ("server_rss_mb", "server RSS MB (max)"),
-    ("server_cpu_pct", "server CPU % (questions)"), ("restart_down_s", "restart: down s"),
-    ("restart_all_back_s", "restart: every site back after s"), ("sites_not_back", "sites not back"),
-    ("false_offline", "false offline after restart"), ("processes_for_31097_sites", "processes for 31,097 sites"),
+    ("event", "event"),
+    ("sites", "sites beating"),
+    ("phones", "phones"),
+    ("sockets", "sockets"),
+    ("beats_per_s", "heartbeats/s"),
+    ("questions_acknowledged", "questions acknowledged"),
+    ("delivery_p99_ms", "submit→moderator p99 ms"),
+    ("fanout_last_ms", "on-air fan-out last ms"),
+    ("offline_detect_s", "offline detected after s"),
+    ("server_rss_mb", "server RSS MB (max)"),
+    ("server_cpu_pct", "server CPU % (questions)"),
+    ("restart_down_s", "restart: down s"),
+    ("restart_all_back_s", "restart: every site back after s"),
+    ("sites_not_back", "sites not back"),
+    ("false_offline", "false offline after restart"),
+    ("processes_for_31097_sites", "processes for 31,097 sites"),
 ]
 
 
@@ -119,8 +155,11 @@ def national(args):
     from bench.national import NATIONAL, NATIONAL_QUICK, run_national
 
     scale = dict(NATIONAL_QUICK if args.national_quick else NATIONAL)
-    print(f"bench national: {scale['sites']} sites, {scale['phones']} phones, {scale['qps']} questions/s "
-          f"for {scale['question_s']} s", flush=True)
+    print(
+        f"bench national: {scale['sites']} sites, {scale['phones']} phones, {scale['qps']} questions/s "
+        f"for {scale['question_s']} s",
+        flush=True,
+    )
     result = run_national(scale)
     result["scale"] = "national-quick" if args.national_quick else "national"
     result["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
@@ -134,8 +173,10 @@ def national(args):
         print(f"{label:<36}{'—' if value is None else (f'{value:.2f}' if isinstance(value, float) else value)}")
     model = result["capacity"]
     print("capacity: " + ", ".join(f"{k} {v:.4f}" for k, v in model["costs"].items()))
-    print(f"          {model['cores']:.2f} cores → {model['processes']} processes at "
-          f"{model['inputs']['core_share']:.0%} of a core, {model['memory_mb_total']:.0f} MB in all")
+    print(
+        f"          {model['cores']:.2f} cores → {model['processes']} processes at "
+        f"{model['inputs']['core_share']:.0%} of a core, {model['memory_mb_total']:.0f} MB in all"
+    )
     print(f"\nwritten: {path}")
     return result
 

@@ -5,6 +5,7 @@ The efficiency baseline: Bridgecast's throughput is compared with this one's.
 
 ``python -m bench.bare_server PORT eventlet|gevent``
 """
+
 import sys
 
 MODE = sys.argv[2] if len(sys.argv) > 2 else "eventlet"
@@ -30,6 +31,7 @@ seen = {}
 def _join(room):
     def on_connect(sid, environ, auth=None):
         sio.enter_room(sid, room, namespace="/" + room)
+
     return on_connect
 
 
@@ -49,8 +51,12 @@ def app(environ, start_response):
         created = cid not in seen
         if created:
             seen[cid] = next(ids)
-            sio.emit("question_new", {"id": seen[cid], "text": data["text"], "status": "pending"}, to="moderation",
-                     namespace="/moderation")
+            sio.emit(
+                "question_new",
+                {"id": seen[cid], "text": data["text"], "status": "pending"},
+                to="moderation",
+                namespace="/moderation",
+            )
         start_response("201 CREATED" if created else "200 OK", [("Content-Type", "application/json")])
         return [json.dumps({"id": seen[cid], "status": "pending"}).encode()]
     start_response("404 Not Found", [("Content-Type", "text/plain")])

@@ -10,6 +10,7 @@ reconnect after a server restart and record, as ``back``, the time their first b
 reconnect was acknowledged) and ``beat_gate`` (a multiprocessing Event: sites connect at once but
 beat only once it is set, so an idle phase can measure connected sockets alone).
 """
+
 import asyncio
 import random
 import time
@@ -20,8 +21,9 @@ import socketio
 async def _client(spec, index, records, stopping):
     kind = spec["kind"]
     # moderators reconnect and resync like the console does; other kinds count a drop as a drop
-    client = socketio.AsyncClient(reconnection=kind == "moderator" or bool(spec.get("reconnect")),
-                                  reconnection_delay=0.5)
+    client = socketio.AsyncClient(
+        reconnection=kind == "moderator" or bool(spec.get("reconnect")), reconnection_delay=0.5
+    )
     ns = spec["namespace"]
     reconnected = []  # a site's reconnects whose first beat is not acknowledged yet
     wake = stopping  # what cuts a site's wait between beats short
@@ -44,6 +46,7 @@ async def _client(spec, index, records, stopping):
         records.setdefault("on_air", []).append((q.get("id"), time.time()))
 
     if kind == "moderator":
+
         @client.on("question_new", namespace=ns)
         async def _new(data):
             records.setdefault("new", []).append((index, (data or {}).get("text", ""), data.get("id"), time.time()))
@@ -58,6 +61,7 @@ async def _client(spec, index, records, stopping):
                 asyncio.get_running_loop().create_task(_resync(client, ns, index, records))
 
     if kind == "crew":
+
         @client.on("site_state", namespace=ns)
         async def _state(data):
             records.setdefault("states", []).append((data.get("id"), data.get("state"), time.time()))
@@ -71,8 +75,9 @@ async def _client(spec, index, records, stopping):
     headers = {"Cookie": spec["cookie"]} if spec.get("cookie") else {}
     for attempt in range(5):
         try:
-            await client.connect(spec["url"], namespaces=[ns], auth=auth, transports=["websocket"], headers=headers,
-                                 wait_timeout=30)
+            await client.connect(
+                spec["url"], namespaces=[ns], auth=auth, transports=["websocket"], headers=headers, wait_timeout=30
+            )
             break
         except Exception:
             await asyncio.sleep(0.5 + random.random() * attempt)
@@ -99,7 +104,7 @@ async def _client(spec, index, records, stopping):
                 records["beat_errors"] = records.get("beat_errors", 0) + 1
             try:
                 await asyncio.wait_for(wake.wait(), interval)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             if wake is not stopping:
                 wake.clear()
@@ -113,8 +118,9 @@ async def _resync(client, ns, index, records):
     """Page through the event's questions; each one is recorded as delivered by resync."""
     offset = 0
     while True:
-        ack = await client.call("list_questions", {"offset": offset, "limit": 500, "order": "old"}, namespace=ns,
-                                timeout=30)
+        ack = await client.call(
+            "list_questions", {"offset": offset, "limit": 500, "order": "old"}, namespace=ns, timeout=30
+        )
         items = (ack or {}).get("items") or []
         now = time.time()
         for q in items:

@@ -8,6 +8,7 @@ saves.
 
     python -m bench.heartbeat_micro [--beats 2000] [--sites 20] [--binding]
 """
+
 import argparse
 import dataclasses
 import tempfile
@@ -47,10 +48,21 @@ def main():
     from server.services.tokens import site_token
 
     tmp = Path(tempfile.mkdtemp())
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "ASYNC_MODE": "threading", "DEMO_SEED": False,
-                      "OBS_AUTOSTART": False, "LOG_JSON": False, "LOG_LEVEL": "WARNING",
-                      "SOCKET_EVENT_RATE": "1000000/1", "SOCKET_ADDRESS_EVENT_RATE": "1000000/1",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.db'}", "UPLOAD_FOLDER": str(tmp)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "ASYNC_MODE": "threading",
+            "DEMO_SEED": False,
+            "OBS_AUTOSTART": False,
+            "LOG_JSON": False,
+            "LOG_LEVEL": "WARNING",
+            "SOCKET_EVENT_RATE": "1000000/1",
+            "SOCKET_ADDRESS_EVENT_RATE": "1000000/1",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.db'}",
+            "UPLOAD_FOLDER": str(tmp),
+        }
+    )
     with app.app_context():
         event = Event(slug="bench", name="Bench", kind="plenary")
         db.session.add(event)
@@ -74,9 +86,11 @@ def main():
         assert response.status_code == 200, response.get_data(as_text=True)
     http_s = time.perf_counter() - start
     label = "plain site command (binding loads the Site)" if args.binding else "as declared"
-    print(f"heartbeat, {label}: {args.beats} socket beats in {socket_s:.2f}s = {args.beats / socket_s:.0f}/s "
-          f"({socket_s / args.beats * 1e3:.3f} ms each); {args.beats // 2} HTTP beats in {http_s:.2f}s = "
-          f"{args.beats / 2 / http_s:.0f}/s ({http_s / (args.beats / 2) * 1e3:.3f} ms each)")
+    print(
+        f"heartbeat, {label}: {args.beats} socket beats in {socket_s:.2f}s = {args.beats / socket_s:.0f}/s "
+        f"({socket_s / args.beats * 1e3:.3f} ms each); {args.beats // 2} HTTP beats in {http_s:.2f}s = "
+        f"{args.beats / 2 / http_s:.0f}/s ({http_s / (args.beats / 2) * 1e3:.3f} ms each)"
+    )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ time and RSS (``bench/procstats.py``):
 ``capacity_model(costs, ...)`` turns the measured costs into processes for a target load; it is a
 pure function (tests/unit/test_bench_national.py checks its arithmetic).
 """
+
 import asyncio
 import io
 import math
@@ -43,25 +44,69 @@ from tests.support.processes import ServerProcess
 
 DEMO_EVENT = "demo-national"
 BENCH_EVENT = "bench-national"
-NATIONAL = {"sites": 3355, "site_procs": 3, "phones": 1000, "moderators": 10, "overlays": 5, "qps": 20.0,
-            "question_s": 60, "beat_s": 5.0, "offline_s": 20.0, "idle_s": 10.0, "beat_phase_s": 20.0,
-            "fanout_takes": 5}
-NATIONAL_QUICK = {"sites": 400, "site_procs": 1, "phones": 100, "moderators": 10, "overlays": 5, "qps": 20.0,
-                  "question_s": 20, "beat_s": 5.0, "offline_s": 20.0, "idle_s": 5.0, "beat_phase_s": 10.0,
-                  "fanout_takes": 3}
+NATIONAL = {
+    "sites": 3355,
+    "site_procs": 3,
+    "phones": 1000,
+    "moderators": 10,
+    "overlays": 5,
+    "qps": 20.0,
+    "question_s": 60,
+    "beat_s": 5.0,
+    "offline_s": 20.0,
+    "idle_s": 10.0,
+    "beat_phase_s": 20.0,
+    "fanout_takes": 5,
+}
+NATIONAL_QUICK = {
+    "sites": 400,
+    "site_procs": 1,
+    "phones": 100,
+    "moderators": 10,
+    "overlays": 5,
+    "qps": 20.0,
+    "question_s": 20,
+    "beat_s": 5.0,
+    "offline_s": 20.0,
+    "idle_s": 5.0,
+    "beat_phase_s": 10.0,
+    "fanout_takes": 3,
+}
 # The country: every commune a bridge point, 10,000 phones, each process at 70 % of a core.
-TARGET = {"sites": 31097, "phones": 10000, "core_share": 0.7, "beat_s": 5.0, "questions_per_s": 20.0,
-          "moderators": 10, "overlays": 5, "on_air_per_min": 2.0}
-COST_KEYS = ("cpu_ms_per_beat", "cpu_ms_per_question", "cpu_ms_per_fanout_client", "cpu_ms_per_socket_s",
-             "mem_kb_per_connection", "rss_base_mb")
+TARGET = {
+    "sites": 31097,
+    "phones": 10000,
+    "core_share": 0.7,
+    "beat_s": 5.0,
+    "questions_per_s": 20.0,
+    "moderators": 10,
+    "overlays": 5,
+    "on_air_per_min": 2.0,
+}
+COST_KEYS = (
+    "cpu_ms_per_beat",
+    "cpu_ms_per_question",
+    "cpu_ms_per_fanout_client",
+    "cpu_ms_per_socket_s",
+    "mem_kb_per_connection",
+    "rss_base_mb",
+)
 
 
 # ---- the capacity model (pure) ---------------------------------------------------------------
 
-def capacity_model(costs, sites=TARGET["sites"], phones=TARGET["phones"], core_share=TARGET["core_share"],
-                   beat_s=TARGET["beat_s"], questions_per_s=TARGET["questions_per_s"],
-                   moderators=TARGET["moderators"], overlays=TARGET["overlays"],
-                   on_air_per_min=TARGET["on_air_per_min"]):
+
+def capacity_model(
+    costs,
+    sites=TARGET["sites"],
+    phones=TARGET["phones"],
+    core_share=TARGET["core_share"],
+    beat_s=TARGET["beat_s"],
+    questions_per_s=TARGET["questions_per_s"],
+    moderators=TARGET["moderators"],
+    overlays=TARGET["overlays"],
+    on_air_per_min=TARGET["on_air_per_min"],
+):
     """Processes needed for a load, from measured unit costs (``COST_KEYS``).
 
     CPU ms per second of wall time = beats/s × ms per beat + questions/s × ms per question (its
@@ -82,23 +127,37 @@ def capacity_model(costs, sites=TARGET["sites"], phones=TARGET["phones"], core_s
     processes = max(1, math.ceil(cores / core_share))
     memory_mb = processes * costs["rss_base_mb"] + sockets * costs["mem_kb_per_connection"] / 1024.0
     return {
-        "inputs": {"sites": sites, "phones": phones, "moderators": moderators, "overlays": overlays,
-                   "beat_s": beat_s, "questions_per_s": questions_per_s, "on_air_per_min": on_air_per_min,
-                   "core_share": core_share},
+        "inputs": {
+            "sites": sites,
+            "phones": phones,
+            "moderators": moderators,
+            "overlays": overlays,
+            "beat_s": beat_s,
+            "questions_per_s": questions_per_s,
+            "on_air_per_min": on_air_per_min,
+            "core_share": core_share,
+        },
         "costs": {k: costs[k] for k in COST_KEYS},
-        "sockets": sockets, "beats_per_s": beats_per_s,
+        "sockets": sockets,
+        "beats_per_s": beats_per_s,
         "cpu_ms_per_s": {**load, "total": cpu_ms_per_s},
-        "cores": cores, "processes": processes,
-        "memory_mb_total": memory_mb, "memory_mb_per_process": memory_mb / processes,
+        "cores": cores,
+        "processes": processes,
+        "memory_mb_total": memory_mb,
+        "memory_mb_per_process": memory_mb / processes,
     }
 
 
 # ---- sites -------------------------------------------------------------------------------------
 
+
 def _tokens(db_path, slug):
     with sqlite3.connect(db_path) as conn:
-        return conn.execute("SELECT s.token, s.id FROM sites s JOIN events e ON e.id = s.event_id "
-                            "WHERE e.slug = ? AND s.is_active = 1 ORDER BY s.id", (slug,)).fetchall()
+        return conn.execute(
+            "SELECT s.token, s.id FROM sites s JOIN events e ON e.id = s.event_id "
+            "WHERE e.slug = ? AND s.is_active = 1 ORDER BY s.id",
+            (slug,),
+        ).fetchall()
 
 
 def _admin(url, password):
@@ -107,12 +166,16 @@ def _admin(url, password):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(url + "/login", timeout=30).read().decode()
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    opener.open(url + "/login", data=urllib.parse.urlencode(
-        {"username": "admin", "password": password, "csrf_token": csrf}).encode(), timeout=30)
+    opener.open(
+        url + "/login",
+        data=urllib.parse.urlencode({"username": "admin", "password": password, "csrf_token": csrf}).encode(),
+        timeout=30,
+    )
 
     def token(path):
         html = opener.open(url + path, timeout=60).read().decode()
         return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
     return opener, token
 
 
@@ -121,8 +184,10 @@ def _multipart(fields, filename, content):
     out = io.BytesIO()
     for name, value in fields.items():
         out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-    out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-              f'Content-Type: text/csv\r\n\r\n'.encode())
+    out.write(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+        f"Content-Type: text/csv\r\n\r\n".encode()
+    )
     out.write(content + b"\r\n")
     out.write(f"--{boundary}--\r\n".encode())
     return out.getvalue(), f"multipart/form-data; boundary={boundary}"
@@ -131,15 +196,22 @@ def _multipart(fields, filename, content):
 def create_sites(url, password, slug, count):
     """A test event with ``count`` sites, through the admin forms (create event, import CSV)."""
     opener, csrf = _admin(url, password)
-    opener.open(url + "/admin/events", data=urllib.parse.urlencode(
-        {"csrf_token": csrf("/admin"), "slug": slug, "name": "Bench: toàn quốc", "kind": "plenary"}).encode(),
-        timeout=30)
-    rows = ["code,name,district,commune"] + [f"N{i:05d},Điểm cầu xã {i},Tỉnh {i % 63:02d},Xã {i}"
-                                             for i in range(1, count + 1)]
-    body, ctype = _multipart({"csrf_token": csrf(f"/admin/events/{slug}/sites")}, "sites.csv",
-                             "\n".join(rows).encode("utf-8"))
-    request = urllib.request.Request(url + f"/admin/events/{slug}/sites/import", data=body, method="POST",
-                                     headers={"Content-Type": ctype})
+    opener.open(
+        url + "/admin/events",
+        data=urllib.parse.urlencode(
+            {"csrf_token": csrf("/admin"), "slug": slug, "name": "Bench: toàn quốc", "kind": "plenary"}
+        ).encode(),
+        timeout=30,
+    )
+    rows = ["code,name,district,commune"] + [
+        f"N{i:05d},Điểm cầu xã {i},Tỉnh {i % 63:02d},Xã {i}" for i in range(1, count + 1)
+    ]
+    body, ctype = _multipart(
+        {"csrf_token": csrf(f"/admin/events/{slug}/sites")}, "sites.csv", "\n".join(rows).encode("utf-8")
+    )
+    request = urllib.request.Request(
+        url + f"/admin/events/{slug}/sites/import", data=body, method="POST", headers={"Content-Type": ctype}
+    )
     opener.open(request, timeout=300).read()
 
 
@@ -156,6 +228,7 @@ def national_sites(server, db_path, wanted):
 
 
 # ---- measuring -----------------------------------------------------------------------------------
+
 
 class Sampler(threading.Thread):
     """The server's RSS once a second (its pid changes at the restart: ``follow``)."""
@@ -194,12 +267,31 @@ def _start_workers(url, scale, slug, tokens, cookie, gate):
     specs = []
     chunk = math.ceil(len(tokens) / scale["site_procs"])
     for i in range(0, len(tokens), chunk):
-        part = tokens[i:i + chunk]
-        specs.append({"kind": "site", "namespace": "/site", "count": len(part), "tokens": part, "url": url,
-                      "beat_s": scale["beat_s"], "reconnect": True, "beat_gate": gate, "connect_timeout": 300})
+        part = tokens[i : i + chunk]
+        specs.append(
+            {
+                "kind": "site",
+                "namespace": "/site",
+                "count": len(part),
+                "tokens": part,
+                "url": url,
+                "beat_s": scale["beat_s"],
+                "reconnect": True,
+                "beat_gate": gate,
+                "connect_timeout": 300,
+            }
+        )
     specs.append({"kind": "phone", "namespace": "/public", "count": scale["phones"], "url": url, "event": slug})
-    specs.append({"kind": "moderator", "namespace": "/moderation", "count": scale["moderators"], "url": url,
-                  "event": slug, "cookie": cookie})
+    specs.append(
+        {
+            "kind": "moderator",
+            "namespace": "/moderation",
+            "count": scale["moderators"],
+            "url": url,
+            "event": slug,
+            "cookie": cookie,
+        }
+    )
     specs.append({"kind": "overlay", "namespace": "/overlay", "count": scale["overlays"], "url": url, "event": slug})
     specs.append({"kind": "crew", "namespace": "/crew", "count": 1, "url": url, "event": slug, "cookie": cookie})
     procs = [ctx.Process(target=run_clients, args=(spec, ready_q, result_q, stop_evt), daemon=True) for spec in specs]
@@ -255,8 +347,10 @@ def _fan_out(url, moderator, question_ids, takes):
 
 def _false_offline(db_path, after_log_id, site_ids):
     with sqlite3.connect(db_path) as conn:
-        rows = conn.execute("SELECT DISTINCT site_id FROM site_logs WHERE id > ? AND kind = 'state' "
-                            "AND detail LIKE '%→ offline%'", (after_log_id,)).fetchall()
+        rows = conn.execute(
+            "SELECT DISTINCT site_id FROM site_logs WHERE id > ? AND kind = 'state' AND detail LIKE '%→ offline%'",
+            (after_log_id,),
+        ).fetchall()
     return len({r[0] for r in rows} & set(site_ids))
 
 
@@ -268,12 +362,17 @@ def _last_log_id(db_path):
 def run_national(scale):
     """One national run; returns the result dict (see the module docstring)."""
     tmp = tempfile.mkdtemp(prefix="bench-national-")
-    env = {"BRIDGECAST_HEARTBEAT_S": str(scale["beat_s"]), "BRIDGECAST_OFFLINE_S": str(scale["offline_s"]),
-           "BRIDGECAST_LOG_LEVEL": "WARNING", "BRIDGECAST_OBS_AUTOSTART": "0",
-           # every simulated phone and site shares the loopback address: lift the per-address caps
-           # (2,000 sockets, 3,000 events/5 s), which a real country spreads over thousands of addresses
-           "BRIDGECAST_QUESTIONS_RATE_ADDRESS": "1000000/60", "BRIDGECAST_SOCKET_MAX_PER_ADDRESS": "1000000",
-           "BRIDGECAST_SOCKET_ADDRESS_EVENT_RATE": "1000000/5"}
+    env = {
+        "BRIDGECAST_HEARTBEAT_S": str(scale["beat_s"]),
+        "BRIDGECAST_OFFLINE_S": str(scale["offline_s"]),
+        "BRIDGECAST_LOG_LEVEL": "WARNING",
+        "BRIDGECAST_OBS_AUTOSTART": "0",
+        # every simulated phone and site shares the loopback address: lift the per-address caps
+        # (2,000 sockets, 3,000 events/5 s), which a real country spreads over thousands of addresses
+        "BRIDGECAST_QUESTIONS_RATE_ADDRESS": "1000000/60",
+        "BRIDGECAST_SOCKET_MAX_PER_ADDRESS": "1000000",
+        "BRIDGECAST_SOCKET_ADDRESS_EVENT_RATE": "1000000/5",
+    }
     server = ServerProcess(tmp, async_mode="gevent", env=env).start(timeout=180)
     db_path = os.path.join(tmp, "server.db")
     out = {"async_mode": "gevent", "offline_threshold_s": scale["offline_s"], "beat_s": scale["beat_s"]}
@@ -281,7 +380,7 @@ def run_national(scale):
     try:
         slug, rows = national_sites(server, db_path, scale["sites"])
         victim_token, victim_id = rows[-1]
-        beating = rows[:min(scale["sites"], len(rows) - 1)]
+        beating = rows[: min(scale["sites"], len(rows) - 1)]
         tokens = [t for t, _i in beating]
         out["event"] = slug
         moderator = mint_token(f"sqlite:///{db_path}", "moderator")
@@ -292,8 +391,14 @@ def run_national(scale):
             time.sleep(scale["idle_s"])
         gate = mp.get_context("fork").Event()
         procs, result_q, stop_evt, ready = _start_workers(server.url, scale, slug, tokens, cookie, gate)
-        out.update({"sites": ready.get("site", 0), "phones": ready.get("phone", 0),
-                    "moderators": ready.get("moderator", 0), "overlays": ready.get("overlay", 0)})
+        out.update(
+            {
+                "sites": ready.get("site", 0),
+                "phones": ready.get("phone", 0),
+                "moderators": ready.get("moderator", 0),
+                "overlays": ready.get("overlay", 0),
+            }
+        )
         n_sockets = sum(ready.values())
         out["sockets"] = n_sockets
         sampler = Sampler(pid)
@@ -356,27 +461,52 @@ def run_national(scale):
     latencies = []
     for rec in records.get("moderator", []):
         for _index, text, _qid, t in rec.get("new", []):
-            cid = text[len("bench "):] if text.startswith("bench ") else None
+            cid = text[len("bench ") :] if text.startswith("bench ") else None
             if cid in sent:
                 latencies.append((t - sent[cid]) * 1000)
     out["delivery_p50_ms"], out["delivery_p99_ms"] = percentile(latencies, 50), percentile(latencies, 99)
     out["deliveries"] = len(latencies)
     # ---- fan-out of the on-air changes
-    arrivals = [(q, t) for kind in ("phone", "overlay") for rec in records.get(kind, [])
-                for q, t in rec.get("on_air", []) if q in fan_sent]
+    arrivals = [
+        (q, t)
+        for kind in ("phone", "overlay")
+        for rec in records.get(kind, [])
+        for q, t in rec.get("on_air", [])
+        if q in fan_sent
+    ]
     out["fanout_deliveries"] = len(arrivals)
     out["fanout_last_ms"] = max(((t - fan_sent[q]) * 1000 for q, t in arrivals), default=None)
     # ---- offline detection of the silent site
-    offline = [t for rec in records.get("crew", []) for sid, state, t in rec.get("states", [])
-               if sid == victim_id and state == "offline"]
+    offline = [
+        t
+        for rec in records.get("crew", [])
+        for sid, state, t in rec.get("states", [])
+        if sid == victim_id and state == "offline"
+    ]
     out["offline_detect_s"] = (min(offline) - victim_last) if offline and victim_last else None
     # ---- the capacity model
     fan_clients = out["phones"] + out["overlays"]
-    costs = unit_costs(idle, connected, beating_phase, asking, fanning, n_sockets, out["beats_per_s"], scale["qps"],
-                       len(fan_sent) * fan_clients)
-    out["phases"] = {name: {"seconds": round(p.seconds, 2), "cpu_ms_per_s": round(p.rate, 2), "rss_mb": round(p.rss, 1)}
-                     for name, p in (("idle", idle), ("connected", connected), ("beating", beating_phase),
-                                     ("questions", asking), ("fanout", fanning))}
+    costs = unit_costs(
+        idle,
+        connected,
+        beating_phase,
+        asking,
+        fanning,
+        n_sockets,
+        out["beats_per_s"],
+        scale["qps"],
+        len(fan_sent) * fan_clients,
+    )
+    out["phases"] = {
+        name: {"seconds": round(p.seconds, 2), "cpu_ms_per_s": round(p.rate, 2), "rss_mb": round(p.rss, 1)}
+        for name, p in (
+            ("idle", idle),
+            ("connected", connected),
+            ("beating", beating_phase),
+            ("questions", asking),
+            ("fanout", fanning),
+        )
+    }
     model = capacity_model(costs)
     out["capacity"] = model
     out["processes_for_31097_sites"] = model["processes"]

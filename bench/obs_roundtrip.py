@@ -11,6 +11,7 @@ ratio <= 1.5.
 
     python bench/obs_roundtrip.py [--n 100] [--async-mode eventlet|gevent|threading] [--out FILE]
 """
+
 import argparse
 import http.cookiejar
 import json
@@ -75,7 +76,9 @@ class Bare:
         t0 = time.perf_counter()
         self.req.set_current_program_scene(scene)
         if not self.seen.wait(5):
-            raise TimeoutError(f"bare: no CurrentProgramSceneChanged for {scene} (event thread alive: {self.events.worker.is_alive()}, program {self.req.send('GetCurrentProgramScene', raw=True)})")
+            raise TimeoutError(
+                f"bare: no CurrentProgramSceneChanged for {scene} (event thread alive: {self.events.worker.is_alive()}, program {self.req.send('GetCurrentProgramScene', raw=True)})"
+            )
         return (time.perf_counter() - t0) * 1000
 
     def close(self):
@@ -96,8 +99,14 @@ class Panel:
             if msg.get("diff", {}).get("program_scene") == self.want:
                 self.seen.set()
 
-        self.sio.connect(url, headers={"Cookie": cookie}, namespaces=["/crew"],
-                         auth={"event": SLUG}, transports=["websocket"], wait_timeout=10)
+        self.sio.connect(
+            url,
+            headers={"Cookie": cookie},
+            namespaces=["/crew"],
+            auth={"event": SLUG},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
 
     def wait_connected(self, timeout=30):
         deadline = time.monotonic() + timeout
@@ -136,9 +145,15 @@ def main():
             for s in SCENES:
                 c.send("CreateScene", {"sceneName": s})
             c.send("SetCurrentSceneTransition", {"transitionName": "Cut"})
-        server = ServerProcess(tmp, async_mode=args.async_mode, env={
-            "BRIDGECAST_OBS_URL": obs.url, "BRIDGECAST_OBS_PASSWORD": obs.password,
-            "BRIDGECAST_LOG_LEVEL": "WARNING"}).start()
+        server = ServerProcess(
+            tmp,
+            async_mode=args.async_mode,
+            env={
+                "BRIDGECAST_OBS_URL": obs.url,
+                "BRIDGECAST_OBS_PASSWORD": obs.password,
+                "BRIDGECAST_LOG_LEVEL": "WARNING",
+            },
+        ).start()
         panel = Panel(server.url, login_cookie(server.url, server.admin_password))
         panel.wait_connected()
         bare = Bare(obs)
@@ -154,8 +169,7 @@ def main():
             # A random pause gives both sides the same random frame phase; 200 ms+ also keeps
             # clear of the service's post-transition settle window (150 ms).
             time.sleep(rng.uniform(0.2, 0.3))
-            (bare_ms if i % 2 == 0 else panel_ms).append(
-                (bare if i % 2 == 0 else panel).take(SCENES[i % 2]))
+            (bare_ms if i % 2 == 0 else panel_ms).append((bare if i % 2 == 0 else panel).take(SCENES[i % 2]))
         bare.close()
         panel.close()
     finally:
@@ -164,9 +178,14 @@ def main():
         obs.cleanup()
 
     result = {
-        "n": args.n, "async_mode": args.async_mode, "obs_version": "29.0.2", "transition": "Cut",
-        "panel_p50_ms": round(statistics.median(panel_ms), 2), "panel_p99_ms": round(pct(panel_ms, 99), 2),
-        "bare_p50_ms": round(statistics.median(bare_ms), 2), "bare_p99_ms": round(pct(bare_ms, 99), 2),
+        "n": args.n,
+        "async_mode": args.async_mode,
+        "obs_version": "29.0.2",
+        "transition": "Cut",
+        "panel_p50_ms": round(statistics.median(panel_ms), 2),
+        "panel_p99_ms": round(pct(panel_ms, 99), 2),
+        "bare_p50_ms": round(statistics.median(bare_ms), 2),
+        "bare_p99_ms": round(pct(bare_ms, 99), 2),
     }
     result["ratio_p50"] = round(result["panel_p50_ms"] / result["bare_p50_ms"], 2)
     result["ratio_p99"] = round(result["panel_p99_ms"] / result["bare_p99_ms"], 2)
@@ -181,8 +200,10 @@ def main():
     print(f"{'panel':10}{result['panel_p50_ms']:>10}{result['panel_p99_ms']:>10}")
     print(f"{'bare':10}{result['bare_p50_ms']:>10}{result['bare_p99_ms']:>10}")
     print(f"ratio p50 {result['ratio_p50']}  p99 {result['ratio_p99']}  -> {args.out}")
-    print(f"target panel p99 < 150 ms: {'met' if result['target_p99_ms_met'] else 'MISSED'}; "
-          f"p99 ratio ≤ 1.5: {'met' if result['target_ratio_met'] else 'MISSED'}")
+    print(
+        f"target panel p99 < 150 ms: {'met' if result['target_p99_ms_met'] else 'MISSED'}; "
+        f"p99 ratio ≤ 1.5: {'met' if result['target_ratio_met'] else 'MISSED'}"
+    )
     print(json.dumps(result))
 
 

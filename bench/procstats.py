@@ -1,4 +1,5 @@
 """Resident memory and CPU time of a process tree, read from /proc (no psutil)."""
+
 import os
 
 _TICKS = os.sysconf("SC_CLK_TCK")

@@ -2,6 +2,7 @@
 the question phase (``python -m bench --profile``) and this module folds the samples into
 a short report of the hottest functions, self and inclusive, written next to the results.
 """
+
 import collections
 import os
 import re
@@ -25,8 +26,11 @@ def start(pid, seconds, mode, rate=100):
         return None
     os.makedirs(RESULTS, exist_ok=True)
     raw = os.path.join(RESULTS, f"profile-{mode}.raw")
-    proc = subprocess.Popen([exe, "record", "-p", str(pid), "-d", str(int(seconds)), "-r", str(rate), "-f", "raw",
-                             "-o", raw], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [exe, "record", "-p", str(pid), "-d", str(int(seconds)), "-r", str(rate), "-f", "raw", "-o", raw],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return {"proc": proc, "raw": raw, "mode": mode, "seconds": seconds, "rate": rate}
 
 

@@ -1,11 +1,11 @@
 """One benchmark run for one async mode: start the server and the client processes, drive
 the questions, the on-air fan-out, a silent site and the saturation burst; then the same
 transport load against the bare python-socketio server. Returns the metrics dict."""
+
 import asyncio
 import multiprocessing as mp
 import os
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,10 +22,30 @@ from tests.support.cluster import http, login_cookie, mint_token
 from tests.support.processes import ROOT, ServerProcess, free_port, stop_process, wait_for_http
 
 EVENT = "demo-forum"
-FULL = {"phones": 2000, "phone_procs": 4, "sites": 441, "moderators": 10, "overlays": 5, "questions": 5000,
-        "question_s": 60, "beat_s": 5.0, "offline_s": 20.0, "saturation": 1500}
-QUICK = {"phones": 200, "phone_procs": 1, "sites": 100, "moderators": 3, "overlays": 2, "questions": 400,
-         "question_s": 10, "beat_s": 2.0, "offline_s": 5.0, "saturation": 300}
+FULL = {
+    "phones": 2000,
+    "phone_procs": 4,
+    "sites": 441,
+    "moderators": 10,
+    "overlays": 5,
+    "questions": 5000,
+    "question_s": 60,
+    "beat_s": 5.0,
+    "offline_s": 20.0,
+    "saturation": 1500,
+}
+QUICK = {
+    "phones": 200,
+    "phone_procs": 1,
+    "sites": 100,
+    "moderators": 3,
+    "overlays": 2,
+    "questions": 400,
+    "question_s": 10,
+    "beat_s": 2.0,
+    "offline_s": 5.0,
+    "saturation": 300,
+}
 
 
 def percentile(values, p):
@@ -54,12 +74,28 @@ def _start_workers(url, scale, tokens, cookie):
     ready_q, result_q, stop_evt = ctx.Queue(), ctx.Queue(), ctx.Event()
     specs = []
     per = scale["phones"] // scale["phone_procs"]
-    for i in range(scale["phone_procs"]):
+    for _ in range(scale["phone_procs"]):
         specs.append({"kind": "phone", "namespace": "/public", "count": per, "url": url, "event": EVENT})
-    specs.append({"kind": "site", "namespace": "/site", "count": len(tokens), "tokens": tokens, "url": url,
-                  "beat_s": scale["beat_s"]})
-    specs.append({"kind": "moderator", "namespace": "/moderation", "count": scale["moderators"], "url": url,
-                  "event": EVENT, "cookie": cookie})
+    specs.append(
+        {
+            "kind": "site",
+            "namespace": "/site",
+            "count": len(tokens),
+            "tokens": tokens,
+            "url": url,
+            "beat_s": scale["beat_s"],
+        }
+    )
+    specs.append(
+        {
+            "kind": "moderator",
+            "namespace": "/moderation",
+            "count": scale["moderators"],
+            "url": url,
+            "event": EVENT,
+            "cookie": cookie,
+        }
+    )
     specs.append({"kind": "overlay", "namespace": "/overlay", "count": scale["overlays"], "url": url, "event": EVENT})
     if cookie:
         specs.append({"kind": "crew", "namespace": "/crew", "count": 1, "url": url, "event": EVENT, "cookie": cookie})
@@ -89,17 +125,21 @@ async def _submit_all(url, client_ids, duration, concurrency=64, event=EVENT):
     sent, acked = {}, {}
     sem = asyncio.Semaphore(concurrency)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as session:
+
         async def one(cid):
             async with sem:
                 for attempt in range(6):
                     sent.setdefault(cid, time.time())
                     try:
-                        async with session.post(url + "/api/v1/questions", headers={"X-Device-Id": cid}, json={
-                                "event": event, "kind": "question", "text": f"bench {cid}", "client_id": cid}) as r:
+                        async with session.post(
+                            url + "/api/v1/questions",
+                            headers={"X-Device-Id": cid},
+                            json={"event": event, "kind": "question", "text": f"bench {cid}", "client_id": cid},
+                        ) as r:
                             if r.status in (200, 201):
                                 acked[cid] = ((await r.json())["id"], time.time())
                                 return
-                    except (aiohttp.ClientError, asyncio.TimeoutError):
+                    except (TimeoutError, aiohttp.ClientError):
                         pass
                     await asyncio.sleep(0.5 * (attempt + 1))
 
@@ -119,14 +159,19 @@ async def _saturate(url, n, concurrency=20):
     done = 0
     ids = [uuid.uuid4().hex for _ in range(n)]
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+
         async def worker():
             nonlocal done
             while ids:
                 cid = ids.pop()
-                async with session.post(url + "/api/v1/questions", headers={"X-Device-Id": cid}, json={
-                        "event": EVENT, "kind": "question", "text": f"sat {cid}", "client_id": cid}) as r:
+                async with session.post(
+                    url + "/api/v1/questions",
+                    headers={"X-Device-Id": cid},
+                    json={"event": EVENT, "kind": "question", "text": f"sat {cid}", "client_id": cid},
+                ) as r:
                     if r.status in (200, 201):
                         done += 1
+
         start = time.monotonic()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         return done / (time.monotonic() - start)
@@ -137,8 +182,9 @@ async def _victim(url, token):
     for attempt in range(10):
         client = socketio.AsyncClient(reconnection=False)
         try:
-            await client.connect(url, namespaces=["/site"], auth={"token": token}, transports=["websocket"],
-                                 wait_timeout=30)
+            await client.connect(
+                url, namespaces=["/site"], auth={"token": token}, transports=["websocket"], wait_timeout=30
+            )
             await client.call("site_heartbeat", {"state": "ok"}, namespace="/site", timeout=30)
             break
         except Exception:  # a loaded server may refuse or time out once: try again
@@ -155,12 +201,14 @@ async def _saturate_floor(url, n, concurrency=20):
     client pattern as a question, the cost of the web stack alone."""
     left = n
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+
         async def worker():
             nonlocal left
             while left > 0:
                 left -= 1
                 async with session.post(url, json={}) as r:
                     await r.read()
+
         start = time.monotonic()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         return n / (time.monotonic() - start)
@@ -168,29 +216,46 @@ async def _saturate_floor(url, n, concurrency=20):
 
 def _site_tokens(db_path):
     with sqlite3.connect(db_path) as conn:
-        return [row[0] for row in conn.execute(
-            "SELECT s.token, s.id FROM sites s JOIN events e ON e.id = s.event_id WHERE e.slug = ? ORDER BY s.id",
-            (EVENT,))], dict(conn.execute(
-            "SELECT s.token, s.id FROM sites s JOIN events e ON e.id = s.event_id WHERE e.slug = ?", (EVENT,)).fetchall())
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT s.token, s.id FROM sites s JOIN events e ON e.id = s.event_id WHERE e.slug = ? ORDER BY s.id",
+                (EVENT,),
+            )
+        ], dict(
+            conn.execute(
+                "SELECT s.token, s.id FROM sites s JOIN events e ON e.id = s.event_id WHERE e.slug = ?", (EVENT,)
+            ).fetchall()
+        )
 
 
 def run_mode(mode, scale):
     tmp = tempfile.mkdtemp(prefix=f"bench-{mode}-")
-    env = {"BRIDGECAST_HEARTBEAT_S": str(scale["beat_s"]), "BRIDGECAST_OFFLINE_S": str(scale["offline_s"]),
-           "BRIDGECAST_LOG_LEVEL": "WARNING", "BRIDGECAST_OBS_AUTOSTART": "0",
-           # every simulated phone shares the loopback address; the per-device limit still applies
-           "BRIDGECAST_QUESTIONS_RATE_ADDRESS": "1000000/60"}
+    env = {
+        "BRIDGECAST_HEARTBEAT_S": str(scale["beat_s"]),
+        "BRIDGECAST_OFFLINE_S": str(scale["offline_s"]),
+        "BRIDGECAST_LOG_LEVEL": "WARNING",
+        "BRIDGECAST_OBS_AUTOSTART": "0",
+        # every simulated phone shares the loopback address; the per-device limit still applies
+        "BRIDGECAST_QUESTIONS_RATE_ADDRESS": "1000000/60",
+    }
     server = ServerProcess(tmp, async_mode=mode, env=env).start(timeout=120)
     out = {"async_mode": mode, "offline_threshold_s": scale["offline_s"]}
     try:
         db_path = os.path.join(tmp, "server.db")
         tokens, ids_by_token = _site_tokens(db_path)
-        victim_token, site_tokens = tokens[-1], tokens[:scale["sites"]]
+        victim_token, site_tokens = tokens[-1], tokens[: scale["sites"]]
         moderator = mint_token(f"sqlite:///{db_path}", "moderator")
         cookie = login_cookie(server.url, "admin", server.admin_password)
         procs, result_q, stop_evt, ready = _start_workers(server.url, scale, site_tokens, cookie)
-        out.update({"clients": ready.get("phone", 0), "sites": ready.get("site", 0),
-                    "moderators": ready.get("moderator", 0), "overlays": ready.get("overlay", 0)})
+        out.update(
+            {
+                "clients": ready.get("phone", 0),
+                "sites": ready.get("site", 0),
+                "moderators": ready.get("moderator", 0),
+                "overlays": ready.get("overlay", 0),
+            }
+        )
         sampler = Sampler(server.proc.pid)
         sampler.start()
         victim_last = asyncio.run(_victim(server.url, victim_token))
@@ -223,7 +288,7 @@ def run_mode(mode, scale):
     dup_deliveries = 0
     for rec in records.get("moderator", []):
         for index, text, _qid, t in rec.get("new", []):
-            cid = text[len("bench "):] if text.startswith("bench ") else None
+            cid = text[len("bench ") :] if text.startswith("bench ") else None
             if cid is None:
                 continue
             seen = by_text.setdefault(cid, {})
@@ -235,35 +300,50 @@ def run_mode(mode, scale):
     live_all = sum(1 for cid in acked if len(by_text.get(cid, {})) == n_mods)
     for rec in records.get("moderator", []):  # what a reconnected moderator fetched counts as delivered, late
         for index, text, _qid, _t in rec.get("resynced", []):
-            cid = text[len("bench "):] if text.startswith("bench ") else None
+            cid = text[len("bench ") :] if text.startswith("bench ") else None
             if cid is not None:
                 by_text.setdefault(cid, {}).setdefault(index, None)
     delivered_all = sum(1 for cid in acked if len(by_text.get(cid, {})) == n_mods)
     with sqlite3.connect(os.path.join(tmp, "server.db")) as conn:
-        db_dups = conn.execute("SELECT COUNT(*) FROM (SELECT client_id FROM questions GROUP BY event_id, client_id "
-                               "HAVING COUNT(*) > 1)").fetchone()[0]
+        db_dups = conn.execute(
+            "SELECT COUNT(*) FROM (SELECT client_id FROM questions GROUP BY event_id, client_id HAVING COUNT(*) > 1)"
+        ).fetchone()[0]
         stored = {row[0] for row in conn.execute("SELECT client_id FROM questions")}
-    out.update({
-        "questions_sent": len(client_ids), "questions_acknowledged": len(acked),
-        "questions_delivered_all": delivered_all, "questions_delivered_live": live_all,
-        # lost = acknowledged but not in the database; not delivered = stored, yet some moderator never saw it
-        "questions_lost": len([c for c in acked if c not in stored]),
-        "questions_not_delivered": len(acked) - delivered_all,
-        "moderator_reconnects": sum(rec.get("reconnects", 0) for rec in records.get("moderator", [])),
-        "questions_unacknowledged": len(client_ids) - len(acked),
-        "questions_duplicated": db_dups + dup_deliveries,
-        "delivery_p50_ms": percentile(latencies, 50), "delivery_p95_ms": percentile(latencies, 95),
-        "delivery_p99_ms": percentile(latencies, 99),
-    })
+    out.update(
+        {
+            "questions_sent": len(client_ids),
+            "questions_acknowledged": len(acked),
+            "questions_delivered_all": delivered_all,
+            "questions_delivered_live": live_all,
+            # lost = acknowledged but not in the database; not delivered = stored, yet some moderator never saw it
+            "questions_lost": len([c for c in acked if c not in stored]),
+            "questions_not_delivered": len(acked) - delivered_all,
+            "moderator_reconnects": sum(rec.get("reconnects", 0) for rec in records.get("moderator", [])),
+            "questions_unacknowledged": len(client_ids) - len(acked),
+            "questions_duplicated": db_dups + dup_deliveries,
+            "delivery_p50_ms": percentile(latencies, 50),
+            "delivery_p95_ms": percentile(latencies, 95),
+            "delivery_p99_ms": percentile(latencies, 99),
+        }
+    )
     # ---- fan-out of the on-air change
-    arrivals = [t for kind in ("phone", "overlay") for rec in records.get(kind, []) for q, t in rec.get("on_air", [])
-                if q == qid]
+    arrivals = [
+        t
+        for kind in ("phone", "overlay")
+        for rec in records.get(kind, [])
+        for q, t in rec.get("on_air", [])
+        if q == qid
+    ]
     out["fanout_clients"] = len(arrivals)
     out["fanout_last_ms"] = (max(arrivals) - fan_t0) * 1000 if arrivals else None
     # ---- offline detection of the silent site
     victim_id = ids_by_token[victim_token]
-    offline = [t for rec in records.get("crew", []) for sid, state, t in rec.get("states", [])
-               if sid == victim_id and state == "offline"]
+    offline = [
+        t
+        for rec in records.get("crew", [])
+        for sid, state, t in rec.get("states", [])
+        if sid == victim_id and state == "offline"
+    ]
     out["offline_detect_s"] = (min(offline) - victim_last) if offline else None
     out["site_beats"] = sum(rec.get("beats", 0) for rec in records.get("site", []))
     # ---- the same transport against a bare python-socketio server
@@ -277,8 +357,13 @@ def run_mode(mode, scale):
 def run_bare(mode, scale):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([sys.executable, "-m", "bench.bare_server", str(port), mode], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.bare_server", str(port), mode],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         wait_for_http(url + "/healthz", timeout=30, proc=proc)
         tokens = [f"bare-site-{i:04d}" for i in range(scale["sites"])]

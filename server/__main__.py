@@ -5,6 +5,7 @@ Monkey patching happens here, first, before anything imports sockets or threads.
 eventlet is in bugfix-only maintenance (Flask and python-socketio advise gevent) and our bench is
 steadier under gevent; eventlet stays supported and tested.
 """
+
 import os
 
 ASYNC_MODE = os.environ.get("BRIDGECAST_ASYNC_MODE", "gevent").strip().lower()

@@ -6,6 +6,7 @@ server process (ownership renewals, OBS supervisors, the agenda clock push, the 
 monitor); the entry points call it, so tests and CLI commands stay quiet. Nothing starts
 as a side effect of importing a module or registering a blueprint.
 """
+
 import os
 import secrets
 
@@ -155,8 +156,9 @@ def configure_presence(app):
 
         from server.services.ownership import node_id
 
-        book.share_sockets(redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2),
-                           node_id())
+        book.share_sockets(
+            redis.Redis.from_url(app.config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2), node_id()
+        )
 
 
 def configure_obs(app):

@@ -11,6 +11,7 @@ Also: gevent's pywsgi writes a response's headers and its body in two sends, so 
 algorithm on, every keep-alive response waited for the client's delayed ACK (about 40 ms per
 request, measured). ``install`` turns TCP_NODELAY on for every connection gevent accepts.
 """
+
 import socket as _socket
 
 
@@ -32,9 +33,13 @@ class _EitherWebSocket:
             import gevent.selectors
             from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 
-            self.impl = SimpleWebSocketWSGI(self.handler, self.server, thread_class=gevent_driver.Thread,
-                                            event_class=gevent.event.Event,
-                                            selector_class=gevent.selectors.DefaultSelector)
+            self.impl = SimpleWebSocketWSGI(
+                self.handler,
+                self.server,
+                thread_class=gevent_driver.Thread,
+                event_class=gevent.event.Event,
+                selector_class=gevent.selectors.DefaultSelector,
+            )
         return self.impl(environ, start_response)
 
     def close(self):

@@ -6,6 +6,7 @@ this process (``ownership.runs_here``: every event with one process, only owned 
 several processes share Redis). A failing round is logged and the loop goes on; the session is
 always removed. Loops are started by ``server.app.start_background_services`` only.
 """
+
 import logging
 
 from server.extensions import db, socketio

@@ -1,6 +1,7 @@
 """Flask commands: seed-demo, create-user, create-token, the ``user`` group (list, deactivate,
 reactivate, reset-password, end-sessions; each audited as actor "cli"), and area commands that
 register here."""
+
 import click
 from flask.cli import with_appcontext
 

@@ -3,6 +3,7 @@
 Owns every configuration key the application reads. Nothing else reads ``os.environ``
 for settings; the entry points only read the async mode before monkey patching.
 """
+
 import os
 
 
@@ -86,8 +87,8 @@ class Config:
     TESTING = False
     PROXY_FIX = False  # trust X-Forwarded-* from one reverse proxy (nginx)
     # Question rate limits, "N/S": N at once, then N every S seconds (server/services/questions.py).
-    QUESTIONS_RATE_DEVICE = "5/60"     # one phone
-    QUESTIONS_RATE_SITE = "60/60"      # one bridge point
+    QUESTIONS_RATE_DEVICE = "5/60"  # one phone
+    QUESTIONS_RATE_SITE = "60/60"  # one bridge point
     QUESTIONS_RATE_ADDRESS = "600/60"  # one client address (a venue's wifi is shared by many phones)
     QUESTIONS_ON_AIR_SCENE = ""  # e.g. "Q&A": OBS cuts to this scene when a question goes on air ("" = no cut)
 
@@ -123,7 +124,10 @@ def from_environment(environ=None):
     if env.get("BRIDGECAST_RESTREAM_BACKOFF_MAX"):
         put("RESTREAM_BACKOFF_MAX", _float(env["BRIDGECAST_RESTREAM_BACKOFF_MAX"], 8.0))
     put("PUBLIC_URL", (env.get("BRIDGECAST_PUBLIC_URL") or "").rstrip("/") or None)
-    put("PUBLIC_HOSTS", tuple(h.strip() for h in (env.get("BRIDGECAST_PUBLIC_HOSTS") or "").split(",") if h.strip()) or None)
+    put(
+        "PUBLIC_HOSTS",
+        tuple(h.strip() for h in (env.get("BRIDGECAST_PUBLIC_HOSTS") or "").split(",") if h.strip()) or None,
+    )
     for key in ("SOCKET_EVENT_RATE", "SOCKET_ADDRESS_EVENT_RATE"):
         put(key, env.get(f"BRIDGECAST_{key}") or None)
     for key in ("SOCKET_MAX_IN_FLIGHT", "SOCKET_FLOOD_DISCONNECT", "SOCKET_MAX_PER_ADDRESS"):
@@ -160,7 +164,7 @@ def _database_url(url):
         return None
     # Heroku-style URLs and plain postgresql:// go through psycopg 3.
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url

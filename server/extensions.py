@@ -3,6 +3,7 @@
 Owns the single instances of the database, Socket.IO server, migrations, i18n and CSRF
 protection. Nothing here knows about a particular app.
 """
+
 from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_socketio import SocketIO

@@ -5,6 +5,7 @@ The locale comes from the user's explicit choice (``lang`` in the session, set b
 (``/overlay/...``, shown on air by OBS) are Vietnamese unless the URL says ``?lang=``: OBS's
 browser language (often English) must not change what the audience reads.
 """
+
 import os
 
 from flask import request, session

@@ -5,6 +5,7 @@ them imports another's module to learn who is there. A session carries the user'
 ``session_version`` from login; logout, a password change/reset and deactivation bump the
 number, so older sessions (and copied cookies) are refused.
 """
+
 from flask import request, session
 
 from server.extensions import db

@@ -3,6 +3,7 @@
 Owns the root logger set-up. The redaction filter is a last line of defence: code must
 not log secrets in the first place.
 """
+
 import json
 import logging
 import re
@@ -10,7 +11,9 @@ import sys
 import time
 
 _SECRET_PATTERNS = [
-    re.compile(r"(?i)(password|passwd|secret|token|authorization|stream_?key|streamid|key)(['\"]?\s*[:=]\s*['\"]?)([^\s'\",}]+)"),
+    re.compile(
+        r"(?i)(password|passwd|secret|token|authorization|stream_?key|streamid|key)(['\"]?\s*[:=]\s*['\"]?)([^\s'\",}]+)"
+    ),
     re.compile(r"(?i)(rtmps?://[^\s/]+/[^\s/]+/)([^\s'\"]+)"),
 ]
 
@@ -56,7 +59,9 @@ def setup_logging(level="INFO", json_lines=True):
             root.removeHandler(handler)
     handler = logging.StreamHandler(sys.stderr)
     handler._bridgecast = True
-    handler.setFormatter(JsonFormatter() if json_lines else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        JsonFormatter() if json_lines else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     handler.addFilter(RedactingFilter())
     root.addHandler(handler)
     root.setLevel(getattr(logging, str(level).upper(), logging.INFO))

@@ -14,6 +14,7 @@ URLs of an entry module's whole import graph for ``<link rel="modulepreload">``,
 The build is skipped when the sources have not changed since the last one (a fingerprint of
 names, sizes and modification times is kept in the manifest).
 """
+
 import gzip
 import hashlib
 import json
@@ -53,7 +54,7 @@ def hashed_name(rel, content):
 def _resolve(rel, spec):
     """The static-relative path an import specifier of ``rel`` points to, or None (a URL elsewhere)."""
     if spec.startswith("/static/"):
-        return spec[len("/static/"):]
+        return spec[len("/static/") :]
     if spec.startswith("./") or spec.startswith("../"):
         return posixpath.normpath(posixpath.join(posixpath.dirname(rel), spec))
     return None
@@ -186,5 +187,6 @@ def init_static(app):
         return [url_for("static", filename=rel) for rel in module_graph(manifest, entry)]
 
     app.jinja_env.globals["module_preloads"] = module_preloads
-    app.wsgi_app = WhiteNoise(app.wsgi_app, root=out_dir, prefix="static/", max_age=60,
-                              add_headers_function=_add_headers)
+    app.wsgi_app = WhiteNoise(
+        app.wsgi_app, root=out_dir, prefix="static/", max_age=60, add_headers_function=_add_headers
+    )

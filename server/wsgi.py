@@ -4,6 +4,7 @@
 gunicorn's eventlet and gevent workers monkey-patch before importing this module; the
 async mode follows the worker class (``BRIDGECAST_ASYNC_MODE`` must match it).
 """
+
 import os
 
 from server import create_app, start_background_services

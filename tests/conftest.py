@@ -1,5 +1,6 @@
 """Fixtures for every test: the app on a throwaway database, clients (HTTP, Socket.IO with
 a logged-in session), a real server process, a real browser, PostgreSQL and Redis."""
+
 import os
 import re
 import shutil
@@ -33,8 +34,13 @@ def migrated_template(tmp_path_factory):
 
     from server.extensions import db
 
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("template-uploads"))})
+    app = create_app(
+        {
+            **BASE_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("template-uploads")),
+        }
+    )
     with app.app_context():  # fold the WAL into the file so a plain copy is complete
         db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.remove()
@@ -46,8 +52,12 @@ def migrated_template(tmp_path_factory):
 def app_config(tmp_path, migrated_template):
     db_path = tmp_path / "test.db"
     shutil.copy(migrated_template, db_path)
-    return {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "AUTO_MIGRATE": False,
-            "UPLOAD_FOLDER": str(tmp_path / "uploads")}
+    return {
+        **BASE_CONFIG,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "AUTO_MIGRATE": False,
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    }
 
 
 class FreshContextClient(FlaskClient):
@@ -79,7 +89,9 @@ def client(app):
 
 
 def csrf_from(html):
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(r'name="csrf-token" content="([^"]+)"', html)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
+        r'name="csrf-token" content="([^"]+)"', html
+    )
     assert match, "no CSRF token in page"
     return match.group(1)
 
@@ -93,8 +105,9 @@ class AuthActions:
     def login(self, role="admin", username=None):
         user = factories.make_user(role, username)
         page = self.client.get("/login").get_data(as_text=True)
-        response = self.client.post("/login", data={"username": user.username, "password": factories.PASSWORD,
-                                                     "csrf_token": csrf_from(page)})
+        response = self.client.post(
+            "/login", data={"username": user.username, "password": factories.PASSWORD, "csrf_token": csrf_from(page)}
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
         return user
 
@@ -125,8 +138,12 @@ def socket_client(app, client, auth, event):
         if role is not None:
             http = app.test_client()
             AuthActions(http).login(role)
-        sio = socketio.test_client(app, namespace=namespace, flask_test_client=http,
-                                   auth=auth_payload if auth_payload is not None else {"event": event.slug})
+        sio = socketio.test_client(
+            app,
+            namespace=namespace,
+            flask_test_client=http,
+            auth=auth_payload if auth_payload is not None else {"event": event.slug},
+        )
         made.append(sio)
         return sio
 

@@ -1,4 +1,5 @@
 """The agenda: items of an event grouped by day and session, with their live cues."""
+
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text

@@ -1,4 +1,5 @@
 """The admin audit log (who did what to which account or setting) and recent failed logins."""
+
 from datetime import datetime
 
 from sqlalchemy import String, Text

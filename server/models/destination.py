@@ -3,6 +3,7 @@
 The stream key is stored sealed (``server/services/restream/sealing.py``), never in clear,
 and never serialised; ``server_url`` holds only the server part (no key).
 """
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text

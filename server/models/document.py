@@ -1,4 +1,5 @@
 """Documents with a stable short code (the QR target) and their uploaded versions."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String

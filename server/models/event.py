@@ -1,4 +1,5 @@
 """An event: a congress day or a forum. Everything else is scoped to one."""
+
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text
@@ -28,7 +29,8 @@ class Event(db.Model):
     public_drift: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # The agenda item on now (the live run's source of truth; the agenda service moves it).
     current_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agenda_items.id", ondelete="SET NULL", use_alter=True, name="fk_events_current_item"))
+        ForeignKey("agenda_items.id", ondelete="SET NULL", use_alter=True, name="fk_events_current_item")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def to_public(self):

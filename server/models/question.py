@@ -7,6 +7,7 @@ asker and site merged into a question ("asked by N sites"), ``QuestionTag`` its 
 queue order are columns of the question itself, and so is its written answer (owner, due
 date, text) that reaches every asker and site.
 """
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
@@ -77,8 +78,10 @@ class QuestionTag(db.Model):
     """A topic tag on a question."""
 
     __tablename__ = "question_tags"
-    __table_args__ = (UniqueConstraint("question_id", "tag", name="uq_question_tags"),
-                      Index("ix_question_tags_tag", "tag"))
+    __table_args__ = (
+        UniqueConstraint("question_id", "tag", name="uq_question_tags"),
+        Index("ix_question_tags_tag", "tag"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)

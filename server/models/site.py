@@ -1,4 +1,5 @@
 """Bridge points (điểm cầu): remote sites of an event, and their per-site event log."""
+
 import secrets
 from datetime import datetime
 
@@ -21,8 +22,10 @@ def new_short_code():
 
 class Site(db.Model):
     __tablename__ = "sites"
-    __table_args__ = (UniqueConstraint("event_id", "code", name="uq_sites_event_code"),
-                      Index("uq_sites_event_short_code", "event_id", "short_code", unique=True))
+    __table_args__ = (
+        UniqueConstraint("event_id", "code", name="uq_sites_event_code"),
+        Index("uq_sites_event_short_code", "event_id", "short_code", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)

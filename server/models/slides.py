@@ -1,4 +1,5 @@
 """Slide decks (a rendered PDF or a set of captioned photos) and their slides."""
+
 import secrets
 from datetime import datetime
 

@@ -1,4 +1,5 @@
 """Accounts (admin, crew, moderator) and bearer API tokens."""
+
 from datetime import datetime
 
 from sqlalchemy import String

@@ -4,6 +4,7 @@
 hooks (the current state for a newcomer) and ``disconnect`` handlers; ``commands`` binds every
 declared command to its event. The list is explicit.
 """
+
 import importlib
 
 MODULES = ("connections", "obs", "agenda", "bridges", "questions", "commands")

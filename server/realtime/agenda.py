@@ -5,15 +5,16 @@ reload or a server restart lands on the right state. The agenda's crew events (t
 timer, lower third) and the slides' are commands: ``server/services/agenda/commands.py``,
 ``server/services/slides/commands.py``.
 """
+
 from flask_socketio import emit
 
 from server.realtime.guard import on_join
 from server.services.agenda import live as agenda_live
 from server.services.agenda import timer
 from server.services.agenda.live_row import live_of
-from server.services.slides import decks as slides
 from server.services.events import get_event
 from server.services.overlays.theme import theme_of
+from server.services.slides import decks as slides
 
 
 def _send_state(audience, event_slug):

@@ -3,6 +3,7 @@ state as ``site_hello``, the counter overlay the counts) and the ``/site`` disco
 
 The phone's and the crew's actions are commands (``server/services/bridges/commands.py``).
 """
+
 from flask_socketio import emit
 
 from server.realtime.guard import on_join

@@ -5,6 +5,7 @@ site phone whose token is re-checked, or an anonymous display), runs the command
 ``{"ok": true, ...}`` or ``{"ok": false, "error", "message", ...}``: the same shapes as REST,
 from the same declaration. An unexpected failure is acked ``server_error`` and logged once.
 """
+
 import logging
 
 from flask import request
@@ -51,8 +52,17 @@ def _call(cmd):
         actor = Actor.from_user(user)
     else:
         actor = Actor(label="anonymous")
-    return Call(command=cmd, actor=actor, slug=connected_event(), site=site, credentials=credentials, sid=request.sid,
-                transport="socket", address=request.remote_addr or "", host_url=request.host_url)
+    return Call(
+        command=cmd,
+        actor=actor,
+        slug=connected_event(),
+        site=site,
+        credentials=credentials,
+        sid=request.sid,
+        transport="socket",
+        address=request.remote_addr or "",
+        host_url=request.host_url,
+    )
 
 
 def socket_handler(cmd):

@@ -7,14 +7,15 @@
   (``auth={"token": ...}``); it joins its event's site room and ``site:<id>``.
 A refused connection raises ``ConnectionRefusedError`` with a machine code.
 """
+
 from flask_socketio import ConnectionRefusedError, join_room
 
+from server.identity import current_user
 from server.realtime.guard import run_join_hooks
 from server.realtime.session import remember
 from server.services.broadcast import NAMESPACES, room_name
 from server.services.errors import NotFound
 from server.services.lookups import event_by_id, event_or_404, site_by_token
-from server.identity import current_user
 
 STAFF_AUDIENCES = {
     "crew": ("crew",),

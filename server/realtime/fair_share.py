@@ -19,10 +19,12 @@ enters, before a handler is spawned or the database is touched:
 The address is ``REMOTE_ADDR``, or the last ``X-Forwarded-For`` hop behind a trusted proxy
 (``PROXY_FIX``), as for HTTP.
 """
+
 import logging
 import threading
 
-from flask_babel import force_locale, lazy_gettext as _l
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from socketio import packet
 
 from server.services.ratelimit import MemoryRateLimiter, Rule
@@ -87,9 +89,11 @@ class FairShare:
     def admit(self, eio_sid):
         """True when this event may run; else counts the refusal."""
         address = self.address_of.get(eio_sid, "?")
-        ok = (self.in_flight.get(eio_sid, 0) < self.max_in_flight
-              and self.buckets.hit(f"c:{eio_sid}", self.event_rule)[0]
-              and self.buckets.hit(f"a:{address}", self.address_rule)[0])
+        ok = (
+            self.in_flight.get(eio_sid, 0) < self.max_in_flight
+            and self.buckets.hit(f"c:{eio_sid}", self.event_rule)[0]
+            and self.buckets.hit(f"a:{address}", self.address_rule)[0]
+        )
         with self.lock:
             if ok:
                 self.refused.pop(eio_sid, None)
@@ -160,8 +164,12 @@ def install(socketio, app):
         namespace = namespace or "/"
         if not share.admit(eio_sid):
             if id is not None:
-                server._send_packet(eio_sid, server.packet_class(packet.ACK, namespace=namespace, id=id,
-                                                                 data=[refusals[_language(server.environ.get(eio_sid))]]))
+                server._send_packet(
+                    eio_sid,
+                    server.packet_class(
+                        packet.ACK, namespace=namespace, id=id, data=[refusals[_language(server.environ.get(eio_sid))]]
+                    ),
+                )
             if share.flooding(eio_sid):
                 log.warning("socket %s disconnected: event flood", eio_sid)
                 share.refused.pop(eio_sid, None)

@@ -4,8 +4,8 @@ Who may connect is decided in ``connections.py``; who may call what, on every ev
 command bindings (``commands.py``). An area registers ``@on_join(audience)`` hooks here to send
 a newcomer the current state (they run inside the connect handler and may ``emit`` to it only).
 """
-import logging
 
+import logging
 
 log = logging.getLogger(__name__)
 

@@ -3,6 +3,7 @@
 ``server/services/obs/commands.py``; state diffs (``obs_state``) and thumbnails
 (``obs_thumbnails``) are pushed by the OBS runtime (``server/services/obs/runtime.py``).
 """
+
 from flask_socketio import emit
 
 from server.realtime.guard import on_join

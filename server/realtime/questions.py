@@ -2,6 +2,7 @@
 event (presence on ``/moderation``; a leaving console also stops viewing its question), and the question on air sent to a newcomer on
 ``/moderation`` and ``/overlay``. The commands live in ``server/services/questions/commands.py``.
 """
+
 import threading
 
 from flask import current_app, request
@@ -9,10 +10,10 @@ from flask_socketio import emit
 
 from server.realtime.guard import on_join
 from server.realtime.session import connected_event
-from server.services.questions import moderation as mod
-from server.services.questions import viewers
 from server.services.broadcast import NAMESPACES, broadcast
 from server.services.events import get_event
+from server.services.questions import moderation as mod
+from server.services.questions import viewers
 
 _presence_lock = threading.Lock()
 

@@ -4,6 +4,7 @@ Flask-SocketIO keeps one session per Engine.IO connection, shared by every names
 a client on ``/public`` of one event and ``/site`` of another must not act on the wrong one,
 so everything is stored under the namespace's own key.
 """
+
 from flask import request, session
 
 

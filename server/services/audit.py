@@ -1,5 +1,6 @@
 """The admin audit log: every destructive admin action writes one row with ``record``;
 ``recent`` gives the newest rows for the admin page."""
+
 from server.extensions import db
 from server.models.audit import AuditEntry
 
@@ -14,8 +15,12 @@ def _label(actor):
 
 def record(actor, action, target="", detail="", commit=True):
     """Add a row: ``actor`` is a User, an Actor, a label or None (the CLI/system)."""
-    entry = AuditEntry(actor=_label(actor)[:120], action=str(action)[:60], target=str(target or "")[:200],
-                       detail=str(detail or "")[:2000])
+    entry = AuditEntry(
+        actor=_label(actor)[:120],
+        action=str(action)[:60],
+        target=str(target or "")[:200],
+        detail=str(detail or "")[:2000],
+    )
     db.session.add(entry)
     if commit:
         db.session.commit()

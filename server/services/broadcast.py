@@ -3,6 +3,7 @@
 Services call ``broadcast`` after they have persisted a change. Nothing here touches a
 request; with a Redis message queue the emit reaches clients on every process.
 """
+
 from server.extensions import socketio
 
 NAMESPACES = {

@@ -20,12 +20,14 @@ command declared with ``site_check="handler"`` gets ``call.credentials`` instead
 ``(site_id or None, token)``, and must check them itself: for the heartbeat, whose quiet beat is
 one token-checked UPDATE and must not pay a Site load first (3,000+ phones every few seconds).
 """
+
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -48,7 +50,7 @@ COMMAND_MODULES = (
 STAFF_ROLES = ("admin", "crew", "moderator")
 MAX_DEPTH = 16  # nested JSON deeper than this is refused before validation (RecursionError, CPU)
 
-_registry: dict[str, "Command"] = {}
+_registry: dict[str, Command] = {}
 
 
 class Input(BaseModel):
@@ -90,7 +92,7 @@ class Actor:
 class Call:
     """One invocation of a command, whatever the transport."""
 
-    command: "Command"
+    command: Command
     actor: Actor
     slug: str | None = None
     site: Any = None  # the Site of a site command
@@ -145,8 +147,9 @@ class Command:
             return self.input.model_validate(raw if isinstance(raw, dict) else {})
         except ValidationError as exc:
             fields = sorted({".".join(str(p) for p in err["loc"]) or "body" for err in exc.errors()})
-            raise ServiceError("invalid", _l("Dữ liệu không hợp lệ: %(fields)s.", fields=", ".join(fields)),
-                               status=422, fields=fields) from None
+            raise ServiceError(
+                "invalid", _l("Dữ liệu không hợp lệ: %(fields)s.", fields=", ".join(fields)), status=422, fields=fields
+            ) from None
 
     def run(self, call, raw):
         """``(envelope, status)``: the handler's result in the success envelope."""
@@ -170,8 +173,20 @@ def ok(result=None):
     return out
 
 
-def command(name, *, roles, input=NoInput, http=None, socket=None, status=200, event_of=None,
-            why_no_socket=None, why_no_http=None, endpoint=None, site_check="binding"):
+def command(
+    name,
+    *,
+    roles,
+    input=NoInput,
+    http=None,
+    socket=None,
+    status=200,
+    event_of=None,
+    why_no_socket=None,
+    why_no_http=None,
+    endpoint=None,
+    site_check="binding",
+):
     """Declare a command. ``http`` is ``"METHOD /path"``; ``socket`` is ``"audience:event_name"``.
 
     A command without one of the two must say why (``why_no_socket`` / ``why_no_http``).
@@ -190,10 +205,20 @@ def command(name, *, roles, input=NoInput, http=None, socket=None, status=200, e
         route = tuple(http.split(" ", 1)) if http else None
         event = tuple(socket.split(":", 1)) if socket else None
         _registry[name] = Command(
-            name=name, handler=fn, roles=tuple(roles), input=input, http=route, socket=event, status=status,
-            event_of=event_of, why_no_socket=why_no_socket, why_no_http=why_no_http,
-            summary=(fn.__doc__ or "").strip().split("\n")[0], endpoint=endpoint or fn.__name__,
-            site_check=site_check)
+            name=name,
+            handler=fn,
+            roles=tuple(roles),
+            input=input,
+            http=route,
+            socket=event,
+            status=status,
+            event_of=event_of,
+            why_no_socket=why_no_socket,
+            why_no_http=why_no_http,
+            summary=(fn.__doc__ or "").strip().split("\n")[0],
+            endpoint=endpoint or fn.__name__,
+            site_check=site_check,
+        )
         return fn
 
     return decorator

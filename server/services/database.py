@@ -3,6 +3,7 @@
 SQLite runs in WAL mode with foreign keys on; a commit survives a killed process.
 Upgrades run ``alembic upgrade heads`` (areas may add migration branches).
 """
+
 import logging
 
 from sqlalchemy import event, text

@@ -1,4 +1,5 @@
 """Events: creating them and finding them by slug."""
+
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -24,7 +25,9 @@ def create_event(slug, name, kind="plenary", starts_on=None, location=""):
     slug = (slug or "").strip().lower()
     name = (name or "").strip()
     if not SLUG_RE.match(slug):
-        raise ServiceError("invalid_slug", _l("Mã sự kiện chỉ gồm chữ thường không dấu, số và dấu gạch ngang."), status=422)
+        raise ServiceError(
+            "invalid_slug", _l("Mã sự kiện chỉ gồm chữ thường không dấu, số và dấu gạch ngang."), status=422
+        )
     if not name:
         raise ServiceError("invalid_name", _l("Cần nhập tên sự kiện."), status=422)
     if kind not in ("plenary", "forum"):

@@ -3,6 +3,7 @@
 Bounds are part of the type, so a huge integer, a negative offset or a 10 MB string is a clear
 422 from validation on every transport, never a database error.
 """
+
 from typing import Annotated, Literal  # noqa: F401  (Literal re-exported for inputs)
 
 from pydantic import Field, StrictBool, StrictInt  # noqa: F401

@@ -1,4 +1,5 @@
 """A TrueType font with Vietnamese glyphs for the PDFs we generate (reports, QR sheets)."""
+
 import os
 
 from reportlab.pdfbase import pdfmetrics

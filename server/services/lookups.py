@@ -7,6 +7,7 @@
 - ``site_by_token(token, site_id=None)``: the active site whose phone link carries this token.
 - ``public_base_url(hint)``: the base of every link and QR code given to people.
 """
+
 import re
 from urllib.parse import urlsplit
 

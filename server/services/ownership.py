@@ -21,6 +21,7 @@ API for the areas::
 A periodic per-event loop is ``server.background.every(app, name, fn, interval, per_event=True)``.
 ``init_app(app)`` is called by the factory; ``start_renewals(app)`` is the first background task.
 """
+
 import logging
 import os
 import socket
@@ -79,8 +80,9 @@ class RedisOwnership:
 
         self.ttl = float(ttl)
         self.node = node_id()
-        self.redis = client or redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2,
-                                                    health_check_interval=5)
+        self.redis = client or redis.Redis.from_url(
+            url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=5
+        )
         self._claim = self.redis.register_script(_CLAIM_SCRIPT)
         self._release = self.redis.register_script(_RELEASE_SCRIPT)
 

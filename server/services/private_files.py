@@ -6,6 +6,7 @@ files, uploads, rendered slides — is 0600/0700) and tightens what already exis
 directory, the upload folder (recursively) and the SQLite files. ``PRIVATE_FILES = False``
 turns it off (e.g. when another user, such as a web server, must read the upload folder).
 """
+
 import logging
 import os
 import stat
@@ -43,7 +44,7 @@ def sqlite_path(uri):
     uri = str(uri or "")
     if not uri.startswith("sqlite:///"):
         return None
-    path = uri[len("sqlite:///"):].split("?", 1)[0]
+    path = uri[len("sqlite:///") :].split("?", 1)[0]
     return path if path and path != ":memory:" else None
 
 

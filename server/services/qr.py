@@ -1,4 +1,5 @@
 """QR codes (qrcode library) as PNG bytes or SVG text, for documents and bridge points."""
+
 import io
 
 import qrcode

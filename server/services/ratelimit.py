@@ -7,6 +7,7 @@ and falls back to a process-local bucket while Redis is unreachable (a question 
 refused because Redis is down). A ``Rule`` is a bucket: ``capacity`` tokens, refilled at
 ``per_second``. Nothing here knows about requests.
 """
+
 import logging
 import math
 import threading
@@ -132,8 +133,9 @@ class RedisRateLimiter(RateLimiter):
 
     def hit(self, key, rule, cost=1.0):
         try:
-            allowed, wait_ms = self._hit(keys=[self.PREFIX + key],
-                                         args=[rule.capacity, rule.per_second, cost, int(self._clock() * 1000)])
+            allowed, wait_ms = self._hit(
+                keys=[self.PREFIX + key], args=[rule.capacity, rule.per_second, cost, int(self._clock() * 1000)]
+            )
         except Exception as exc:  # Redis down: limit in this process rather than refuse or let all through
             log.warning("rate limiter: Redis unreachable (%s); using the local bucket", exc.__class__.__name__)
             return self.fallback.hit(key, rule, cost)

@@ -8,6 +8,7 @@ the prefix ``fernet:``; ``unseal`` returns an unprefixed (legacy plaintext) valu
 ``SECRET_KEY`` makes sealed values unreadable (``unseal`` then returns ``""`` and logs a warning:
 the admin re-enters them).
 """
+
 import base64
 import logging
 
@@ -54,7 +55,7 @@ def unseal(value, secret_key=None):
     if not value or not is_sealed(value):
         return value
     try:
-        return _fernet(secret_key).decrypt(value[len(PREFIX):].encode("ascii")).decode("utf-8")
+        return _fernet(secret_key).decrypt(value[len(PREFIX) :].encode("ascii")).decode("utf-8")
     except (InvalidToken, ValueError):
         log.warning("a sealed secret cannot be read with this SECRET_KEY; re-enter it")
         return ""

@@ -1,5 +1,6 @@
 """Text normalisation for everything users type: NFC, trimmed, no control characters,
 and a folded form (no diacritics, đ→d, lower case) for search and duplicate detection."""
+
 import re
 import unicodedata
 

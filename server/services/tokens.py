@@ -1,4 +1,5 @@
 """Random identifiers: unguessable site tokens and short document codes."""
+
 import secrets
 
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and typed from paper

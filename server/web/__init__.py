@@ -3,11 +3,23 @@
 An area adds its page module to ``PAGE_MODULES`` and its REST-only helpers (if any) to
 ``server.web.api.API_MODULES``; the commands' REST routes are bound from the command registry.
 """
+
 import importlib
 
 PAGE_MODULES = (
-    "home", "auth", "admin", "control", "obs_settings", "agenda", "public_agenda", "slides", "overlays",
-    "documents", "bridges", "questions", "wall",
+    "home",
+    "auth",
+    "admin",
+    "control",
+    "obs_settings",
+    "agenda",
+    "public_agenda",
+    "slides",
+    "overlays",
+    "documents",
+    "bridges",
+    "questions",
+    "wall",
 )
 
 

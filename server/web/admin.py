@@ -1,5 +1,6 @@
 """Admin pages: events, accounts (deactivate, reactivate, reset password), API tokens, the
 audit log and recent failed logins. Destructive actions need a confirm step and are audited."""
+
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -47,7 +48,9 @@ def create_event():
         flash(_("Ngày không hợp lệ."), "error")
         return redirect(url_for("admin.dashboard"))
     try:
-        events.create_event(form.get("slug"), form.get("name"), form.get("kind", "plenary"), starts_on, form.get("location", ""))
+        events.create_event(
+            form.get("slug"), form.get("name"), form.get("kind", "plenary"), starts_on, form.get("location", "")
+        )
         flash(_("Đã tạo sự kiện."), "info")
     except ServiceError as exc:
         flash(str(exc.message), "error")
@@ -60,7 +63,9 @@ def create_user():
     """Create an account."""
     form = request.form
     try:
-        user = accounts.create_user(form.get("username"), form.get("password"), form.get("role"), form.get("display_name", ""))
+        user = accounts.create_user(
+            form.get("username"), form.get("password"), form.get("role"), form.get("display_name", "")
+        )
         audit.record(current_user(), "user.create", user.username, user.role)
         flash(_("Đã tạo tài khoản."), "info")
     except ServiceError as exc:
@@ -130,8 +135,11 @@ def reactivate_user(user_id):
 def reset_password(user_id):
     """Set a new password for an account; its sessions end at once."""
     password = request.form.get("password", "")
-    return _user_action(user_id, lambda user: accounts.reset_password(user, password, current_user()),
-                        _("Đã đặt lại mật khẩu. Các phiên đăng nhập của tài khoản đã kết thúc."))
+    return _user_action(
+        user_id,
+        lambda user: accounts.reset_password(user, password, current_user()),
+        _("Đã đặt lại mật khẩu. Các phiên đăng nhập của tài khoản đã kết thúc."),
+    )
 
 
 @bp.post("/users/<int:user_id>/end-sessions")

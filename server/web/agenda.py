@@ -4,6 +4,7 @@ admin's editor (items, drag-and-drop order, CSV/JSON import and export, slide de
 What cannot be undone is confirmed first: deleting an item (a dialog, or a confirmation page
 without JavaScript) and replacing the whole agenda by an import (a preview listing the items
 that would be removed)."""
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -12,9 +13,9 @@ from server.services.agenda import editing
 from server.services.agenda import import_export as agenda_io
 from server.services.agenda import items as agenda
 from server.services.agenda import live as agenda_live
-from server.services.slides import decks as slides
 from server.services.errors import ServiceError
 from server.services.events import get_event
+from server.services.slides import decks as slides
 from server.web.security import role_required
 
 bp = Blueprint("agenda", __name__)
@@ -25,10 +26,14 @@ bp = Blueprint("agenda", __name__)
 def panel(slug):
     """The crew's live agenda panel."""
     event = get_event(slug)
-    return render_template("agenda/panel.html", event=event, state=agenda_live.agenda_state(event),
-                           decks=[slides.deck_to_dict(d, with_slides=True) for d in slides.decks_of(event)],
-                           slide=slides.slide_state(event),
-                           speaker_message=agenda_live.current_speaker_message(event))
+    return render_template(
+        "agenda/panel.html",
+        event=event,
+        state=agenda_live.agenda_state(event),
+        decks=[slides.deck_to_dict(d, with_slides=True) for d in slides.decks_of(event)],
+        slide=slides.slide_state(event),
+        speaker_message=agenda_live.current_speaker_message(event),
+    )
 
 
 def _editor(event, status=200, row_error=None, **extra):
@@ -42,10 +47,18 @@ def _editor(event, status=200, row_error=None, **extra):
             rows[row_error["item_id"]] = {**rows[row_error["item_id"]], **row_error["values"]}
         else:
             new_row = row_error["values"]
-    page = render_template("agenda/edit.html", event=event, items=items, rows=rows, new_row=new_row,
-                           row_error=row_error, scenes=agenda.scene_choices(event.slug),
-                           decks=slides.decks_of(event), fields=agenda.FIELDS,
-                           **{"errors": None, "preview": None, "confirm_delete": None, **extra})
+    page = render_template(
+        "agenda/edit.html",
+        event=event,
+        items=items,
+        rows=rows,
+        new_row=new_row,
+        row_error=row_error,
+        scenes=agenda.scene_choices(event.slug),
+        decks=slides.decks_of(event),
+        fields=agenda.FIELDS,
+        **{"errors": None, "preview": None, "confirm_delete": None, **extra},
+    )
     return page, status
 
 
@@ -159,5 +172,6 @@ def export_agenda(slug, fmt):
         body, mimetype = agenda_io.export_json(slug), "application/json"
     else:
         return redirect(url_for("agenda.edit", slug=slug))
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="agenda-{slug}.{fmt}"'})
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="agenda-{slug}.{fmt}"'}
+    )

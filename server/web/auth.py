@@ -1,4 +1,5 @@
 """Login, logout, changing one's own password and the language switch."""
+
 from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
@@ -39,7 +40,9 @@ def login():
                 raise
         except ServiceError as exc:
             flash(str(exc.message), "error")
-            response = make_response(render_template("auth/login.html", username=request.form.get("username", "")), exc.status)
+            response = make_response(
+                render_template("auth/login.html", username=request.form.get("username", "")), exc.status
+            )
             if exc.details.get("retry_after"):
                 response.headers["Retry-After"] = str(exc.details["retry_after"])
             return response

@@ -1,6 +1,7 @@
 """Bridge-point pages: the site phone page, the crew board, roll-call exports, the counter
 overlay, the short-code form (/p), the conversation's photos (crew of the event and the site
 only), and the admin screens (import, add/edit/deactivate, token rotation, cards)."""
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -34,6 +35,7 @@ def _base_url():
 
 
 # --- the site's phone ------------------------------------------------------------------
+
 
 @bp.get("/p")
 def short_code():
@@ -70,6 +72,7 @@ def site_chat_photo(token, line_id):
         abort(404)
     return _photo_response(site, line_id)
 
+
 @bp.get("/p/<token>")
 def phone(token):
     """The bridge point's page: check in, heartbeat, report trouble, messages, roll call."""
@@ -78,16 +81,24 @@ def phone(token):
     except ServiceError:
         abort(404)
     event = bridges_sites.get_event_by_id(site.event_id)
-    response = Response(render_template(
-        "bridges/phone.html", site=site, event=event, presets=bridges_incidents.PRESETS,
-        messages=bridges_messages.for_site(site, 10), site_view=bridges_sites.site_self_view(site),
-        heartbeat_s=current_app.config["HEARTBEAT_INTERVAL_S"]))
+    response = Response(
+        render_template(
+            "bridges/phone.html",
+            site=site,
+            event=event,
+            presets=bridges_incidents.PRESETS,
+            messages=bridges_messages.for_site(site, 10),
+            site_view=bridges_sites.site_self_view(site),
+            heartbeat_s=current_app.config["HEARTBEAT_INTERVAL_S"],
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the token must not leak to other sites
     return response
 
 
 # --- crew ---------------------------------------------------------------------------------
+
 
 @bp.get("/events/<slug>/board")
 @role_required("crew")
@@ -108,18 +119,23 @@ def roll_call_export(slug, roll_id, fmt):
         abort(404)
     name = f"diem-danh-{event.slug}-{roll.id}"
     if fmt == "csv":
-        return Response(bridges_rollcall.export_csv(roll), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+        return Response(
+            bridges_rollcall.export_csv(roll),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
     if fmt == "xlsx":
-        return Response(bridges_rollcall.export_xlsx(roll),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+        return Response(
+            bridges_rollcall.export_xlsx(roll),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
     abort(404)
 
 
 @bp.get("/overlay/<slug>/counter")
 def counter_overlay(slug):
-    """"431/442 điểm cầu đã kết nối" for OBS (transparent, 1920×1080)."""
+    """ "431/442 điểm cầu đã kết nối" for OBS (transparent, 1920×1080)."""
     event = _event_or_404(slug)
     return render_template("bridges/counter.html", event=event)
 
@@ -138,13 +154,19 @@ def crew_chat_photo(slug, site_id, line_id):
 
 # --- admin --------------------------------------------------------------------------------
 
+
 @bp.get("/admin/events/<slug>/sites")
 @role_required("admin")
 def admin_sites(slug):
     event = _event_or_404(slug)
-    return render_template("bridges/admin_sites.html", event=event,
-                           sites=bridges_sites.event_sites(event, include_inactive=True),
-                           import_errors=None, base_url=_base_url(), loopback=public_url_is_loopback())
+    return render_template(
+        "bridges/admin_sites.html",
+        event=event,
+        sites=bridges_sites.event_sites(event, include_inactive=True),
+        import_errors=None,
+        base_url=_base_url(),
+        loopback=public_url_is_loopback(),
+    )
 
 
 @bp.post("/admin/events/<slug>/sites/import")
@@ -158,12 +180,22 @@ def admin_import(slug):
         result = bridges_import.import_sites(event, upload.read())
     except ServiceError as exc:
         flash(str(exc.message), "error")
-        return render_template("bridges/admin_sites.html", event=event,
-                               sites=bridges_sites.event_sites(event, include_inactive=True),
-                               import_errors=exc.details.get("errors", []), base_url=_base_url(),
-                               loopback=public_url_is_loopback()), exc.status
-    flash(_("Đã nhập %(created)s điểm cầu mới, cập nhật %(updated)s.", created=result["created"],
-            updated=result["updated"]), "info")
+        return render_template(
+            "bridges/admin_sites.html",
+            event=event,
+            sites=bridges_sites.event_sites(event, include_inactive=True),
+            import_errors=exc.details.get("errors", []),
+            base_url=_base_url(),
+            loopback=public_url_is_loopback(),
+        ), exc.status
+    flash(
+        _(
+            "Đã nhập %(created)s điểm cầu mới, cập nhật %(updated)s.",
+            created=result["created"],
+            updated=result["updated"],
+        ),
+        "info",
+    )
     return redirect(url_for("bridges.admin_sites", slug=slug))
 
 
@@ -200,8 +232,14 @@ def admin_edit(site_id):
             return redirect(url_for("bridges.admin_sites", slug=event.slug))
         except ServiceError as exc:
             flash(str(exc.message), "error")
-    return render_template("bridges/admin_site.html", site=site, event=event, log=bridges_sites.site_log(site),
-                           link=bridges_sites.site_link(site, request.host_url), loopback=public_url_is_loopback())
+    return render_template(
+        "bridges/admin_site.html",
+        site=site,
+        event=event,
+        log=bridges_sites.site_log(site),
+        link=bridges_sites.site_link(site, request.host_url),
+        loopback=public_url_is_loopback(),
+    )
 
 
 @bp.post("/admin/sites/<int:site_id>/active")
@@ -231,8 +269,11 @@ def admin_cards(slug):
     if district:
         sites = [s for s in sites if s.district == district]
     pdf = bridges_cards.cards_pdf(sites, _base_url(), title=event.name, loopback=public_url_is_loopback())
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="the-diem-cau-{event.slug}.pdf"'})
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="the-diem-cau-{event.slug}.pdf"'},
+    )
 
 
 @bp.get("/admin/sites/<int:site_id>/card.pdf")
@@ -240,13 +281,17 @@ def admin_cards(slug):
 def admin_card(site_id):
     site, event = _admin_site(site_id)
     pdf = bridges_cards.cards_pdf([site], _base_url(), title=site.name, loopback=public_url_is_loopback())
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="the-{site.code}.pdf"'})
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="the-{site.code}.pdf"'}
+    )
 
 
 @bp.get("/admin/sites/<int:site_id>/qr.png")
 @role_required("admin")
 def admin_qr(site_id):
     site, _event = _admin_site(site_id)
-    return Response(qr_png(bridges_sites.site_link(site, request.host_url), box_size=6), mimetype="image/png",
-                    headers={"Cache-Control": "no-store"})
+    return Response(
+        qr_png(bridges_sites.site_link(site, request.host_url), box_size=6),
+        mimetype="image/png",
+        headers={"Cache-Control": "no-store"},
+    )

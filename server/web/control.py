@@ -2,6 +2,7 @@
 
 The page is a shell: state arrives over Socket.IO (``/crew``, see ``server/realtime/obs.py``).
 """
+
 from flask import Blueprint, render_template
 
 from server.services.events import get_event

@@ -1,13 +1,14 @@
 """Documents: the admin's list (upload, new version, rename, unpublish, delete, QR codes, A4 QR sheet), the phone
 document list ``/e/<slug>/docs`` and the stable short link ``/d/<code>`` (latest version)."""
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from server.services.documents import library as documents
+from server.services.documents.qr_sheet import qr_sheet
 from server.services.errors import ServiceError
 from server.services.events import get_event
-from server.services.documents.qr_sheet import qr_sheet
 from server.web.security import role_required
 
 bp = Blueprint("documents", __name__)
@@ -30,8 +31,13 @@ def manage(slug):
 def create(slug):
     upload = request.files.get("file")
     try:
-        documents.create_document(slug, request.form.get("title", ""), upload.filename if upload else "",
-                                  upload.read() if upload else b"", request.form.get("is_public", "1") == "1")
+        documents.create_document(
+            slug,
+            request.form.get("title", ""),
+            upload.filename if upload else "",
+            upload.read() if upload else b"",
+            request.form.get("is_public", "1") == "1",
+        )
         flash(_("Đã thêm tài liệu."), "info")
     except ServiceError as exc:
         flash(str(exc.message), "error")
@@ -66,8 +72,9 @@ def rename(slug, code):
 def publish(slug, code):
     try:
         doc = documents.set_public(slug, code, request.form.get("public") == "1")
-        flash(_("Đã công khai tài liệu.") if doc.is_public else _("Đã ẩn tài liệu; đường dẫn và mã QR tạm ngừng."),
-              "info")
+        flash(
+            _("Đã công khai tài liệu.") if doc.is_public else _("Đã ẩn tài liệu; đường dẫn và mã QR tạm ngừng."), "info"
+        )
     except ServiceError as exc:
         flash(str(exc.message), "error")
     return redirect(url_for("documents.manage", slug=slug))
@@ -92,8 +99,9 @@ def sheet(slug):
     entries = [(d.title, documents.short_link(d.code, _base())) for d in documents.documents_of(event)]
     heading = _("Mã QR tài liệu")
     pdf = qr_sheet(f"{heading} — {event.name}", entries)
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="qr-{slug}.pdf"'})
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="qr-{slug}.pdf"'}
+    )
 
 
 @bp.get("/d/<code>/qr.<fmt>")
@@ -114,9 +122,13 @@ def open_document(code):
     version = documents.latest_version(doc)
     if version is None or not doc.is_public:
         raise ServiceError("document_not_found", _l("Không tìm thấy tài liệu."), status=404)
-    return send_file(documents.stored_file(version), mimetype=version.content_type,
-                     as_attachment=version.content_type not in documents.INLINE,
-                     download_name=version.filename, max_age=0)
+    return send_file(
+        documents.stored_file(version),
+        mimetype=version.content_type,
+        as_attachment=version.content_type not in documents.INLINE,
+        download_name=version.filename,
+        max_age=0,
+    )
 
 
 @bp.get("/e/<slug>/docs")

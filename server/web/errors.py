@@ -2,6 +2,7 @@
 
 API paths (``/api/``) and JSON callers get ``{"error": code, "message": text}``.
 """
+
 import logging
 
 from flask import jsonify, render_template, request
@@ -69,7 +70,9 @@ def register_error_handlers(app):
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc):
-        return error_response(400, "csrf_failed", _("Phiên làm việc đã hết hạn hoặc thiếu mã bảo vệ (CSRF). Hãy tải lại trang."))
+        return error_response(
+            400, "csrf_failed", _("Phiên làm việc đã hết hạn hoặc thiếu mã bảo vệ (CSRF). Hãy tải lại trang.")
+        )
 
     @app.errorhandler(HTTPException)
     def _http_error(exc):

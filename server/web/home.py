@@ -1,10 +1,11 @@
 """The start page (events for the logged-in user) and the health check."""
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 
 from server.extensions import socketio
+from server.identity import current_user
 from server.services.database import check_database
 from server.services.events import active_events
-from server.identity import current_user
 
 bp = Blueprint("home", __name__)
 
@@ -29,4 +30,3 @@ def healthz():
         "message_queue": "redis" if current_app.config.get("REDIS_URL") else "none",
     }
     return jsonify(body), 200 if db_state == "ok" else 503
-

@@ -3,6 +3,7 @@
 One table, read by the start page's event cards and by the navigation macro of every event
 page (``templates/_macros.html``); each endpoint takes the event's ``slug``.
 """
+
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
@@ -25,8 +26,11 @@ def links_for(user, event):
     """The screens of ``event`` this user may open, as ``{"label", "url", "endpoint"}``."""
     if user is None:
         return []
-    return [{"label": str(label), "url": url_for(endpoint, slug=event.slug), "endpoint": endpoint}
-            for roles, label, endpoint in EVENT_SCREENS if user.role == "admin" or user.role in roles]
+    return [
+        {"label": str(label), "url": url_for(endpoint, slug=event.slug), "endpoint": endpoint}
+        for roles, label, endpoint in EVENT_SCREENS
+        if user.role == "admin" or user.role in roles
+    ]
 
 
 def init_nav(app):

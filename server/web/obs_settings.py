@@ -1,7 +1,9 @@
 """Admin page for one event's OBS connection (host, port, write-only password)."""
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 from server.services.errors import ServiceError
 from server.services.events import get_event
@@ -13,8 +15,10 @@ bp = Blueprint("obs_settings", __name__, url_prefix="/admin/events")
 
 # the link status in words (the mirror's raw status is a key)
 STATUS_WORDS = {
-    "connected": _l("Đã kết nối"), "connecting": _l("Đang kết nối…"),
-    "disconnected": _l("Mất kết nối"), "not_configured": _l("Chưa cấu hình OBS"),
+    "connected": _l("Đã kết nối"),
+    "connecting": _l("Đang kết nối…"),
+    "disconnected": _l("Mất kết nối"),
+    "not_configured": _l("Chưa cấu hình OBS"),
     "owned_by_other_event": _l("OBS thuộc sự kiện khác"),
 }
 
@@ -35,9 +39,14 @@ def edit(slug):
     event = get_event(slug)
     runtime = obs_runtime()
     status, words, error = status_words(runtime.state(slug))
-    return render_template("control/obs_settings.html", event=event,
-                           settings=public_settings(event, runtime.manager.default_settings),
-                           status=status, status_words=words, status_error=error)
+    return render_template(
+        "control/obs_settings.html",
+        event=event,
+        settings=public_settings(event, runtime.manager.default_settings),
+        status=status,
+        status_words=words,
+        status_error=error,
+    )
 
 
 @bp.post("/<slug>/obs")
@@ -47,8 +56,13 @@ def save(slug):
     event = get_event(slug)
     form = request.form
     try:
-        save_event_obs(event, form.get("host"), form.get("port"), form.get("password") or None,
-                       clear_password=bool(form.get("clear_password")))
+        save_event_obs(
+            event,
+            form.get("host"),
+            form.get("port"),
+            form.get("password") or None,
+            clear_password=bool(form.get("clear_password")),
+        )
     except ServiceError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("obs_settings.edit", slug=slug))

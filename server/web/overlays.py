@@ -2,6 +2,7 @@
 countdown, agenda ticker, slides, the speaker timer; the crew's overlays page (every overlay
 with a live preview and its URL, and whether this OBS can show browser sources); the admin's
 theme form (colour, logo, drift on public overlays)."""
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -19,8 +20,6 @@ from server.web.security import role_required
 bp = Blueprint("overlays", __name__)
 
 
-
-
 def _render(slug, kind):
     """Overlays are in Vietnamese whatever OBS's browser language is (``?lang=en`` to switch)."""
     event = get_event(slug)
@@ -31,12 +30,17 @@ def _render(slug, kind):
 
 
 def _template(event, live, kind):
-    return render_template(f"overlay/{kind.replace('-', '_')}.html", event=event, kind=kind,
-                           theme=theme_of(event), lower_third=agenda_live.current_lower_third(event),
-                           state=agenda_live.agenda_state(event, public=True),
-                           timer_text=timer.format_clock(timer.remaining_s(live, timer.now())),
-                           slide=slides.slide_state(event),
-                           speaker_message=agenda_live.current_speaker_message(event))
+    return render_template(
+        f"overlay/{kind.replace('-', '_')}.html",
+        event=event,
+        kind=kind,
+        theme=theme_of(event),
+        lower_third=agenda_live.current_lower_third(event),
+        state=agenda_live.agenda_state(event, public=True),
+        timer_text=timer.format_clock(timer.remaining_s(live, timer.now())),
+        slide=slides.slide_state(event),
+        speaker_message=agenda_live.current_speaker_message(event),
+    )
 
 
 @bp.get("/overlay/<slug>/lower-third")
@@ -79,13 +83,21 @@ CATALOGUE = (
     ("lower-third", "overlays.lower_third", _l("Phụ đề tên"), _l("Họ tên và chức danh người đang nói")),
     ("question", "questions.overlay", _l("Câu hỏi lên sóng"), _l("Câu hỏi người điều phối đang cho lên sóng")),
     ("clock", "overlays.clock", _l("Đồng hồ và đếm ngược"), _l("Giờ hiện tại và thời gian còn lại của nội dung")),
-    ("ticker", "overlays.ticker", _l("Dải chữ chương trình"),
-     _l("Nội dung đang diễn ra và tiếp theo, ở cuối màn hình")),
+    (
+        "ticker",
+        "overlays.ticker",
+        _l("Dải chữ chương trình"),
+        _l("Nội dung đang diễn ra và tiếp theo, ở cuối màn hình"),
+    ),
     ("logo", "overlays.logo", _l("Logo"), _l("Logo của sự kiện (ảnh PNG)")),
     ("slides", "overlays.slide_view", _l("Trình chiếu"), _l("Trang trình chiếu đang chiếu và chú thích")),
     ("counter", "bridges.counter_overlay", _l("Số điểm cầu đã kết nối"), _l("Bao nhiêu điểm cầu đang trực tuyến")),
-    ("speaker", "overlays.speaker", _l("Đồng hồ diễn giả"),
-     _l("Màn hình đặt trước diễn giả: đếm ngược lớn, lời nhắn của tổ kỹ thuật")),
+    (
+        "speaker",
+        "overlays.speaker",
+        _l("Đồng hồ diễn giả"),
+        _l("Màn hình đặt trước diễn giả: đếm ngược lớn, lời nhắn của tổ kỹ thuật"),
+    ),
 )
 
 
@@ -96,8 +108,15 @@ def overlay_links(event, base):
     for key, endpoint, label, hint in CATALOGUE:
         if key == "logo" and not theme["logo"]:
             continue
-        out.append({"key": key, "label": label, "hint": hint, "image": key == "logo",
-                    "url": base + url_for(endpoint, slug=event.slug)})
+        out.append(
+            {
+                "key": key,
+                "label": label,
+                "hint": hint,
+                "image": key == "logo",
+                "url": base + url_for(endpoint, slug=event.slug),
+            }
+        )
     return out
 
 
@@ -121,8 +140,13 @@ def index(slug):
     """Every overlay with a live preview and its URL for OBS, and the theme form."""
     event = get_event(slug)
     base = public_base_url(request.host_url)
-    return render_template("overlay/index.html", event=event, overlays=overlay_links(event, base),
-                           theme=theme_of(event), browser_source=browser_source_status(slug))
+    return render_template(
+        "overlay/index.html",
+        event=event,
+        overlays=overlay_links(event, base),
+        theme=theme_of(event),
+        browser_source=browser_source_status(slug),
+    )
 
 
 @bp.post("/events/<slug>/overlays/theme")
@@ -130,10 +154,13 @@ def index(slug):
 def theme(slug):
     upload = request.files.get("logo")
     try:
-        set_theme(slug, color=request.form.get("color") or None,
-                  logo=upload.read() if upload and upload.filename else None,
-                  remove_logo=request.form.get("remove_logo") == "1",
-                  public_drift=request.form.get("public_drift") == "1")
+        set_theme(
+            slug,
+            color=request.form.get("color") or None,
+            logo=upload.read() if upload and upload.filename else None,
+            remove_logo=request.form.get("remove_logo") == "1",
+            public_drift=request.form.get("public_drift") == "1",
+        )
         flash(_("Đã lưu giao diện lớp phủ."), "info")
     except ServiceError as exc:
         flash(str(exc.message), "error")

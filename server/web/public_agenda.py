@@ -1,5 +1,6 @@
 """The public live agenda ``/e/<slug>``: phone first, the current item highlighted, live
 updates with JavaScript, a plain list (refreshing itself) without it."""
+
 from flask import Blueprint, render_template
 
 from server.services.agenda import live as agenda_live

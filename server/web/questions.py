@@ -1,17 +1,18 @@
 """Pages for live questions: the moderation console, the phone question forms (public
 and per site), the on-air overlay, exports (CSV, XLSX, PDF), the per-site summary, and the
 ``site_answers`` template global the bridge point's phone page lists written answers with."""
+
 from flask import Blueprint, Response, render_template
 
 from server.extensions import db
 from server.models.agenda import AgendaItem
 from server.models.question import Question, QuestionTag
 from server.models.site import Site
+from server.services.events import get_event
+from server.services.lookups import event_by_id, event_or_404, site_by_token
 from server.services.questions import answers as questions_answers
 from server.services.questions import export as questions_export
 from server.services.questions import report as questions_report
-from server.services.events import get_event
-from server.services.lookups import event_by_id, event_or_404, site_by_token
 from server.web.security import role_required
 
 bp = Blueprint("questions", __name__)
@@ -24,8 +25,9 @@ def site_answers(site):
 
 
 def _agenda(event):
-    return db.session.scalars(db.select(AgendaItem).where(AgendaItem.event_id == event.id)
-                              .order_by(AgendaItem.position, AgendaItem.id)).all()
+    return db.session.scalars(
+        db.select(AgendaItem).where(AgendaItem.event_id == event.id).order_by(AgendaItem.position, AgendaItem.id)
+    ).all()
 
 
 @bp.get("/events/<slug>/moderation")
@@ -33,14 +35,23 @@ def _agenda(event):
 def console(slug):
     """The keyboard-first moderation console (data arrives over the /moderation socket)."""
     event = get_event(slug)
-    districts = db.session.scalars(db.select(Site.district).where(Site.event_id == event.id, Site.district != "")
-                                   .distinct().order_by(Site.district)).all()
-    sites = db.session.execute(db.select(Site.id, Site.name).where(Site.event_id == event.id)
-                               .order_by(Site.name)).all()
-    tags = db.session.scalars(db.select(QuestionTag.tag).join(Question, Question.id == QuestionTag.question_id)
-                              .where(Question.event_id == event.id).distinct().order_by(QuestionTag.tag)).all()
-    return render_template("questions/console.html", event=event, districts=districts, sites=sites, tags=tags,
-                           agenda=_agenda(event))
+    districts = db.session.scalars(
+        db.select(Site.district)
+        .where(Site.event_id == event.id, Site.district != "")
+        .distinct()
+        .order_by(Site.district)
+    ).all()
+    sites = db.session.execute(db.select(Site.id, Site.name).where(Site.event_id == event.id).order_by(Site.name)).all()
+    tags = db.session.scalars(
+        db.select(QuestionTag.tag)
+        .join(Question, Question.id == QuestionTag.question_id)
+        .where(Question.event_id == event.id)
+        .distinct()
+        .order_by(QuestionTag.tag)
+    ).all()
+    return render_template(
+        "questions/console.html", event=event, districts=districts, sites=sites, tags=tags, agenda=_agenda(event)
+    )
 
 
 def _ask_page(event, site=None):
@@ -67,8 +78,11 @@ def overlay(slug):
 
 
 def _download(body, mimetype, filename):
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
 
 
 @bp.get("/events/<slug>/moderation/questions.csv")
@@ -82,9 +96,11 @@ def export_csv(slug):
 @role_required("moderator")
 def export_xlsx(slug):
     event = get_event(slug)
-    return _download(questions_export.to_xlsx(event),
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     f"questions-{event.slug}.xlsx")
+    return _download(
+        questions_export.to_xlsx(event),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"questions-{event.slug}.xlsx",
+    )
 
 
 @bp.get("/events/<slug>/moderation/report.pdf")

@@ -3,10 +3,10 @@
 ``current_user()`` is the logged-in User or None. ``role_required`` guards views;
 API views use ``server.web.api.token_required`` instead.
 """
+
 import functools
 
 from flask import abort, current_app, redirect, request, session, url_for
-
 from flask_babel import lazy_gettext as _l
 
 from server.identity import current_user  # noqa: F401  (re-exported for views)

@@ -1,5 +1,6 @@
 """Slide decks on the crew's pages: the upload form (the same service path as the API's
 ``slides.upload`` command) and the slide images, served by the deck's unguessable public id."""
+
 from flask import Blueprint, abort, flash, jsonify, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 
@@ -16,8 +17,12 @@ def form_upload(form, files):
     pdf = files.get("pdf")
     photos = [(p.filename, p.read()) for p in files.getlist("photos") if p and p.filename]
     captions = form.getlist("caption") or form.get("captions", "").splitlines()
-    return {"title": form.get("title", ""), "pdf": (pdf.filename, pdf.read()) if pdf and pdf.filename else None,
-            "photos": photos, "captions": captions}
+    return {
+        "title": form.get("title", ""),
+        "pdf": (pdf.filename, pdf.read()) if pdf and pdf.filename else None,
+        "photos": photos,
+        "captions": captions,
+    }
 
 
 @bp.post("/events/<slug>/slides")

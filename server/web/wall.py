@@ -1,5 +1,6 @@
 """The crew chief's wall (``/wall``): every active event as one tile, filled and kept current by
 ``static/js/wall.js`` polling ``GET /api/v1/overview`` (``server/services/overview``)."""
+
 from types import SimpleNamespace
 
 from flask import Blueprint, render_template

@@ -1,4 +1,5 @@
 """The admin turns an account off in Chromium through its confirm step and sees it in the audit log."""
+
 import pytest
 
 pytestmark = pytest.mark.browser

@@ -1,6 +1,7 @@
 """Abuse and faults around accounts: a stranger cannot lock anyone out, sessions end on
 logout/password change/deactivation (copied cookies too), admin actions are confirmed and
 audited, failed logins are visible to admins, and the CLI does the same."""
+
 from server.extensions import db
 from server.models.audit import AuditEntry
 from server.models.user import User
@@ -11,8 +12,11 @@ from tests.support import factories
 
 def _login(client, username, password, address):
     token = csrf_from(client.get("/login", environ_base={"REMOTE_ADDR": address}).get_data(as_text=True))
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def _cookie(client):
@@ -91,7 +95,7 @@ def test_admin_sees_failed_login_bursts(app, client, auth):
         _login(attacker, "target", f"bad-guess-{i}", "203.0.113.66")
     auth.login("admin")
     html = client.get("/admin/").get_data(as_text=True)
-    section = html[html.index('id="login-failures"'):]
+    section = html[html.index('id="login-failures"') :]
     assert "target" in section and "203.0.113.66" in section
 
 
@@ -110,9 +114,15 @@ def test_password_change_ends_other_sessions_and_keeps_this_one(app, client, aut
     laptop = app.test_client()
     assert _login(laptop, user.username, factories.PASSWORD, "192.0.2.30").status_code == 302
     csrf = auth.csrf("/account/password")
-    response = client.post("/account/password", data={
-        "csrf_token": csrf, "current_password": factories.PASSWORD,
-        "new_password": "a-new-long-password", "confirm_password": "a-new-long-password"})
+    response = client.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf,
+            "current_password": factories.PASSWORD,
+            "new_password": "a-new-long-password",
+            "confirm_password": "a-new-long-password",
+        },
+    )
     assert response.status_code == 302
     assert _logged_in(client)
     assert not _logged_in(laptop)
@@ -123,9 +133,15 @@ def test_password_change_ends_other_sessions_and_keeps_this_one(app, client, aut
 def test_password_change_needs_the_current_password(app, client, auth):
     auth.login("crew")
     csrf = auth.csrf("/account/password")
-    response = client.post("/account/password", data={
-        "csrf_token": csrf, "current_password": "not-my-password",
-        "new_password": "a-new-long-password", "confirm_password": "a-new-long-password"})
+    response = client.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf,
+            "current_password": "not-my-password",
+            "new_password": "a-new-long-password",
+            "confirm_password": "a-new-long-password",
+        },
+    )
     assert response.status_code == 403
 
 
@@ -146,7 +162,7 @@ def test_deactivation_ends_sessions_and_is_audited(app, client, auth):
     entry = db.session.scalar(db.select(AuditEntry).filter_by(action="user.deactivate"))
     assert entry.actor == admin.username and entry.target == victim.username
     html = client.get("/admin/").get_data(as_text=True)
-    assert "user.deactivate" in html[html.index('id="audit-log"'):]
+    assert "user.deactivate" in html[html.index('id="audit-log"') :]
     _admin_post(client, auth, f"/admin/users/{victim.id}/reactivate", confirm="yes")
     assert _login(app.test_client(), victim.username, factories.PASSWORD, "192.0.2.41").status_code == 302
 
@@ -225,7 +241,16 @@ def test_an_open_socket_is_refused_once_its_session_has_ended(app, client, auth,
 def test_guessing_the_current_password_on_the_change_form_is_throttled(app, client, auth):
     auth.login("crew")
     csrf = auth.csrf("/account/password")
-    codes = [client.post("/account/password", data={
-        "csrf_token": csrf, "current_password": f"guess-{i}-guess", "new_password": "a-new-long-password",
-        "confirm_password": "a-new-long-password"}).status_code for i in range(7)]
+    codes = [
+        client.post(
+            "/account/password",
+            data={
+                "csrf_token": csrf,
+                "current_password": f"guess-{i}-guess",
+                "new_password": "a-new-long-password",
+                "confirm_password": "a-new-long-password",
+            },
+        ).status_code
+        for i in range(7)
+    ]
     assert codes[:5] == [403] * 5 and codes[-1] == 429

@@ -1,4 +1,5 @@
 """Bearer tokens on /api/v1, and JSON errors in the request's language."""
+
 from server.services.accounts import users as accounts
 
 

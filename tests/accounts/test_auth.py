@@ -1,4 +1,5 @@
 """Login, logout, roles on pages, CSRF, and the language switch."""
+
 from tests.conftest import csrf_from
 from tests.support import factories
 
@@ -52,7 +53,9 @@ def test_repeated_failures_slow_down_that_address_with_retry_after(client, app):
     token = csrf_from(client.get("/login").get_data(as_text=True))
     for _ in range(5):
         client.post("/login", data={"username": user.username, "password": "bad-password", "csrf_token": token})
-    response = client.post("/login", data={"username": user.username, "password": factories.PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": user.username, "password": factories.PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
     assert "giây" in response.get_data(as_text=True)
 
@@ -74,8 +77,12 @@ def test_moderator_cannot_reach_admin_pages(client, auth):
     auth.login("moderator")
     assert client.get("/admin/").status_code == 403
     token = auth.csrf()
-    assert client.post("/admin/users", data={"username": "evil", "password": "12345678", "role": "admin",
-                                             "csrf_token": token}).status_code == 403
+    assert (
+        client.post(
+            "/admin/users", data={"username": "evil", "password": "12345678", "role": "admin", "csrf_token": token}
+        ).status_code
+        == 403
+    )
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -86,27 +93,35 @@ def test_anonymous_is_sent_to_login(client):
 def test_open_redirect_after_login_is_ignored(client, app):
     user = factories.make_user("crew")
     token = csrf_from(client.get("/login").get_data(as_text=True))
-    response = client.post("/login?next=//evil.example/", data={"username": user.username,
-                                                                "password": factories.PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login?next=//evil.example/",
+        data={"username": user.username, "password": factories.PASSWORD, "csrf_token": token},
+    )
     assert response.headers["Location"] == "/"
 
 
 def test_admin_creates_event_user_and_token(client, auth):
     auth.login("admin")
     token = auth.csrf("/admin/")
-    client.post("/admin/events", data={"slug": "dien-dan-3", "name": "Diễn đàn 3", "kind": "forum", "csrf_token": token})
-    client.post("/admin/users", data={"username": "bientap1", "password": "longenough", "role": "moderator",
-                                      "csrf_token": token})
-    html = client.post("/admin/tokens", data={"role": "crew", "name": "Stream Deck", "csrf_token": token}).get_data(as_text=True)
+    client.post(
+        "/admin/events", data={"slug": "dien-dan-3", "name": "Diễn đàn 3", "kind": "forum", "csrf_token": token}
+    )
+    client.post(
+        "/admin/users",
+        data={"username": "bientap1", "password": "longenough", "role": "moderator", "csrf_token": token},
+    )
+    html = client.post("/admin/tokens", data={"role": "crew", "name": "Stream Deck", "csrf_token": token}).get_data(
+        as_text=True
+    )
     assert "dien-dan-3" in html and "bientap1" in html
     assert 'id="new-token">bc_' in html
-
 
 
 def test_security_headers_present(client):
     response = client.get("/login")
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
 
 def test_session_cookie_is_httponly_and_samesite(client, auth):
     auth.login("crew")

@@ -1,5 +1,6 @@
 """Data at rest: the database, its WAL/SHM files and uploads are private to the server's user,
 and OBS passwords are sealed in the database (a raw read of the file does not show them)."""
+
 import os
 import sqlite3
 import stat
@@ -19,7 +20,7 @@ def _mode(path):
 
 
 def _db_path(app):
-    return app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]
+    return app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]
 
 
 def test_seal_and_unseal():
@@ -59,7 +60,8 @@ def test_migration_seals_plaintext_in_place_and_is_idempotent(app, event):
     db.session.commit()
     here = os.path.dirname(__file__)
     spec = importlib.util.spec_from_file_location(
-        "m0006", os.path.join(here, "..", "..", "migrations", "versions", "0006_accounts_security.py"))
+        "m0006", os.path.join(here, "..", "..", "migrations", "versions", "0006_accounts_security.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     with db.engine.begin() as conn:
@@ -101,7 +103,7 @@ def test_existing_loose_files_are_tightened_on_start(app_config, tmp_path):
     (uploads / "old" / "doc.pdf").write_bytes(b"%PDF")
     os.chmod(uploads / "old", 0o755)
     os.chmod(uploads / "old" / "doc.pdf", 0o644)
-    db_file = app_config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]
+    db_file = app_config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]
     os.chmod(db_file, 0o644)
     create_app(app_config)
     assert _mode(uploads / "old") == 0o700 and _mode(uploads / "old" / "doc.pdf") == 0o600
@@ -132,28 +134,44 @@ def test_upgrading_an_existing_database_keeps_its_rows_and_seals_passwords(tmp_p
     from server import create_app
     from tests.conftest import BASE_CONFIG
 
-    app = create_app({**BASE_CONFIG, "AUTO_MIGRATE": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.db",
-                      "UPLOAD_FOLDER": str(tmp_path / "up")})
+    app = create_app(
+        {
+            **BASE_CONFIG,
+            "AUTO_MIGRATE": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.db",
+            "UPLOAD_FOLDER": str(tmp_path / "up"),
+        }
+    )
     with app.app_context():
         for revision in ("0003_agenda", "0004_bridges", "0005_questions"):
             upgrade(revision=revision)
         for statement in (
-            ("INSERT INTO events (slug,name,kind,location,description,is_active,obs_password,theme_color,created_at)"
-            " VALUES ('e','E','plenary','','',1,'plain-obs-pw','#fff','2026-01-01 00:00:00')"),
-            ("INSERT INTO users (username,display_name,password_hash,role,is_active,failed_logins,created_at)"
-            " VALUES ('u','u','x','crew',1,3,'2026-01-01 00:00:00')"),
-            ("INSERT INTO sites (event_id,code,name,district,commune,contact_name,phone,token,is_active,state,"
-            "reported_state,note,video_ok,audio_ok,created_at) VALUES (1,'S1','n','d','c','','','tok',1,'offline','','',0,0,"
-            "'2026-01-01 00:00:00')"),
-            ("INSERT INTO questions (event_id,site_id,client_id,kind,text,text_folded,author,unit,addressee,status,"
-            "reject_reason,version,created_at,updated_at,meta_folded,device_id,claimed_by_id) VALUES (1,1,'c','question',"
-            "'t','','','','','pending','',1,'2026-01-01','2026-01-01','','',1)"),
+            (
+                "INSERT INTO events (slug,name,kind,location,description,is_active,obs_password,theme_color,created_at)"
+                " VALUES ('e','E','plenary','','',1,'plain-obs-pw','#fff','2026-01-01 00:00:00')"
+            ),
+            (
+                "INSERT INTO users (username,display_name,password_hash,role,is_active,failed_logins,created_at)"
+                " VALUES ('u','u','x','crew',1,3,'2026-01-01 00:00:00')"
+            ),
+            (
+                "INSERT INTO sites (event_id,code,name,district,commune,contact_name,phone,token,is_active,state,"
+                "reported_state,note,video_ok,audio_ok,created_at) VALUES (1,'S1','n','d','c','','','tok',1,'offline','','',0,0,"
+                "'2026-01-01 00:00:00')"
+            ),
+            (
+                "INSERT INTO questions (event_id,site_id,client_id,kind,text,text_folded,author,unit,addressee,status,"
+                "reject_reason,version,created_at,updated_at,meta_folded,device_id,claimed_by_id) VALUES (1,1,'c','question',"
+                "'t','','','','','pending','',1,'2026-01-01','2026-01-01','','',1)"
+            ),
         ):
             db.session.execute(text(statement))
         db.session.commit()
         upgrade(revision="heads")
-        counts = {t: db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar()
-                  for t in ("events", "sites", "questions", "users")}
+        counts = {
+            t: db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+            for t in ("events", "sites", "questions", "users")
+        }
         assert counts == {"events": 1, "sites": 1, "questions": 1, "users": 1}
         assert db.session.execute(text("SELECT claimed_by_id FROM questions")).scalar() == 1
         assert db.session.execute(text("SELECT session_version FROM users")).scalar() == 1

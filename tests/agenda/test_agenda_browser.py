@@ -1,5 +1,6 @@
 """In Chromium against a real server: the crew takes the next item; the lower-third overlay and
 the phone agenda (mobile viewport) follow live. Screenshots for the README."""
+
 import pytest
 from playwright.sync_api import expect
 

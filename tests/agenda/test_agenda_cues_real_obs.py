@@ -1,5 +1,6 @@
 """Take next item against a real OBS: the item's scene goes on program and its lower third
 lands in the scene pack's native text source (Debian's OBS has no browser source)."""
+
 import obsws_python
 import pytest
 
@@ -40,11 +41,19 @@ def obs_event(app, event, real_obs):
 
 def test_take_next_puts_the_scene_and_lower_third_on_real_obs(app, obs_event, real_obs):
     lower_third = "Nguyễn Thị Thu — Phó Chủ tịch Thường trực Ủy ban MTTQ tỉnh"
-    db.session.add_all([
-        AgendaItem(event_id=obs_event.id, position=0, title="Khai mạc", cue_scene="Opening", duration_min=5),
-        AgendaItem(event_id=obs_event.id, position=1, title="Báo cáo chính trị", cue_scene="Speaker",
-                   cue_lower_third=lower_third, duration_min=30),
-    ])
+    db.session.add_all(
+        [
+            AgendaItem(event_id=obs_event.id, position=0, title="Khai mạc", cue_scene="Opening", duration_min=5),
+            AgendaItem(
+                event_id=obs_event.id,
+                position=1,
+                title="Báo cáo chính trị",
+                cue_scene="Speaker",
+                cue_lower_third=lower_third,
+                duration_min=30,
+            ),
+        ]
+    )
     db.session.commit()
 
     first = agenda_live.take_next(obs_event.slug)
@@ -67,8 +76,14 @@ def test_a_question_on_air_cuts_real_obs_to_the_qa_scene_with_its_text(app, obs_
 
     app.config["QUESTIONS_ON_AIR_SCENE"] = "Q&A"
     actor = mod.Actor(label="test")
-    question, _created = submit({"event": obs_event.slug, "client_id": "obs-q1", "author": "Lê Văn Tám",
-                                 "text": "Khi nào đường liên xã Hoằng Phụ được sửa?"})
+    question, _created = submit(
+        {
+            "event": obs_event.slug,
+            "client_id": "obs-q1",
+            "author": "Lê Văn Tám",
+            "text": "Khi nào đường liên xã Hoằng Phụ được sửa?",
+        }
+    )
     mod.approve(obs_event.slug, actor, question.id)
     mod.on_air(obs_event.slug, actor, question.id)
     bare = obsws_python.ReqClient(host="127.0.0.1", port=real_obs.port, password=real_obs.password, timeout=5)

@@ -1,5 +1,6 @@
 """The admin's agenda editor pages: create, update and delete items (a delete is confirmed first
 and the item on air is never deleted), who may use them, and what the crew and phones hear."""
+
 import logging
 
 import pytest
@@ -31,9 +32,19 @@ def titles(event):
 def test_create_item_appends_it_with_vietnam_time(client, event, admin, socket_client):
     phone = socket_client("/public")
     phone.get_received("/public")
-    response = client.post(f"/events/{event.slug}/agenda/items", data={
-        "csrf_token": admin, "day": "2026-11-23", "start": "08:30", "duration_min": "15", "title": "Khai mạc",
-        "speaker_name": "Trần Văn An", "scene": "Opening", "lower_third": "Trần Văn An — Chủ tịch"})
+    response = client.post(
+        f"/events/{event.slug}/agenda/items",
+        data={
+            "csrf_token": admin,
+            "day": "2026-11-23",
+            "start": "08:30",
+            "duration_min": "15",
+            "title": "Khai mạc",
+            "speaker_name": "Trần Văn An",
+            "scene": "Opening",
+            "lower_third": "Trần Văn An — Chủ tịch",
+        },
+    )
     assert response.status_code == 302
     response = client.post(f"/events/{event.slug}/agenda/items", data={"csrf_token": admin, "title": "Bế mạc"})
     items = agenda.items_of(event)
@@ -46,8 +57,12 @@ def test_create_item_appends_it_with_vietnam_time(client, event, admin, socket_c
 
 
 def test_create_refuses_bad_fields_with_a_message_and_stores_nothing(client, event, admin):
-    for bad in ({"title": ""}, {"title": "A", "start": "25:99", "day": "2026-11-23"},
-                {"title": "A", "scene": "Sân khấu lạ"}, {"title": "A", "duration_min": "mười"}):
+    for bad in (
+        {"title": ""},
+        {"title": "A", "start": "25:99", "day": "2026-11-23"},
+        {"title": "A", "scene": "Sân khấu lạ"},
+        {"title": "A", "duration_min": "mười"},
+    ):
         response = client.post(f"/events/{event.slug}/agenda/items", data={"csrf_token": admin, **bad})
         assert response.status_code == 422  # the editor again, the message at the add form
         assert 'id="add-item-errors"' in response.get_data(as_text=True)
@@ -57,14 +72,17 @@ def test_create_refuses_bad_fields_with_a_message_and_stores_nothing(client, eve
 
 def test_update_item_changes_its_fields_and_keeps_them_on_a_bad_form(client, event, admin):
     item = make_items(event, [{"title": "Cũ", "duration_min": 5}])[0]
-    response = client.post(f"/events/{event.slug}/agenda/items/{item.id}", data={
-        "csrf_token": admin, "title": "Mới", "duration_min": "12", "speaker_name": "Lê Thị B"})
+    response = client.post(
+        f"/events/{event.slug}/agenda/items/{item.id}",
+        data={"csrf_token": admin, "title": "Mới", "duration_min": "12", "speaker_name": "Lê Thị B"},
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith(f"#item-{item.id}")
     db.session.expire_all()
     item = db.session.get(AgendaItem, item.id)
     assert (item.title, item.duration_min, item.speaker_name) == ("Mới", 12, "Lê Thị B")
-    response = client.post(f"/events/{event.slug}/agenda/items/{item.id}", data={"csrf_token": admin, "title": "",
-                                                                                 "duration_min": "3"})
+    response = client.post(
+        f"/events/{event.slug}/agenda/items/{item.id}", data={"csrf_token": admin, "title": "", "duration_min": "3"}
+    )
     db.session.expire_all()
     assert db.session.get(AgendaItem, item.id).title == "Mới"
     assert response.status_code == 422
@@ -76,8 +94,10 @@ def test_another_events_item_is_not_found(client, event, admin):
     other = factories.make_event("other-event", "Sự kiện khác")
     item = make_items(other, [{"title": "Của người khác"}])[0]
     client.post(f"/events/{event.slug}/agenda/items/{item.id}", data={"csrf_token": admin, "title": "Đổi"})
-    assert client.post(f"/events/{event.slug}/agenda/items/{item.id}/delete",
-                       data={"csrf_token": admin}).status_code == 404
+    assert (
+        client.post(f"/events/{event.slug}/agenda/items/{item.id}/delete", data={"csrf_token": admin}).status_code
+        == 404
+    )
     client.post(f"/events/{event.slug}/agenda/items/{item.id}/delete", data={"csrf_token": admin, "confirm": "1"})
     db.session.expire_all()
     assert db.session.get(AgendaItem, item.id).title == "Của người khác"
@@ -92,8 +112,9 @@ def test_delete_asks_first_then_deletes_and_logs_an_audit_line(client, event, ad
     assert response.status_code == 200 and 'id="confirm-delete"' in html and "Xoá đi" in html
     assert titles(event) == ["Giữ lại", "Xoá đi"]
     with caplog.at_level(logging.INFO, logger="bridgecast.audit.agenda"):
-        response = client.post(f"/events/{event.slug}/agenda/items/{items[1].id}/delete",
-                               data={"csrf_token": admin, "confirm": "1"})
+        response = client.post(
+            f"/events/{event.slug}/agenda/items/{items[1].id}/delete", data={"csrf_token": admin, "confirm": "1"}
+        )
     assert response.status_code == 302 and titles(event) == ["Giữ lại"]
     assert any("agenda item deleted" in r.getMessage() and "Xoá đi" in r.getMessage() for r in caplog.records)
 
@@ -113,7 +134,13 @@ def test_the_editor_is_for_admins_only(client, auth, event):
     auth.login("crew")
     token = auth.csrf(f"/events/{event.slug}/agenda")
     assert client.get(f"/events/{event.slug}/agenda/edit").status_code == 403
-    assert client.post(f"/events/{event.slug}/agenda/items", data={"csrf_token": token, "title": "B"}).status_code == 403
-    assert client.post(f"/events/{event.slug}/agenda/items/{item.id}/delete",
-                       data={"csrf_token": token, "confirm": "1"}).status_code == 403
+    assert (
+        client.post(f"/events/{event.slug}/agenda/items", data={"csrf_token": token, "title": "B"}).status_code == 403
+    )
+    assert (
+        client.post(
+            f"/events/{event.slug}/agenda/items/{item.id}/delete", data={"csrf_token": token, "confirm": "1"}
+        ).status_code
+        == 403
+    )
     assert titles(event) == ["A"]

@@ -1,5 +1,6 @@
 """The agenda editor in Chromium: long titles and names are shown whole (they wrap, never cut),
 a refused save shows its messages at the row with the typed value kept, scenes are offered."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -20,7 +21,8 @@ def test_editor_keeps_typed_values_and_shows_whole_titles(live_server, page):
     # nothing is cut: each long text field is as tall as its wrapped text
     for field in ("title", "speaker_name", "speaker_title", "lower_third"):
         cut = row.locator(f"[name={field}]").evaluate(
-            "n => n.scrollHeight > n.clientHeight + 1 || n.scrollWidth > n.clientWidth + 1")
+            "n => n.scrollHeight > n.clientHeight + 1 || n.scrollWidth > n.clientWidth + 1"
+        )
         assert not cut, field
 
     # scenes come from the scene pack (and OBS when connected)
@@ -28,8 +30,9 @@ def test_editor_keeps_typed_values_and_shows_whole_titles(live_server, page):
     assert options.count() > 0
     assert row.locator("[name=scene]").get_attribute("list") == "scene-options"
 
-    long_title = ("Báo cáo tổng kết nhiệm kỳ 2020–2025, phương hướng, mục tiêu, nhiệm vụ nhiệm kỳ 2025–2030"
-                  " của Ban Chấp hành")
+    long_title = (
+        "Báo cáo tổng kết nhiệm kỳ 2020–2025, phương hướng, mục tiêu, nhiệm vụ nhiệm kỳ 2025–2030 của Ban Chấp hành"
+    )
     row.locator("[name=title]").fill(long_title)
     row.locator("[name=duration_min]").fill("mười")
     row.locator("[name=warning_s]").fill("10")

@@ -1,6 +1,7 @@
 """The agenda editor helps: a refused row keeps what was typed and shows every message at that
 row, the add form too, an import reports every bad field of every line at once, scene names
 are offered from OBS and the scene pack, per-item timer thresholds are edited."""
+
 from server.extensions import db
 from server.models.agenda import AgendaItem
 from tests.support.agenda import SCENES, make_items
@@ -16,9 +17,19 @@ def test_a_refused_row_keeps_the_typed_values_and_shows_every_error_there(app, c
     item = setup(app, auth, event)[0]
     csrf = auth.csrf(f"/events/{event.slug}/agenda/edit")
     long_title = "Báo cáo tổng kết công tác nhiệm kỳ 2020–2025 và phương hướng nhiệm kỳ 2025–2030 của Ban Chấp hành"
-    r = client.post(f"/events/{event.slug}/agenda/items/{item.id}", data={
-        "csrf_token": csrf, "title": long_title, "start": "25:99", "day": "2026-11-23", "duration_min": "abc",
-        "scene": "Không có", "warning_s": "30", "danger_s": "60"})
+    r = client.post(
+        f"/events/{event.slug}/agenda/items/{item.id}",
+        data={
+            "csrf_token": csrf,
+            "title": long_title,
+            "start": "25:99",
+            "day": "2026-11-23",
+            "duration_min": "abc",
+            "scene": "Không có",
+            "warning_s": "30",
+            "danger_s": "60",
+        },
+    )
     assert r.status_code == 422
     html = r.get_data(as_text=True)
     errors = html.split(f'id="item-{item.id}-errors"', 1)[1].split("</tr>", 1)[0]
@@ -31,9 +42,15 @@ def test_a_refused_row_keeps_the_typed_values_and_shows_every_error_there(app, c
 def test_the_add_form_keeps_what_was_typed(app, client, auth, event):
     setup(app, auth, event)
     csrf = auth.csrf(f"/events/{event.slug}/agenda/edit")
-    r = client.post(f"/events/{event.slug}/agenda/items", data={
-        "csrf_token": csrf, "title": "Tham luận của đoàn Hà Nội", "speaker_name": "Trần Văn Bình",
-        "duration_min": "-5"})
+    r = client.post(
+        f"/events/{event.slug}/agenda/items",
+        data={
+            "csrf_token": csrf,
+            "title": "Tham luận của đoàn Hà Nội",
+            "speaker_name": "Trần Văn Bình",
+            "duration_min": "-5",
+        },
+    )
     assert r.status_code == 422
     html = r.get_data(as_text=True)
     assert 'id="add-item-errors"' in html and 'data-field="duration_min"' in html
@@ -43,8 +60,10 @@ def test_the_add_form_keeps_what_was_typed(app, client, auth, event):
 def test_thresholds_are_saved_and_scenes_offered(app, client, auth, event):
     item = setup(app, auth, event)[0]
     csrf = auth.csrf(f"/events/{event.slug}/agenda/edit")
-    r = client.post(f"/events/{event.slug}/agenda/items/{item.id}", data={
-        "csrf_token": csrf, "title": "Khai mạc", "scene": "Speaker", "warning_s": "90", "danger_s": "20"})
+    r = client.post(
+        f"/events/{event.slug}/agenda/items/{item.id}",
+        data={"csrf_token": csrf, "title": "Khai mạc", "scene": "Speaker", "warning_s": "90", "danger_s": "20"},
+    )
     assert r.status_code == 302
     saved = db.session.get(AgendaItem, item.id)
     db.session.refresh(saved)
@@ -56,9 +75,7 @@ def test_thresholds_are_saved_and_scenes_offered(app, client, auth, event):
 
 def test_an_import_reports_every_error_of_every_line(app, client, auth, event):
     setup(app, auth, event)
-    csv = ("title,start,duration_min,scene\n"
-           ",99:00,x,Nope\n"
-           "Phát biểu,08:00,abc,\n")
+    csv = "title,start,duration_min,scene\n,99:00,x,Nope\nPhát biểu,08:00,abc,\n"
     import pytest
 
     from server.services.agenda import import_export as agenda_io

@@ -1,11 +1,12 @@
 """Agenda import (CSV and JSON, good and bad files, all or nothing) and export."""
+
 import io
 import json
 
 import pytest
 
-from server.services.agenda import items as agenda
 from server.services.agenda import import_export as agenda_io
+from server.services.agenda import items as agenda
 from server.services.agenda.import_export import ImportFailed
 from tests.support.agenda import SCENES, make_items
 
@@ -44,8 +45,11 @@ def test_semicolon_csv_from_excel_is_accepted(event):
 
 def test_bad_csv_reports_each_bad_row_and_imports_nothing(event):
     make_items(event, [{"title": "Nội dung cũ"}])
-    bad = GOOD_CSV.replace("08:10", "8h10").replace(",Break,", ",Sân khấu lạ,") + \
-        "2026-11-23,,,,,,09:00,10,,,,,\n" + "2026-11-23,,Hỏi đáp,,,,09:00,mười,,,,,\n"
+    bad = (
+        GOOD_CSV.replace("08:10", "8h10").replace(",Break,", ",Sân khấu lạ,")
+        + "2026-11-23,,,,,,09:00,10,,,,,\n"
+        + "2026-11-23,,Hỏi đáp,,,,09:00,mười,,,,,\n"
+    )
     with pytest.raises(ImportFailed) as info:
         agenda_io.import_agenda(event.slug, bad.encode(), "csv")
     errors = info.value.details["errors"]
@@ -66,11 +70,18 @@ def test_csv_with_unknown_column_or_no_title_column_is_refused(event):
 
 def test_good_json_imports_and_append_mode_keeps_the_existing_items(event):
     make_items(event, [{"title": "Có sẵn"}])
-    doc = {"items": [
-        {"title": "Tham luận 1", "speaker_name": "Lê Văn B", "start": "2026-11-23T14:00:00+07:00", "duration_min": 7,
-         "scene": "Speaker"},
-        {"title": "Tham luận 2", "day": "2026-11-23", "start": "14:07", "duration_min": "8"},
-    ]}
+    doc = {
+        "items": [
+            {
+                "title": "Tham luận 1",
+                "speaker_name": "Lê Văn B",
+                "start": "2026-11-23T14:00:00+07:00",
+                "duration_min": 7,
+                "scene": "Speaker",
+            },
+            {"title": "Tham luận 2", "day": "2026-11-23", "start": "14:07", "duration_min": "8"},
+        ]
+    }
     assert agenda_io.import_agenda(event.slug, json.dumps(doc).encode(), "json", mode="append") == 2
     items = agenda.items_of(event)
     assert [i.title for i in items] == ["Có sẵn", "Tham luận 1", "Tham luận 2"]
@@ -78,8 +89,12 @@ def test_good_json_imports_and_append_mode_keeps_the_existing_items(event):
 
 
 def test_bad_json_rows_are_reported_by_number(event):
-    doc = [{"title": "Đúng"}, {"title": "Giờ sai", "start": "25:99", "day": "2026-11-23"}, "không phải đối tượng",
-           {"title": "Cảnh sai", "scene": "Nowhere"}]
+    doc = [
+        {"title": "Đúng"},
+        {"title": "Giờ sai", "start": "25:99", "day": "2026-11-23"},
+        "không phải đối tượng",
+        {"title": "Cảnh sai", "scene": "Nowhere"},
+    ]
     with pytest.raises(ImportFailed) as info:
         agenda_io.import_agenda(event.slug, json.dumps(doc), "json")
     assert [(e["row"], e["field"]) for e in info.value.details["errors"]] == [(2, "start"), (3, ""), (4, "scene")]
@@ -103,26 +118,30 @@ def test_export_csv_and_json_round_trip(event, app):
 
 
 def test_export_neutralises_spreadsheet_formulas(event):
-    make_items(event, [{"title": "=HYPERLINK(\"http://evil\")", "notes": "+1"}])
+    make_items(event, [{"title": '=HYPERLINK("http://evil")', "notes": "+1"}])
     exported = agenda_io.export_csv(event.slug)
     assert "'=HYPERLINK" in exported and "'+1" in exported
     agenda_io.import_agenda(event.slug, exported.encode(), "csv", mode="replace")
-    assert titles(event) == ["=HYPERLINK(\"http://evil\")"]
+    assert titles(event) == ['=HYPERLINK("http://evil")']
 
 
 def test_import_page_shows_row_errors_and_export_downloads(client, auth, event):
     auth.login("admin")
     token = auth.csrf(f"/events/{event.slug}/agenda/edit")
     bad = "title,start,day\nA,99:99,2026-11-23\n<script>alert(1)</script>,xx,2026-11-23\n"
-    response = client.post(f"/events/{event.slug}/agenda/import", data={
-        "csrf_token": token, "mode": "replace", "file": (io.BytesIO(bad.encode()), "agenda.csv")},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/events/{event.slug}/agenda/import",
+        data={"csrf_token": token, "mode": "replace", "file": (io.BytesIO(bad.encode()), "agenda.csv")},
+        content_type="multipart/form-data",
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Dòng 2" in html and "Dòng 3" in html and "<script>alert(1)" not in html
-    response = client.post(f"/events/{event.slug}/agenda/import", data={
-        "csrf_token": token, "mode": "replace", "file": (io.BytesIO(GOOD_CSV.encode()), "agenda.csv")},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/events/{event.slug}/agenda/import",
+        data={"csrf_token": token, "mode": "replace", "file": (io.BytesIO(GOOD_CSV.encode()), "agenda.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     assert titles(event) == ["Chào cờ", "Diễn văn khai mạc", "Phóng sự"]
     exported = client.get(f"/events/{event.slug}/agenda/export.json")
@@ -133,8 +152,11 @@ def test_import_page_shows_row_errors_and_export_downloads(client, auth, event):
 def test_crew_cannot_import(client, auth, event):
     auth.login("crew")
     token = auth.csrf("/")
-    response = client.post(f"/events/{event.slug}/agenda/import", data={
-        "csrf_token": token, "file": (io.BytesIO(GOOD_CSV.encode()), "agenda.csv")}, content_type="multipart/form-data")
+    response = client.post(
+        f"/events/{event.slug}/agenda/import",
+        data={"csrf_token": token, "file": (io.BytesIO(GOOD_CSV.encode()), "agenda.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 403 and titles(event) == []
 
 
@@ -143,10 +165,14 @@ def test_reorder_through_the_api(client, auth, event):
     auth.login("admin")
     token = auth.csrf("/")
     ids = [items[2].id, items[0].id, items[1].id]
-    response = client.put(f"/api/v1/events/{event.slug}/agenda/order", json={"ids": ids}, headers={"X-CSRFToken": token})
+    response = client.put(
+        f"/api/v1/events/{event.slug}/agenda/order", json={"ids": ids}, headers={"X-CSRFToken": token}
+    )
     assert response.status_code == 200
     assert titles(event) == ["C", "A", "B"]
-    response = client.put(f"/api/v1/events/{event.slug}/agenda/order", json={"ids": ids[:2]}, headers={"X-CSRFToken": token})
+    response = client.put(
+        f"/api/v1/events/{event.slug}/agenda/order", json={"ids": ids[:2]}, headers={"X-CSRFToken": token}
+    )
     assert response.status_code == 422 and response.get_json()["error"] == "invalid_order"
 
 
@@ -182,16 +208,23 @@ def test_import_page_previews_a_replace_and_imports_once_confirmed(client, auth,
     make_items(event, [{"title": "Nội dung cũ"}])
     auth.login("admin")
     token = auth.csrf(f"/events/{event.slug}/agenda/edit")
-    response = client.post(f"/events/{event.slug}/agenda/import", data={
-        "csrf_token": token, "mode": "replace", "file": (io.BytesIO(GOOD_CSV.encode()), "agenda.csv")},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/events/{event.slug}/agenda/import",
+        data={"csrf_token": token, "mode": "replace", "file": (io.BytesIO(GOOD_CSV.encode()), "agenda.csv")},
+        content_type="multipart/form-data",
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="import-preview"' in html and "Nội dung cũ" in html
     assert titles(event) == ["Nội dung cũ"]
-    response = client.post(f"/events/{event.slug}/agenda/import", data={
-        "csrf_token": token, "mode": "replace", "confirm": "1", "fmt": "csv", "content": GOOD_CSV})
+    response = client.post(
+        f"/events/{event.slug}/agenda/import",
+        data={"csrf_token": token, "mode": "replace", "confirm": "1", "fmt": "csv", "content": GOOD_CSV},
+    )
     assert response.status_code == 302
     assert titles(event) == ["Chào cờ", "Diễn văn khai mạc", "Phóng sự"]
-    response = client.post(f"/events/{event.slug}/agenda/import", data={
-        "csrf_token": token, "file": (io.BytesIO("title\nThêm\n".encode()), "more.csv")}, content_type="multipart/form-data")
+    response = client.post(
+        f"/events/{event.slug}/agenda/import",
+        data={"csrf_token": token, "file": (io.BytesIO("title\nThêm\n".encode()), "more.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302 and titles(event)[-1] == "Thêm" and len(titles(event)) == 4

@@ -1,5 +1,6 @@
 """The agenda, slides, documents and overlay services import each other without a cycle, even
 counting imports made inside functions (which would otherwise hide one)."""
+
 import ast
 import pathlib
 
@@ -37,7 +38,7 @@ def find_cycle(edges):
         stack.append(node)
         for nxt in sorted(edges[node]):
             if state.get(nxt) == "open":
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state and (cycle := visit(nxt)):
                 return cycle
         stack.pop()

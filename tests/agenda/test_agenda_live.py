@@ -1,14 +1,14 @@
 """The live run: take next applies cues (recording fake runner and the default seam), the REST
 API, the durable timer across an app restart, and the live updates phones and overlays get."""
+
 import pytest
 
 from server.extensions import db
 from server.models.event import Event
-from server.services.agenda import live as agenda_live
-from server.services.agenda import cues
-from server.services.overlays import native_text as overlay_text
-from server.services.agenda import timer
 from server.services.accounts.users import create_token
+from server.services.agenda import cues, timer
+from server.services.agenda import live as agenda_live
+from server.services.overlays import native_text as overlay_text
 from tests.support.agenda import SCENES, FixedClock, RecordingRunner, make_items, speaker_items
 
 
@@ -47,9 +47,11 @@ def test_take_next_moves_the_pointer_applies_cues_and_starts_the_timer(event, ru
     runner.calls.clear()
     second = agenda_live.take_next(event.slug)
     assert db.session.get(Event, event.id).current_item_id == items[1].id
-    assert runner.calls == [("scene", event.slug, "Speaker"),
-                            ("lower_third", event.slug, "Nguyễn Thị Thu — Phó Chủ tịch"),
-                            ("media", event.slug, "BC Reportage")]
+    assert runner.calls == [
+        ("scene", event.slug, "Speaker"),
+        ("lower_third", event.slug, "Nguyễn Thị Thu — Phó Chủ tịch"),
+        ("media", event.slug, "BC Reportage"),
+    ]
     assert all(c["ok"] for c in second["cues"])
     assert second["timer"]["remaining_s"] == 20 * 60 and second["timer"]["phase"] == "normal"
     db.session.refresh(items[0])
@@ -134,8 +136,12 @@ def test_rest_next_with_a_crew_token_and_get_agenda(client, event, runner, clock
     assert "no next item" in response.get_json()["message"]
     assert client.post(f"/api/v1/events/{event.slug}/agenda/next").status_code == 401
     _t, moderator = create_token("moderator", "mod")
-    assert client.post(f"/api/v1/events/{event.slug}/agenda/next",
-                       headers={"Authorization": f"Bearer {moderator}"}).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/events/{event.slug}/agenda/next", headers={"Authorization": f"Bearer {moderator}"}
+        ).status_code
+        == 403
+    )
 
 
 def test_timer_states_survive_an_app_restart(app, app_config, event, runner, clock, request_ctx):
@@ -155,7 +161,10 @@ def test_timer_states_survive_an_app_restart(app, app_config, event, runner, clo
         again = agenda_live.agenda_state(db.session.scalar(db.select(Event).filter_by(slug=event.slug)))
         assert again["timer"]["ends_at"] == ends_at and again["timer"]["phase"] == "warning"
         clock.advance(100)
-        assert agenda_live.agenda_state(db.session.scalar(db.select(Event).filter_by(slug=event.slug)))["timer"]["phase"] == "danger"
+        assert (
+            agenda_live.agenda_state(db.session.scalar(db.select(Event).filter_by(slug=event.slug)))["timer"]["phase"]
+            == "danger"
+        )
         clock.advance(60)
         state = agenda_live.agenda_state(db.session.scalar(db.select(Event).filter_by(slug=event.slug)))
         assert state["timer"]["phase"] == "overtime" and state["timer"]["remaining_s"] == -40
@@ -196,8 +205,12 @@ def test_crew_socket_take_next_reaches_overlays_and_phones(socket_client, event,
     ack = crew.emit("agenda_next", namespace="/crew", callback=True)
     assert ack["ok"] and ack["current"]["id"] == items[1].id
     got = overlay.get_received("/overlay")
-    assert events_named(got, "lower_third")[-1] == {"text": "Nguyễn Thị Thu — Phó Chủ tịch", "name": "Nguyễn Thị Thu",
-                                                    "title": "Phó Chủ tịch", "visible": True}
+    assert events_named(got, "lower_third")[-1] == {
+        "text": "Nguyễn Thị Thu — Phó Chủ tịch",
+        "name": "Nguyễn Thị Thu",
+        "title": "Phó Chủ tịch",
+        "visible": True,
+    }
     public_states = events_named(phone.get_received("/public"), "agenda_state")
     assert public_states[-1]["current_id"] == items[1].id
     assert "lower_third" not in public_states[-1]["items"][1] and "notes" not in public_states[-1]["items"][1]
@@ -247,9 +260,11 @@ def test_admin_sets_the_overlay_theme_and_overlays_receive_it(client, auth, even
     Image.new("RGBA", (300, 100), (200, 16, 46, 255)).save(logo, "PNG")
     auth.login("admin")
     token = auth.csrf(f"/events/{event.slug}/overlays")
-    response = client.post(f"/events/{event.slug}/overlays/theme", data={
-        "csrf_token": token, "color": "#1A4D8F", "logo": (io.BytesIO(logo.getvalue()), "logo.png")},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/events/{event.slug}/overlays/theme",
+        data={"csrf_token": token, "color": "#1A4D8F", "logo": (io.BytesIO(logo.getvalue()), "logo.png")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     themes = events_named(overlay.get_received("/overlay"), "theme")
     assert themes[-1]["color"] == "#1a4d8f" and themes[-1]["logo"] == f"/overlay/{event.slug}/logo.png"
@@ -289,7 +304,10 @@ def test_undo_restores_the_previous_item_with_its_elapsed_time(event, runner, cl
     assert undone["current"]["id"] == items[1].id
     assert undone["timer"]["item_id"] == items[1].id and undone["timer"]["remaining_s"] == 13 * 60 - 30
     assert undone["timer"]["running"] and not undone["timer"]["paused"]
-    assert runner.calls == [("scene", event.slug, "Speaker"), ("lower_third", event.slug, "Nguyễn Thị Thu — Phó Chủ tịch")]
+    assert runner.calls == [
+        ("scene", event.slug, "Speaker"),
+        ("lower_third", event.slug, "Nguyễn Thị Thu — Phó Chủ tịch"),
+    ]
     state = agenda_live.agenda_state(db.session.get(Event, event.id))
     assert state["current_id"] == items[1].id and state["lower_third"] == "Nguyễn Thị Thu — Phó Chủ tịch"
     assert state["can_undo"] is False
@@ -350,8 +368,10 @@ def test_rest_undo_and_the_timer_routes(client, event, runner, clock):
     assert response.status_code == 200 and body["ok"] and body["current"]["id"] == items[0].id
     assert body["timer"]["remaining_s"] == 5 * 60 - 90
     assert client.post(f"{base}/timer/pause", headers=headers).get_json()["timer"]["paused"]
-    assert client.post(f"{base}/timer/nudge", json={"seconds": 30}, headers=headers).get_json()["timer"][
-        "remaining_s"] == 5 * 60 - 60
+    assert (
+        client.post(f"{base}/timer/nudge", json={"seconds": 30}, headers=headers).get_json()["timer"]["remaining_s"]
+        == 5 * 60 - 60
+    )
     assert client.post(f"{base}/timer/nudge", json={"seconds": 99999}, headers=headers).status_code == 422
     assert client.post(f"{base}/timer/resume", headers=headers).get_json()["timer"]["running"]
     response = client.post(f"{base}/timer/thresholds", json={"warning_s": 60, "danger_s": 10}, headers=headers)

@@ -1,10 +1,11 @@
 """The countdown's pure logic: phases, pause/resume, nudges, formatting."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from server.models.agenda import AgendaLive
 from server.services.agenda import timer
 
-T0 = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 def live():

@@ -1,6 +1,7 @@
 """Chromium: the crew board of the national demo conference (34 provincial bridges, 3,321
 commune points): first paint time, a state change shown within a second, the wall of
 province tiles (screenshot board-national-wall, 1440×900) and drilling into a province."""
+
 import re
 import time
 
@@ -54,7 +55,9 @@ def test_national_board_first_paint_live_change_and_wall(live_server, page):
     assert response.ok, response.text()
     page.wait_for_function(
         "t => document.querySelector(\"#wall .tile[data-group='Thanh Hóa'] .tcount\").textContent === t",
-        arg=f"1/{total}", timeout=5000)
+        arg=f"1/{total}",
+        timeout=5000,
+    )
     shown_after = time.monotonic() - started
     print(f"state change shown after {shown_after:.2f} s")
     assert shown_after < 1.0

@@ -1,5 +1,6 @@
 """Bridge points through the real HTTP and Socket.IO layers: token rotation, isolation
 between sites and from the crew, incidents, roll call, messages, REST, pages and exports."""
+
 import csv
 import io
 from datetime import timedelta
@@ -8,8 +9,8 @@ import pytest
 
 from server.extensions import db, socketio
 from server.models.site import Site
-from server.services.bridges import sites as bridges_sites
 from server.services.bridges import presence as bridges_state
+from server.services.bridges import sites as bridges_sites
 from tests.support import factories
 
 
@@ -37,6 +38,7 @@ def crew_socket(app, event):
 
 # --- tokens ------------------------------------------------------------------------------
 
+
 def test_site_connects_gets_hello_and_beats(app, event):
     site = factories.make_site(event)
     sio = site_client(app, site)
@@ -51,8 +53,10 @@ def test_site_connects_gets_hello_and_beats(app, event):
     later = site.last_beat_at + timedelta(seconds=3)
     bridges_state.set_clock(lambda: later)
     try:
-        assert sio.emit("site_heartbeat", {"state": "ok"}, namespace="/site", callback=True) == {"ok": True,
-                                                                                                 "state": "online"}
+        assert sio.emit("site_heartbeat", {"state": "ok"}, namespace="/site", callback=True) == {
+            "ok": True,
+            "state": "online",
+        }
     finally:
         bridges_state.set_clock()
     db.session.refresh(site)
@@ -90,7 +94,10 @@ def test_deactivated_site_is_refused(app, client, event):
 def test_http_heartbeat_validates_input(client, event):
     site = factories.make_site(event)
     assert client.post(f"/api/v1/sites/{site.token}/heartbeat", data="x", content_type="text/plain").status_code == 415
-    assert client.post(f"/api/v1/sites/{site.token}/heartbeat", data="{bad", content_type="application/json").status_code == 400
+    assert (
+        client.post(f"/api/v1/sites/{site.token}/heartbeat", data="{bad", content_type="application/json").status_code
+        == 400
+    )
     ok = client.post(f"/api/v1/sites/{site.token}/heartbeat", json={"state": "degraded", "note": "mất tiếng"})
     assert ok.status_code == 200 and ok.get_json()["state"] == "degraded"
     assert client.post("/api/v1/sites/short/heartbeat", json={}).status_code == 404
@@ -98,20 +105,28 @@ def test_http_heartbeat_validates_input(client, event):
 
 # --- isolation ---------------------------------------------------------------------------
 
+
 def test_site_token_reaches_nothing_of_other_sites_or_the_crew(app, client, event):
     mine = factories.make_site(event)
     other = factories.make_site(event)
     sio = site_client(app, mine)
     sio.get_received("/site")
     # crew-only REST and pages
-    for path in (f"/api/v1/events/{event.slug}/sites", f"/api/v1/events/{event.slug}/sites/summary",
-                 f"/api/v1/events/{event.slug}/bridges/state"):
+    for path in (
+        f"/api/v1/events/{event.slug}/sites",
+        f"/api/v1/events/{event.slug}/sites/summary",
+        f"/api/v1/events/{event.slug}/bridges/state",
+    ):
         assert client.get(path, headers={"Authorization": f"Bearer {mine.token}"}).status_code == 401
     assert client.get(f"/events/{event.slug}/board").status_code == 302
     # crew socket namespace refuses a site token
-    assert not socketio.test_client(app, namespace="/crew", auth={"token": mine.token, "event": event.slug}).is_connected("/crew")
+    assert not socketio.test_client(
+        app, namespace="/crew", auth={"token": mine.token, "event": event.slug}
+    ).is_connected("/crew")
     # crew events sent on /site do not exist there; a site cannot act for another site id
-    assert sio.emit("site_heartbeat", {"state": "degraded", "site_id": other.id}, namespace="/site", callback=True)["ok"]
+    assert sio.emit("site_heartbeat", {"state": "degraded", "site_id": other.id}, namespace="/site", callback=True)[
+        "ok"
+    ]
     db.session.expire_all()
     assert db.session.get(Site, other.id).state == "never_seen"
     ack = sio.emit("site_report", {"kind": "no_audio", "site_id": other.id}, namespace="/site", callback=True)
@@ -125,14 +140,19 @@ def test_site_token_reaches_nothing_of_other_sites_or_the_crew(app, client, even
 
 # --- incidents ---------------------------------------------------------------------------
 
+
 def test_incident_lifecycle_and_the_site_sees_the_ack(app, event):
     site = factories.make_site(event)
     sio = site_client(app, site)
     crew = crew_socket(app, event)
     sio.emit("site_heartbeat", {"state": "ok"}, namespace="/site", callback=True)
     crew.get_received("/crew")
-    ack = sio.emit("site_report", {"kind": "no_audio", "text": "Không nghe được hội trường chính"},
-                   namespace="/site", callback=True)
+    ack = sio.emit(
+        "site_report",
+        {"kind": "no_audio", "text": "Không nghe được hội trường chính"},
+        namespace="/site",
+        callback=True,
+    )
     assert ack["ok"] and ack["incident"]["status"] == "open"
     incident_id = ack["incident"]["id"]
     received = crew.get_received("/crew")
@@ -141,7 +161,10 @@ def test_incident_lifecycle_and_the_site_sees_the_ack(app, event):
     assert incidents[0]["site_code"] == site.code and incidents[0]["kind_label"] == "Mất tiếng"
     assert states[-1]["state"] == "degraded"
     assert sio.emit("site_report", {"kind": "bogus"}, namespace="/site", callback=True)["error"] == "invalid_kind"
-    assert sio.emit("site_report", {"kind": "other", "text": " "}, namespace="/site", callback=True)["error"] == "text_required"
+    assert (
+        sio.emit("site_report", {"kind": "other", "text": " "}, namespace="/site", callback=True)["error"]
+        == "text_required"
+    )
 
     sio.get_received("/site")
     acked = crew.emit("incident_ack", {"id": incident_id}, namespace="/crew", callback=True)
@@ -165,7 +188,10 @@ def test_crew_cannot_touch_another_events_incident(app, event):
     sio = site_client(app, site)
     incident_id = sio.emit("site_report", {"kind": "frozen"}, namespace="/site", callback=True)["incident"]["id"]
     crew = crew_socket(app, event)
-    assert crew.emit("incident_ack", {"id": incident_id}, namespace="/crew", callback=True)["error"] == "incident_not_found"
+    assert (
+        crew.emit("incident_ack", {"id": incident_id}, namespace="/crew", callback=True)["error"]
+        == "incident_not_found"
+    )
 
 
 def test_moderator_cannot_use_crew_board_events(app, event, socket_client):
@@ -174,6 +200,7 @@ def test_moderator_cannot_use_crew_board_events(app, event, socket_client):
 
 
 # --- roll call ---------------------------------------------------------------------------
+
 
 def test_roll_call_lifecycle_and_exports(app, client, auth, event):
     sites = [factories.make_site(event, code=f"R-{i}") for i in range(4)]
@@ -227,6 +254,7 @@ def test_export_neutralises_formulas(app, client, auth, event):
 
 # --- messages ----------------------------------------------------------------------------
 
+
 def test_messages_reach_the_right_sites_only(app, event):
     a1 = factories.make_site(event, district="Huyện A")
     a2 = factories.make_site(event, district="Huyện A")
@@ -240,27 +268,47 @@ def test_messages_reach_the_right_sites_only(app, event):
     def inbox():
         return {sid: [m["text"] for m in events_named(p, "crew_message")] for sid, p in phones.items()}
 
-    assert crew.emit("site_message_send", {"scope": "all", "text": "Chuẩn bị khai mạc"}, namespace="/crew", callback=True)["ok"]
+    assert crew.emit(
+        "site_message_send", {"scope": "all", "text": "Chuẩn bị khai mạc"}, namespace="/crew", callback=True
+    )["ok"]
     got = inbox()
     assert got[a1.id] == got[a2.id] == got[b1.id] == ["Chuẩn bị khai mạc"] and got[other_event_site.id] == []
-    crew.emit("site_message_send", {"scope": "district", "district": "Huyện A", "text": "Huyện A kiểm tra tiếng"},
-              namespace="/crew", callback=True)
+    crew.emit(
+        "site_message_send",
+        {"scope": "district", "district": "Huyện A", "text": "Huyện A kiểm tra tiếng"},
+        namespace="/crew",
+        callback=True,
+    )
     got = inbox()
-    assert got[a1.id] == got[a2.id] == ["Huyện A kiểm tra tiếng"] and got[b1.id] == [] and got[other_event_site.id] == []
-    crew.emit("site_message_send", {"scope": "site", "site_id": b1.id, "text": "<b>B1</b> bật micro"},
-              namespace="/crew", callback=True)
+    assert (
+        got[a1.id] == got[a2.id] == ["Huyện A kiểm tra tiếng"] and got[b1.id] == [] and got[other_event_site.id] == []
+    )
+    crew.emit(
+        "site_message_send",
+        {"scope": "site", "site_id": b1.id, "text": "<b>B1</b> bật micro"},
+        namespace="/crew",
+        callback=True,
+    )
     got = inbox()
     assert got[b1.id] == ["<b>B1</b> bật micro"] and got[a1.id] == got[a2.id] == got[other_event_site.id] == []
-    wrong = crew.emit("site_message_send", {"scope": "site", "site_id": other_event_site.id, "text": "x"},
-                      namespace="/crew", callback=True)
+    wrong = crew.emit(
+        "site_message_send",
+        {"scope": "site", "site_id": other_event_site.id, "text": "x"},
+        namespace="/crew",
+        callback=True,
+    )
     assert wrong["error"] == "site_not_found"
-    assert crew.emit("site_message_send", {"scope": "all", "text": "  "}, namespace="/crew", callback=True)["error"] == "text_required"
+    assert (
+        crew.emit("site_message_send", {"scope": "all", "text": "  "}, namespace="/crew", callback=True)["error"]
+        == "text_required"
+    )
     # a reconnecting phone gets its own history, not others'
     hello = events_named(site_client(app, a1), "site_hello")[0]
     assert [m["text"] for m in hello["messages"]] == ["Huyện A kiểm tra tiếng", "Chuẩn bị khai mạc"]
 
 
 # --- REST, pages, admin --------------------------------------------------------------------
+
 
 def test_summary_and_list_with_tokens_for_admin_only(app, client, event):
     from server.services.accounts import users as accounts
@@ -269,15 +317,29 @@ def test_summary_and_list_with_tokens_for_admin_only(app, client, event):
     bridges_state.record_beat(sites[0])
     _t, crew_token = accounts.create_token("crew", "board")
     _t, admin_token = accounts.create_token("admin", "script")
-    summary = client.get(f"/api/v1/events/{event.slug}/sites/summary", headers={"Authorization": f"Bearer {crew_token}"}).get_json()
+    summary = client.get(
+        f"/api/v1/events/{event.slug}/sites/summary", headers={"Authorization": f"Bearer {crew_token}"}
+    ).get_json()
     assert {k: summary[k] for k in ("total", "online", "degraded", "offline", "never_seen")} == {
-        "total": 3, "online": 1, "degraded": 0, "offline": 0, "never_seen": 2}
-    listed = client.get(f"/api/v1/events/{event.slug}/sites", headers={"Authorization": f"Bearer {crew_token}"}).get_json()
+        "total": 3,
+        "online": 1,
+        "degraded": 0,
+        "offline": 0,
+        "never_seen": 2,
+    }
+    listed = client.get(
+        f"/api/v1/events/{event.slug}/sites", headers={"Authorization": f"Bearer {crew_token}"}
+    ).get_json()
     assert len(listed["sites"]) == 3 and all("token" not in s for s in listed["sites"])
-    listed = client.get(f"/api/v1/events/{event.slug}/sites", headers={"Authorization": f"Bearer {admin_token}"}).get_json()
+    listed = client.get(
+        f"/api/v1/events/{event.slug}/sites", headers={"Authorization": f"Bearer {admin_token}"}
+    ).get_json()
     by_id = {s["id"]: s for s in listed["sites"]}
     assert by_id[sites[1].id]["token"] == sites[1].token and by_id[sites[1].id]["link"].endswith(f"/p/{sites[1].token}")
-    assert client.get("/api/v1/events/nope/sites/summary", headers={"Authorization": f"Bearer {crew_token}"}).status_code == 404
+    assert (
+        client.get("/api/v1/events/nope/sites/summary", headers={"Authorization": f"Bearer {crew_token}"}).status_code
+        == 404
+    )
 
 
 def test_phone_page_escapes_and_links(client, event):
@@ -324,19 +386,35 @@ def test_admin_import_add_edit_deactivate_rotate_and_cards(app, client, auth, ev
     auth.login("admin")
     token = auth.csrf(f"/admin/events/{event.slug}/sites")
     good = "\ufeffcode;name;district\nK-1;Điểm cầu Một;Huyện K\nK-2;Điểm cầu Hai;Huyện K\n".encode()
-    response = client.post(f"/admin/events/{event.slug}/sites/import", data={"csrf_token": token,
-                           "file": (io.BytesIO(good), "sites.csv")}, content_type="multipart/form-data")
+    response = client.post(
+        f"/admin/events/{event.slug}/sites/import",
+        data={"csrf_token": token, "file": (io.BytesIO(good), "sites.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
-    bad = "code,name\nK-9,\n".encode()
-    response = client.post(f"/admin/events/{event.slug}/sites/import", data={"csrf_token": token,
-                           "file": (io.BytesIO(bad), "sites.csv")}, content_type="multipart/form-data")
+    bad = b"code,name\nK-9,\n"
+    response = client.post(
+        f"/admin/events/{event.slug}/sites/import",
+        data={"csrf_token": token, "file": (io.BytesIO(bad), "sites.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422 and "Thiếu tên điểm cầu" in response.get_data(as_text=True)
     client.post(f"/admin/events/{event.slug}/sites", data={"csrf_token": token, "code": "K-3", "name": "Ba"})
     sites = {s.code: s for s in db.session.scalars(db.select(Site).filter_by(event_id=event.id))}
     assert set(sites) == {"K-1", "K-2", "K-3"}
     k1 = sites["K-1"]
-    client.post(f"/admin/sites/{k1.id}", data={"csrf_token": token, "code": "K-1", "name": "Điểm cầu Một (sửa)",
-                                                "district": "Huyện K", "commune": "", "contact_name": "An", "phone": "09"})
+    client.post(
+        f"/admin/sites/{k1.id}",
+        data={
+            "csrf_token": token,
+            "code": "K-1",
+            "name": "Điểm cầu Một (sửa)",
+            "district": "Huyện K",
+            "commune": "",
+            "contact_name": "An",
+            "phone": "09",
+        },
+    )
     old = k1.token
     client.post(f"/admin/sites/{k1.id}/rotate", data={"csrf_token": token})
     client.post(f"/admin/sites/{sites['K-2'].id}/active", data={"csrf_token": token, "active": "0"})
@@ -357,7 +435,10 @@ def test_admin_import_add_edit_deactivate_rotate_and_cards(app, client, auth, ev
     from pyzbar.pyzbar import decode
 
     codes = decode(Image.frombytes("RGB", (image.width, image.height), image.samples))
-    assert {c.data.decode() for c in codes} == {f"http://localhost/p/{k1.token}", f"http://localhost/p/{sites['K-3'].token}"}
+    assert {c.data.decode() for c in codes} == {
+        f"http://localhost/p/{k1.token}",
+        f"http://localhost/p/{sites['K-3'].token}",
+    }
     from tests.conftest import AuthActions
 
     other = app.test_client()
@@ -372,6 +453,7 @@ def test_phone_page_in_english(client, event):
 
 
 # --- one command, both transports; idempotent site actions ----------------------------------
+
 
 def site_api(client, site, action, payload=None, method="POST"):
     return client.open(f"/api/v1/sites/{site.token}/{action}", method=method, json=payload)
@@ -404,12 +486,14 @@ def test_site_commands_answer_the_same_shape_on_both_transports(app, client, eve
     site = factories.make_site(event)
     sio = site_client(app, site)
     crew_socket(app, event).emit("roll_call_start", {}, namespace="/crew", callback=True)
-    for name, action, payload in (("site_check_in", "check-in", {"video_ok": True}),
-                                  ("site_heartbeat", "heartbeat", {"state": "ok"}),
-                                  ("site_report", "report", {"kind": "frozen"}),
-                                  ("site_report", "report", {"kind": "bogus"}),
-                                  ("site_report", "report", {"kind": "frozen", "client_id": "bad id!"}),
-                                  ("roll_call_confirm", "roll-call", {})):
+    for name, action, payload in (
+        ("site_check_in", "check-in", {"video_ok": True}),
+        ("site_heartbeat", "heartbeat", {"state": "ok"}),
+        ("site_report", "report", {"kind": "frozen"}),
+        ("site_report", "report", {"kind": "bogus"}),
+        ("site_report", "report", {"kind": "frozen", "client_id": "bad id!"}),
+        ("roll_call_confirm", "roll-call", {}),
+    ):
         ack = sio.emit(name, payload, namespace="/site", callback=True)
         body = site_api(client, site, action, payload).get_json()
         assert sorted(ack) == sorted(body if "error" not in body else {"ok": 0, **body}), (name, ack, body)
@@ -429,13 +513,19 @@ def test_a_double_tap_is_one_report_and_one_check_in(app, event):
     assert db.session.scalar(db.select(db.func.count()).select_from(SiteIncident)) == 1
     # another site may use the same client id: ids are per site
     other = site_client(app, factories.make_site(event))
-    assert other.emit("site_report", {"kind": "no_video", "client_id": "tap-1"}, namespace="/site",
-                      callback=True)["incident"]["id"] != first["incident"]["id"]
+    assert (
+        other.emit("site_report", {"kind": "no_video", "client_id": "tap-1"}, namespace="/site", callback=True)[
+            "incident"
+        ]["id"]
+        != first["incident"]["id"]
+    )
     for _ in range(2):
-        assert sio.emit("site_check_in", {"video_ok": True, "audio_ok": True, "client_id": "ci-1"}, namespace="/site",
-                        callback=True)["ok"]
-    check_ins = db.session.scalar(db.select(db.func.count()).select_from(SiteLog).filter_by(site_id=site.id,
-                                                                                           kind="check_in"))
+        assert sio.emit(
+            "site_check_in", {"video_ok": True, "audio_ok": True, "client_id": "ci-1"}, namespace="/site", callback=True
+        )["ok"]
+    check_ins = db.session.scalar(
+        db.select(db.func.count()).select_from(SiteLog).filter_by(site_id=site.id, kind="check_in")
+    )
     assert check_ins == 1
 
 
@@ -450,8 +540,9 @@ def test_reports_are_rate_limited_per_site(app, client, event):
     # a repeat of a stored report is still answered; another site has its own bucket
     assert site_api(client, site, "report", {"kind": "noisy", "client_id": "n-3"}).status_code == 200
     assert site_api(client, factories.make_site(event), "report", {"kind": "noisy"}).status_code == 201
-    english = client.post(f"/api/v1/sites/{site.token}/report?lang=en", json={"kind": "noisy"},
-                          headers={"Accept-Language": "en"}).get_json()
+    english = client.post(
+        f"/api/v1/sites/{site.token}/report?lang=en", json={"kind": "noisy"}, headers={"Accept-Language": "en"}
+    ).get_json()
     assert english["error"] == "rate_limited" and "too fast" in english["message"]
 
 
@@ -488,8 +579,9 @@ def test_crew_board_actions_over_rest(app, client, event):
     roll_id = started.get_json()["roll_call"]["id"]
     closed = client.post(f"{base}/roll-calls/{roll_id}/close", headers=headers).get_json()
     assert closed["roll_call"]["open"] is False
-    sent = client.post(f"{base}/site-messages", json={"scope": "site", "site_id": site.id, "text": "Bật micro"},
-                       headers=headers)
+    sent = client.post(
+        f"{base}/site-messages", json={"scope": "site", "site_id": site.id, "text": "Bật micro"}, headers=headers
+    )
     assert sent.status_code == 201 and sent.get_json()["crew_message"]["text"] == "Bật micro"
     detail = client.get(f"{base}/sites/{site.id}", headers=headers).get_json()
     assert detail["site"]["id"] == site.id and detail["incidents"] and detail["log"]
@@ -504,8 +596,9 @@ def test_roll_call_start_answers_the_same_shape_on_both_transports(app, client, 
     crew = crew_socket(app, event)
     ack = crew.emit("roll_call_start", {"title": "A"}, namespace="/crew", callback=True)
     crew.emit("roll_call_close", {"id": ack["roll_call"]["id"]}, namespace="/crew", callback=True)
-    body = client.post(f"/api/v1/events/{event.slug}/roll-calls", json={"title": "A"},
-                       headers={"Authorization": f"Bearer {token}"}).get_json()
+    body = client.post(
+        f"/api/v1/events/{event.slug}/roll-calls", json={"title": "A"}, headers={"Authorization": f"Bearer {token}"}
+    ).get_json()
     assert sorted(ack) == sorted(body) == ["ok", "roll_call"]
     refused = crew.emit("roll_call_start", {}, namespace="/crew", callback=True)
     assert refused["ok"] is False and refused["error"] == "roll_call_open" and refused["message"]

@@ -1,5 +1,6 @@
 """Chromium: a phone (mobile viewport) checks its site in and reports trouble; the crew
 board, open at the same time, shows the site degraded and the incident, live."""
+
 import re
 
 import pytest
@@ -56,9 +57,18 @@ def test_phone_checks_in_and_reports_trouble_crew_board_sees_it(live_server, pag
     assert "Không nghe được tiếng" in incident.text_content()
 
     # search without diacritics finds the site
-    page.fill("#search", site["name"].replace("Điểm cầu ", "").lower()
-              .translate(str.maketrans("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ",
-                                       "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd")))
+    page.fill(
+        "#search",
+        site["name"]
+        .replace("Điểm cầu ", "")
+        .lower()
+        .translate(
+            str.maketrans(
+                "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ",
+                "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd",
+            )
+        ),
+    )
     assert cell.is_visible()
     page.fill("#search", "")
     screenshot(page, "crew-board")

@@ -1,4 +1,5 @@
 """CSV import of sites: good files, BOM, semicolons, bad rows, duplicate codes, all-or-nothing."""
+
 import pytest
 
 from server.extensions import db
@@ -6,10 +7,12 @@ from server.models.site import Site
 from server.services.bridges.importer import import_sites
 from server.services.errors import ServiceError
 
-GOOD = ("code,name,district,commune,contact,phone\n"
-        "HH-001,Điểm cầu Xã Hoằng Đạo,Huyện Hoằng Hóa,Xã Hoằng Đạo,Lê Văn An,0912345678\n"
-        "HH-002,Điểm cầu Xã Hoằng Phú,Huyện Hoằng Hóa,Xã Hoằng Phú,Trần Thị Bình,0987654321\n"
-        "TX-001,Điểm cầu Phường Bắc Sơn,Thị xã Bỉm Sơn,Phường Bắc Sơn,,\n")
+GOOD = (
+    "code,name,district,commune,contact,phone\n"
+    "HH-001,Điểm cầu Xã Hoằng Đạo,Huyện Hoằng Hóa,Xã Hoằng Đạo,Lê Văn An,0912345678\n"
+    "HH-002,Điểm cầu Xã Hoằng Phú,Huyện Hoằng Hóa,Xã Hoằng Phú,Trần Thị Bình,0987654321\n"
+    "TX-001,Điểm cầu Phường Bắc Sơn,Thị xã Bỉm Sơn,Phường Bắc Sơn,,\n"
+)
 
 
 def _sites(event):
@@ -26,8 +29,10 @@ def test_good_csv_creates_sites_with_unique_tokens(event):
 
 
 def test_bom_and_semicolons_and_vietnamese_headers(event):
-    text = ("mã;tên;huyện;xã;người liên hệ;điện thoại\n"
-            "NC-001;Điểm cầu Xã Nga Sơn;Huyện Nga Sơn;Xã Nga Sơn;Phạm Đức;0911111111\n")
+    text = (
+        "mã;tên;huyện;xã;người liên hệ;điện thoại\n"
+        "NC-001;Điểm cầu Xã Nga Sơn;Huyện Nga Sơn;Xã Nga Sơn;Phạm Đức;0911111111\n"
+    )
     result = import_sites(event, b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert result["created"] == 1
     site = _sites(event)["NC-001"]
@@ -48,11 +53,9 @@ def _messages(app, errors):
 
 
 def test_bad_rows_are_reported_by_line_and_nothing_is_imported(app, event):
-    text = ("code,name,district\n"
-            "OK-1,Điểm cầu Một,Huyện A\n"
-            ",Thiếu mã,Huyện A\n"
-            "OK-3,,Huyện A\n"
-            "OK-4,Điểm cầu Bốn,Huyện A\n")
+    text = (
+        "code,name,district\nOK-1,Điểm cầu Một,Huyện A\n,Thiếu mã,Huyện A\nOK-3,,Huyện A\nOK-4,Điểm cầu Bốn,Huyện A\n"
+    )
     with pytest.raises(ServiceError) as info:
         import_sites(event, text.encode("utf-8"))
     assert info.value.code == "import_failed"
@@ -82,12 +85,15 @@ def test_existing_codes_are_updated_and_keep_their_token(event):
     assert site.phone == "0900000000" and site.token == token
 
 
-@pytest.mark.parametrize("data,code", [
-    (b"", "empty_file"),
-    (b"name,district\nA,B\n", "bad_header"),
-    ("code,name\nA,Điểm cầu\n".encode("utf-16"), "not_utf8"),
-    (b"code,name\n", "empty_file"),
-])
+@pytest.mark.parametrize(
+    "data,code",
+    [
+        (b"", "empty_file"),
+        (b"name,district\nA,B\n", "bad_header"),
+        ("code,name\nA,Điểm cầu\n".encode("utf-16"), "not_utf8"),
+        (b"code,name\n", "empty_file"),
+    ],
+)
 def test_unusable_files(event, data, code):
     with pytest.raises(ServiceError) as info:
         import_sites(event, data)
@@ -96,14 +102,17 @@ def test_unusable_files(event, data, code):
 
 # ---- the 2025 map ----------------------------------------------------------------------
 
+
 def test_province_and_commune_matched_with_and_without_diacritics(event):
     import unicodedata
 
-    text = ("mã,tên,tỉnh,xã,cụm,điểm cầu cấp trên\n"
-            "TH,Điểm cầu tỉnh Thanh Hóa,Tỉnh Thanh Hóa,,,\n"
-            "TH-1,Điểm cầu xã Hoằng Hóa,thanh hoa,xa hoang hoa,Cụm Hoằng Hóa,TH\n"
-            "TH-2,Điểm cầu phường Hạc Thành,Thanh Hoá," + unicodedata.normalize("NFD", "Phường Hạc Thành") + ",,TH\n"
-            "HN-1,Điểm cầu Hoàn Kiếm,Ha Noi,Hoàn Kiếm,,\n")
+    text = (
+        "mã,tên,tỉnh,xã,cụm,điểm cầu cấp trên\n"
+        "TH,Điểm cầu tỉnh Thanh Hóa,Tỉnh Thanh Hóa,,,\n"
+        "TH-1,Điểm cầu xã Hoằng Hóa,thanh hoa,xa hoang hoa,Cụm Hoằng Hóa,TH\n"
+        "TH-2,Điểm cầu phường Hạc Thành,Thanh Hoá," + unicodedata.normalize("NFD", "Phường Hạc Thành") + ",,TH\n"
+        "HN-1,Điểm cầu Hoàn Kiếm,Ha Noi,Hoàn Kiếm,,\n"
+    )
     assert import_sites(event, text.encode("utf-8"))["created"] == 4
     sites = _sites(event)
     assert sites["TH-1"].province == "Thanh Hóa" and sites["TH-1"].commune == "Xã Hoằng Hóa"
@@ -113,10 +122,12 @@ def test_province_and_commune_matched_with_and_without_diacritics(event):
 
 
 def test_unknown_commune_and_province_reported_by_line(app, event):
-    text = ("code,name,province,commune,parent\n"
-            "A-1,Điểm cầu A,Thanh Hóa,Xã Hoằng Hóa,\n"
-            "A-2,Điểm cầu B,Thanh Hóa,Xã Không Có Thật,\n"
-            "A-3,Điểm cầu C,Tỉnh Mộng Mơ,,\n")
+    text = (
+        "code,name,province,commune,parent\n"
+        "A-1,Điểm cầu A,Thanh Hóa,Xã Hoằng Hóa,\n"
+        "A-2,Điểm cầu B,Thanh Hóa,Xã Không Có Thật,\n"
+        "A-3,Điểm cầu C,Tỉnh Mộng Mơ,,\n"
+    )
     with pytest.raises(ServiceError) as raised:
         import_sites(event, text.encode("utf-8"))
     errors = raised.value.details["errors"]

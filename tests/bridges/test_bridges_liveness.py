@@ -1,17 +1,19 @@
 """Presence that costs little: the in-memory book (token cache, beats, sockets), the batch
 writer of last_seen, the background state, and the restart grace window."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event as sa_event
 
 from server.extensions import db
 from server.models.site import Site
-from server.services.bridges import presence, sites as site_service
+from server.services.bridges import presence
+from server.services.bridges import sites as site_service
 from server.services.bridges.liveness import Liveness, book
 from tests.support import factories
 
-T0 = datetime(2026, 5, 1, 8, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 5, 1, 8, 0, 0, tzinfo=UTC)
 
 
 class Clock:
@@ -36,6 +38,7 @@ def clock():
 
 # ---- the book alone ---------------------------------------------------------------------
 
+
 def test_book_caches_validations_for_its_ttl():
     ticks = [100.0]
     live = Liveness(ttl_s=30, clock=lambda: ticks[0])
@@ -52,8 +55,9 @@ def test_book_keeps_beats_and_pending_rows_and_forgets_a_site():
     live.beat(known, "a" * 20, T0 + timedelta(seconds=5))  # one pending row per site: the latest
     assert live.last_beat(7) == T0 + timedelta(seconds=5) and live.pending_count() == 1
     rows = live.take_pending()
-    assert rows == [{"b_id": 7, "b_token": "a" * 20, "b_state": "online", "b_reported": "ok",
-                     "b_at": T0 + timedelta(seconds=5)}]
+    assert rows == [
+        {"b_id": 7, "b_token": "a" * 20, "b_state": "online", "b_reported": "ok", "b_at": T0 + timedelta(seconds=5)}
+    ]
     assert live.pending_count() == 0
     live.remember("b" * 20, 7, 1, "online", "ok")  # rotated token replaces the old one
     assert live.lookup("a" * 20) is None
@@ -71,6 +75,7 @@ def test_book_counts_sockets():
 
 
 # ---- quiet beats and the batch writer ---------------------------------------------------
+
 
 def _count_updates(app):
     seen = []
@@ -138,6 +143,7 @@ def test_batch_row_that_no_longer_matches_drops_the_cache(app, event, clock):
 
 # ---- background and the restart grace window --------------------------------------------
 
+
 def test_connected_socket_with_late_beats_is_background_not_offline(app, event, clock):
     site = factories.make_site(event)
     presence.record_beat(site)
@@ -174,12 +180,19 @@ def test_restart_within_grace_raises_no_offline(app, event, clock):
 
 # ---- Vietnamese order of the board's groups -----------------------------------------------
 
+
 def test_vi_sort_key_orders_the_vietnamese_alphabet():
     from server.services.text import vi_sort_key
 
     names = ["Huyện Yên Định", "Huyện Đông Sơn", "Huyện Ân Thi", "Huyện An Lão", "Huyện Dương Minh Châu", "Huyện Ba Vì"]
-    assert sorted(names, key=vi_sort_key) == ["Huyện An Lão", "Huyện Ân Thi", "Huyện Ba Vì", "Huyện Dương Minh Châu",
-                                              "Huyện Đông Sơn", "Huyện Yên Định"]
+    assert sorted(names, key=vi_sort_key) == [
+        "Huyện An Lão",
+        "Huyện Ân Thi",
+        "Huyện Ba Vì",
+        "Huyện Dương Minh Châu",
+        "Huyện Đông Sơn",
+        "Huyện Yên Định",
+    ]
     assert sorted(["Hạ", "Hà", "Há", "Ha", "Hả", "Hã"], key=vi_sort_key) == ["Ha", "Hà", "Hả", "Hã", "Há", "Hạ"]
     assert sorted(["Ông", "Ơn", "Ô", "Ò", "O"], key=vi_sort_key) == ["O", "Ò", "Ô", "Ông", "Ơn"]
     import unicodedata
@@ -197,6 +210,7 @@ def test_board_order_groups_by_vietnamese_name(app, event):
 
 
 # ---- scale-out: connected sockets shared through Redis ------------------------------------
+
 
 def test_sockets_on_another_process_count_as_connected(redis_server):
     import redis

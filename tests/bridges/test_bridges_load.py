@@ -1,6 +1,7 @@
 """442 simulated bridge points against a real server process: every site beats over
 Socket.IO; the board's counters are right; 40 sites stop and exactly those 40 show offline
 within the offline threshold plus 5 s."""
+
 import asyncio
 import re
 import threading
@@ -18,8 +19,11 @@ SLUG = "demo-forum"
 async def login(http, base):
     page = await (await http.get(f"{base}/login")).text()
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = await http.post(f"{base}/login", data={"username": "admin", "password": "admin-pass-123",
-                                                      "csrf_token": token}, allow_redirects=False)
+    response = await http.post(
+        f"{base}/login",
+        data={"username": "admin", "password": "admin-pass-123", "csrf_token": token},
+        allow_redirects=False,
+    )
     assert response.status == 302
 
 
@@ -30,8 +34,9 @@ class Site:
         self.task = None
 
     async def start(self):
-        await self.client.connect(self.base, namespaces=["/site"], auth={"token": self.token},
-                                  transports=["websocket"], wait_timeout=20)
+        await self.client.connect(
+            self.base, namespaces=["/site"], auth={"token": self.token}, transports=["websocket"], wait_timeout=20
+        )
         self.task = asyncio.create_task(self.beat())
 
     async def beat(self):
@@ -44,7 +49,7 @@ class Site:
             self.task.cancel()
         try:
             await asyncio.wait_for(self.client.disconnect(), 10)
-        except asyncio.TimeoutError:  # a site that does not say goodbye is what this test simulates anyway
+        except TimeoutError:  # a site that does not say goodbye is what this test simulates anyway
             pass
 
 
@@ -58,8 +63,9 @@ async def scenario(base, report):
         board = socketio.AsyncClient(reconnection=False)
         board_counts = []
         board.on("site_counts", lambda data: board_counts.append(data), namespace="/crew")
-        await board.connect(base, namespaces=["/crew"], auth={"event": SLUG}, headers={"Cookie": cookie},
-                            transports=["websocket"])
+        await board.connect(
+            base, namespaces=["/crew"], auth={"event": SLUG}, headers={"Cookie": cookie}, transports=["websocket"]
+        )
 
         async def summary():
             return await (await http.get(f"{base}/api/v1/events/{SLUG}/sites/summary")).json()
@@ -67,7 +73,7 @@ async def scenario(base, report):
         report["step"] = "sites connecting"
         sites = [Site(base, r) for r in rows]
         for i in range(0, len(sites), 60):
-            await asyncio.gather(*(s.start() for s in sites[i:i + 60]))
+            await asyncio.gather(*(s.start() for s in sites[i : i + 60]))
         deadline = time.monotonic() + 30
         while (counts := await summary())["online"] != 442:
             assert time.monotonic() < deadline, counts
@@ -118,8 +124,13 @@ def _run(url, report, errors):
 
 @pytest.mark.slow
 def test_442_sites_beating_and_40_dropping(start_server):
-    server = start_server(env={"BRIDGECAST_HEARTBEAT_S": str(BEAT_S), "BRIDGECAST_OFFLINE_S": str(OFFLINE_S),
-                               "BRIDGECAST_LOG_LEVEL": "WARNING"})
+    server = start_server(
+        env={
+            "BRIDGECAST_HEARTBEAT_S": str(BEAT_S),
+            "BRIDGECAST_OFFLINE_S": str(OFFLINE_S),
+            "BRIDGECAST_LOG_LEVEL": "WARNING",
+        }
+    )
     report = {}
     started = time.monotonic()
     # A thread of its own: Playwright's sync API may hold an event loop in the main thread.

@@ -1,7 +1,8 @@
 """A server restart within the grace window: sites whose beats are stale in the database
 (the process was down) are not swept offline, the crew board gets no offline push, and a
 phone's repeated check-in after reconnecting is not a second check-in."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 from server.extensions import db
 from server.models.site import SiteLog
@@ -9,7 +10,7 @@ from server.services.bridges import monitor, presence
 from server.services.bridges.liveness import book
 from tests.support import factories
 
-T0 = datetime(2026, 5, 1, 8, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 5, 1, 8, 0, 0, tzinfo=UTC)
 
 
 def test_restart_within_grace_window_raises_no_offline(app, event, socket_client):

@@ -2,6 +2,7 @@
 until acknowledged (drops grouped, reports, flapping, history), the conversation with a site
 (text, a photo from the phone, read receipts, unread counts, who may see the photo), the
 readiness checklist, the short code typed at /p, the public-URL warning and the cards."""
+
 import io
 from datetime import timedelta
 
@@ -42,6 +43,7 @@ def drop(app, sites, district_counts=None):
 
 
 # --- alerts that stay ------------------------------------------------------------------
+
 
 def test_drops_are_alerts_that_stay_until_acknowledged(app, client, event, crew):
     sites = [factories.make_site(event, district="Huyện A") for _ in range(3)]
@@ -86,13 +88,16 @@ def test_report_is_an_alert_and_flapping_site_is_marked(app, client, event, crew
 
 # --- the conversation --------------------------------------------------------------------
 
+
 def test_photo_from_phone_reaches_crew_with_receipts(app, client, event, crew):
     site = factories.make_site(event)
     other = factories.make_site(event)
     phone = app.test_client()
-    response = phone.post(f"/api/v1/sites/{site.token}/chat",
-                          data={"text": "Hình bị đứng", "photo": (io.BytesIO(jpeg((2000, 1500))), "a.jpg")},
-                          content_type="multipart/form-data")
+    response = phone.post(
+        f"/api/v1/sites/{site.token}/chat",
+        data={"text": "Hình bị đứng", "photo": (io.BytesIO(jpeg((2000, 1500))), "a.jpg")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 201, response.get_json()
     line = response.get_json()["line"]
     assert line["photo"] and line["sender"] == "site"
@@ -123,17 +128,24 @@ def test_photo_from_phone_reaches_crew_with_receipts(app, client, event, crew):
 
 def test_chat_refuses_non_images_and_oversize(app, client, event):
     site = factories.make_site(event)
-    bad = client.post(f"/api/v1/sites/{site.token}/chat", data={"photo": (io.BytesIO(b"not an image"), "x.jpg")},
-                      content_type="multipart/form-data")
+    bad = client.post(
+        f"/api/v1/sites/{site.token}/chat",
+        data={"photo": (io.BytesIO(b"not an image"), "x.jpg")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 422 and bad.get_json()["error"] == "invalid_photo"
     app.config["CHAT_PHOTO_MAX_BYTES"] = 100
-    big = client.post(f"/api/v1/sites/{site.token}/chat", data={"photo": (io.BytesIO(jpeg()), "x.jpg")},
-                      content_type="multipart/form-data")
+    big = client.post(
+        f"/api/v1/sites/{site.token}/chat",
+        data={"photo": (io.BytesIO(jpeg()), "x.jpg")},
+        content_type="multipart/form-data",
+    )
     assert big.status_code == 413 and big.get_json()["error"] == "photo_too_large"
     assert client.post(f"/api/v1/sites/{site.token}/chat", json={"text": ""}).status_code == 422
 
 
 # --- readiness ---------------------------------------------------------------------------
+
 
 def test_readiness_checklist_from_check_in(app, client, event, crew):
     ready = factories.make_site(event, district="Huyện A")
@@ -152,6 +164,7 @@ def test_readiness_checklist_from_check_in(app, client, event, crew):
 
 
 # --- cards that work ---------------------------------------------------------------------
+
 
 def test_short_code_typed_at_p_opens_the_site(app, client, event):
     sites = [factories.make_site(event) for _ in range(20)]
@@ -216,19 +229,36 @@ def test_migration_backfills_a_short_code_for_existing_sites(tmp_path):
     from server import create_app
     from tests.conftest import BASE_CONFIG
 
-    app = create_app({**BASE_CONFIG, "AUTO_MIGRATE": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.db",
-                      "UPLOAD_FOLDER": str(tmp_path / "up")})
+    app = create_app(
+        {
+            **BASE_CONFIG,
+            "AUTO_MIGRATE": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.db",
+            "UPLOAD_FOLDER": str(tmp_path / "up"),
+        }
+    )
     with app.app_context():
         upgrade(revision="0006_bridges_client_ids")
-        db.session.execute(text("INSERT INTO events (slug,name,kind,location,description,is_active,theme_color,"
-                                "created_at) VALUES ('e','E','plenary','','',1,'#fff','2026-01-01 00:00:00')"))
+        db.session.execute(
+            text(
+                "INSERT INTO events (slug,name,kind,location,description,is_active,theme_color,"
+                "created_at) VALUES ('e','E','plenary','','',1,'#fff','2026-01-01 00:00:00')"
+            )
+        )
         for n in range(30):
-            db.session.execute(text(
-                "INSERT INTO sites (event_id,code,name,district,commune,contact_name,phone,token,is_active,state,"
-                f"reported_state,note,created_at) VALUES (1,'S{n}','n','d','c','','','tok{n}',1,'offline','ok','',"
-                "'2026-01-01 00:00:00')"))
-            db.session.execute(text(f"INSERT INTO site_logs (site_id,at,kind,detail) VALUES ({n + 1},"
-                                    "'2026-01-01 00:00:00','created','')"))
+            db.session.execute(
+                text(
+                    "INSERT INTO sites (event_id,code,name,district,commune,contact_name,phone,token,is_active,state,"
+                    f"reported_state,note,created_at) VALUES (1,'S{n}','n','d','c','','','tok{n}',1,'offline','ok','',"
+                    "'2026-01-01 00:00:00')"
+                )
+            )
+            db.session.execute(
+                text(
+                    f"INSERT INTO site_logs (site_id,at,kind,detail) VALUES ({n + 1},"
+                    "'2026-01-01 00:00:00','created','')"
+                )
+            )
         db.session.commit()
         upgrade(revision="heads")
         codes = [r[0] for r in db.session.execute(text("SELECT short_code FROM sites")).all()]

@@ -1,5 +1,6 @@
 """State derivation with a controllable clock, beats, check-in, and the offline sweep."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,7 +10,7 @@ from server.services.bridges import presence as bridges_state
 from server.services.bridges.counter import summary
 from tests.support import factories
 
-T0 = datetime(2026, 5, 1, 8, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 5, 1, 8, 0, 0, tzinfo=UTC)
 
 
 class Clock:
@@ -46,8 +47,10 @@ def test_default_thresholds(app):
 
 
 def _log_kinds(site):
-    return [r.detail for r in db.session.scalars(db.select(SiteLog).filter_by(site_id=site.id, kind="state")
-                                                  .order_by(SiteLog.id))]
+    return [
+        r.detail
+        for r in db.session.scalars(db.select(SiteLog).filter_by(site_id=site.id, kind="state").order_by(SiteLog.id))
+    ]
 
 
 def test_beats_then_silence_goes_degraded_then_offline(event, clock):
@@ -67,8 +70,11 @@ def test_beats_then_silence_goes_degraded_then_offline(event, clock):
     assert [s["id"] for s in changed[event.slug]] == [site.id]
     db.session.refresh(site)
     assert site.state == "offline" and site.state_changed_at == clock.at
-    assert _log_kinds(site) == ["never_seen → online (heartbeat)", "online → degraded (sweep)",
-                                "degraded → offline (sweep)"]
+    assert _log_kinds(site) == [
+        "never_seen → online (heartbeat)",
+        "online → degraded (sweep)",
+        "degraded → offline (sweep)",
+    ]
     clock.advance(1)
     assert bridges_state.record_beat(site)["state"] == "online"
     assert summary(event)["online"] == 1
@@ -105,7 +111,12 @@ def test_summary_counts_active_sites_only(event, clock):
     bridges_state.sweep()
     counts = summary(event)
     assert {k: counts[k] for k in ("total", "online", "degraded", "offline", "never_seen")} == {
-        "total": 4, "online": 1, "degraded": 0, "offline": 2, "never_seen": 1}
+        "total": 4,
+        "online": 1,
+        "degraded": 0,
+        "offline": 2,
+        "never_seen": 1,
+    }
     assert counts["connected"] == 1
 
 

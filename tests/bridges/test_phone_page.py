@@ -1,6 +1,7 @@
 """The bridge point's phone pages and what makes them usable on 3G: the language switch on
 every phone page, overlays in Vietnamese whatever OBS's browser asks, the check-in boxes
 from the server's state, hashed and compressed static files cached for a year."""
+
 import gzip
 import re
 

@@ -2,6 +2,7 @@
 the crew board that is still there a minute later until a crew member acknowledges it; a
 phone (360×740) sends a photo from its camera and the crew sees it in the site's conversation,
 answers, and the phone sees the answer. Short offline threshold via BRIDGECAST_OFFLINE_S."""
+
 import io
 import re
 import time
@@ -12,8 +13,12 @@ from PIL import Image
 from tests.support.browser import screenshot
 
 SLUG = "demo-forum"
-SMALL_PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True,
-               "has_touch": True}
+SMALL_PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 def login(page, base):
@@ -40,9 +45,12 @@ def small_phone(browser):
 
 def beat_all(page, base, tokens):
     """Every token beats once, at the same moment (then stops: the sites will drop)."""
-    page.evaluate("""async ([base, tokens]) => { await Promise.all(tokens.map((t) => fetch(
+    page.evaluate(
+        """async ([base, tokens]) => { await Promise.all(tokens.map((t) => fetch(
         `${base}/api/v1/sites/${t}/heartbeat`, {method: "POST", headers: {"Content-Type": "application/json"},
-        body: JSON.stringify({state: "ok"})}))); }""", [base, tokens])
+        body: JSON.stringify({state: "ok"})}))); }""",
+        [base, tokens],
+    )
 
 
 @pytest.mark.browser

@@ -1,5 +1,6 @@
 """Every route and socket event is in the explicit access table, declares the same roles,
 and actually refuses everybody else (anonymous, the wrong role, the wrong token)."""
+
 import pytest
 from werkzeug.routing.converters import NumberConverter
 
@@ -29,8 +30,11 @@ def test_every_route_is_in_the_access_table_with_its_declared_roles(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert sorted(endpoints - set(HTTP)) == [], "routes missing from tests/support/access_table.py"
     assert sorted(set(HTTP) - endpoints) == [], "table lists routes that do not exist"
-    wrong = {ep: (declared(app.view_functions[ep]), HTTP[ep]) for ep in endpoints
-             if declared(app.view_functions[ep]) != HTTP[ep]}
+    wrong = {
+        ep: (declared(app.view_functions[ep]), HTTP[ep])
+        for ep in endpoints
+        if declared(app.view_functions[ep]) != HTTP[ep]
+    }
     assert wrong == {}, "view roles differ from the table: {endpoint: (declared, table)}"
 
 
@@ -130,7 +134,11 @@ def test_socket_events_refuse_roles_the_table_does_not_list(app, socket_client, 
             else:
                 sio = socket_client(namespace, role=None if caller == "anonymous" else caller)
             ack = sio.emit(name, {}, namespace=namespace, callback=True)
-            assert isinstance(ack, dict) and ack.get("ok") is False and ack.get("error") == "forbidden", (namespace, name, caller)
+            assert isinstance(ack, dict) and ack.get("ok") is False and ack.get("error") == "forbidden", (
+                namespace,
+                name,
+                caller,
+            )
 
 
 def test_site_namespace_needs_a_valid_active_token(app, socket_client, event):

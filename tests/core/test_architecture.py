@@ -1,5 +1,6 @@
 """docs/architecture.md stays true: every path it names exists, every area package with a commands
 module is in its table, and every listed commands module is registered."""
+
 import os
 import re
 

@@ -1,5 +1,6 @@
 """gevent's server gets TCP_NODELAY on every accepted connection (its pywsgi sends headers
 and body separately; with Nagle on, each keep-alive response waited ~40 ms for an ACK)."""
+
 import socket
 
 from server import async_support

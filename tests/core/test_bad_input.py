@@ -1,6 +1,7 @@
 """Bad input on every endpoint: fuzzed paths, methods, bodies and content types never
 give a 500 or a stack trace; malformed, oversized, mistyped and invalid-UTF-8 JSON get a
 clear 4xx; tokens and usernames cannot be enumerated from error differences."""
+
 import json
 
 from hypothesis import HealthCheck, given, settings
@@ -16,10 +17,23 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner, max_size=5),
     max_leaves=20,
 )
-CONTENT_TYPES = st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded",
-                                 "multipart/form-data", "application/json; charset=latin-1", "", "garbage/∞"])
-BODIES = st.one_of(st.binary(max_size=300), json_values.map(lambda v: json.dumps(v).encode()),
-                   st.just(b"\xff\xfe{\"text\": \"\xc3\x28\"}"), st.just(b"{" * 2000))
+CONTENT_TYPES = st.sampled_from(
+    [
+        "application/json",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "application/json; charset=latin-1",
+        "",
+        "garbage/∞",
+    ]
+)
+BODIES = st.one_of(
+    st.binary(max_size=300),
+    json_values.map(lambda v: json.dumps(v).encode()),
+    st.just(b'\xff\xfe{"text": "\xc3\x28"}'),
+    st.just(b"{" * 2000),
+)
 
 
 def _no_crash(response):
@@ -29,8 +43,12 @@ def _no_crash(response):
 
 
 def _rules(app):
-    return [(rule, method) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
-            for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return [
+        (rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
 
 
 def test_fuzzed_requests_to_every_route_never_crash(app, client, event):
@@ -41,22 +59,33 @@ def test_fuzzed_requests_to_every_route_never_crash(app, client, event):
     assert len(routes) >= 10
 
     @FUZZ
-    @given(index=st.integers(0, len(routes) - 1), segment=st.text(min_size=1, max_size=40),
-           number=st.integers(-2**63, 2**63), body=BODIES, content_type=CONTENT_TYPES, with_token=st.booleans(),
-           query=st.dictionaries(st.text(max_size=8), st.text(max_size=20), max_size=3))
+    @given(
+        index=st.integers(0, len(routes) - 1),
+        segment=st.text(min_size=1, max_size=40),
+        number=st.integers(-(2**63), 2**63),
+        body=BODIES,
+        content_type=CONTENT_TYPES,
+        with_token=st.booleans(),
+        query=st.dictionaries(st.text(max_size=8), st.text(max_size=20), max_size=3),
+    )
     def run(index, segment, number, body, content_type, with_token, query):
         rule, method = routes[index]
         values = {}
         for arg in rule.arguments:
-            values[arg] = number if "Number" in type(rule._converters[arg]).__mro__[1].__name__ or \
-                type(rule._converters[arg]).__name__ == "IntegerConverter" else segment
+            values[arg] = (
+                number
+                if "Number" in type(rule._converters[arg]).__mro__[1].__name__
+                or type(rule._converters[arg]).__name__ == "IntegerConverter"
+                else segment
+            )
         try:
             url = app.url_map.bind("localhost").build(rule.endpoint, values, method=method)
         except Exception:  # the value cannot appear in this route: nothing to send
             return
         headers = {"Authorization": f"Bearer {admin}"} if with_token else {}
-        response = client.open(url, method=method, data=body, content_type=content_type or None, headers=headers,
-                               query_string=query)
+        response = client.open(
+            url, method=method, data=body, content_type=content_type or None, headers=headers, query_string=query
+        )
         _no_crash(response)
 
     run()
@@ -109,8 +138,13 @@ def test_chunked_body_without_length_is_capped(app, client):
     import io
 
     body = io.BytesIO(b" " * 100_000)
-    response = client.post("/api/v1/_probe", input_stream=body, content_type="application/json",
-                           headers={"Transfer-Encoding": "chunked"}, environ_base={"wsgi.input_terminated": True})
+    response = client.post(
+        "/api/v1/_probe",
+        input_stream=body,
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_base={"wsgi.input_terminated": True},
+    )
     assert response.request.content_length is None
     assert response.status_code == 413
 
@@ -143,13 +177,20 @@ def test_unknown_usernames_are_throttled_like_real_accounts(app, client):
 def test_too_many_failed_logins_from_one_address_are_rate_limited(app, client):
     app.config["LOGIN_RATE_ADDRESS"] = "4/300"
     token = csrf_from(client.get("/login").get_data(as_text=True))
-    codes = [client.post("/login", data={"username": f"spray{i}", "password": "x" * 9, "csrf_token": token}).status_code
-             for i in range(6)]
+    codes = [
+        client.post("/login", data={"username": f"spray{i}", "password": "x" * 9, "csrf_token": token}).status_code
+        for i in range(6)
+    ]
     assert codes[:4] == [401] * 4 and codes[4] == 429
     user = factories.make_user("admin")
-    response = client.post("/login", data={"username": user.username, "password": factories.PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": user.username, "password": factories.PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
     other = app.test_client()
-    response = other.post("/login", data={"username": user.username, "password": factories.PASSWORD, "csrf_token": token},
-                          environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    response = other.post(
+        "/login",
+        data={"username": user.username, "password": factories.PASSWORD, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
     assert response.status_code in (302, 400)  # another address is not limited (400: no session CSRF)

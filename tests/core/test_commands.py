@@ -1,6 +1,7 @@
 """The command registry is the one place operations are declared: every command has its REST
 route and socket event (or says why not), an OpenAPI entry, an access-table row, and answers
 the same shape on both transports."""
+
 import json
 import re
 
@@ -75,8 +76,9 @@ def _rest(app, cmd, payload, token):
 def _same_input(cmd, payload):
     """The socket twin of a REST call: path ids in the payload too; a URL cannot carry a lone
     surrogate, so GET commands get none on either side."""
-    path_ints = {name: payload.get(name, 1) for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", cmd.http[1])
-                 if conv == "int"}
+    path_ints = {
+        name: payload.get(name, 1) for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", cmd.http[1]) if conv == "int"
+    }
     data = {**payload, **path_ints}
     if cmd.http[0] == "GET":
         data = {k: v for k, v in data.items() if not (isinstance(v, str) and has_surrogate(v))}

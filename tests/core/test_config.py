@@ -1,4 +1,5 @@
 """Settings layering: defaults < instance/config.py < environment < the caller's mapping."""
+
 from server import create_app
 from server.config import Config, from_environment
 
@@ -33,9 +34,16 @@ def test_unset_environment_leaves_defaults():
 def test_caller_mapping_overrides_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("BRIDGECAST_OFFLINE_S", "33")
     monkeypatch.setenv("BRIDGECAST_HEARTBEAT_S", "7")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/c.db", "AUTO_MIGRATE": False,
-                      "ASYNC_MODE": "threading", "SECRET_KEY": "k", "OFFLINE_AFTER_S": 44.0,
-                      "UPLOAD_FOLDER": str(tmp_path / "up")})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/c.db",
+            "AUTO_MIGRATE": False,
+            "ASYNC_MODE": "threading",
+            "SECRET_KEY": "k",
+            "OFFLINE_AFTER_S": 44.0,
+            "UPLOAD_FOLDER": str(tmp_path / "up"),
+        }
+    )
     assert app.config["HEARTBEAT_INTERVAL_S"] == 7.0  # from the environment
     assert app.config["OFFLINE_AFTER_S"] == 44.0  # the caller wins
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True  # default kept
@@ -54,8 +62,14 @@ def test_instance_config_file_sits_between_defaults_and_environment(monkeypatch,
         return original(*args, instance_path=str(instance), **kwargs)
 
     monkeypatch.setattr(server, "Flask", flask_with_instance)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/c.db", "AUTO_MIGRATE": False,
-                      "ASYNC_MODE": "threading", "UPLOAD_FOLDER": str(tmp_path / "up")})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/c.db",
+            "AUTO_MIGRATE": False,
+            "ASYNC_MODE": "threading",
+            "UPLOAD_FOLDER": str(tmp_path / "up"),
+        }
+    )
     assert app.config["LOGIN_RATE_ADDRESS"] == "42/60"  # instance file beats the default
     assert app.config["OFFLINE_AFTER_S"] == 21.0  # environment beats the instance file
     assert (instance / "secret_key").exists()  # a generated key is kept for restarts

@@ -1,5 +1,6 @@
 """The shared confirmation dialog (templates/_macros.html confirm_dialog + static/js/lib/confirm.js): a
 ``data-confirm`` button asks first, "Huỷ" keeps the page, "Đồng ý" submits the form through that button."""
+
 import pytest
 
 pytestmark = pytest.mark.browser

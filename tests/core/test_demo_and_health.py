@@ -1,4 +1,5 @@
 """Demo seeding on first start (idempotent) and the health check."""
+
 from server.extensions import db
 from server.models import AgendaItem, Document, Event, Site, User
 from server.services.demo.seed import ensure_demo
@@ -6,11 +7,19 @@ from server.services.demo.seed import ensure_demo
 
 def test_demo_seed_creates_the_congress_once(app):
     assert ensure_demo("demo-password-1") is True
-    counts = (db.session.query(Event).count(), db.session.query(Site).count(),
-              db.session.query(AgendaItem).count(), db.session.query(Document).count())
+    counts = (
+        db.session.query(Event).count(),
+        db.session.query(Site).count(),
+        db.session.query(AgendaItem).count(),
+        db.session.query(Document).count(),
+    )
     assert ensure_demo("demo-password-1") is False
-    assert (db.session.query(Event).count(), db.session.query(Site).count(),
-            db.session.query(AgendaItem).count(), db.session.query(Document).count()) == counts
+    assert (
+        db.session.query(Event).count(),
+        db.session.query(Site).count(),
+        db.session.query(AgendaItem).count(),
+        db.session.query(Document).count(),
+    ) == counts
     assert db.session.query(User).filter_by(role="admin").count() == 1
 
 

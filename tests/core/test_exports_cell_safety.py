@@ -1,4 +1,5 @@
 """Every CSV/XLSX exporter uses the one cell-safety rule: a hostile row comes out inert in each."""
+
 import csv
 import io
 import pathlib
@@ -14,7 +15,7 @@ from server.services.questions import export as questions_export
 from tests.support import factories
 from tests.support.agenda import make_items
 
-EVIL = ["=HYPERLINK(\"http://evil\",\"x\")", "＝cmd|' /C calc'!A0", " @SUM(1+1)*cmd", "\t-2+3"]
+EVIL = ['=HYPERLINK("http://evil","x")', "＝cmd|' /C calc'!A0", " @SUM(1+1)*cmd", "\t-2+3"]
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
@@ -53,8 +54,17 @@ def test_no_exporter_keeps_its_own_formula_list():
 def test_questions_export_is_inert(app, event):
     site = factories.make_site(event, code="=S1", name=EVIL[1])
     for i, evil in enumerate(EVIL):
-        db.session.add(Question(event_id=event.id, site_id=site.id, client_id=f"c{i}", text=evil, author=EVIL[2],
-                                unit=EVIL[3], addressee=EVIL[0]))
+        db.session.add(
+            Question(
+                event_id=event.id,
+                site_id=site.id,
+                client_id=f"c{i}",
+                text=evil,
+                author=EVIL[2],
+                unit=EVIL[3],
+                addressee=EVIL[0],
+            )
+        )
     db.session.commit()
     _assert_inert(_csv_cells(questions_export.to_csv(event).decode("utf-8")))
     _assert_inert(_xlsx_cells(questions_export.to_xlsx(event)))

@@ -3,6 +3,7 @@
 20 beating sites never go offline nor miss a heartbeat ack, and the flooder is refused
 (``too_many_events``) or disconnected. Without the fair-share gate (limits set to 10^6) the same
 run measured p99 1,307 ms, sites swept offline and 60 missed acks under gevent."""
+
 import asyncio
 import http.client
 import json
@@ -32,8 +33,9 @@ def _flood(port, out):
     refused = received = 0
     started = time.monotonic()
     try:
-        with ws_connect(f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket", open_timeout=10,
-                        max_size=None) as ws:
+        with ws_connect(
+            f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket", open_timeout=10, max_size=None
+        ) as ws:
             ws.recv(timeout=5)  # Engine.IO open packet
             ws.send('40/public,{"event":"%s"}' % SLUG)
             for i in range(FLOOD_EVENTS):
@@ -71,8 +73,9 @@ async def _scenario(server, report):
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http_:
         page = await (await http_.get(f"{base}/login")).text()
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        await http_.post(f"{base}/login", data={"username": "admin", "password": server.admin_password,
-                                                "csrf_token": csrf})
+        await http_.post(
+            f"{base}/login", data={"username": "admin", "password": server.admin_password, "csrf_token": csrf}
+        )
         rows = (await (await http_.get(f"{base}/api/v1/events/{SLUG}/sites")).json())["sites"][:SITES]
         missed = []
         clients = []
@@ -109,11 +112,12 @@ async def _scenario(server, report):
         flooder.start()
         seen = set()
         while flooder.is_alive() or time.monotonic() < flood_started + 6:  # > one offline threshold
-            seen |= {state for state in (await states()).values()}
+            seen |= set((await states()).values())
             await asyncio.sleep(0.25)
         flooder.join()
-        report.update(flood=flood, seen_states=sorted(seen), missed=list(missed), flood_window=(
-            flood_started, time.monotonic()))
+        report.update(
+            flood=flood, seen_states=sorted(seen), missed=list(missed), flood_window=(flood_started, time.monotonic())
+        )
         for task in tasks:
             task.cancel()
         for client in clients:
@@ -134,9 +138,11 @@ def test_one_socket_flood_does_not_stall_the_room(start_server, async_mode):
     start, end = report["flood_window"]
     during = sorted(ms for at, ms in latencies if start <= at <= end)
     p99 = during[int(len(during) * 0.99) - 1]
-    print(f"\n{async_mode}: flood {report['flood']}, healthz during flood n={len(during)} "
-          f"median={statistics.median(during):.1f} ms p99={p99:.1f} ms max={during[-1]:.1f} ms, "
-          f"site states seen {report['seen_states']}, missed acks {len(report['missed'])}")
+    print(
+        f"\n{async_mode}: flood {report['flood']}, healthz during flood n={len(during)} "
+        f"median={statistics.median(during):.1f} ms p99={p99:.1f} ms max={during[-1]:.1f} ms, "
+        f"site states seen {report['seen_states']}, missed acks {len(report['missed'])}"
+    )
     assert report["flood"].get("refused", 0) > 0 or "closed" in report["flood"], report["flood"]
     assert report["seen_states"] == ["online"], "a beating site was swept while one client flooded"
     assert report["missed"] == [], "heartbeat acks were lost or refused during the flood"

@@ -2,6 +2,7 @@
 panel show the server link; when the server dies both say "Mất kết nối tới máy chủ", lock their
 commands, and a command pressed meanwhile is refused at once (not queued); when the server is
 back (same port, same database), they reconnect and unlock by themselves."""
+
 import pytest
 from playwright.sync_api import expect
 

@@ -1,4 +1,5 @@
 """A new user opens Bridgecast in Chromium: Vietnamese login page, admin logs in, sees the demo events."""
+
 import pytest
 
 from tests.support.browser import screenshot

@@ -1,4 +1,5 @@
 """Who may connect to which Socket.IO namespace, and the rooms they join."""
+
 import pytest
 
 from server.extensions import socketio
@@ -82,8 +83,9 @@ def test_the_role_is_checked_again_on_every_event_of_an_open_socket(app, socket_
     from server.models.user import User
 
     sio = socket_client("/crew", role="crew")
-    ack = sio.emit("agenda_state", {}, namespace="/crew", callback=True) or \
-        sio.emit("list_slides", {}, namespace="/crew", callback=True)
+    ack = sio.emit("agenda_state", {}, namespace="/crew", callback=True) or sio.emit(
+        "list_slides", {}, namespace="/crew", callback=True
+    )
     assert ack["ok"] is True, ack
     user = db.session.scalars(db.select(User).filter_by(role="crew")).first()
     user.role = "moderator"

@@ -2,6 +2,7 @@
 ``/overlay`` of another: ``/public`` still acts on its own event. (Flask-SocketIO keeps one session
 per Engine.IO connection; before the per-namespace keys the second join overwrote the first's event.
 The in-process test client opens a fresh environ per namespace, so only a real socket shows it.)"""
+
 import json
 import urllib.request
 
@@ -13,8 +14,9 @@ pytestmark = pytest.mark.slow
 
 def _submit(server, slug, client_id):
     body = json.dumps({"event": slug, "client_id": client_id, "text": "Đề nghị sửa đường liên xã"}).encode()
-    request = urllib.request.Request(f"{server.url}/api/v1/questions", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{server.url}/api/v1/questions", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 201
 
@@ -26,7 +28,7 @@ def _until(ws, prefix):
             ws.send("3")
             continue
         if msg.startswith(prefix):
-            return msg[len(prefix):]
+            return msg[len(prefix) :]
 
 
 def test_each_namespace_of_one_connection_keeps_its_own_event(live_server):

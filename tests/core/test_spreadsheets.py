@@ -1,10 +1,27 @@
 """The one cell-safety rule (server/services/spreadsheets.py)."""
+
 import pytest
 
 from server.services.spreadsheets import safe_cell
 
-HOSTILE = ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "\n=1", "＝1+1", "＋1", "－1", "＠SUM(A1)",
-           " =1+1", "  +1", "\u00a0=1", "\u3000=1", " \t@x"]
+HOSTILE = [
+    "=1+1",
+    "+1",
+    "-1+2",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    "\n=1",
+    "＝1+1",
+    "＋1",
+    "－1",
+    "＠SUM(A1)",
+    " =1+1",
+    "  +1",
+    "\u00a0=1",
+    "\u3000=1",
+    " \t@x",
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)

@@ -1,4 +1,5 @@
 """Text cleaning and folding for Vietnamese input from any phone keyboard."""
+
 import unicodedata
 
 import pytest
@@ -6,12 +7,15 @@ import pytest
 from server.services.text import clean, fold
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("  Xin   chào\t", "Xin chào"),
-    ("a\x00b\x1bc\u202ed", "abcd"),
-    (None, ""),
-    ("line\nbreak", "line break"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("  Xin   chào\t", "Xin chào"),
+        ("a\x00b\x1bc\u202ed", "abcd"),
+        (None, ""),
+        ("line\nbreak", "line break"),
+    ],
+)
 def test_clean(raw, expected):
     assert clean(raw) == expected
 
@@ -27,6 +31,8 @@ def test_clean_multiline_keeps_paragraphs_and_limits_length():
     assert clean("x" * 50, max_length=10) == "x" * 10
 
 
-@pytest.mark.parametrize("text", ["Nguyễn Đức Thắng", unicodedata.normalize("NFD", "Nguyễn Đức Thắng"), "NGUYEN DUC THANG"])
+@pytest.mark.parametrize(
+    "text", ["Nguyễn Đức Thắng", unicodedata.normalize("NFD", "Nguyễn Đức Thắng"), "NGUYEN DUC THANG"]
+)
 def test_fold_matches_with_and_without_diacritics(text):
     assert fold(text) == "nguyen duc thang"

@@ -1,4 +1,5 @@
 """The English catalog: every entry once, every msgid used by the code translated."""
+
 import collections
 import os
 import re
@@ -18,7 +19,7 @@ def test_no_msgid_appears_twice():
     entries, text = _entries()
     counts = collections.Counter(msgid for msgid, _ in entries)
     assert [m for m, n in counts.items() if n > 1 and m] == []
-    assert len(re.findall(r'^msgid ', text, re.M)) == len(entries)  # no multi-line or glued entries missed
+    assert len(re.findall(r"^msgid ", text, re.M)) == len(entries)  # no multi-line or glued entries missed
 
 
 def test_every_entry_has_an_english_translation():
@@ -28,9 +29,23 @@ def test_every_entry_has_an_english_translation():
 
 def test_every_string_the_code_marks_is_translated(tmp_path):
     pot = tmp_path / "messages.pot"
-    subprocess.run([os.path.join(os.path.dirname(os.sys.executable), "pybabel"), "extract", "-F",
-                    os.path.join(ROOT, "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), ROOT],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            os.path.join(os.path.dirname(os.sys.executable), "pybabel"),
+            "extract",
+            "-F",
+            os.path.join(ROOT, "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            ROOT,
+        ],
+        check=True,
+        capture_output=True,
+    )
     wanted = set(re.findall(r'^msgid "(.+)"$', pot.read_text(encoding="utf-8"), re.M))
     have = {m for m, _ in _entries()[0]}
     assert sorted(wanted - have) == []

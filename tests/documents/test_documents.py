@@ -1,5 +1,6 @@
 """Documents: upload, QR codes that decode to the stable short link, new versions keeping the
 same code and QR, the phone list, and the A4 QR sheet with Vietnamese titles."""
+
 import io
 import os
 
@@ -19,14 +20,20 @@ def qr_text(png_bytes):
 
 
 def upload(client, token, event, title, data, filename):
-    return client.post(f"/events/{event.slug}/documents", data={
-        "csrf_token": token, "title": title, "file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+    return client.post(
+        f"/events/{event.slug}/documents",
+        data={"csrf_token": token, "title": title, "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_upload_qr_and_new_version_keep_the_same_link(client, auth, event, app):
     auth.login("admin")
     token = auth.csrf(f"/events/{event.slug}/documents")
-    assert upload(client, token, event, "Dự thảo Báo cáo chính trị", make_pdf(1, "Bản 1"), "bao-cao.pdf").status_code == 302
+    assert (
+        upload(client, token, event, "Dự thảo Báo cáo chính trị", make_pdf(1, "Bản 1"), "bao-cao.pdf").status_code
+        == 302
+    )
     doc = documents.documents_of(event)[0]
     png = client.get(f"/d/{doc.code}/qr.png")
     assert png.status_code == 200 and png.mimetype == "image/png"
@@ -38,9 +45,11 @@ def test_upload_qr_and_new_version_keep_the_same_link(client, auth, event, app):
     with fitz.open(stream=first.data, filetype="pdf") as pdf:
         assert "Bản 1" in pdf[0].get_text()
 
-    response = client.post(f"/events/{event.slug}/documents/{doc.code}/versions", data={
-        "csrf_token": token, "file": (io.BytesIO(make_pdf(2, "Bản 2")), "bao-cao-v2.pdf")},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/events/{event.slug}/documents/{doc.code}/versions",
+        data={"csrf_token": token, "file": (io.BytesIO(make_pdf(2, "Bản 2")), "bao-cao-v2.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     assert [d.code for d in documents.documents_of(event)] == [doc.code]
     assert [v.number for v in documents.versions_of(doc)] == [2, 1]
@@ -79,7 +88,11 @@ def test_phone_document_list_and_docx_download(client, app, event):
 
 
 def test_a4_qr_sheet_has_vietnamese_titles_and_decodable_codes(client, auth, event, app):
-    titles = ["Dự thảo Nghị quyết Đại hội", "Báo cáo kiểm điểm của Ủy ban MTTQ tỉnh khóa XV", "Danh sách đại biểu chính thức"]
+    titles = [
+        "Dự thảo Nghị quyết Đại hội",
+        "Báo cáo kiểm điểm của Ủy ban MTTQ tỉnh khóa XV",
+        "Danh sách đại biểu chính thức",
+    ]
     with app.test_request_context():
         docs = [documents.create_document(event.slug, t, "x.pdf", make_pdf(1)) for t in titles]
     auth.login("admin")
@@ -113,7 +126,9 @@ def test_rest_document_list_links_never_follow_a_forged_host(client, app, event)
     headers = {"Authorization": f"Bearer {plain}"}
     url = f"/api/v1/events/{event.slug}/documents"
     body = client.get(url, headers={**headers, "Host": "evil.example"}).get_json()
-    assert body["ok"] and body["documents"][0]["link"] == f"http://127.0.0.1:{app.config.get('PORT') or 5000}/d/{doc.code}"
+    assert (
+        body["ok"] and body["documents"][0]["link"] == f"http://127.0.0.1:{app.config.get('PORT') or 5000}/d/{doc.code}"
+    )
     assert client.get(url, headers=headers).get_json()["documents"][0]["link"] == f"http://localhost/d/{doc.code}"
     app.config["PUBLIC_URL"] = "https://daihoi.example.vn/"
     body = client.get(url, headers={**headers, "Host": "evil.example"}).get_json()
@@ -129,7 +144,9 @@ def test_documents_can_be_renamed_unpublished_and_deleted(client, auth, event, a
     page = client.get(f"/events/{event.slug}/documents").get_data(as_text=True)
     assert page.count("data-confirm") >= 2  # unpublish and delete ask first
     base = f"/events/{event.slug}/documents/{doc.code}"
-    assert client.post(f"{base}/rename", data={"csrf_token": token, "title": "Nghị quyết chính thức"}).status_code == 302
+    assert (
+        client.post(f"{base}/rename", data={"csrf_token": token, "title": "Nghị quyết chính thức"}).status_code == 302
+    )
     db.session.refresh(doc)
     assert doc.title == "Nghị quyết chính thức"
     client.post(f"{base}/rename", data={"csrf_token": token, "title": "  "})

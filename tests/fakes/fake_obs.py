@@ -20,31 +20,48 @@ import time
 from websockets.asyncio.server import serve
 
 # EventSubscription bits (obs-websocket protocol)
-GENERAL, CONFIG, SCENES, INPUTS, TRANSITIONS, FILTERS, OUTPUTS, SCENEITEMS, MEDIAINPUTS, \
-    VENDORS, UI = (1 << i for i in range(11))
+GENERAL, CONFIG, SCENES, INPUTS, TRANSITIONS, FILTERS, OUTPUTS, SCENEITEMS, MEDIAINPUTS, VENDORS, UI = (
+    1 << i for i in range(11)
+)
 ALL_LOW_VOLUME = (1 << 11) - 1
 EVENT_INTENT = {
     "ExitStarted": GENERAL,
-    "CurrentProgramSceneChanged": SCENES, "CurrentPreviewSceneChanged": SCENES,
-    "SceneListChanged": SCENES, "SceneCreated": SCENES, "SceneRemoved": SCENES,
-    "InputCreated": INPUTS, "InputRemoved": INPUTS, "InputMuteStateChanged": INPUTS,
-    "InputSettingsChanged": INPUTS, "InputVolumeChanged": INPUTS,
+    "CurrentProgramSceneChanged": SCENES,
+    "CurrentPreviewSceneChanged": SCENES,
+    "SceneListChanged": SCENES,
+    "SceneCreated": SCENES,
+    "SceneRemoved": SCENES,
+    "InputCreated": INPUTS,
+    "InputRemoved": INPUTS,
+    "InputMuteStateChanged": INPUTS,
+    "InputSettingsChanged": INPUTS,
+    "InputVolumeChanged": INPUTS,
     "InputVolumeMeters": 1 << 16,
-    "CurrentSceneTransitionChanged": TRANSITIONS, "CurrentSceneTransitionDurationChanged": TRANSITIONS,
-    "SceneTransitionStarted": TRANSITIONS, "SceneTransitionEnded": TRANSITIONS,
-    "StreamStateChanged": OUTPUTS, "RecordStateChanged": OUTPUTS,
+    "CurrentSceneTransitionChanged": TRANSITIONS,
+    "CurrentSceneTransitionDurationChanged": TRANSITIONS,
+    "SceneTransitionStarted": TRANSITIONS,
+    "SceneTransitionEnded": TRANSITIONS,
+    "StreamStateChanged": OUTPUTS,
+    "RecordStateChanged": OUTPUTS,
     "SceneItemCreated": SCENEITEMS,
-    "MediaInputPlaybackStarted": MEDIAINPUTS, "MediaInputPlaybackEnded": MEDIAINPUTS,
+    "MediaInputPlaybackStarted": MEDIAINPUTS,
+    "MediaInputPlaybackEnded": MEDIAINPUTS,
     "MediaInputActionTriggered": MEDIAINPUTS,
     "StudioModeStateChanged": UI,
 }
-AUDIO_KINDS = {"pulse_input_capture", "pulse_output_capture", "alsa_input_capture",
-               "ffmpeg_source", "vlc_source"}
+AUDIO_KINDS = {"pulse_input_capture", "pulse_output_capture", "alsa_input_capture", "ffmpeg_source", "vlc_source"}
 MEDIA_KINDS = {"ffmpeg_source", "vlc_source"}
-DEFAULT_KINDS = ["image_source", "color_source_v3", "slideshow", "pulse_input_capture",
-                 "pulse_output_capture", "ffmpeg_source", "text_ft2_source_v2", "vlc_source"]
-PNG_1PX = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5"
-           "ErkJggg==")
+DEFAULT_KINDS = [
+    "image_source",
+    "color_source_v3",
+    "slideshow",
+    "pulse_input_capture",
+    "pulse_output_capture",
+    "ffmpeg_source",
+    "text_ft2_source_v2",
+    "vlc_source",
+]
+PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
 
 class RequestError(Exception):
@@ -68,23 +85,33 @@ class FakeObsState:
     """The scriptable OBS model. Methods named like requests return (data, events)."""
 
     def __init__(self, input_kinds=None):
-        self.scenes = ["Scene"]                   # OBS UI order, top first
-        self.items = {"Scene": []}                # scene -> [source names], bottom first
-        self.inputs = {}                          # name -> {"kind", "settings", "muted"}
+        self.scenes = ["Scene"]  # OBS UI order, top first
+        self.items = {"Scene": []}  # scene -> [source names], bottom first
+        self.inputs = {}  # name -> {"kind", "settings", "muted"}
         self.program = "Scene"
         self.preview = "Scene"
         self.studio = False
-        self.transitions = [{"transitionName": "Cut", "transitionKind": "cut_transition",
-                             "transitionFixed": True, "transitionConfigurable": False},
-                            {"transitionName": "Fade", "transitionKind": "fade_transition",
-                             "transitionFixed": False, "transitionConfigurable": False}]
+        self.transitions = [
+            {
+                "transitionName": "Cut",
+                "transitionKind": "cut_transition",
+                "transitionFixed": True,
+                "transitionConfigurable": False,
+            },
+            {
+                "transitionName": "Fade",
+                "transitionKind": "fade_transition",
+                "transitionFixed": False,
+                "transitionConfigurable": False,
+            },
+        ]
         self.transition = "Fade"
         self.duration = 300
         self.stream_service = {"streamServiceType": "rtmp_common", "streamServiceSettings": {}}
         self.stream_started = None
         self.record_started = None
         self.record_count = 0
-        self.failing_outputs = set()              # "Stream"/"Record": accepted, then stops (no receiver)
+        self.failing_outputs = set()  # "Stream"/"Record": accepted, then stops (no receiver)
         self.media_state = {}
         self.input_kinds = list(input_kinds or DEFAULT_KINDS)
         self.item_ids = 0
@@ -119,25 +146,47 @@ class FakeObsState:
 
     # requests ---------------------------------------------------------------
     def GetVersion(self, d):
-        return {"obsVersion": "29.0.2-fake", "obsWebSocketVersion": "5.1.0", "rpcVersion": 1,
-                "availableRequests": sorted(n for n in dir(self) if n[0].isupper()),
-                "supportedImageFormats": ["jpg", "png"], "platform": "fake",
-                "platformDescription": "fake"}, []
+        return {
+            "obsVersion": "29.0.2-fake",
+            "obsWebSocketVersion": "5.1.0",
+            "rpcVersion": 1,
+            "availableRequests": sorted(n for n in dir(self) if n[0].isupper()),
+            "supportedImageFormats": ["jpg", "png"],
+            "platform": "fake",
+            "platformDescription": "fake",
+        }, []
 
     def GetStats(self, d):
-        return {"cpuUsage": 3.5, "memoryUsage": 120.0, "availableDiskSpace": 50000.0,
-                "activeFps": 30.0, "averageFrameRenderTime": 1.0, "renderSkippedFrames": 0,
-                "renderTotalFrames": 1000, "outputSkippedFrames": 0, "outputTotalFrames": 100,
-                "webSocketSessionIncomingMessages": 0, "webSocketSessionOutgoingMessages": 0}, []
+        return {
+            "cpuUsage": 3.5,
+            "memoryUsage": 120.0,
+            "availableDiskSpace": 50000.0,
+            "activeFps": 30.0,
+            "averageFrameRenderTime": 1.0,
+            "renderSkippedFrames": 0,
+            "renderTotalFrames": 1000,
+            "outputSkippedFrames": 0,
+            "outputTotalFrames": 100,
+            "webSocketSessionIncomingMessages": 0,
+            "webSocketSessionOutgoingMessages": 0,
+        }, []
 
     def GetVideoSettings(self, d):
-        return {"baseWidth": 1280, "baseHeight": 720, "outputWidth": 1280, "outputHeight": 720,
-                "fpsNumerator": 30, "fpsDenominator": 1}, []
+        return {
+            "baseWidth": 1280,
+            "baseHeight": 720,
+            "outputWidth": 1280,
+            "outputHeight": 720,
+            "fpsNumerator": 30,
+            "fpsDenominator": 1,
+        }, []
 
     def GetSceneList(self, d):
-        return {"currentProgramSceneName": self.program,
-                "currentPreviewSceneName": self.preview if self.studio else None,
-                "scenes": self.scene_list()}, []
+        return {
+            "currentProgramSceneName": self.program,
+            "currentPreviewSceneName": self.preview if self.studio else None,
+            "scenes": self.scene_list(),
+        }, []
 
     def GetCurrentProgramScene(self, d):
         return {"currentProgramSceneName": self.program}, []
@@ -173,23 +222,31 @@ class FakeObsState:
         if not self.studio:
             raise RequestError(506, "Studio mode is not active.")
         self.program, self.preview = self.preview, self.program
-        return {}, [("SceneTransitionStarted", {"transitionName": self.transition}),
-                    ("CurrentProgramSceneChanged", {"sceneName": self.program}),
-                    ("CurrentPreviewSceneChanged", {"sceneName": self.preview}),
-                    ("SceneTransitionEnded", {"transitionName": self.transition})]
+        return {}, [
+            ("SceneTransitionStarted", {"transitionName": self.transition}),
+            ("CurrentProgramSceneChanged", {"sceneName": self.program}),
+            ("CurrentPreviewSceneChanged", {"sceneName": self.preview}),
+            ("SceneTransitionEnded", {"transitionName": self.transition}),
+        ]
 
     def GetSceneTransitionList(self, d):
-        kind = next(t["transitionKind"] for t in self.transitions
-                    if t["transitionName"] == self.transition)
-        return {"currentSceneTransitionName": self.transition,
-                "currentSceneTransitionKind": kind, "transitions": self.transitions}, []
+        kind = next(t["transitionKind"] for t in self.transitions if t["transitionName"] == self.transition)
+        return {
+            "currentSceneTransitionName": self.transition,
+            "currentSceneTransitionKind": kind,
+            "transitions": self.transitions,
+        }, []
 
     def GetCurrentSceneTransition(self, d):
         t = next(t for t in self.transitions if t["transitionName"] == self.transition)
-        return {"transitionName": t["transitionName"], "transitionKind": t["transitionKind"],
-                "transitionFixed": t["transitionFixed"], "transitionDuration":
-                None if t["transitionFixed"] else self.duration,
-                "transitionConfigurable": False, "transitionSettings": None}, []
+        return {
+            "transitionName": t["transitionName"],
+            "transitionKind": t["transitionKind"],
+            "transitionFixed": t["transitionFixed"],
+            "transitionDuration": None if t["transitionFixed"] else self.duration,
+            "transitionConfigurable": False,
+            "transitionSettings": None,
+        }, []
 
     def SetCurrentSceneTransition(self, d):
         name = (d or {}).get("transitionName")
@@ -211,27 +268,33 @@ class FakeObsState:
     def SetStreamServiceSettings(self, d):
         if not (d or {}).get("streamServiceType"):
             raise RequestError(300, "Your request is missing the `streamServiceType` field.")
-        self.stream_service = {"streamServiceType": d["streamServiceType"],
-                               "streamServiceSettings": dict(d.get("streamServiceSettings") or {})}
+        self.stream_service = {
+            "streamServiceType": d["streamServiceType"],
+            "streamServiceSettings": dict(d.get("streamServiceSettings") or {}),
+        }
         return {}, []
 
     def _output_status(self, started, bytes_per_s=125000):
         active = started is not None
         elapsed = (time.monotonic() - started) if active else 0
         ms = int(elapsed * 1000)
-        return {"outputActive": active, "outputBytes": int(elapsed * bytes_per_s),
-                "outputDuration": ms, "outputTimecode": "%02d:%02d:%06.3f" % (ms // 3_600_000, ms // 60_000 % 60,
-                                                                          ms % 60_000 / 1000),
-                "outputCongestion": 0.0, "outputReconnecting": False,
-                "outputSkippedFrames": 0, "outputTotalFrames": int(elapsed * 30)}
+        return {
+            "outputActive": active,
+            "outputBytes": int(elapsed * bytes_per_s),
+            "outputDuration": ms,
+            "outputTimecode": "%02d:%02d:%06.3f" % (ms // 3_600_000, ms // 60_000 % 60, ms % 60_000 / 1000),
+            "outputCongestion": 0.0,
+            "outputReconnecting": False,
+            "outputSkippedFrames": 0,
+            "outputTotalFrames": int(elapsed * 30),
+        }
 
     def GetStreamStatus(self, d):
         return self._output_status(self.stream_started), []
 
     def _failed_start(self, event_type):
         """Like OBS with no RTMP receiver: the request succeeds, the output stops at once."""
-        states = ("OBS_WEBSOCKET_OUTPUT_STARTING", "OBS_WEBSOCKET_OUTPUT_STOPPING",
-                  "OBS_WEBSOCKET_OUTPUT_STOPPED")
+        states = ("OBS_WEBSOCKET_OUTPUT_STARTING", "OBS_WEBSOCKET_OUTPUT_STOPPING", "OBS_WEBSOCKET_OUTPUT_STOPPED")
         return {}, [(event_type, {"outputActive": False, "outputState": s}) for s in states]
 
     def StartStream(self, d):
@@ -240,19 +303,19 @@ class FakeObsState:
         if "Stream" in self.failing_outputs:
             return self._failed_start("StreamStateChanged")
         self.stream_started = time.monotonic()
-        return {}, [("StreamStateChanged", {"outputActive": False,
-                                            "outputState": "OBS_WEBSOCKET_OUTPUT_STARTING"}),
-                    ("StreamStateChanged", {"outputActive": True,
-                                            "outputState": "OBS_WEBSOCKET_OUTPUT_STARTED"})]
+        return {}, [
+            ("StreamStateChanged", {"outputActive": False, "outputState": "OBS_WEBSOCKET_OUTPUT_STARTING"}),
+            ("StreamStateChanged", {"outputActive": True, "outputState": "OBS_WEBSOCKET_OUTPUT_STARTED"}),
+        ]
 
     def StopStream(self, d):
         if self.stream_started is None:
             raise RequestError(501, "The stream output is not running.")
         self.stream_started = None
-        return {}, [("StreamStateChanged", {"outputActive": False,
-                                            "outputState": "OBS_WEBSOCKET_OUTPUT_STOPPING"}),
-                    ("StreamStateChanged", {"outputActive": False,
-                                            "outputState": "OBS_WEBSOCKET_OUTPUT_STOPPED"})]
+        return {}, [
+            ("StreamStateChanged", {"outputActive": False, "outputState": "OBS_WEBSOCKET_OUTPUT_STOPPING"}),
+            ("StreamStateChanged", {"outputActive": False, "outputState": "OBS_WEBSOCKET_OUTPUT_STOPPED"}),
+        ]
 
     def GetRecordStatus(self, d):
         status = self._output_status(self.record_started)
@@ -265,10 +328,16 @@ class FakeObsState:
         if "Record" in self.failing_outputs:
             return self._failed_start("RecordStateChanged")
         self.record_started = time.monotonic()
-        return {}, [("RecordStateChanged", {"outputActive": False, "outputPath": None,
-                                            "outputState": "OBS_WEBSOCKET_OUTPUT_STARTING"}),
-                    ("RecordStateChanged", {"outputActive": True, "outputPath": None,
-                                            "outputState": "OBS_WEBSOCKET_OUTPUT_STARTED"})]
+        return {}, [
+            (
+                "RecordStateChanged",
+                {"outputActive": False, "outputPath": None, "outputState": "OBS_WEBSOCKET_OUTPUT_STARTING"},
+            ),
+            (
+                "RecordStateChanged",
+                {"outputActive": True, "outputPath": None, "outputState": "OBS_WEBSOCKET_OUTPUT_STARTED"},
+            ),
+        ]
 
     def StopRecord(self, d):
         if self.record_started is None:
@@ -277,19 +346,28 @@ class FakeObsState:
         self.record_count += 1
         path = f"/tmp/fake-obs-recording-{self.record_count}.mkv"
         return {"outputPath": path}, [
-            ("RecordStateChanged", {"outputActive": False, "outputPath": None,
-                                    "outputState": "OBS_WEBSOCKET_OUTPUT_STOPPING"}),
-            ("RecordStateChanged", {"outputActive": False, "outputPath": path,
-                                    "outputState": "OBS_WEBSOCKET_OUTPUT_STOPPED"})]
+            (
+                "RecordStateChanged",
+                {"outputActive": False, "outputPath": None, "outputState": "OBS_WEBSOCKET_OUTPUT_STOPPING"},
+            ),
+            (
+                "RecordStateChanged",
+                {"outputActive": False, "outputPath": path, "outputState": "OBS_WEBSOCKET_OUTPUT_STOPPED"},
+            ),
+        ]
 
     def GetInputKindList(self, d):
         return {"inputKinds": list(self.input_kinds)}, []
 
     def GetInputList(self, d):
         kind = (d or {}).get("inputKind")
-        return {"inputs": [{"inputName": n, "inputKind": i["kind"], "unversionedInputKind":
-                            i["kind"].rsplit("_v", 1)[0]}
-                           for n, i in self.inputs.items() if not kind or i["kind"] == kind]}, []
+        return {
+            "inputs": [
+                {"inputName": n, "inputKind": i["kind"], "unversionedInputKind": i["kind"].rsplit("_v", 1)[0]}
+                for n, i in self.inputs.items()
+                if not kind or i["kind"] == kind
+            ]
+        }, []
 
     def GetInputMute(self, d):
         name = self._input(d)
@@ -302,8 +380,7 @@ class FakeObsState:
         if self.inputs[name]["kind"] not in AUDIO_KINDS:
             raise RequestError(604, "The specified input does not support audio.")
         self.inputs[name]["muted"] = bool(d.get("inputMuted"))
-        return {}, [("InputMuteStateChanged", {"inputName": name,
-                                               "inputMuted": self.inputs[name]["muted"]})]
+        return {}, [("InputMuteStateChanged", {"inputName": name, "inputMuted": self.inputs[name]["muted"]})]
 
     def GetInputVolume(self, d):
         name = self._input(d)
@@ -320,8 +397,7 @@ class FakeObsState:
 
     def GetInputSettings(self, d):
         name = self._input(d)
-        return {"inputKind": self.inputs[name]["kind"],
-                "inputSettings": dict(self.inputs[name]["settings"])}, []
+        return {"inputKind": self.inputs[name]["kind"], "inputSettings": dict(self.inputs[name]["settings"])}, []
 
     def SetInputSettings(self, d):
         name = self._input(d)
@@ -332,8 +408,7 @@ class FakeObsState:
             self.inputs[name]["settings"].update(settings)
         else:
             self.inputs[name]["settings"] = dict(settings)
-        return {}, [("InputSettingsChanged", {"inputName": name,
-                                              "inputSettings": self.inputs[name]["settings"]})]
+        return {}, [("InputSettingsChanged", {"inputName": name, "inputSettings": self.inputs[name]["settings"]})]
 
     def CreateScene(self, d):
         name = (d or {}).get("sceneName")
@@ -343,8 +418,10 @@ class FakeObsState:
             raise RequestError(601, "A source already exists by that scene name.")
         self.scenes.append(name)
         self.items[name] = []
-        return {}, [("SceneCreated", {"sceneName": name, "isGroup": False}),
-                    ("SceneListChanged", {"scenes": self.scene_list()})]
+        return {}, [
+            ("SceneCreated", {"sceneName": name, "isGroup": False}),
+            ("SceneListChanged", {"scenes": self.scene_list()}),
+        ]
 
     def CreateInput(self, d):
         scene = self._scene(d)
@@ -358,13 +435,17 @@ class FakeObsState:
         self.add_input(name, kind, d.get("inputSettings"), scene)
         self.item_ids += 1
         return {"sceneItemId": self.item_ids}, [
-            ("InputCreated", {"inputName": name, "inputKind": kind,
-                              "inputSettings": d.get("inputSettings") or {}})]
+            ("InputCreated", {"inputName": name, "inputKind": kind, "inputSettings": d.get("inputSettings") or {}})
+        ]
 
     def GetSceneItemList(self, d):
         scene = self._scene(d)
-        return {"sceneItems": [{"sourceName": s, "sceneItemIndex": i, "sceneItemId": i + 1}
-                               for i, s in enumerate(self.items.get(scene, []))]}, []
+        return {
+            "sceneItems": [
+                {"sourceName": s, "sceneItemIndex": i, "sceneItemId": i + 1}
+                for i, s in enumerate(self.items.get(scene, []))
+            ]
+        }, []
 
     def CreateSceneItem(self, d):
         scene = self._scene(d)
@@ -373,8 +454,7 @@ class FakeObsState:
             raise RequestError(600, "No source was found by that name.")
         self.items.setdefault(scene, []).append(src)
         self.item_ids += 1
-        return {"sceneItemId": self.item_ids}, [("SceneItemCreated", {"sceneName": scene,
-                                                                      "sourceName": src})]
+        return {"sceneItemId": self.item_ids}, [("SceneItemCreated", {"sceneName": scene, "sourceName": src})]
 
     def SetSceneItemTransform(self, d):
         self._scene(d)
@@ -384,17 +464,21 @@ class FakeObsState:
         name = self._input(d)
         if self.inputs[name]["kind"] not in MEDIA_KINDS:
             raise RequestError(602, "The input is not a media input.")
-        return {"mediaState": self.media_state.get(name, "OBS_MEDIA_STATE_NONE"),
-                "mediaDuration": self.inputs[name].get("duration_ms"),
-                "mediaCursor": self.inputs[name].get("cursor_ms")}, []
+        return {
+            "mediaState": self.media_state.get(name, "OBS_MEDIA_STATE_NONE"),
+            "mediaDuration": self.inputs[name].get("duration_ms"),
+            "mediaCursor": self.inputs[name].get("cursor_ms"),
+        }, []
 
     def TriggerMediaInputAction(self, d):
         name = self._input(d)
         action = d.get("mediaAction", "")
-        state = {"OBS_WEBSOCKET_MEDIA_INPUT_ACTION_PLAY": "OBS_MEDIA_STATE_PLAYING",
-                 "OBS_WEBSOCKET_MEDIA_INPUT_ACTION_RESTART": "OBS_MEDIA_STATE_PLAYING",
-                 "OBS_WEBSOCKET_MEDIA_INPUT_ACTION_STOP": "OBS_MEDIA_STATE_STOPPED",
-                 "OBS_WEBSOCKET_MEDIA_INPUT_ACTION_PAUSE": "OBS_MEDIA_STATE_PAUSED"}.get(action)
+        state = {
+            "OBS_WEBSOCKET_MEDIA_INPUT_ACTION_PLAY": "OBS_MEDIA_STATE_PLAYING",
+            "OBS_WEBSOCKET_MEDIA_INPUT_ACTION_RESTART": "OBS_MEDIA_STATE_PLAYING",
+            "OBS_WEBSOCKET_MEDIA_INPUT_ACTION_STOP": "OBS_MEDIA_STATE_STOPPED",
+            "OBS_WEBSOCKET_MEDIA_INPUT_ACTION_PAUSE": "OBS_MEDIA_STATE_PAUSED",
+        }.get(action)
         if state is None:
             raise RequestError(400, "Invalid mediaAction.")
         self.media_state[name] = state
@@ -419,12 +503,12 @@ class FakeObs:
         self.port = port or free_port()
         self.state = FakeObsState(input_kinds)
         self.lock = threading.RLock()
-        self.request_delay = 0.0          # seconds each request takes
-        self.fail = {}                    # requestType -> (code, comment)
+        self.request_delay = 0.0  # seconds each request takes
+        self.fail = {}  # requestType -> (code, comment)
         self.identify_attempts = 0
         self.failed_identifies = 0
         self.connections = 0
-        self.requests = []                # request types received, in order
+        self.requests = []  # request types received, in order
         self.in_flight = 0
         self.max_in_flight = 0
         self._sessions = set()
@@ -445,8 +529,7 @@ class FakeObs:
             asyncio.set_event_loop(self._loop)
 
             async def main():
-                self._server = await serve(self._session, "127.0.0.1", self.port,
-                                           max_size=2 ** 24, ping_interval=None)
+                self._server = await serve(self._session, "127.0.0.1", self.port, max_size=2**24, ping_interval=None)
                 ready.set()
                 await self._server.serve_forever()
 
@@ -485,15 +568,16 @@ class FakeObs:
 
     def kick(self, code=4011, reason="You have been kicked."):
         """Close every identified session with ``code`` (4011 = SessionInvalidated)."""
+
         async def close_all():
             for ws in list(self._sessions):
                 await ws.close(code, reason)
+
         asyncio.run_coroutine_threadsafe(close_all(), self._loop).result(5)
 
     def emit(self, event_type, data=None):
         """Send an event (respecting subscriptions) as if OBS produced it."""
-        asyncio.run_coroutine_threadsafe(self._broadcast([(event_type, data or {})]),
-                                         self._loop).result(5)
+        asyncio.run_coroutine_threadsafe(self._broadcast([(event_type, data or {})]), self._loop).result(5)
 
     @property
     def session_count(self):
@@ -503,8 +587,7 @@ class FakeObs:
     async def _broadcast(self, events):
         for event_type, data in events:
             intent = EVENT_INTENT.get(event_type, GENERAL)
-            msg = json.dumps({"op": 5, "d": {"eventType": event_type, "eventIntent": intent,
-                                             "eventData": data}})
+            msg = json.dumps({"op": 5, "d": {"eventType": event_type, "eventIntent": intent, "eventData": data}})
             for ws in list(self._sessions):
                 if getattr(ws, "identified", False) and ws.subs & intent:
                     try:
@@ -521,8 +604,7 @@ class FakeObs:
             return {"result": False, "code": code, "comment": comment}, None, []
         handler = getattr(self.state, rtype, None) if rtype[0].isupper() else None
         if handler is None:
-            return {"result": False, "code": 204,
-                    "comment": "Your request type is not valid."}, None, []
+            return {"result": False, "code": 204, "comment": "Your request type is not valid."}, None, []
         with self.lock:
             try:
                 data, events = handler(rdata or {})
@@ -567,8 +649,7 @@ class FakeObs:
                     if d.get("rpcVersion") != 1:
                         await ws.close(4010, "Your requested RPC version is not supported.")
                         return
-                    if self.password and d.get("authentication") != auth_string(
-                            self.password, salt, challenge):
+                    if self.password and d.get("authentication") != auth_string(self.password, salt, challenge):
                         self.failed_identifies += 1
                         await ws.close(4009, "Authentication failed.")
                         return
@@ -583,8 +664,11 @@ class FakeObs:
                     await ws.send(json.dumps({"op": 2, "d": {"negotiatedRpcVersion": 1}}))
                 elif op == 6:
                     status, data, events = await self._request(d)
-                    resp = {"requestType": d.get("requestType"), "requestId": d.get("requestId"),
-                            "requestStatus": status}
+                    resp = {
+                        "requestType": d.get("requestType"),
+                        "requestId": d.get("requestId"),
+                        "requestStatus": status,
+                    }
                     if data is not None:
                         resp["responseData"] = data
                     await ws.send(json.dumps({"op": 7, "d": resp}))
@@ -607,8 +691,7 @@ class FakeObs:
                         events += evs
                         if d.get("haltOnFailure") and not status["result"]:
                             break
-                    await ws.send(json.dumps({"op": 9, "d": {"requestId": d.get("requestId"),
-                                                             "results": results}}))
+                    await ws.send(json.dumps({"op": 9, "d": {"requestId": d.get("requestId"), "results": results}}))
                     await self._broadcast(events)
                 else:
                     await ws.close(4004, "Unknown op code.")

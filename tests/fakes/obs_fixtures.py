@@ -10,8 +10,7 @@ import pytest
 from server.services.obs import ObsConnection, ObsSettings
 from tests.fakes.fake_obs import FakeObs
 
-FAST = dict(probe_interval=0.2, backoff_initial=0.1, backoff_max=0.8, request_timeout=2.0,
-            connect_timeout=2.0)
+FAST = dict(probe_interval=0.2, backoff_initial=0.1, backoff_max=0.8, request_timeout=2.0, connect_timeout=2.0)
 
 
 def wait_for(predicate, timeout=5.0, interval=0.02):
@@ -33,8 +32,9 @@ def fake_obs():
 @pytest.fixture
 def obs(fake_obs):
     changes = []
-    conn = ObsConnection(ObsSettings("127.0.0.1", fake_obs.port, fake_obs.password),
-                         changes.append, name="test", **FAST)
+    conn = ObsConnection(
+        ObsSettings("127.0.0.1", fake_obs.port, fake_obs.password), changes.append, name="test", **FAST
+    )
     conn.changes = changes
     conn.start()
     assert wait_for(lambda: conn.connected), conn.state["error"]

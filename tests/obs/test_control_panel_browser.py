@@ -1,6 +1,7 @@
 """The control panel in Chromium against the fake obs-websocket server and a real Bridgecast
 server: stopping the stream or the recording takes a second press (one stray click never ends
 a broadcast), the record stop says where the file went, and the outputs are above the fold."""
+
 import pytest
 
 from tests.fakes.fake_obs import FakeObs
@@ -96,8 +97,9 @@ def test_mixer_shows_levels_faders_and_media_in_words(server, fake_obs, page):
 
     # live levels reach the meter
     for _ in range(5):
-        fake_obs.emit("InputVolumeMeters", {"inputs": [
-            {"inputName": "Mic chủ toạ", "inputLevelsMul": [[0.5, 0.7, 0.7]]}]})
+        fake_obs.emit(
+            "InputVolumeMeters", {"inputs": [{"inputName": "Mic chủ toạ", "inputLevelsMul": [[0.5, 0.7, 0.7]]}]}
+        )
         page.wait_for_timeout(120)
     vu = strip.locator(".vu")
     assert float(vu.get_attribute("aria-valuenow")) > -6
@@ -136,12 +138,14 @@ def congress_obs():
     st.inputs["Âm thanh máy tính"]["muted"] = True
     st.inputs["Mic bục phát biểu"]["volume_db"] = -3.5
     st.media_state["Phóng sự khai mạc"] = "OBS_MEDIA_STATE_PLAYING"
-    st.stream_service = {"streamServiceType": "rtmp_custom",
-                         "streamServiceSettings": {"server": "rtmps://live-api-s.facebook.com:443/rtmp/",
-                                                   "key": "FB-1234567890-abcd"}}
+    st.stream_service = {
+        "streamServiceType": "rtmp_custom",
+        "streamServiceSettings": {"server": "rtmps://live-api-s.facebook.com:443/rtmp/", "key": "FB-1234567890-abcd"},
+    }
     frames = {s: frame(s) for s in st.scenes}
     st.GetSourceScreenshot = lambda d: ({"imageData": frames.get((d or {}).get("sourceName"), frames["Break"])}, [])
     import time as _time
+
     st.stream_started = st.record_started = _time.monotonic() - 3725
     server.start()
     yield server
@@ -151,8 +155,9 @@ def congress_obs():
 def test_control_panel_screenshot(start_server, congress_obs, page):
     import threading
 
-    server = start_server(env={"BRIDGECAST_OBS_URL": congress_obs.url,
-                               "BRIDGECAST_OBS_PASSWORD": congress_obs.password})
+    server = start_server(
+        env={"BRIDGECAST_OBS_URL": congress_obs.url, "BRIDGECAST_OBS_PASSWORD": congress_obs.password}
+    )
     open_panel(page, server)
     page.wait_for_selector("#stream-state[data-state=live]", timeout=10000)
     page.wait_for_selector("#program-img[src^='data:image/']", timeout=10000)
@@ -161,14 +166,24 @@ def test_control_panel_screenshot(start_server, congress_obs, page):
 
     def meters():
         import math
+
         t = 0
         while not stop.is_set():
             t += 1
-            congress_obs.emit("InputVolumeMeters", {"inputs": [
-                {"inputName": "Mic chủ toạ", "inputLevelsMul": [[0.05, 0.08, 0.08]]},
-                {"inputName": "Mic bục phát biểu", "inputLevelsMul": [[0.3 + 0.1 * math.sin(t), 0.55, 0.55]] * 2},
-                {"inputName": "Âm thanh máy tính", "inputLevelsMul": [[0.0, 0.0, 0.0]]},
-                {"inputName": "Phóng sự khai mạc", "inputLevelsMul": [[0.2, 0.35, 0.35]] * 2}]})
+            congress_obs.emit(
+                "InputVolumeMeters",
+                {
+                    "inputs": [
+                        {"inputName": "Mic chủ toạ", "inputLevelsMul": [[0.05, 0.08, 0.08]]},
+                        {
+                            "inputName": "Mic bục phát biểu",
+                            "inputLevelsMul": [[0.3 + 0.1 * math.sin(t), 0.55, 0.55]] * 2,
+                        },
+                        {"inputName": "Âm thanh máy tính", "inputLevelsMul": [[0.0, 0.0, 0.0]]},
+                        {"inputName": "Phóng sự khai mạc", "inputLevelsMul": [[0.2, 0.35, 0.35]] * 2},
+                    ]
+                },
+            )
             stop.wait(0.05)
 
     feeder = threading.Thread(target=meters, daemon=True)

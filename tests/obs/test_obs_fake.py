@@ -8,30 +8,40 @@ import time
 import pytest
 import websocket
 
-from server.services.obs import (ObsConnection, ObsError, ObsManager, ObsSettings,
-                                 apply_scene_pack, load_scene_pack)
+from server.services.obs import ObsConnection, ObsError, ObsManager, ObsSettings, apply_scene_pack, load_scene_pack
 from tests.fakes.fake_obs import FakeObs, auth_string
 from tests.fakes.obs_fixtures import FAST, wait_for
 
 
 def connect(fake, password=None, **opts):
-    conn = ObsConnection(ObsSettings("127.0.0.1", fake.port,
-                                     fake.password if password is None else password),
-                         name="t", **{**FAST, **opts})
+    conn = ObsConnection(
+        ObsSettings("127.0.0.1", fake.port, fake.password if password is None else password),
+        name="t",
+        **{**FAST, **opts},
+    )
     conn.start()
     return conn
 
 
 # -- the fake itself speaks the protocol -------------------------------------------------------
 
+
 def raw_identify(fake, subs, password=None):
     ws = websocket.create_connection(fake.url, timeout=2)
     hello = json.loads(ws.recv())
     auth = hello["d"]["authentication"]
-    ws.send(json.dumps({"op": 1, "d": {"rpcVersion": 1, "eventSubscriptions": subs,
-                                       "authentication": auth_string(
-                                           password or fake.password, auth["salt"],
-                                           auth["challenge"])}}))
+    ws.send(
+        json.dumps(
+            {
+                "op": 1,
+                "d": {
+                    "rpcVersion": 1,
+                    "eventSubscriptions": subs,
+                    "authentication": auth_string(password or fake.password, auth["salt"], auth["challenge"]),
+                },
+            }
+        )
+    )
     return ws
 
 
@@ -61,6 +71,7 @@ def test_fake_delivers_events_only_to_subscribed_sessions(fake_obs):
 
 
 # -- connection --------------------------------------------------------------------------------
+
 
 def test_connects_with_password_and_mirrors_state(obs, fake_obs):
     s = obs.state
@@ -139,8 +150,7 @@ def test_callback_exceptions_do_not_kill_mirroring(fake_obs):
     def explode(_diff):
         raise RuntimeError("broken broadcaster")
 
-    conn = ObsConnection(ObsSettings("127.0.0.1", fake_obs.port, fake_obs.password), explode,
-                         name="t", **FAST)
+    conn = ObsConnection(ObsSettings("127.0.0.1", fake_obs.port, fake_obs.password), explode, name="t", **FAST)
     conn.add_listener(lambda *_: 1 / 0)
     conn.start()
     try:
@@ -197,13 +207,13 @@ def test_request_errors_map_to_codes(obs):
 
 
 def test_batch_returns_results_in_order(obs):
-    res = obs.batch([("GetVersion",), ("SetCurrentProgramScene", {"sceneName": "Nope"}),
-                     ("GetStudioModeEnabled",)])
+    res = obs.batch([("GetVersion",), ("SetCurrentProgramScene", {"sceneName": "Nope"}), ("GetStudioModeEnabled",)])
     assert [r["type"] for r in res] == ["GetVersion", "SetCurrentProgramScene", "GetStudioModeEnabled"]
     assert [r["ok"] for r in res] == [True, False, True] and res[1]["code"] == 600
 
 
 # -- commands ----------------------------------------------------------------------------------
+
 
 def test_scene_take_and_cut_are_mirrored(obs, fake_obs):
     apply_scene_pack(obs, load_scene_pack())
@@ -277,13 +287,13 @@ def test_scene_pack_second_apply_creates_nothing(obs, fake_obs):
 
 
 def test_scene_pack_uses_browser_sources_when_obs_has_them():
-    fake = FakeObs(input_kinds=["browser_source", "color_source_v3", "image_source",
-                                "ffmpeg_source", "text_ft2_source_v2"]).start()
+    fake = FakeObs(
+        input_kinds=["browser_source", "color_source_v3", "image_source", "ffmpeg_source", "text_ft2_source_v2"]
+    ).start()
     conn = connect(fake)
     try:
         assert wait_for(lambda: conn.connected)
-        report = apply_scene_pack(conn, load_scene_pack(), base_url="http://bc.local:5000",
-                                  slug="forum-1")
+        report = apply_scene_pack(conn, load_scene_pack(), base_url="http://bc.local:5000", slug="forum-1")
         assert report["overlay_mode"] == "browser"
         lower = fake.state.inputs["BC Lower third"]
         assert lower["kind"] == "browser_source"
@@ -295,12 +305,16 @@ def test_scene_pack_uses_browser_sources_when_obs_has_them():
 
 # -- manager and secrets -----------------------------------------------------------------------
 
+
 def test_manager_one_connection_per_event_with_env_default(fake_obs):
     changes = []
-    mgr = ObsManager(lambda slug, d: changes.append((slug, d)), connection_options=FAST,
-                     default_settings=ObsSettings.from_env(
-                         {"BRIDGECAST_OBS_URL": fake_obs.url,
-                          "BRIDGECAST_OBS_PASSWORD": fake_obs.password}))
+    mgr = ObsManager(
+        lambda slug, d: changes.append((slug, d)),
+        connection_options=FAST,
+        default_settings=ObsSettings.from_env(
+            {"BRIDGECAST_OBS_URL": fake_obs.url, "BRIDGECAST_OBS_PASSWORD": fake_obs.password}
+        ),
+    )
     try:
         a, b = mgr.get("forum-1"), mgr.get("forum-2")
         assert a is not b and mgr.get("forum-1") is a
@@ -320,7 +334,7 @@ def test_password_never_reaches_the_logs(fake_obs, caplog):
     caplog.set_level(logging.DEBUG)
     for pw in (fake_obs.password, "wrong-password-xyz"):
         conn = connect(fake_obs, password=pw)
-        wait_for(lambda: conn.state["status"] != "connecting" and conn.connect_attempts, 2)
+        wait_for(lambda conn=conn: conn.state["status"] != "connecting" and conn.connect_attempts, 2)
         time.sleep(0.3)
         repr(conn._req)
         conn.stop()
@@ -329,6 +343,7 @@ def test_password_never_reaches_the_logs(fake_obs, caplog):
 
 
 # -- outputs answer with OBS's outcome ---------------------------------------------------------
+
 
 def test_failed_output_start_is_stream_failed_and_the_mirror_says_stopped(obs, fake_obs):
     fake_obs.state.failing_outputs.add("Stream")

@@ -2,13 +2,13 @@
 ``BC Slides`` image source, texts and plates follow what is on air, and "one OBS, one owner":
 two events configured with the same OBS never overwrite each other (the oldest active event
 drives it, the other is refused with ``obs_owned_by_other_event`` naming the owner)."""
+
 import os
 from datetime import timedelta
 
 import pytest
 
 from server.extensions import db
-from server.models.agenda import AgendaLive
 from server.models.slides import Slide, SlideDeck
 from server.services.accounts import users as accounts
 from server.services.agenda import live as agenda_live
@@ -55,8 +55,15 @@ def settings(fake, name):
 
 
 def make_deck(app, event, pages=3):
-    deck = SlideDeck(event_id=event.id, title="Báo cáo chính trị", kind="photos", status="ready",
-                     page_count=pages, pages_done=pages, error="")
+    deck = SlideDeck(
+        event_id=event.id,
+        title="Báo cáo chính trị",
+        kind="photos",
+        status="ready",
+        page_count=pages,
+        pages_done=pages,
+        error="",
+    )
     db.session.add(deck)
     db.session.flush()
     folder = os.path.join("slides", str(deck.id))
@@ -75,6 +82,7 @@ def slide_path(app, deck, n):
 
 
 # -- slides ---------------------------------------------------------------------------------------
+
 
 def test_every_slide_change_sets_the_slides_image_file(app, event, fake_obs, packed):
     blank = on_air.blank_file()
@@ -108,6 +116,7 @@ def test_a_reconnected_obs_gets_the_current_slide(app, event, fake_obs, packed):
 
 # -- texts that fit -------------------------------------------------------------------------------
 
+
 def test_the_pack_wraps_texts_in_title_safe_boxes_and_ships_no_placeholders(fake_obs, packed):
     lower = settings(fake_obs, "BC Lower third")
     assert lower["word_wrap"] is True and lower["extents_wrap"] is True and lower["extents"] is True
@@ -131,6 +140,7 @@ def test_the_lower_third_is_two_lines_and_its_plate_hides_when_empty(event, fake
 
 # -- one OBS, one owner ---------------------------------------------------------------------------
 
+
 def start_timer(event, seconds):
     live = agenda_live.live_of(event)
     live.timer_duration_s = seconds
@@ -138,8 +148,9 @@ def start_timer(event, seconds):
     db.session.commit()
 
 
-def test_two_events_on_one_obs_the_second_is_refused_and_never_overwrites(app, client, socket_client, event,
-                                                                          fake_obs, packed):
+def test_two_events_on_one_obs_the_second_is_refused_and_never_overwrites(
+    app, client, socket_client, event, fake_obs, packed
+):
     other = factories.make_event("second-event", "Hội nghị thứ hai")
     on_fake(other, fake_obs)
     agenda_live.set_lower_third(event.slug, "Nguyễn Văn A — Chủ tịch")
@@ -150,15 +161,20 @@ def test_two_events_on_one_obs_the_second_is_refused_and_never_overwrites(app, c
     assert r.status_code == 409, r.json
     assert r.json["error"] == "obs_owned_by_other_event" and r.json["owner"] == event.slug
     assert "Đại hội thử nghiệm" in r.json["message"]
-    en = client.post(f"/api/v1/events/{other.slug}/obs/scene", json={"scene": "Speaker"},
-                     headers={**bearer(), "Accept-Language": "en"})
+    en = client.post(
+        f"/api/v1/events/{other.slug}/obs/scene",
+        json={"scene": "Speaker"},
+        headers={**bearer(), "Accept-Language": "en"},
+    )
     assert "belongs to another event" in en.json["message"] and "Đại hội thử nghiệm" in en.json["message"]
     state = client.get(f"/api/v1/events/{other.slug}/obs", headers=bearer()).json
     assert state["status"] == "owned_by_other_event" and state["error"]["code"] == "obs_owned_by_other_event"
     assert app.extensions["obs"].manager.peek(other.slug) is None  # no second connection at all
     # the owner still drives it
-    assert client.post(f"/api/v1/events/{event.slug}/obs/scene", json={"scene": "Speaker"},
-                       headers=bearer()).status_code == 200
+    assert (
+        client.post(f"/api/v1/events/{event.slug}/obs/scene", json={"scene": "Speaker"}, headers=bearer()).status_code
+        == 200
+    )
 
     # the control panel of the second event: the state says why, and a command is refused
     crew = socket_client("/crew", role="crew", auth_payload={"event": other.slug})
@@ -177,7 +193,8 @@ def test_two_events_on_one_obs_the_second_is_refused_and_never_overwrites(app, c
 
 def test_the_default_obs_url_is_owned_by_the_oldest_active_event(app, client, auth, event, fake_obs):
     app.extensions["obs"].manager.default_settings = __import__(
-        "server.services.obs", fromlist=["ObsSettings"]).ObsSettings.from_url(fake_obs.url, fake_obs.password)
+        "server.services.obs", fromlist=["ObsSettings"]
+    ).ObsSettings.from_url(fake_obs.url, fake_obs.password)
     other = factories.make_event("second-event", "Hội nghị thứ hai")
     try:
         conn = app.extensions["obs"].connection_for(event.slug)

@@ -1,5 +1,6 @@
 """The native layout rules without any OBS: lower third lines, wrapped text boxes, fitted images,
 plates that hide with their text, and a pack without placeholder texts."""
+
 from server.services.agenda.cues import lower_third_lines
 from server.services.obs.native_texts import PLATE_HIDDEN, PLATE_SHOWN, plate_settings
 from server.services.obs.scene_pack import load_scene_pack, placement_transform, plates, text_settings
@@ -32,6 +33,9 @@ def test_plates_hide_with_their_text_and_the_pack_ships_no_placeholder():
     assert plate_settings("BC Question", " ") == [("BC Question plate", {"color": PLATE_HIDDEN})]
     assert plate_settings("BC Agenda clock", "5:00") == []
     pack = load_scene_pack()
-    texts = {n: s["settings"]["text"] for n, s in pack["sources"].items()
-             if s["kind"] == "text" or s.get("fallback") == "text"}
+    texts = {
+        n: s["settings"]["text"]
+        for n, s in pack["sources"].items()
+        if s["kind"] == "text" or s.get("fallback") == "text"
+    }
     assert {n: t for n, t in texts.items() if t} == {"BC Break card": "GIẢI LAO — Break"}

@@ -3,6 +3,7 @@ the current slide's PNG reaches ``BC Slides``, long Vietnamese texts wrap inside
 area, the lower third comes back after OBS is killed and restarted, and a second event
 configured with the same OBS is refused. Writes ``docs/screenshots/obs-speaker.png``,
 ``obs-question.png`` and ``obs-slides.png`` with realistic demo data."""
+
 import base64
 import os
 import time
@@ -30,10 +31,14 @@ SHOTS = ROOT / "docs" / "screenshots"
 W, H = 1920, 1080
 MARGIN = 96  # title-safe: 5% of 1920 on each side
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-LOWER_THIRD = ("Tôn Nữ Thị Ninh — Nguyên Phó Chủ nhiệm Ủy ban Đối ngoại của Quốc hội, Chủ tịch Quỹ Hòa bình "
-               "và Phát triển Thành phố Hồ Chí Minh, đại biểu Mặt trận Tổ quốc Việt Nam")
-QUESTION = ("Xin hỏi đồng chí Chủ tịch: kế hoạch nâng cấp tuyến đường liên xã từ Hoằng Phụ đi Hoằng Đông đã được phê "
-            "duyệt chưa, bao giờ khởi công và nguồn vốn ngân sách tỉnh hay huyện sẽ bố trí cho công trình này?")
+LOWER_THIRD = (
+    "Tôn Nữ Thị Ninh — Nguyên Phó Chủ nhiệm Ủy ban Đối ngoại của Quốc hội, Chủ tịch Quỹ Hòa bình "
+    "và Phát triển Thành phố Hồ Chí Minh, đại biểu Mặt trận Tổ quốc Việt Nam"
+)
+QUESTION = (
+    "Xin hỏi đồng chí Chủ tịch: kế hoạch nâng cấp tuyến đường liên xã từ Hoằng Phụ đi Hoằng Đông đã được phê "
+    "duyệt chưa, bao giờ khởi công và nguồn vốn ngân sách tỉnh hay huyện sẽ bố trí cho công trình này?"
+)
 
 
 @pytest.fixture(scope="module")
@@ -82,13 +87,15 @@ def text_of(bare, name):
 def transform(bare, scene, source):
     items = bare.get_scene_item_list(scene).scene_items
     item = next(i for i in items if i["sourceName"] == source)
-    return bare.send("GetSceneItemTransform", {"sceneName": scene, "sceneItemId": item["sceneItemId"]},
-                     raw=True)["sceneItemTransform"]
+    return bare.send("GetSceneItemTransform", {"sceneName": scene, "sceneItemId": item["sceneItemId"]}, raw=True)[
+        "sceneItemTransform"
+    ]
 
 
 def screenshot(bare, scene, path):
-    data = bare.send("GetSourceScreenshot", {"sourceName": scene, "imageFormat": "png", "imageWidth": 1280},
-                     raw=True)["imageData"]
+    data = bare.send("GetSourceScreenshot", {"sourceName": scene, "imageFormat": "png", "imageWidth": 1280}, raw=True)[
+        "imageData"
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(base64.b64decode(data.split(",", 1)[1]))
     return path
@@ -99,10 +106,17 @@ def slide_pdf():
     import fitz
 
     doc = fitz.open()
-    pages = [("BÁO CÁO CHÍNH TRỊ", ["Nhiệm kỳ 2024–2029", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Thanh Hóa"]),
-             ("Kết quả nổi bật", ["• 1.250 km đường giao thông nông thôn được cứng hóa",
-                                  "• 4.300 nhà Đại đoàn kết được trao tặng",
-                                  "• 98% khu dân cư đạt chuẩn văn hóa"])]
+    pages = [
+        ("BÁO CÁO CHÍNH TRỊ", ["Nhiệm kỳ 2024–2029", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Thanh Hóa"]),
+        (
+            "Kết quả nổi bật",
+            [
+                "• 1.250 km đường giao thông nông thôn được cứng hóa",
+                "• 4.300 nhà Đại đoàn kết được trao tặng",
+                "• 98% khu dân cư đạt chuẩn văn hóa",
+            ],
+        ),
+    ]
     for title, lines in pages:
         page = doc.new_page(width=960, height=540)
         page.draw_rect(page.rect, color=None, fill=(0.78, 0.06, 0.18))
@@ -129,13 +143,23 @@ def test_the_current_slide_png_reaches_bc_slides_within_3_s(app, event, packed, 
         t0 = time.monotonic()
         state = decks.show(event.slug, **step)
         expected = decks.slide_file(deck.public_id, state["index"])
-        assert wait_for(lambda: bare.get_input_settings("BC Slides").input_settings.get("file") == expected, 3)
+        assert wait_for(
+            lambda expected=expected: bare.get_input_settings("BC Slides").input_settings.get("file") == expected, 3
+        )
         assert time.monotonic() - t0 < 3 and os.path.isfile(expected) and expected.endswith(".png")
 
 
 def test_long_vietnamese_texts_stay_inside_the_title_safe_area(app, event, packed, bare):
-    items = [AgendaItem(event_id=event.id, position=0, title="Báo cáo chính trị", cue_scene="Speaker",
-                        cue_lower_third=LOWER_THIRD, duration_min=25)]
+    items = [
+        AgendaItem(
+            event_id=event.id,
+            position=0,
+            title="Báo cáo chính trị",
+            cue_scene="Speaker",
+            cue_lower_third=LOWER_THIRD,
+            duration_min=25,
+        )
+    ]
     db.session.add_all(items)
     db.session.commit()
     agenda_live.take_next(event.slug)
@@ -143,8 +167,15 @@ def test_long_vietnamese_texts_stay_inside_the_title_safe_area(app, event, packe
     assert wait_for(lambda: text_of(bare, "BC Lower third") == f"{name}\n{title}", 3)
     assert len(QUESTION) >= 200
     site = factories.make_site(event, name="Điểm cầu xã Hoằng Phụ")
-    question, _ = submit({"event": event.slug, "client_id": "real-q1", "author": "Lê Văn Tám", "text": QUESTION,
-                          "site_token": site.token})
+    question, _ = submit(
+        {
+            "event": event.slug,
+            "client_id": "real-q1",
+            "author": "Lê Văn Tám",
+            "text": QUESTION,
+            "site_token": site.token,
+        }
+    )
     actor = mod.Actor(label="test")
     mod.approve(event.slug, actor, question.id)
     mod.on_air(event.slug, actor, question.id)
@@ -156,8 +187,10 @@ def test_long_vietnamese_texts_stay_inside_the_title_safe_area(app, event, packe
         assert t["positionX"] >= MARGIN - 1 and t["positionX"] + t["width"] <= W - MARGIN, (source, t)
         assert t["positionY"] + t["height"] <= H - 54, (source, t)  # title-safe bottom (5%)
     lower = transform(bare, "Speaker", "BC Lower third")
-    assert lower["height"] > 2.5 * lower["sourceHeight"] / max(1, text_of(bare, "BC Lower third").count("\n") + 1) \
-        or lower["height"] > 100  # wrapped onto several lines, not one long line
+    assert (
+        lower["height"] > 2.5 * lower["sourceHeight"] / max(1, text_of(bare, "BC Lower third").count("\n") + 1)
+        or lower["height"] > 100
+    )  # wrapped onto several lines, not one long line
 
     assert screenshot(bare, "Q&A", SHOTS / "obs-question.png").stat().st_size > 5000
     shot = screenshot(bare, "Speaker", SHOTS / "obs-speaker.png")
@@ -189,9 +222,16 @@ def test_second_event_on_the_same_obs_is_refused_and_never_overwrites(app, clien
 
 
 def test_killed_and_restarted_obs_gets_the_lower_third_back_within_3_s(app, event, packed, real_obs):
-    db.session.add(AgendaItem(event_id=event.id, position=0, title="Tham luận", cue_scene="Speaker",
-                              cue_lower_third="Hầu A Lềnh — Bí thư Trung ương Đảng, Chủ tịch Ủy ban Trung ương MTTQ",
-                              duration_min=10))
+    db.session.add(
+        AgendaItem(
+            event_id=event.id,
+            position=0,
+            title="Tham luận",
+            cue_scene="Speaker",
+            cue_lower_third="Hầu A Lềnh — Bí thư Trung ương Đảng, Chủ tịch Ủy ban Trung ương MTTQ",
+            duration_min=10,
+        )
+    )
     db.session.commit()
     agenda_live.take_next(event.slug)
     expected = "Hầu A Lềnh\nBí thư Trung ương Đảng, Chủ tịch Ủy ban Trung ương MTTQ"

@@ -47,7 +47,10 @@ def headers():
 
 def test_stream_to_a_closed_rtmp_port_is_502_stream_failed(client, obs_base, headers):
     closed = f"rtmp://127.0.0.1:{free_port()}/live"  # nothing listens there
-    assert client.post(obs_base + "/stream-target", json={"server": closed, "key": "k"}, headers=headers).status_code == 200
+    assert (
+        client.post(obs_base + "/stream-target", json={"server": closed, "key": "k"}, headers=headers).status_code
+        == 200
+    )
     t0 = time.monotonic()
     r = client.post(obs_base + "/stream", json={"action": "start"}, headers=headers)
     assert r.status_code == 502, r.json

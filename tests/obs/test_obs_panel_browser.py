@@ -5,12 +5,13 @@ and Socket.IO both take scenes; OBS killed -> panel shows disconnected within ~2
 restarted -> the panel reconnects and resyncs by itself. (The README's control-panel.png comes from
 tests/obs/test_control_panel_browser.py, with demo data.)
 """
+
 import json
 import subprocess
-import urllib.error
-import urllib.request
 import sys
 import time
+import urllib.error
+import urllib.request
 
 import obsws_python
 import pytest
@@ -32,20 +33,21 @@ def real_obs():
 
 @pytest.fixture
 def server(start_server, real_obs):
-    return start_server(env={"BRIDGECAST_OBS_URL": real_obs.url,
-                             "BRIDGECAST_OBS_PASSWORD": real_obs.password})
+    return start_server(env={"BRIDGECAST_OBS_URL": real_obs.url, "BRIDGECAST_OBS_PASSWORD": real_obs.password})
 
 
 def program_of(real_obs):
-    with obsws_python.ReqClient(host="127.0.0.1", port=real_obs.port, password=real_obs.password,
-                                timeout=5) as c:
+    with obsws_python.ReqClient(host="127.0.0.1", port=real_obs.port, password=real_obs.password, timeout=5) as c:
         return c.send("GetCurrentProgramScene", raw=True)["currentProgramSceneName"]
 
 
 def post(url, body, token):
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Authorization": f"Bearer {token}",
-                                          "Content-Type": "application/json"})
+    req = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(req, timeout=10) as resp:
             return resp.status, resp.read().decode()
@@ -54,8 +56,14 @@ def post(url, body, token):
 
 
 def crew_token(server):
-    out = subprocess.run([sys.executable, "-m", "flask", "--app", "server", "create-token", "--role", "crew"],
-                         cwd=ROOT, env=server.env, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "server", "create-token", "--role", "crew"],
+        cwd=ROOT,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     return out.stdout.strip().splitlines()[-1]
 

@@ -10,14 +10,12 @@ from pathlib import Path
 import obsws_python
 import pytest
 
-from server.services.obs import (ObsConnection, ObsError, ObsSettings, apply_scene_pack,
-                                 load_scene_pack)
+from server.services.obs import ObsConnection, ObsError, ObsSettings, apply_scene_pack, load_scene_pack
 from tests.fakes.obs_fixtures import wait_for
 from tests.support.real_obs import RealObs, RtmpReceiver, port_closed
 
 pytestmark = [pytest.mark.timeout(120), pytest.mark.obs]
-OPTS = dict(probe_interval=1.0, backoff_initial=0.3, backoff_max=2.0, request_timeout=5.0,
-            connect_timeout=3.0)
+OPTS = dict(probe_interval=1.0, backoff_initial=0.3, backoff_max=2.0, request_timeout=5.0, connect_timeout=3.0)
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +29,7 @@ def real_obs():
 @pytest.fixture(scope="module")
 def conn(real_obs):
     events = []
-    c = ObsConnection(ObsSettings("127.0.0.1", real_obs.port, real_obs.password), name="e2e",
-                      **OPTS)
+    c = ObsConnection(ObsSettings("127.0.0.1", real_obs.port, real_obs.password), name="e2e", **OPTS)
     c.add_listener(lambda t, d: events.append((time.monotonic(), t, d)))
     c.events = events
     c.start()
@@ -48,8 +45,7 @@ def pack_applied(conn):
 
 
 def bare_client(real_obs):
-    return obsws_python.ReqClient(host="127.0.0.1", port=real_obs.port,
-                                  password=real_obs.password, timeout=5)
+    return obsws_python.ReqClient(host="127.0.0.1", port=real_obs.port, password=real_obs.password, timeout=5)
 
 
 def test_connects_with_password_and_mirrors_obs(conn, real_obs):
@@ -76,8 +72,15 @@ def test_wrong_password_is_a_clear_error_without_retry_storm(real_obs):
 
 def test_scene_pack_applied_twice_creates_nothing_the_second_time(conn, pack_applied):
     assert pack_applied["overlay_mode"] == "native"  # Debian's OBS has no browser source
-    assert set(pack_applied["created_scenes"]) == {"Opening", "Speaker", "Panel", "Slides",
-                                                   "Bridge grid", "Q&A", "Break"}
+    assert set(pack_applied["created_scenes"]) == {
+        "Opening",
+        "Speaker",
+        "Panel",
+        "Slides",
+        "Bridge grid",
+        "Q&A",
+        "Break",
+    }
     kinds = {i["name"]: i["kind"] for i in pack_applied["created_inputs"]}
     assert kinds["BC Lower third"] == "text_ft2_source_v2"
     second = apply_scene_pack(conn, load_scene_pack(), slug="e2e")
@@ -91,9 +94,13 @@ def test_taking_scenes_is_reported_back_by_obs(conn, pack_applied):
     for scene in ("Speaker", "Slides", "Opening"):
         t0 = time.monotonic()
         conn.set_program_scene(scene)
-        assert wait_for(lambda: any(t == "CurrentProgramSceneChanged" and d["sceneName"] == scene
-                                    and ts >= t0 for ts, t, d in conn.events), 5)
-        assert wait_for(lambda: conn.state["program_scene"] == scene, 2)
+        assert wait_for(
+            lambda scene=scene, t0=t0: any(
+                t == "CurrentProgramSceneChanged" and d["sceneName"] == scene and ts >= t0 for ts, t, d in conn.events
+            ),
+            5,
+        )
+        assert wait_for(lambda scene=scene: conn.state["program_scene"] == scene, 2)
 
 
 def test_studio_mode_take(conn, pack_applied):

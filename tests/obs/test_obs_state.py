@@ -42,22 +42,31 @@ def test_bitrate_comes_from_byte_deltas():
     meter = BitrateMeter()
     assert meter.sample(0, 10.0) == 0
     assert meter.sample(250_000, 12.0) == 1000  # 250 kB in 2 s = 1000 kbit/s
-    assert meter.sample(100, 13.0) == 0         # counter reset (new stream)
+    assert meter.sample(100, 13.0) == 0  # counter reset (new stream)
 
 
 def test_stream_state_follows_events_and_polling():
     s = empty_state()
-    for state, expected in [("OBS_WEBSOCKET_OUTPUT_STARTING", "starting"),
-                            ("OBS_WEBSOCKET_OUTPUT_STARTED", "live"),
-                            ("OBS_WEBSOCKET_OUTPUT_RECONNECTING", "reconnecting"),
-                            ("OBS_WEBSOCKET_OUTPUT_RECONNECTED", "live"),
-                            ("OBS_WEBSOCKET_OUTPUT_STOPPING", "stopping"),
-                            ("OBS_WEBSOCKET_OUTPUT_STOPPED", "stopped")]:
-        apply_event(s, "StreamStateChanged", {"outputState": state,
-                                              "outputActive": expected in ("live", "reconnecting")})
+    for state, expected in [
+        ("OBS_WEBSOCKET_OUTPUT_STARTING", "starting"),
+        ("OBS_WEBSOCKET_OUTPUT_STARTED", "live"),
+        ("OBS_WEBSOCKET_OUTPUT_RECONNECTING", "reconnecting"),
+        ("OBS_WEBSOCKET_OUTPUT_RECONNECTED", "live"),
+        ("OBS_WEBSOCKET_OUTPUT_STOPPING", "stopping"),
+        ("OBS_WEBSOCKET_OUTPUT_STOPPED", "stopped"),
+    ]:
+        apply_event(
+            s, "StreamStateChanged", {"outputState": state, "outputActive": expected in ("live", "reconnecting")}
+        )
         assert s["stream"]["state"] == expected
-    apply_stats(s, None, {"outputActive": True, "outputBytes": 0, "outputCongestion": 0.5,
-                          "outputSkippedFrames": 3}, None, BitrateMeter(), 1.0)
+    apply_stats(
+        s,
+        None,
+        {"outputActive": True, "outputBytes": 0, "outputCongestion": 0.5, "outputSkippedFrames": 3},
+        None,
+        BitrateMeter(),
+        1.0,
+    )
     assert s["stream"]["state"] == "live"
     assert {"congestion", "dropped_frames"} <= set(s["warnings"])
 
@@ -78,12 +87,31 @@ def test_obs_error_speaks_vietnamese_and_english():
 
 
 def test_obs_errors_map_to_one_status_each():
-    statuses = {code: ObsError(code).to_service_error().status for code in
-                ("obs_not_found", "obs_invalid", "obs_studio_mode_off", "obs_request_failed", "stream_failed",
-                 "obs_not_configured", "obs_disconnected", "obs_auth_failed", "obs_timeout")}
-    assert statuses == {"obs_not_found": 404, "obs_invalid": 422, "obs_studio_mode_off": 409,
-                        "obs_request_failed": 502, "stream_failed": 502, "obs_not_configured": 503,
-                        "obs_disconnected": 503, "obs_auth_failed": 503, "obs_timeout": 503}
+    statuses = {
+        code: ObsError(code).to_service_error().status
+        for code in (
+            "obs_not_found",
+            "obs_invalid",
+            "obs_studio_mode_off",
+            "obs_request_failed",
+            "stream_failed",
+            "obs_not_configured",
+            "obs_disconnected",
+            "obs_auth_failed",
+            "obs_timeout",
+        )
+    }
+    assert statuses == {
+        "obs_not_found": 404,
+        "obs_invalid": 422,
+        "obs_studio_mode_off": 409,
+        "obs_request_failed": 502,
+        "stream_failed": 502,
+        "obs_not_configured": 503,
+        "obs_disconnected": 503,
+        "obs_auth_failed": 503,
+        "obs_timeout": 503,
+    }
 
 
 def test_outputs_are_unknown_until_obs_says_and_after_the_link_drops():
@@ -107,13 +135,12 @@ def test_pack_with_undeclared_source_is_rejected():
 
 
 def test_overlay_is_browser_source_when_available_else_text():
-    spec = {"kind": "overlay", "path": "lower-third", "fallback": "text",
-            "settings": {"text": "x", "size": 40}}
-    kind, settings, mode = resolve_source(spec, {"browser_source", "text_ft2_source_v2"},
-                                          "http://bc:5000", "forum-1", (1920, 1080))
+    spec = {"kind": "overlay", "path": "lower-third", "fallback": "text", "settings": {"text": "x", "size": 40}}
+    kind, settings, mode = resolve_source(
+        spec, {"browser_source", "text_ft2_source_v2"}, "http://bc:5000", "forum-1", (1920, 1080)
+    )
     assert (kind, mode) == ("browser_source", "browser")
     assert settings["url"] == "http://bc:5000/overlay/forum-1/lower-third"
-    kind, settings, mode = resolve_source(spec, {"text_ft2_source_v2"}, "http://bc:5000",
-                                          "forum-1", (1920, 1080))
+    kind, settings, mode = resolve_source(spec, {"text_ft2_source_v2"}, "http://bc:5000", "forum-1", (1920, 1080))
     assert (kind, mode) == ("text_ft2_source_v2", "native")
     assert settings["text"] == "x" and settings["font"]["size"] == 40  # 1080p canvas: size as declared

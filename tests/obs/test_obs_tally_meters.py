@@ -1,6 +1,7 @@
 """The mirror's tally moves when a transition starts (not when it ends), audio levels come
 through throttled and never as state diffs, faders and media timing are mirrored — against
 the fake obs-websocket server."""
+
 from server.services.obs.state import apply_event, empty_state, level_db, meter_levels
 from tests.fakes.obs_fixtures import wait_for
 
@@ -15,8 +16,12 @@ def test_transition_start_with_a_target_moves_the_tally():
 
 
 def test_levels_are_dbfs_of_the_loudest_channel():
-    levels = meter_levels([{"inputName": "Mic", "inputLevelsMul": [[0.1, 0.5, 0.5], [0.01, 1.0, 1.0]]},
-                           {"inputName": "Silent", "inputLevelsMul": []}])
+    levels = meter_levels(
+        [
+            {"inputName": "Mic", "inputLevelsMul": [[0.1, 0.5, 0.5], [0.01, 1.0, 1.0]]},
+            {"inputName": "Silent", "inputLevelsMul": []},
+        ]
+    )
     assert levels == {"Mic": {"mag": -20.0, "peak": 0.0}, "Silent": {"mag": -60.0, "peak": -60.0}}
     assert level_db(0.0) == -60.0
 
@@ -24,7 +29,7 @@ def test_levels_are_dbfs_of_the_loudest_channel():
 def test_our_switch_is_program_when_obs_starts_the_transition(obs, fake_obs):
     fake_obs.state.scenes.append("Speaker")
     fake_obs.state.items["Speaker"] = []
-    obs._transition_target = ("Speaker", obs._clock())   # as set_program_scene does before asking OBS
+    obs._transition_target = ("Speaker", obs._clock())  # as set_program_scene does before asking OBS
     fake_obs.emit("SceneTransitionStarted", {"transitionName": "Fade"})
     assert wait_for(lambda: obs.state["program_scene"] == "Speaker", 2)
 
@@ -51,7 +56,7 @@ def test_meters_are_throttled_and_stay_out_of_the_state(obs, fake_obs):
     obs.on_meters = got.append
     before = len(obs.changes)
     payload = {"inputs": [{"inputName": "Mic/Aux", "inputLevelsMul": [[0.5, 0.5, 0.5]]}]}
-    for _ in range(20):   # a burst far above 10/s
+    for _ in range(20):  # a burst far above 10/s
         fake_obs.emit("InputVolumeMeters", payload)
     assert wait_for(lambda: got, 2)
     assert len(got) <= 2

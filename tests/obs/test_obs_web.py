@@ -8,8 +8,8 @@ import pytest
 from server.extensions import db
 from server.services.accounts import users as accounts
 from server.services.overlays.native_text import push_text
-from tests.fakes.fake_obs import FakeObs
 from server.services.secrets import unseal
+from tests.fakes.fake_obs import FakeObs
 from tests.fakes.obs_fixtures import FAST, wait_for
 
 
@@ -45,6 +45,7 @@ def states(sio):
 
 # -- Socket.IO ------------------------------------------------------------------------------------
 
+
 def test_crew_gets_full_state_on_join_and_takes_a_scene(socket_client, connected, fake_obs):
     fake_obs.state.scenes.append("Speaker")
     fake_obs.state.items["Speaker"] = []
@@ -55,8 +56,9 @@ def test_crew_gets_full_state_on_join_and_takes_a_scene(socket_client, connected
     assert ack == {"ok": True, "program_scene": "Speaker"}
     assert fake_obs.state.program == "Speaker"
     seen = []
-    assert wait_for(lambda: seen.extend(states(sio)) or any(
-        s["diff"].get("program_scene") == "Speaker" for s in seen), 3)
+    assert wait_for(
+        lambda: seen.extend(states(sio)) or any(s["diff"].get("program_scene") == "Speaker" for s in seen), 3
+    )
 
 
 def test_crew_socket_errors_are_clear_acks(socket_client, connected, fake_obs):
@@ -75,8 +77,12 @@ def test_crew_socket_errors_are_clear_acks(socket_client, connected, fake_obs):
 
 def test_stream_target_key_never_reaches_the_crew(socket_client, connected, fake_obs):
     sio = socket_client("/crew", role="crew")
-    ack = sio.emit("obs_stream_target", {"server": "rtmp://x.example/live", "key": "fb-secret-123456"},
-                   namespace="/crew", callback=True)
+    ack = sio.emit(
+        "obs_stream_target",
+        {"server": "rtmp://x.example/live", "key": "fb-secret-123456"},
+        namespace="/crew",
+        callback=True,
+    )
     assert ack["ok"] and ack["target"]["key_masked"].endswith("3456")
     assert fake_obs.state.stream_service["streamServiceSettings"]["key"] == "fb-secret-123456"
     time.sleep(0.3)
@@ -120,6 +126,7 @@ def test_thumbnails_flow_only_while_watched(socket_client, connected, fake_obs):
 
 # -- REST -----------------------------------------------------------------------------------------
 
+
 def test_rest_scene_stream_and_state_with_a_bearer_token(client, connected, fake_obs, obs_event):
     headers = bearer("crew")
     base = f"/api/v1/events/{obs_event.slug}/obs"
@@ -148,8 +155,7 @@ def test_rest_says_503_in_the_request_language_when_obs_is_down(client, connecte
     r = client.post(base + "/scene", json={"scene": "Scene"}, headers=bearer())
     assert r.status_code == 503 and r.json["error"] == "obs_disconnected"
     assert r.json["message"].startswith("Mất kết nối")
-    r = client.post(base + "/scene", json={"scene": "Scene"},
-                    headers={**bearer(), "Accept-Language": "en"})
+    r = client.post(base + "/scene", json={"scene": "Scene"}, headers={**bearer(), "Accept-Language": "en"})
     assert r.json["message"].startswith("OBS is disconnected")
 
 
@@ -162,13 +168,16 @@ def test_rest_not_configured_is_503(client, event):
 
 # -- pages ----------------------------------------------------------------------------------------
 
+
 def test_admin_sets_obs_password_write_only(app, client, auth, event, fake_obs):
     auth.login("admin")
     page = client.get(f"/admin/events/{event.slug}/obs")
     assert page.status_code == 200
     csrf = auth.csrf(f"/admin/events/{event.slug}/obs")
-    r = client.post(f"/admin/events/{event.slug}/obs", data={
-        "host": "127.0.0.1", "port": str(fake_obs.port), "password": fake_obs.password, "csrf_token": csrf})
+    r = client.post(
+        f"/admin/events/{event.slug}/obs",
+        data={"host": "127.0.0.1", "port": str(fake_obs.port), "password": fake_obs.password, "csrf_token": csrf},
+    )
     assert r.status_code == 302
     try:
         db.session.refresh(event)
@@ -179,12 +188,17 @@ def test_admin_sets_obs_password_write_only(app, client, auth, event, fake_obs):
         conn = app.extensions["obs"].manager.peek(event.slug)
         assert wait_for(lambda: conn.connected, 5)
         # an empty password keeps the stored one
-        client.post(f"/admin/events/{event.slug}/obs", data={
-            "host": "127.0.0.1", "port": str(fake_obs.port), "password": "", "csrf_token": csrf})
+        client.post(
+            f"/admin/events/{event.slug}/obs",
+            data={"host": "127.0.0.1", "port": str(fake_obs.port), "password": "", "csrf_token": csrf},
+        )
         db.session.refresh(event)
         assert unseal(event.obs_password) == fake_obs.password
-        r = client.post(f"/admin/events/{event.slug}/obs", data={
-            "host": "bad host/x", "port": "1", "csrf_token": csrf}, follow_redirects=True)
+        r = client.post(
+            f"/admin/events/{event.slug}/obs",
+            data={"host": "bad host/x", "port": "1", "csrf_token": csrf},
+            follow_redirects=True,
+        )
         assert "không hợp lệ" in r.get_data(as_text=True)
     finally:
         app.extensions["obs"].manager.stop_all()
@@ -196,6 +210,7 @@ def test_crew_sees_the_control_panel_and_moderators_do_not(client, auth, event):
     assert 'id="scenes"' in html and "js/control." in html and "CHUYỂN (TAKE)" in html
     other = client.application.test_client()
     from tests.conftest import AuthActions
+
     AuthActions(other).login("moderator")
     assert other.get(f"/control/{event.slug}").status_code == 403
 
@@ -208,8 +223,10 @@ def test_overlay_text_sink_sets_native_text_sources(connected, fake_obs, obs_eve
 
 # -- one command, both transports -----------------------------------------------------------------
 
-def test_unknown_scene_pack_is_the_same_translated_error_on_rest_and_socket(client, socket_client, connected,
-                                                                            obs_event):
+
+def test_unknown_scene_pack_is_the_same_translated_error_on_rest_and_socket(
+    client, socket_client, connected, obs_event
+):
     url = f"/api/v1/events/{obs_event.slug}/obs/scene-pack"
     r = client.post(url, json={"pack": "nope"}, headers=bearer())
     assert r.status_code == 422 and r.json["error"] == "obs_invalid"
@@ -218,8 +235,7 @@ def test_unknown_scene_pack_is_the_same_translated_error_on_rest_and_socket(clie
     assert r.json["error"] == "obs_invalid" and r.json["message"].startswith("Invalid parameter")
     sio = socket_client("/crew", role="crew")
     ack = sio.emit("obs_apply_scene_pack", {"pack": "nope"}, namespace="/crew", callback=True)
-    assert ack == {"ok": False, **{k: v for k, v in client.post(url, json={"pack": "nope"},
-                                                                 headers=bearer()).json.items()}}
+    assert ack == {"ok": False, **dict(client.post(url, json={"pack": "nope"}, headers=bearer()).json.items())}
 
 
 def test_socket_only_commands_now_have_rest_routes(client, connected, fake_obs, obs_event):
@@ -240,8 +256,9 @@ def test_socket_only_commands_now_have_rest_routes(client, connected, fake_obs, 
     assert fake_obs.state.inputs["Lower"]["settings"]["text"] == "Xin chào"
     r = client.post(base + "/text", json={"input": "Nope", "text": "x"}, headers=headers)
     assert r.status_code == 404 and r.json["error"] == "obs_not_found"
-    r = client.post(base + "/stream-target", json={"server": "rtmp://x.example/live", "key": "k-secret-123456"},
-                    headers=headers)
+    r = client.post(
+        base + "/stream-target", json={"server": "rtmp://x.example/live", "key": "k-secret-123456"}, headers=headers
+    )
     assert r.status_code == 200 and r.json["target"]["key_masked"].endswith("3456") and "k-secret" not in r.text
     r = client.post(base + "/preview", json={"scene": "Scene"}, headers=headers)
     assert r.status_code == 200 and r.json["preview_scene"] == "Scene"
@@ -258,6 +275,7 @@ def test_state_has_the_same_shape_on_both_transports(client, socket_client, conn
 
 
 # -- on-air truth ---------------------------------------------------------------------------------
+
 
 def test_stream_start_answers_with_the_outcome_obs_reports(client, socket_client, connected, fake_obs, obs_event):
     headers, base = bearer(), f"/api/v1/events/{obs_event.slug}/obs"
@@ -305,8 +323,12 @@ def test_when_obs_dies_the_outputs_are_unknown_not_live(client, connected, fake_
 
 # -- the current overlay texts after every (re)connect ----------------------------------------------
 
-TEXT_SOURCES = {"BC Lower third": "Phụ đề tên — Chức danh", "BC Question": "Câu hỏi đang lên sóng",
-                "BC Agenda clock": "00:00", "BC Bridge counter": "0/0 điểm cầu đã kết nối"}
+TEXT_SOURCES = {
+    "BC Lower third": "Phụ đề tên — Chức danh",
+    "BC Question": "Câu hỏi đang lên sóng",
+    "BC Agenda clock": "00:00",
+    "BC Bridge counter": "0/0 điểm cầu đã kết nối",
+}
 
 
 def texts(fake):
@@ -320,8 +342,17 @@ def test_a_restarted_obs_gets_the_current_texts_and_empty_stays_empty(app, conne
 
     fake_obs.stop()
     assert wait_for(lambda: not connected.connected, 2)
-    db.session.add(AgendaLive(event_id=obs_event.id, timer_duration_s=0, warning_s=120, danger_s=30, slide_index=0,
-                              lower_third="Nguyễn Văn A — Chủ tịch", logo_path=""))
+    db.session.add(
+        AgendaLive(
+            event_id=obs_event.id,
+            timer_duration_s=0,
+            warning_s=120,
+            danger_s=30,
+            slide_index=0,
+            lower_third="Nguyễn Văn A — Chủ tịch",
+            logo_path="",
+        )
+    )
     factories.make_site(obs_event)
     db.session.commit()
     restarted = FakeObs(password=fake_obs.password, port=fake_obs.port)
@@ -329,18 +360,24 @@ def test_a_restarted_obs_gets_the_current_texts_and_empty_stays_empty(app, conne
         restarted.state.add_input(name, "text_ft2_source_v2", {"text": placeholder}, "Scene")
     restarted.start()
     try:
-        expected = {"BC Lower third": "Nguyễn Văn A\nChủ tịch", "BC Question": "", "BC Agenda clock": "",
-                    "BC Bridge counter": "0/1 điểm cầu đã kết nối"}
+        expected = {
+            "BC Lower third": "Nguyễn Văn A\nChủ tịch",
+            "BC Question": "",
+            "BC Agenda clock": "",
+            "BC Bridge counter": "0/1 điểm cầu đã kết nối",
+        }
         assert wait_for(lambda: texts(restarted) == expected, 5), texts(restarted)
         # a question goes on air while OBS is away: the next reconnect shows it
         restarted.stop()
         assert wait_for(lambda: not connected.connected, 2)
-        db.session.add(Question(event_id=obs_event.id, client_id="c-1", text="Hỏi về ngân sách", author="Trần B",
-                                status="on_air"))
+        db.session.add(
+            Question(event_id=obs_event.id, client_id="c-1", text="Hỏi về ngân sách", author="Trần B", status="on_air")
+        )
         db.session.commit()
         restarted.start()
-        assert wait_for(lambda: restarted.state.inputs["BC Question"]["settings"]["text"]
-                        == "Hỏi về ngân sách\nTrần B", 5), texts(restarted)
+        assert wait_for(
+            lambda: restarted.state.inputs["BC Question"]["settings"]["text"] == "Hỏi về ngân sách\nTrần B", 5
+        ), texts(restarted)
     finally:
         restarted.stop()
 
@@ -348,8 +385,12 @@ def test_a_restarted_obs_gets_the_current_texts_and_empty_stays_empty(app, conne
 def test_the_scene_pack_sources_start_with_the_current_texts_not_placeholders(socket_client, connected, fake_obs):
     ack = socket_client("/crew", role="crew").emit("obs_apply_scene_pack", {}, namespace="/crew", callback=True)
     assert ack["ok"]
-    assert texts(fake_obs) == {"BC Lower third": "", "BC Question": "", "BC Agenda clock": "",
-                               "BC Bridge counter": "0/0 điểm cầu đã kết nối"}
+    assert texts(fake_obs) == {
+        "BC Lower third": "",
+        "BC Question": "",
+        "BC Agenda clock": "",
+        "BC Bridge counter": "0/0 điểm cầu đã kết nối",
+    }
 
 
 def test_settings_page_says_the_link_status_in_words(client, auth, event):
@@ -374,8 +415,15 @@ def test_volume_command_sets_the_fader(socket_client, connected, fake_obs):
 def test_overlays_page_lists_every_overlay_and_says_obs_has_no_browser_source(client, auth, connected, obs_event):
     auth.login("crew")
     html = client.get(f"/events/{obs_event.slug}/overlays").get_data(as_text=True)
-    for label in ("Phụ đề tên", "Câu hỏi lên sóng", "Đồng hồ và đếm ngược", "Dải chữ chương trình",
-                  "Trình chiếu", "Số điểm cầu đã kết nối", "Đồng hồ diễn giả"):
+    for label in (
+        "Phụ đề tên",
+        "Câu hỏi lên sóng",
+        "Đồng hồ và đếm ngược",
+        "Dải chữ chương trình",
+        "Trình chiếu",
+        "Số điểm cầu đã kết nối",
+        "Đồng hồ diễn giả",
+    ):
         assert f"<h2>{label}</h2>" in html
     for path in ("lower-third", "question", "clock", "ticker", "slides", "counter", "speaker"):
         assert f'value="http://localhost/overlay/{obs_event.slug}/{path}"' in html

@@ -1,4 +1,5 @@
 """The text sources the server writes exist in the scene pack as overlay text fallbacks."""
+
 import json
 import os
 
@@ -10,8 +11,12 @@ PACK = os.path.join(os.path.dirname(__file__), "..", "..", "scenes", "congress.j
 def test_every_pushed_source_is_an_overlay_of_the_scene_pack():
     with open(PACK, encoding="utf-8") as fh:
         sources = json.load(fh)["sources"]
-    for name in (overlay_text.LOWER_THIRD, overlay_text.AGENDA_CLOCK, overlay_text.QUESTION,
-                 overlay_text.BRIDGE_COUNTER):
+    for name in (
+        overlay_text.LOWER_THIRD,
+        overlay_text.AGENDA_CLOCK,
+        overlay_text.QUESTION,
+        overlay_text.BRIDGE_COUNTER,
+    ):
         assert sources[name]["kind"] == "overlay" and sources[name]["fallback"] == "text", name
 
 

@@ -1,5 +1,6 @@
 """The crew's overlays page in Chromium: a live preview (scaled iframe) of every overlay, its
 URL with a working copy button, Vietnamese labels; the ticker inside the action-safe area."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -28,7 +29,8 @@ def test_every_overlay_has_a_preview_and_a_copyable_url(live_server, page):
 
     # the ticker sits in the action-safe area (5 % of 1920×1080)
     rect = frame.locator(".ticker").evaluate(
-        "n => { const r = n.getBoundingClientRect(); return [r.left, r.right, r.bottom]; }")
+        "n => { const r = n.getBoundingClientRect(); return [r.left, r.right, r.bottom]; }"
+    )
     assert rect[0] >= 96 and rect[1] <= 1920 - 96 and rect[2] <= 1080 - 54
 
     speaker = page.locator('.overlay-card[data-overlay="speaker"]')

@@ -1,6 +1,7 @@
 """The speaker timer: the crew's message to the speaker (REST and the /crew socket, same
 answer, broadcast to the overlays), per-item thresholds applied on take, drift kept from the
 public overlays unless the event shows it, and the anonymous speaker page."""
+
 import pytest
 
 from server.extensions import db
@@ -40,27 +41,41 @@ def test_speaker_message_on_both_transports_reaches_the_overlay(client, socket_c
     assert named(overlay.get_received("/overlay"), "speaker_message")[-1]["text"] == "Xin mời kết thúc"
 
     _token, plain = create_token("crew")
-    r = client.post(f"/api/v1/events/{event.slug}/agenda/speaker-message", json={"text": ""},
-                    headers={"Authorization": f"Bearer {plain}"})
+    r = client.post(
+        f"/api/v1/events/{event.slug}/agenda/speaker-message",
+        json={"text": ""},
+        headers={"Authorization": f"Bearer {plain}"},
+    )
     assert r.status_code == 200
     assert r.json == {"ok": True, "speaker_message": {"text": "", "visible": False}}
     assert named(overlay.get_received("/overlay"), "speaker_message")[-1]["visible"] is False
 
-    r = client.post(f"/api/v1/events/{event.slug}/agenda/speaker-message", json={"text": "x" * 501},
-                    headers={"Authorization": f"Bearer {plain}"})
+    r = client.post(
+        f"/api/v1/events/{event.slug}/agenda/speaker-message",
+        json={"text": "x" * 501},
+        headers={"Authorization": f"Bearer {plain}"},
+    )
     assert r.status_code == 422
 
 
 def test_speaker_message_needs_the_crew(client, event):
     _token, plain = create_token("moderator")
-    r = client.post(f"/api/v1/events/{event.slug}/agenda/speaker-message", json={"text": "hi"},
-                    headers={"Authorization": f"Bearer {plain}"})
+    r = client.post(
+        f"/api/v1/events/{event.slug}/agenda/speaker-message",
+        json={"text": "hi"},
+        headers={"Authorization": f"Bearer {plain}"},
+    )
     assert r.status_code == 403
 
 
 def test_a_new_take_clears_the_message_and_applies_the_items_thresholds(app, event, runner, clock):
-    make_items(event, [{"title": "Khai mạc", "duration_min": 5},
-                       {"title": "Tham luận", "duration_min": 7, "warning_s": 90, "danger_s": 15}])
+    make_items(
+        event,
+        [
+            {"title": "Khai mạc", "duration_min": 5},
+            {"title": "Tham luận", "duration_min": 7, "warning_s": 90, "danger_s": 15},
+        ],
+    )
     with app.test_request_context():
         agenda_live.take_next(event.slug)
         agenda_live.set_speaker_message(event.slug, "Còn 1 phút")

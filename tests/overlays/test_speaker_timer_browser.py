@@ -1,6 +1,7 @@
 """The speaker timer in Chromium against a real server: the crew's message from the agenda
 panel shows on the speaker's screen, "paused" shows while the countdown is paused, and the
 public clock overlay shows no drift by default. Saves docs/screenshots/speaker-timer.png."""
+
 import pytest
 from playwright.sync_api import expect
 

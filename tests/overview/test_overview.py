@@ -1,5 +1,6 @@
 """The overview (``GET /api/v1/overview``): every active event's tile, crew and admin only,
 counts from grouped queries (the number of queries does not grow with the sites)."""
+
 from datetime import timedelta
 
 from sqlalchemy import event as sa_event
@@ -26,8 +27,13 @@ def _setup(event):
     db.session.add(SiteIncident(event_id=event.id, site_id=sites[0].id, kind="other", text="y", status="acknowledged"))
     for i, status in enumerate(("pending", "pending", "on_air", "answered")):
         db.session.add(Question(event_id=event.id, kind="question", text=f"q{i}", status=status, client_id=f"c{i}"))
-    item = AgendaItem(event_id=event.id, position=1, title="Khai mạc", duration_min=10,
-                      planned_start=timer.now() - timedelta(minutes=15))
+    item = AgendaItem(
+        event_id=event.id,
+        position=1,
+        title="Khai mạc",
+        duration_min=10,
+        planned_start=timer.now() - timedelta(minutes=15),
+    )
     db.session.add(item)
     db.session.flush()
     event.current_item_id, item.actual_start = item.id, timer.now() - timedelta(minutes=10)  # 5 min late
@@ -74,6 +80,7 @@ def test_overview_queries_do_not_grow_with_sites(client, auth, event, app):
 
         def before(*_args):
             seen.append(1)
+
         engine = db.engine
         sa_event.listen(engine, "before_cursor_execute", before)
         try:

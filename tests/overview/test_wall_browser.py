@@ -1,6 +1,7 @@
 """The crew chief's wall in Chromium against a real server: the demo events plus one created in
 the test, each a tile; a bridge point's alert turns its event's tile red within a poll or two;
 the tile links open the event's pages. Screenshot: docs/screenshots/wall.png (1440×900)."""
+
 import os
 import sqlite3
 
@@ -26,9 +27,13 @@ def login(page, server):
 
 def tokens(server, slug, n):
     with sqlite3.connect(os.path.join(server.tmpdir, "server.db")) as conn:
-        return [row[0] for row in conn.execute(
-            "SELECT s.token FROM sites s JOIN events e ON e.id = s.event_id WHERE e.slug = ? ORDER BY s.id LIMIT ?",
-            (slug, n))]
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT s.token FROM sites s JOIN events e ON e.id = s.event_id WHERE e.slug = ? ORDER BY s.id LIMIT ?",
+                (slug, n),
+            )
+        ]
 
 
 def test_wall_shows_every_event_and_turns_red_on_an_alert(live_server, page):
@@ -54,8 +59,11 @@ def test_wall_shows_every_event_and_turns_red_on_an_alert(live_server, page):
     site_tokens = tokens(server, DEMO, 40)
     for token in site_tokens[:30]:
         assert http("POST", f"{server.url}/api/v1/sites/{token}/heartbeat", {"state": "ok"})[0] == 200
-    status, body = http("POST", f"{server.url}/api/v1/sites/{site_tokens[35]}/report",
-                        {"kind": "no_audio", "text": "Mất tiếng từ hội trường"})
+    status, body = http(
+        "POST",
+        f"{server.url}/api/v1/sites/{site_tokens[35]}/report",
+        {"kind": "no_audio", "text": "Mất tiếng từ hội trường"},
+    )
     assert status in (200, 201), body
     expect(forum).to_have_attribute("data-level", "danger", timeout=8000)
     expect(forum.locator('[data-part="sites"] .st-alerts')).to_have_text("⚠ 1")

@@ -1,7 +1,8 @@
 """Written answers for every site: stored over REST and the socket, in the askers' statuses
 (merged askers too) and their socket room, listed on the asking site's phone page, and
 "overdue" flagged for the console when the due date passes with no answer."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta, timezone
 
 from server.extensions import db
 from server.models.question import Question
@@ -41,11 +42,17 @@ def test_an_answer_reaches_the_status_of_every_asker_and_the_sites_phone(client,
     phone.emit("follow_questions", {"client_ids": ["an-1", "an-2"]}, namespace="/public", callback=True)
     phone.get_received("/public")
 
-    response = client.post(f"/api/v1/questions/{qid}/answer", headers=bearer(), json={
-        "owner": "Sở Nông nghiệp", "text": "Quý III năm nay nước sạch về đến thôn."})
+    response = client.post(
+        f"/api/v1/questions/{qid}/answer",
+        headers=bearer(),
+        json={"owner": "Sở Nông nghiệp", "text": "Quý III năm nay nước sạch về đến thôn."},
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()["question"]
-    assert body["answer"]["text"] == "Quý III năm nay nước sạch về đến thôn." and body["answer"]["owner"] == "Sở Nông nghiệp"
+    assert (
+        body["answer"]["text"] == "Quý III năm nay nước sạch về đến thôn."
+        and body["answer"]["owner"] == "Sở Nông nghiệp"
+    )
     assert body["overdue"] is False
 
     seen = statuses(client, event, ["an-1", "an-2"])
@@ -67,7 +74,7 @@ def test_answer_over_the_socket_owner_and_due_first_then_overdue(client, socket_
     mod = socket_client(NS, role="moderator")
     other = socket_client(NS, role="moderator")
     other.get_received(NS)
-    past = (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat()
+    past = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     ack = mod.emit("answer_question", {"id": qid, "owner": "UBND huyện", "due": past}, namespace=NS, callback=True)
     assert ack["ok"], ack
     assert ack["question"]["overdue"] is True and ack["question"]["answer"]["text"] == ""
@@ -76,7 +83,9 @@ def test_answer_over_the_socket_owner_and_due_first_then_overdue(client, socket_
     assert statuses(client, event, ["ov-1"])["ov-1"]["answer"] is None  # nothing to tell the asker yet
     listing = mod.emit("list_questions", {"status": "all"}, namespace=NS, callback=True)
     assert next(q for q in listing["items"] if q["id"] == qid)["overdue"] is True
-    done = mod.emit("answer_question", {"id": qid, "text": "Đã có vốn, khởi công tháng 5."}, namespace=NS, callback=True)
+    done = mod.emit(
+        "answer_question", {"id": qid, "text": "Đã có vốn, khởi công tháng 5."}, namespace=NS, callback=True
+    )
     assert done["ok"] and done["question"]["overdue"] is False
     assert done["question"]["answer"]["owner"] == "UBND huyện"  # kept: only the text was sent
     # a local due date without a zone is Vietnam time
@@ -109,8 +118,11 @@ def test_exports_are_for_people_vietnamese_headers_words_and_local_dates(client,
     qid = submit(client, event, "ex-1", "Khi nào nạo vét kênh Bến Đình?", site)
     headers = bearer()
     client.post(f"/api/v1/questions/{qid}/reject", json={"reason": "Trùng lặp"}, headers=headers)
-    client.post(f"/api/v1/questions/{qid}/answer", json={"owner": "Phòng NN", "due": "2030-05-01T08:30",
-                                                         "text": "Tháng 6."}, headers=headers)
+    client.post(
+        f"/api/v1/questions/{qid}/answer",
+        json={"owner": "Phòng NN", "due": "2030-05-01T08:30", "text": "Tháng 6."},
+        headers=headers,
+    )
     question = db.session.get(Question, qid)
     db.session.refresh(question)
     local_created = question.created_at.astimezone(timezone(timedelta(hours=7))).replace(tzinfo=None)
@@ -128,7 +140,10 @@ def test_exports_are_for_people_vietnamese_headers_words_and_local_dates(client,
     cells = {header[i]: c for i, c in enumerate(ws[2])}
     assert cells["Trạng thái"].value == "Không chọn"
     assert cells["Thời điểm gửi"].is_date and abs((cells["Thời điểm gửi"].value - local_created).total_seconds()) < 1
-    assert cells["Hạn trả lời"].value == datetime(2030, 5, 1, 8, 30) and cells["Hạn trả lời"].number_format == "dd/mm/yyyy hh:mm"
+    assert (
+        cells["Hạn trả lời"].value == datetime(2030, 5, 1, 8, 30)
+        and cells["Hạn trả lời"].number_format == "dd/mm/yyyy hh:mm"
+    )
     assert ws.auto_filter.ref == ws.dimensions and ws.freeze_panes == "A2"
     assert ws.column_dimensions["E"].width == 60  # the question's text is wide
     summary = wb["Theo điểm cầu"]

@@ -1,4 +1,5 @@
 """POST /api/v1/questions (docs/api.md) and the moderator REST endpoints."""
+
 import threading
 import unicodedata
 
@@ -111,8 +112,9 @@ def test_rate_limit_per_device_gives_429_with_retry_after(client, app, event):
 
 def test_rotating_device_ids_hit_the_address_limit(client, app, event):
     app.config["QUESTIONS_RATE_ADDRESS"] = "3/60"
-    codes = [post(client, body(event, client_id=f"r{i}"), **{"X-Device-Id": f"phone-{i}"}).status_code
-             for i in range(5)]
+    codes = [
+        post(client, body(event, client_id=f"r{i}"), **{"X-Device-Id": f"phone-{i}"}).status_code for i in range(5)
+    ]
     assert codes == [201, 201, 201, 429, 429]
 
 
@@ -147,9 +149,17 @@ def test_moderator_rest_list_search_and_decisions(client, event):
     for query in ("nguyen", "Nguyễn", unicodedata.normalize("NFD", "NGUYỄN du")):
         found = client.get(f"/api/v1/events/{event.slug}/questions", query_string={"q": query}, headers=auth).get_json()
         assert {q["id"] for q in found["items"]} == {ids["a"], ids["c"]}, query
-    assert client.post(f"/api/v1/questions/{ids['a']}/approve", headers=auth).get_json()["question"]["status"] == "approved"
-    assert client.post(f"/api/v1/questions/{ids['a']}/on-air", headers=auth).get_json()["question"]["status"] == "on_air"
-    assert client.post(f"/api/v1/questions/{ids['a']}/answered", headers=auth).get_json()["question"]["status"] == "answered"
+    assert (
+        client.post(f"/api/v1/questions/{ids['a']}/approve", headers=auth).get_json()["question"]["status"]
+        == "approved"
+    )
+    assert (
+        client.post(f"/api/v1/questions/{ids['a']}/on-air", headers=auth).get_json()["question"]["status"] == "on_air"
+    )
+    assert (
+        client.post(f"/api/v1/questions/{ids['a']}/answered", headers=auth).get_json()["question"]["status"]
+        == "answered"
+    )
     rejected = client.post(f"/api/v1/questions/{ids['b']}/reject", json={"reason": "Trùng nội dung"}, headers=auth)
     assert rejected.get_json()["question"]["status"] == "rejected"
     assert rejected.get_json()["question"]["reason"] == "Trùng nội dung"
@@ -163,7 +173,9 @@ def test_moderator_rest_list_search_and_decisions(client, event):
 def test_status_polling_for_askers(client, event):
     post(client, body(event, client_id="poll-1"))
     data = client.get(f"/api/v1/events/{event.slug}/questions/status?ids=poll-1,unknown").get_json()
-    assert data["statuses"] == [{"client_id": "poll-1", "id": data["statuses"][0]["id"], "status": "sent", "reason": "", "answer": None}]
+    assert data["statuses"] == [
+        {"client_id": "poll-1", "id": data["statuses"][0]["id"], "status": "sent", "reason": "", "answer": None}
+    ]
 
 
 def test_dangerous_text_is_stored_verbatim_and_escaped_on_pages(client, auth, event):

@@ -1,5 +1,6 @@
 """Live questions in Chromium: a phone that goes offline loses nothing and duplicates
 nothing; a moderator approves and puts a question on air while the overlay shows it."""
+
 import time
 import uuid
 
@@ -20,8 +21,9 @@ def login(page, server):
 
 
 def count_with_text(page, server, text):
-    response = page.request.get(f"{server.url}/api/v1/events/demo-plenary/questions",
-                                params={"status": "all", "q": text, "limit": 50})
+    response = page.request.get(
+        f"{server.url}/api/v1/events/demo-plenary/questions", params={"status": "all", "q": text, "limit": 50}
+    )
     assert response.ok, response.text()
     return sum(1 for q in response.json()["items"] if q["text"] == text)
 
@@ -43,7 +45,8 @@ def test_offline_phone_sends_each_question_once(live_server, phone_page, page):
     phone_page.context.set_offline(False)
     phone_page.wait_for_function(
         "() => [...document.querySelectorAll('#mine li')].every(li => !['queued','sending'].includes(li.dataset.state))",
-        timeout=20000)
+        timeout=20000,
+    )
     # a reload re-follows the acknowledged submissions and never resends them
     phone_page.reload()
     phone_page.wait_for_selector("#mine li[data-state=sent] >> nth=1")
@@ -61,10 +64,20 @@ def test_moderator_puts_a_question_on_air_and_the_overlay_shows_it(live_server, 
     tag = uuid.uuid4().hex[:6]
     text = f"Khi nào đường liên xã được sửa chữa? {tag}"
     login(page, live_server)
-    for client_id, body_text, author in ((f"e2e-{tag}-1", text, "Nguyễn Văn An"),
-                                         (f"e2e-{tag}-2", f"{DANGER} {tag}", "<img src=x onerror=alert(1)>")):
-        response = page.request.post(f"{live_server.url}/api/v1/questions", data={
-            "event": "demo-plenary", "kind": "question", "text": body_text, "client_id": client_id, "author": author})
+    for client_id, body_text, author in (
+        (f"e2e-{tag}-1", text, "Nguyễn Văn An"),
+        (f"e2e-{tag}-2", f"{DANGER} {tag}", "<img src=x onerror=alert(1)>"),
+    ):
+        response = page.request.post(
+            f"{live_server.url}/api/v1/questions",
+            data={
+                "event": "demo-plenary",
+                "kind": "question",
+                "text": body_text,
+                "client_id": client_id,
+                "author": author,
+            },
+        )
         assert response.status == 201, response.text()
     overlay = page.context.new_page()
     overlay.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -107,8 +120,10 @@ def test_an_edit_in_progress_is_never_overwritten_and_a_conflict_offers_both_tex
     tag = uuid.uuid4().hex[:6]
     text = f"Câu hỏi gốc về thủy lợi {tag}"
     login(page, live_server)
-    response = page.request.post(f"{live_server.url}/api/v1/questions", data={
-        "event": "demo-plenary", "kind": "question", "text": text, "client_id": f"cf-{tag}"})
+    response = page.request.post(
+        f"{live_server.url}/api/v1/questions",
+        data={"event": "demo-plenary", "kind": "question", "text": text, "client_id": f"cf-{tag}"},
+    )
     assert response.status == 201, response.text()
     qid = response.json()["id"]
     page.goto(live_server.url + "/events/demo-plenary/moderation")
@@ -119,10 +134,11 @@ def test_an_edit_in_progress_is_never_overwritten_and_a_conflict_offers_both_tex
     page.keyboard.press("e")
     page.fill("#edit-text", f"Bản của tôi {tag}")
     # another moderator saves meanwhile (over REST, with the page's session)
-    other = page.request.post(f"{live_server.url}/api/v1/questions/{qid}/edit",
-                              data={"text": f"Bản của người khác {tag}", "version": 1},
-                              headers={"X-CSRFToken": page.evaluate(
-                                  "() => document.querySelector('meta[name=csrf-token]')?.content || ''")})
+    other = page.request.post(
+        f"{live_server.url}/api/v1/questions/{qid}/edit",
+        data={"text": f"Bản của người khác {tag}", "version": 1},
+        headers={"X-CSRFToken": page.evaluate("() => document.querySelector('meta[name=csrf-token]')?.content || ''")},
+    )
     assert other.ok, other.text()
     page.wait_for_selector("#changed-elsewhere:not([hidden])")
     assert page.input_value("#edit-text") == f"Bản của tôi {tag}"  # the broadcast did not touch the editor
@@ -140,8 +156,10 @@ def test_duplicate_groups_are_listed_and_merged_in_one_click(live_server, page):
     login(page, live_server)
     ids = []
     for i, body in enumerate((text, f"de nghi nang cap tram bom tieu ung thon dong {tag}")):
-        response = page.request.post(f"{live_server.url}/api/v1/questions", data={
-            "event": "demo-plenary", "kind": "question", "text": body, "client_id": f"dup-{tag}-{i}"})
+        response = page.request.post(
+            f"{live_server.url}/api/v1/questions",
+            data={"event": "demo-plenary", "kind": "question", "text": body, "client_id": f"dup-{tag}-{i}"},
+        )
         assert response.status == 201, response.text()
         ids.append(response.json()["id"])
     page.goto(live_server.url + "/events/demo-plenary/moderation")
@@ -150,7 +168,9 @@ def test_duplicate_groups_are_listed_and_merged_in_one_click(live_server, page):
     group = page.locator(".dup-group", has_text=tag)
     group.wait_for()
     group.locator(".dup-merge").click()
-    page.wait_for_function(f"() => ![...document.querySelectorAll('.dup-group')].some(g => g.textContent.includes('{tag}'))")
+    page.wait_for_function(
+        f"() => ![...document.querySelectorAll('.dup-group')].some(g => g.textContent.includes('{tag}'))"
+    )
     merged = page.request.get(f"{live_server.url}/api/v1/questions/{ids[1]}").json()["question"]
     assert merged["status"] == "merged" and merged["merged_into_id"] == ids[0]
 
@@ -159,8 +179,10 @@ def test_a_written_answer_from_the_console_reaches_the_asker_status(live_server,
     tag = uuid.uuid4().hex[:6]
     text = f"Khi nào làm lại cầu tràn xã Yên Lạc? {tag}"
     login(page, live_server)
-    response = page.request.post(f"{live_server.url}/api/v1/questions", data={
-        "event": "demo-plenary", "kind": "question", "text": text, "client_id": f"wa-{tag}"})
+    response = page.request.post(
+        f"{live_server.url}/api/v1/questions",
+        data={"event": "demo-plenary", "kind": "question", "text": text, "client_id": f"wa-{tag}"},
+    )
     assert response.status == 201, response.text()
     page.goto(live_server.url + "/events/demo-plenary/moderation")
     page.fill("#f-q", tag)
@@ -172,10 +194,14 @@ def test_a_written_answer_from_the_console_reaches_the_asker_status(live_server,
     page.fill("#answer-text", f"Khởi công quý II {tag}")
     page.click("#answer-save")
     page.wait_for_selector(f".answer-box:has-text('Khởi công quý II {tag}')")
-    status = page.request.get(f"{live_server.url}/api/v1/events/demo-plenary/questions/status",
-                              params={"ids": f"wa-{tag}"}).json()["statuses"][0]
-    assert status["answer"] == {"text": f"Khởi công quý II {tag}", "owner": "Sở Giao thông vận tải",
-                                "at": status["answer"]["at"]}
+    status = page.request.get(
+        f"{live_server.url}/api/v1/events/demo-plenary/questions/status", params={"ids": f"wa-{tag}"}
+    ).json()["statuses"][0]
+    assert status["answer"] == {
+        "text": f"Khởi công quý II {tag}",
+        "owner": "Sở Giao thông vận tải",
+        "at": status["answer"]["at"],
+    }
 
 
 def test_keys_act_on_the_shown_question_which_always_matches_the_filter(live_server, page):
@@ -184,8 +210,10 @@ def test_keys_act_on_the_shown_question_which_always_matches_the_filter(live_ser
     login(page, live_server)
     ids = []
     for i, body in enumerate(texts):
-        response = page.request.post(f"{live_server.url}/api/v1/questions", data={
-            "event": "demo-plenary", "kind": "question", "text": body, "client_id": f"kb-{tag}-{i}"})
+        response = page.request.post(
+            f"{live_server.url}/api/v1/questions",
+            data={"event": "demo-plenary", "kind": "question", "text": body, "client_id": f"kb-{tag}-{i}"},
+        )
         assert response.status == 201, response.text()
         ids.append(response.json()["id"])
     page.goto(live_server.url + "/events/demo-plenary/moderation")

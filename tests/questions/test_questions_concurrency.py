@@ -1,6 +1,7 @@
 """Safe concurrency between moderators: stale edits answered with both texts, who else has a
 question open, on-air replacement that asks first and tells the other moderator, and
 rejections that need a reason (service, REST and the /moderation socket)."""
+
 from server.extensions import db
 from server.models.question import Question
 from server.services.accounts.users import create_token
@@ -9,8 +10,9 @@ NS = "/moderation"
 
 
 def submit(client, event, client_id, text):
-    response = client.post("/api/v1/questions", json={"event": event.slug, "kind": "question", "text": text,
-                                                      "client_id": client_id})
+    response = client.post(
+        "/api/v1/questions", json={"event": event.slug, "kind": "question", "text": text, "client_id": client_id}
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
 
@@ -29,12 +31,20 @@ def test_two_moderators_a_stale_edit_gets_both_texts_and_can_be_kept(client, soc
     one = socket_client(NS, role="moderator")
     two = socket_client(NS, role="moderator")
     base = two.emit("open_question", {"id": qid}, namespace=NS, callback=True)["question"]
-    saved = one.emit("edit", {"id": qid, "version": base["version"], "text": "Khi nào xây lại trường học?"},
-                     namespace=NS, callback=True)
+    saved = one.emit(
+        "edit",
+        {"id": qid, "version": base["version"], "text": "Khi nào xây lại trường học?"},
+        namespace=NS,
+        callback=True,
+    )
     assert saved["ok"]
     # two's editor started from `base`: its save is refused, with both texts
-    stale = two.emit("edit", {"id": qid, "version": base["version"], "text": "Bao giờ sửa trường học xã?"},
-                     namespace=NS, callback=True)
+    stale = two.emit(
+        "edit",
+        {"id": qid, "version": base["version"], "text": "Bao giờ sửa trường học xã?"},
+        namespace=NS,
+        callback=True,
+    )
     assert stale["ok"] is False and stale["error"] == "stale_version"
     assert stale["current"]["text"] == "Khi nào xây lại trường học?"
     assert stale["mine"] == {"text": "Bao giờ sửa trường học xã?"}
@@ -42,8 +52,12 @@ def test_two_moderators_a_stale_edit_gets_both_texts_and_can_be_kept(client, soc
     db.session.expire_all()
     assert db.session.get(Question, qid).text == "Khi nào xây lại trường học?"  # nothing silently overwritten
     # the moderator chooses to keep theirs: a save against the current version
-    kept = two.emit("edit", {"id": qid, "version": stale["current"]["version"], "text": "Bao giờ sửa trường học xã?"},
-                    namespace=NS, callback=True)
+    kept = two.emit(
+        "edit",
+        {"id": qid, "version": stale["current"]["version"], "text": "Bao giờ sửa trường học xã?"},
+        namespace=NS,
+        callback=True,
+    )
     assert kept["ok"] and kept["question"]["text"] == "Bao giờ sửa trường học xã?"
 
 
@@ -55,7 +69,9 @@ def test_stale_edit_over_rest_is_a_409_with_both_texts(client, event):
     second = client.post(f"/api/v1/questions/{qid}/edit", json={"version": 1, "text": "Bản hai"}, headers=headers)
     assert second.status_code == 409
     data = second.get_json()
-    assert data["error"] == "stale_version" and data["current"]["text"] == "Bản một" and data["mine"]["text"] == "Bản hai"
+    assert (
+        data["error"] == "stale_version" and data["current"]["text"] == "Bản một" and data["mine"]["text"] == "Bản hai"
+    )
 
 
 def test_who_else_has_the_question_open(client, socket_client, event):
@@ -96,8 +112,15 @@ def test_replacing_someone_elses_on_air_question_asks_first_and_tells_them(clien
     replaced = two.emit("on_air", {"id": second, "replace": True}, namespace=NS, callback=True)
     assert replaced["ok"] and replaced["question"]["status"] == "on_air"
     told = named(one, "on_air_replaced")
-    assert told == [{"id": first, "by": refused["by"], "owner": told[0]["owner"], "replaced_by": told[0]["replaced_by"],
-                     "new_id": second}]
+    assert told == [
+        {
+            "id": first,
+            "by": refused["by"],
+            "owner": told[0]["owner"],
+            "replaced_by": told[0]["replaced_by"],
+            "new_id": second,
+        }
+    ]
     assert told[0]["replaced_by"] != refused["by"]
     # the same moderator replacing their own question is not asked
     third = submit(client, event, "oa-3", "Câu ba")
@@ -139,4 +162,7 @@ def test_rejection_quick_picks_are_in_the_console(client, auth, event):
     page = client.get(f"/events/{event.slug}/moderation").get_data(as_text=True)
     texts = json.loads(re.search(r'<script type="application/json" id="i18n">(.*?)</script>', page, re.S).group(1))
     assert [texts[k] for k in ("reason_duplicate", "reason_unsuitable", "reason_out_of_scope")] == [
-        "Trùng lặp", "Không phù hợp", "Ngoài phạm vi"]
+        "Trùng lặp",
+        "Không phù hợp",
+        "Ngoài phạm vi",
+    ]

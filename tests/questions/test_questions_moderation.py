@@ -1,5 +1,6 @@
 """Moderation over the /moderation socket: claims and stale edits between two moderators,
 merges, the queue, on air reaching the overlay, statuses reaching the asker, exports."""
+
 import csv
 import io
 
@@ -65,19 +66,26 @@ def test_claim_and_optimistic_locking_between_two_moderators(client, socket_clie
     assert refused["ok"] is False and refused["error"] == "claimed"
     assert "người điều phối khác" in refused["message"]
 
-    edited = one.emit("edit", {"id": qid, "version": seen_version, "text": "Khi nào xây lại trường học?"},
-                      namespace="/moderation", callback=True)
+    edited = one.emit(
+        "edit",
+        {"id": qid, "version": seen_version, "text": "Khi nào xây lại trường học?"},
+        namespace="/moderation",
+        callback=True,
+    )
     assert edited["ok"] and edited["question"]["version"] == seen_version + 1
     one.emit("release", {"id": qid}, namespace="/moderation", callback=True)
-    stale = two.emit("edit", {"id": qid, "version": seen_version, "text": "Bản sửa cũ"}, namespace="/moderation",
-                     callback=True)
+    stale = two.emit(
+        "edit", {"id": qid, "version": seen_version, "text": "Bản sửa cũ"}, namespace="/moderation", callback=True
+    )
     assert stale["ok"] is False and stale["error"] == "stale_version"
     assert "thay đổi" in stale["message"] and stale["current"]["text"] == "Khi nào xây lại trường học?"
     q = db.session.get(Question, qid)
     db.session.refresh(q)
     assert q.text == "Khi nào xây lại trường học?" and q.original_text == "Khi nào sửa trường học?"
-    actions = [a.action for a in db.session.scalars(db.select(QuestionAudit).filter_by(question_id=qid)
-                                                    .order_by(QuestionAudit.id))]
+    actions = [
+        a.action
+        for a in db.session.scalars(db.select(QuestionAudit).filter_by(question_id=qid).order_by(QuestionAudit.id))
+    ]
     assert actions == ["claim", "edit", "release"]
 
 
@@ -91,8 +99,9 @@ def test_similar_suggestions_and_merge_keep_every_site(client, socket_client, ev
     opened = mod.emit("open_question", {"id": target}, namespace="/moderation", callback=True)
     suggested = [s["id"] for s in opened["similar"]]
     assert dup1 in suggested and dup2 in suggested and other not in suggested
-    ack = mod.emit("merge_questions", {"target_id": target, "source_ids": [dup1, dup2]}, namespace="/moderation",
-                   callback=True)
+    ack = mod.emit(
+        "merge_questions", {"target_id": target, "source_ids": [dup1, dup2]}, namespace="/moderation", callback=True
+    )
     assert ack["ok"] and ack["question"]["sites"] == 3 and ack["question"]["askers"] == 3
     detail = mod.emit("open_question", {"id": target}, namespace="/moderation", callback=True)
     assert {link["author"] for link in detail["links"]} == {"Trần Thị Hoa", ""}
@@ -101,8 +110,9 @@ def test_similar_suggestions_and_merge_keep_every_site(client, socket_client, ev
     # merged questions leave the default list and cannot be merged again
     listing = mod.emit("list_questions", {"status": "pending"}, namespace="/moderation", callback=True)
     assert {q["id"] for q in listing["items"]} == {target, other}
-    again = mod.emit("merge_questions", {"target_id": other, "source_ids": [dup1]}, namespace="/moderation",
-                     callback=True)
+    again = mod.emit(
+        "merge_questions", {"target_id": other, "source_ids": [dup1]}, namespace="/moderation", callback=True
+    )
     assert again["ok"] is False and again["error"] == "invalid_transition"
 
 
@@ -148,7 +158,13 @@ def test_status_reaches_the_askers_socket_and_on_air_reaches_the_overlay(client,
         phone.emit("follow_questions", {"client_ids": ["ask-2"]}, namespace="/public", callback=True)
         mod.emit("reject", {"id": other, "reason": "Ngoài chủ đề"}, namespace="/moderation", callback=True)
         last = events_named(phone.get_received("/public"), "question_status")[-1]
-        assert last == {"client_id": "ask-2", "id": other, "status": "not_selected", "reason": "Ngoài chủ đề", "answer": None}
+        assert last == {
+            "client_id": "ask-2",
+            "id": other,
+            "status": "not_selected",
+            "reason": "Ngoài chủ đề",
+            "answer": None,
+        }
     finally:
         overlay_text.unregister_sink(sink)
 
@@ -179,7 +195,7 @@ def test_presence_lists_connected_moderators(socket_client, event):
 
 def test_exports_are_inert_and_complete(client, auth, event):
     site = factories.make_site(event, name="Điểm cầu Xã Quảng Nham", district="Huyện Quảng Xương")
-    qid = submit(client, event, "e1", DANGER, site, author="=HYPERLINK(\"http://x\")", unit="+SUM(A1)")
+    qid = submit(client, event, "e1", DANGER, site, author='=HYPERLINK("http://x")', unit="+SUM(A1)")
     submit(client, event, "e2", "Nguyễn Văn Đức hỏi về đê biển")
     formula = submit(client, event, "e3", FORMULA)
     auth.login("moderator")
@@ -199,7 +215,7 @@ def test_exports_are_inert_and_complete(client, auth, event):
     header = [c.value for c in ws[1]]
     cells = {header[i]: c for i, c in enumerate(ws[2])}
     assert cells["Nội dung"].value == DANGER and cells["Nội dung"].data_type == "s"
-    assert cells["Người gửi"].value == "'=HYPERLINK(\"http://x\")" and cells["Người gửi"].data_type == "s"
+    assert cells["Người gửi"].value == '\'=HYPERLINK("http://x")' and cells["Người gửi"].data_type == "s"
     formula_row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == formula)
     assert formula_row[header.index("Nội dung")].value == "'" + FORMULA
     assert all(not (isinstance(c.value, str) and c.value.startswith("=")) for row in ws.iter_rows() for c in row)

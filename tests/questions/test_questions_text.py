@@ -1,4 +1,5 @@
 """Normalisation, folding and similarity on Vietnamese examples; the token-bucket limiter."""
+
 import unicodedata
 
 from server.services.questions.search import similarity

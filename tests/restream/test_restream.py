@@ -1,6 +1,7 @@
 """Fan-page destinations through the app: CRUD on REST and the crew socket, the key never
 returned and sealed at rest, validation, roles, and the one press against the fake OBS
 (real nginx ingest, pushers waiting for a program feed)."""
+
 import pytest
 from sqlalchemy import text
 
@@ -48,8 +49,9 @@ def test_admin_creates_lists_updates_and_deletes_without_ever_returning_the_key(
     dest = body["destination"]
     assert body["ok"] is True and dest["kind"] == "facebook" and dest["enabled"] is True
     assert dest["has_key"] is True and dest["state"] == "idle" and KEY not in r.get_data(as_text=True)
-    yt = create(client, event, name="YouTube", url="rtmp://a.rtmp.youtube.com/live2", key="abcd-efgh-ijkl-mnop",
-                enabled=False).get_json()["destination"]
+    yt = create(
+        client, event, name="YouTube", url="rtmp://a.rtmp.youtube.com/live2", key="abcd-efgh-ijkl-mnop", enabled=False
+    ).get_json()["destination"]
     assert yt["kind"] == "youtube" and yt["position"] > dest["position"]
 
     r = client.get(url(event), headers=bearer("crew"))
@@ -62,8 +64,9 @@ def test_admin_creates_lists_updates_and_deletes_without_ever_returning_the_key(
         assert "key" not in d and "key_sealed" not in d
     assert KEY not in r.get_data(as_text=True) and "abcd-efgh" not in r.get_data(as_text=True)
 
-    r = client.put(url(event, f"/{dest['id']}"), json={"name": "Trang chính", "enabled": False},
-                   headers=bearer("admin"))
+    r = client.put(
+        url(event, f"/{dest['id']}"), json={"name": "Trang chính", "enabled": False}, headers=bearer("admin")
+    )
     assert r.status_code == 200 and r.get_json()["destination"]["name"] == "Trang chính"
     row = db.session.execute(text("SELECT key_sealed FROM restream_destinations WHERE id=:i"), {"i": dest["id"]}).one()
     assert KEY not in row[0]  # kept, still sealed
@@ -89,19 +92,22 @@ def test_the_raw_database_row_has_no_plain_key(client, event):
     assert row["server_url"] == FB and "gAAAA" in row["key_sealed"]  # a Fernet token (maybe prefixed)
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"url": "http://example.com/live"}, "url"),
-    ({"url": "rtmp://"}, "url"),
-    ({"url": "rtmp://host/live with space"}, "url"),
-    ({"url": "rtmp://user:pw@host/live"}, "url"),
-    ({"url": "rtmp://host:notaport/live"}, "url"),
-    ({"url": "rtmp://" + "a" * 600}, "url"),
-    ({"key": ""}, "key"),
-    ({"key": "has space"}, "key"),
-    ({"name": "   "}, "name"),
-    ({"name": "x" * 121}, "name"),
-    ({"enabled": "yes"}, "enabled"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"url": "http://example.com/live"}, "url"),
+        ({"url": "rtmp://"}, "url"),
+        ({"url": "rtmp://host/live with space"}, "url"),
+        ({"url": "rtmp://user:pw@host/live"}, "url"),
+        ({"url": "rtmp://host:notaport/live"}, "url"),
+        ({"url": "rtmp://" + "a" * 600}, "url"),
+        ({"key": ""}, "key"),
+        ({"key": "has space"}, "key"),
+        ({"name": "   "}, "name"),
+        ({"name": "x" * 121}, "name"),
+        ({"enabled": "yes"}, "enabled"),
+    ],
+)
 def test_validation_refuses_bad_fields_with_422(client, event, body, field):
     r = create(client, event, **body)
     assert r.status_code == 422, r.get_json()
@@ -139,8 +145,12 @@ def test_destinations_of_another_event_are_not_found(client, event):
 
 def test_crew_socket_twins_share_the_shapes(socket_client, event):
     admin = socket_client("/crew", role="admin")
-    ack = admin.emit("destination_create", {"name": "YT", "url": "rtmp://a.rtmp.youtube.com/live2", "key": KEY},
-                     namespace="/crew", callback=True)
+    ack = admin.emit(
+        "destination_create",
+        {"name": "YT", "url": "rtmp://a.rtmp.youtube.com/live2", "key": KEY},
+        namespace="/crew",
+        callback=True,
+    )
     assert ack["ok"] is True and ack["destination"]["kind"] == "youtube" and KEY not in str(ack)
     crew = socket_client("/crew", role="crew")
     listed = crew.emit("destinations_list", {}, namespace="/crew", callback=True)
@@ -148,8 +158,9 @@ def test_crew_socket_twins_share_the_shapes(socket_client, event):
     assert KEY not in str(listed)
     refused = crew.emit("destination_delete", {"id": ack["destination"]["id"]}, namespace="/crew", callback=True)
     assert refused["ok"] is False and refused["error"] == "forbidden"
-    bad = admin.emit("destination_create", {"name": "x", "url": "ftp://x", "key": "k"}, namespace="/crew",
-                     callback=True)
+    bad = admin.emit(
+        "destination_create", {"name": "x", "url": "ftp://x", "key": "k"}, namespace="/crew", callback=True
+    )
     assert bad["ok"] is False and bad["error"] == "invalid_url"
 
 
@@ -159,8 +170,13 @@ def test_a_disabled_destination_cannot_be_started(client, event):
     assert r.status_code == 409 and r.get_json()["error"] == "destination_disabled"
 
 
-def test_one_press_points_obs_at_the_ingest_and_starts_every_enabled_page(app, client, event, fake_obs,  # noqa: F811
-                                                                           socket_client):
+def test_one_press_points_obs_at_the_ingest_and_starts_every_enabled_page(
+    app,
+    client,
+    event,
+    fake_obs,  # noqa: F811
+    socket_client,
+):
     event.obs_url, event.obs_password = fake_obs.url, fake_obs.password
     db.session.commit()
     crew = socket_client("/crew", role="crew")

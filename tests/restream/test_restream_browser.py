@@ -1,6 +1,7 @@
 """The fan pages on the control panel in Chromium, against a real server (gevent) and its real
 nginx ingest: pages listed with their state, start one (it waits for the program: connecting),
 the server's refusal shown as its own message, stop back to idle. No key on the page."""
+
 import os
 
 import pytest
@@ -18,12 +19,17 @@ def test_crew_starts_and_stops_a_page_from_the_panel(start_server, tmp_path, pag
     server = start_server(env={"BRIDGECAST_RESTREAM_DIR": str(tmp_path / "restream")})
     admin = mint_token(f"sqlite:///{os.path.join(server.tmpdir, 'server.db')}", "admin")
     base = f"{server.url}/api/v1/events/{SLUG}/destinations"
-    status, body = http("POST", base, {"name": "Fanpage tỉnh", "url": f"rtmp://127.0.0.1:{free_port()}/live",
-                                       "key": KEY}, token=admin)
+    status, body = http(
+        "POST", base, {"name": "Fanpage tỉnh", "url": f"rtmp://127.0.0.1:{free_port()}/live", "key": KEY}, token=admin
+    )
     assert status == 201, body
     dest_id = body["destination"]["id"]
-    status, body = http("POST", base, {"name": "Tắt", "url": "rtmp://a.rtmp.youtube.com/live2", "key": KEY,
-                                       "enabled": False}, token=admin)
+    status, body = http(
+        "POST",
+        base,
+        {"name": "Tắt", "url": "rtmp://a.rtmp.youtube.com/live2", "key": KEY, "enabled": False},
+        token=admin,
+    )
     off_id = body["destination"]["id"]
 
     page.goto(server.url + "/login")

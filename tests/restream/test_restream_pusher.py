@@ -1,6 +1,7 @@
 """The pusher's supervision with a stand-in ffmpeg (a shell script): live from the progress
 blocks, retrying with its reason, giving up on a permanent refusal, the key scrubbed from
 everything it keeps, and stop() back to idle."""
+
 import os
 import stat
 import time
@@ -30,14 +31,24 @@ def wait(predicate, timeout=10):
 def pusher(ffmpeg, changes=None, **kw):
     options = {"backoff_initial": 0.05, "backoff_max": 0.1, "max_failures": 50, "permanent_failures": 3}
     options.update(kw)
-    return Pusher(7, "rtmp://127.0.0.1:1935/live/ev", TARGET, KEY, ffmpeg=ffmpeg,
-                  on_change=lambda p, f: changes.append(f) if changes is not None else None, **options)
+    return Pusher(
+        7,
+        "rtmp://127.0.0.1:1935/live/ev",
+        TARGET,
+        KEY,
+        ffmpeg=ffmpeg,
+        on_change=lambda p, f: changes.append(f) if changes is not None else None,
+        **options,
+    )
 
 
 def test_a_permanent_refusal_gives_up_after_three_attempts_and_keeps_no_key(tmp_path):
-    ffmpeg = fake_ffmpeg(tmp_path, 'echo "Failed to resolve hostname a.example.com: Name or service not known" >&2\n'
-                                   f'echo "{TARGET}: Input/output error" >&2\n'
-                                   f'echo "key={KEY}" >&2\nexit 1\n')
+    ffmpeg = fake_ffmpeg(
+        tmp_path,
+        'echo "Failed to resolve hostname a.example.com: Name or service not known" >&2\n'
+        f'echo "{TARGET}: Input/output error" >&2\n'
+        f'echo "key={KEY}" >&2\nexit 1\n',
+    )
     changes = []
     p = pusher(ffmpeg, changes)
     p.start()
@@ -51,16 +62,19 @@ def test_a_permanent_refusal_gives_up_after_three_attempts_and_keeps_no_key(tmp_
 
 def test_progress_makes_it_live_and_an_ended_run_retries_until_stopped(tmp_path):
     block = "total_size=%s\\nout_time_us=%s\\nbitrate=800.0kbits/s\\nspeed=1.0x\\nprogress=continue\\n"
-    script = ("i=1\nwhile [ $i -le 6 ]; do printf '" + block + "' $((i*50000)) $((i*500000)); "
-              "sleep 0.1; i=$((i+1)); done\n")
+    script = (
+        "i=1\nwhile [ $i -le 6 ]; do printf '" + block + "' $((i*50000)) $((i*500000)); sleep 0.1; i=$((i+1)); done\n"
+    )
     script += 'echo "av_interleaved_write_frame(): Broken pipe" >&2\nexit 1\n'
     p = pusher(fake_ffmpeg(tmp_path, script))
     p.start()
     assert wait(lambda: p.snapshot()["state"] == LIVE, 5)
     assert wait(lambda: p.snapshot()["bitrate_kbps"] > 0, 5)
     assert wait(lambda: p.snapshot()["restarts"] >= 1, 10)
-    assert p.snapshot()["last_error"] in (None, {"reason": "connection_lost",
-                                                  "detail": "av_interleaved_write_frame(): Broken pipe"})
+    assert p.snapshot()["last_error"] in (
+        None,
+        {"reason": "connection_lost", "detail": "av_interleaved_write_frame(): Broken pipe"},
+    )
     assert p.snapshot()["state"] != FAILED  # it went live each time: the failures never add up
     p.stop()
     assert p.snapshot()["state"] == IDLE and not p.running
@@ -87,8 +101,11 @@ def zombie(pid):
 def test_the_log_filter_masks_keys_in_every_target_form():
     from server.logs import redact
 
-    for url in ("rtmps://live-api-s.facebook.com:443/rtmp/FB-1-SeCrEt", "rtmp://a.rtmp.youtube.com/live2/SeCrEt",
-                "srt://h.example:9000?latency=200&streamid=SeCrEt"):
+    for url in (
+        "rtmps://live-api-s.facebook.com:443/rtmp/FB-1-SeCrEt",
+        "rtmp://a.rtmp.youtube.com/live2/SeCrEt",
+        "srt://h.example:9000?latency=200&streamid=SeCrEt",
+    ):
         assert "SeCrEt" not in redact(f"pushing to {url} failed"), url
 
 

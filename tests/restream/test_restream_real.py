@@ -6,6 +6,7 @@ Checks: every page receives H.264 + AAC and keeps growing; a page whose receiver
 ``retrying`` while the others keep growing, and is ``live`` again within 15 s of its receiver
 returning; an unreachable page shows why; no stream key in any answer or in the server log.
 """
+
 import os
 import shutil
 import subprocess
@@ -44,8 +45,12 @@ def size(path):
 
 
 def codecs(path):
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", str(path)],
-                         capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     return sorted(line.strip() for line in out.stdout.splitlines() if line.strip())
 
 
@@ -95,11 +100,37 @@ def publish(ingest_server, slug, log_path):
     """The program feed, as OBS would send it."""
     with open(log_path, "wb") as log:
         return subprocess.Popen(
-            ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
-             "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine",
-             "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-c:a", "aac",
-             "-f", "flv", f"{ingest_server}/{slug}"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+            [
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-re",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=640x360:rate=25",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-g",
+                "50",
+                "-c:a",
+                "aac",
+                "-f",
+                "flv",
+                f"{ingest_server}/{slug}",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            start_new_session=True,
+        )
 
 
 def test_one_feed_reaches_every_page_and_a_failing_page_restarts_alone(server, pages, tmp_path):
@@ -108,13 +139,21 @@ def test_one_feed_reaches_every_page_and_a_failing_page_restarts_alone(server, p
     keys = [f"page{i}-SeCrEtKeY-{os.getpid()}-{i}" for i in range(3)]
     ids = []
     for page, key in zip(pages, keys, strict=True):
-        status, body = http("POST", f"{base}/destinations", {"name": page.name, "url": f"rtmp://127.0.0.1:{page.port}/live",
-                                                              "key": key}, token=admin)
+        status, body = http(
+            "POST",
+            f"{base}/destinations",
+            {"name": page.name, "url": f"rtmp://127.0.0.1:{page.port}/live", "key": key},
+            token=admin,
+        )
         assert status == 201, body
         ids.append(body["destination"]["id"])
     bad_key = f"bad-SeCrEtKeY-{os.getpid()}"
-    status, body = http("POST", f"{base}/destinations", {"name": "Closed", "url": f"rtmp://127.0.0.1:{free_port()}/live",
-                                                         "key": bad_key}, token=admin)
+    status, body = http(
+        "POST",
+        f"{base}/destinations",
+        {"name": "Closed", "url": f"rtmp://127.0.0.1:{free_port()}/live", "key": bad_key},
+        token=admin,
+    )
     bad_id = body["destination"]["id"]
 
     def listing():
@@ -140,8 +179,9 @@ def test_one_feed_reaches_every_page_and_a_failing_page_restarts_alone(server, p
         assert live["bitrate_kbps"] > 0 and live["restarts"] == 0 and live["last_error"] is None
 
         # the unreachable page says why, and nothing else is disturbed by it
-        bad = wait_until(lambda: (d := state_of(bad_id))["state"] in ("retrying", "failed") and d["last_error"] and d,
-                         20)
+        bad = wait_until(
+            lambda: (d := state_of(bad_id))["state"] in ("retrying", "failed") and d["last_error"] and d, 20
+        )
         assert bad and bad["last_error"]["reason"] == "connection_refused" and bad["last_error"]["message"]
 
         # one page dies: it retries alone while the other two keep growing
@@ -188,8 +228,13 @@ def test_the_one_press_points_a_real_obs_at_the_ingest_and_the_page_goes_live(ap
     from tests.support.real_obs import RealObs
 
     app.config["RESTREAM_DIR"] = str(tmp_path / "restream")
-    app.config["OBS_CONNECTION_OPTIONS"] = {"probe_interval": 1.0, "backoff_initial": 0.3, "backoff_max": 2.0,
-                                            "request_timeout": 5.0, "connect_timeout": 3.0}
+    app.config["OBS_CONNECTION_OPTIONS"] = {
+        "probe_interval": 1.0,
+        "backoff_initial": 0.3,
+        "backoff_max": 2.0,
+        "request_timeout": 5.0,
+        "connect_timeout": 3.0,
+    }
     obs = RealObs(password="bc-restream-pw").start()
     page = Page(tmp_path / "pages", "obs-page").start()
     key = f"obs-page-SeCrEtKeY-{os.getpid()}"
@@ -201,8 +246,11 @@ def test_the_one_press_points_a_real_obs_at_the_ingest_and_the_page_goes_live(ap
         db.session.commit()
         conn = app.extensions["obs"].connection_for(event.slug)
         assert wait_for(lambda: conn.connected, 30), (conn.state["error"], obs.log_tail())
-        r = client.post(f"{base}/destinations", json={"name": "Fanpage", "url": f"rtmp://127.0.0.1:{page.port}/live",
-                                                      "key": key}, headers=headers)
+        r = client.post(
+            f"{base}/destinations",
+            json={"name": "Fanpage", "url": f"rtmp://127.0.0.1:{page.port}/live", "key": key},
+            headers=headers,
+        )
         dest_id = r.get_json()["destination"]["id"]
 
         r = client.post(f"{base}/restream", json={"action": "start"}, headers=headers)

@@ -1,5 +1,6 @@
 """The national bench's capacity model (``bench/national.py``): its arithmetic on known inputs,
 and how the unit costs come out of the measured phases."""
+
 import math
 from types import SimpleNamespace
 
@@ -7,8 +8,14 @@ import pytest
 
 from bench.national import TARGET, capacity_model, unit_costs
 
-COSTS = {"cpu_ms_per_beat": 0.5, "cpu_ms_per_question": 5.0, "cpu_ms_per_fanout_client": 0.02,
-         "cpu_ms_per_socket_s": 0.01, "mem_kb_per_connection": 50.0, "rss_base_mb": 150.0}
+COSTS = {
+    "cpu_ms_per_beat": 0.5,
+    "cpu_ms_per_question": 5.0,
+    "cpu_ms_per_fanout_client": 0.02,
+    "cpu_ms_per_socket_s": 0.01,
+    "mem_kb_per_connection": 50.0,
+    "rss_base_mb": 150.0,
+}
 
 
 def test_capacity_model_on_known_inputs():
@@ -28,8 +35,18 @@ def test_capacity_model_on_known_inputs():
 
 
 def test_capacity_model_rounds_up_and_never_says_zero():
-    assert capacity_model({**COSTS, "cpu_ms_per_beat": 0, "cpu_ms_per_question": 0, "cpu_ms_per_fanout_client": 0,
-                           "cpu_ms_per_socket_s": 0})["processes"] == 1
+    assert (
+        capacity_model(
+            {
+                **COSTS,
+                "cpu_ms_per_beat": 0,
+                "cpu_ms_per_question": 0,
+                "cpu_ms_per_fanout_client": 0,
+                "cpu_ms_per_socket_s": 0,
+            }
+        )["processes"]
+        == 1
+    )
     # exactly 0.7 of a core of heartbeats is one process; a hair more is two
     per_beat = 700 / (TARGET["sites"] / TARGET["beat_s"])
     zero = {**COSTS, "cpu_ms_per_question": 0, "cpu_ms_per_fanout_client": 0, "cpu_ms_per_socket_s": 0}
@@ -48,9 +65,17 @@ def _phase(rate, rss, seconds=10.0):
 
 
 def test_unit_costs_subtract_the_phase_before():
-    costs = unit_costs(idle=_phase(10, 100), connected=_phase(20, 150), beating=_phase(120, 151),
-                       asking=_phase(220, 160), fanning=_phase(170, 160, seconds=4.0), n_sockets=1000,
-                       beats_per_s=200, qps=20, fan_messages=1000)
+    costs = unit_costs(
+        idle=_phase(10, 100),
+        connected=_phase(20, 150),
+        beating=_phase(120, 151),
+        asking=_phase(220, 160),
+        fanning=_phase(170, 160, seconds=4.0),
+        n_sockets=1000,
+        beats_per_s=200,
+        qps=20,
+        fan_messages=1000,
+    )
     assert costs["cpu_ms_per_socket_s"] == pytest.approx(10 / 1000)
     assert costs["mem_kb_per_connection"] == pytest.approx(50 * 1024 / 1000)
     assert costs["cpu_ms_per_beat"] == pytest.approx(100 / 200)
@@ -58,5 +83,9 @@ def test_unit_costs_subtract_the_phase_before():
     assert costs["cpu_ms_per_fanout_client"] == pytest.approx((170 * 4 - 120 * 4) / 1000)
     assert costs["rss_base_mb"] == 100
     # noise never makes a cost negative
-    assert unit_costs(_phase(30, 100), _phase(20, 90), _phase(10, 90), _phase(5, 90), _phase(1, 90), 10, 1, 1,
-                      1)["cpu_ms_per_beat"] == 0
+    assert (
+        unit_costs(_phase(30, 100), _phase(20, 90), _phase(10, 90), _phase(5, 90), _phase(1, 90), 10, 1, 1, 1)[
+            "cpu_ms_per_beat"
+        ]
+        == 0
+    )

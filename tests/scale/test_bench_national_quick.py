@@ -1,6 +1,7 @@
 """``python -m bench --national-quick`` end to end (about two minutes): the JSON it writes has the
 national keys, every site came back after the restart, and the capacity model is consistent with
 the costs it reports. The full national run is never part of the tests."""
+
 import json
 import subprocess
 import sys
@@ -12,16 +13,38 @@ from tests.support.processes import ROOT
 
 pytestmark = pytest.mark.slow
 
-KEYS = {"sites", "phones", "beats_per_s", "offline_detect_s", "delivery_p99_ms", "server_rss_mb", "server_cpu_pct",
-        "restart_all_back_s", "false_offline", "capacity", "processes_for_31097_sites"}
-COSTS = {"cpu_ms_per_beat", "cpu_ms_per_question", "cpu_ms_per_fanout_client", "cpu_ms_per_socket_s",
-         "mem_kb_per_connection", "rss_base_mb"}
+KEYS = {
+    "sites",
+    "phones",
+    "beats_per_s",
+    "offline_detect_s",
+    "delivery_p99_ms",
+    "server_rss_mb",
+    "server_cpu_pct",
+    "restart_all_back_s",
+    "false_offline",
+    "capacity",
+    "processes_for_31097_sites",
+}
+COSTS = {
+    "cpu_ms_per_beat",
+    "cpu_ms_per_question",
+    "cpu_ms_per_fanout_client",
+    "cpu_ms_per_socket_s",
+    "mem_kb_per_connection",
+    "rss_base_mb",
+}
 
 
 def test_national_quick_run_writes_the_national_json(tmp_path):
     out = tmp_path / "national.json"
-    run = subprocess.run([sys.executable, "-m", "bench", "--national-quick", "--out", str(out)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--national-quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     result = json.loads(out.read_text(encoding="utf-8"))
     assert set(result) >= KEYS

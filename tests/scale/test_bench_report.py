@@ -1,4 +1,5 @@
 """The benchmark's own arithmetic: percentiles, the profile folding and the table."""
+
 from bench.__main__ import table
 from bench.profiler import fold, report
 from bench.scenario import percentile
@@ -28,8 +29,12 @@ def test_fold_counts_self_and_inclusive_once_per_stack():
 
 
 def test_table_shows_missing_values_as_dashes():
-    text = table([{"async_mode": "eventlet", "clients": 2000, "delivery_p50_ms": 12.345},
-                  {"async_mode": "gevent", "clients": 1999}])
+    text = table(
+        [
+            {"async_mode": "eventlet", "clients": 2000, "delivery_p50_ms": 12.345},
+            {"async_mode": "gevent", "clients": 1999},
+        ]
+    )
     lines = text.splitlines()
     assert lines[0].split()[-2:] == ["eventlet", "gevent"]
     assert any(line.startswith("phones connected") and line.split()[-2:] == ["2000", "1999"] for line in lines)
@@ -39,9 +44,17 @@ def test_table_shows_missing_values_as_dashes():
 def test_targets_are_read_from_the_numbers_the_table_shows():
     from bench.__main__ import targets
 
-    good = {"async_mode": "gevent", "questions_lost": 0, "questions_not_delivered": 0, "questions_duplicated": 0,
-            "delivery_p99_ms": 120.0, "offline_detect_s": 7.5, "offline_threshold_s": 6.0, "server_rss_mb": 210.0,
-            "efficiency_ratio": 0.61}
+    good = {
+        "async_mode": "gevent",
+        "questions_lost": 0,
+        "questions_not_delivered": 0,
+        "questions_duplicated": 0,
+        "delivery_p99_ms": 120.0,
+        "offline_detect_s": 7.5,
+        "offline_threshold_s": 6.0,
+        "server_rss_mb": 210.0,
+        "efficiency_ratio": 0.61,
+    }
     assert all(met for _label, _value, met in targets(good))
     bad = dict(good, questions_not_delivered=5, efficiency_ratio=0.36)
     missed = [label for label, _value, met in targets(bad) if not met]

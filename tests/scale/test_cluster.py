@@ -4,6 +4,7 @@ A question submitted on one reaches a moderator connected to the other; an on-ai
 reaches public clients on both; Redis and PostgreSQL restarts are survived without
 restarting the servers; killing the owner of an event moves its ownership to the other
 process within the lock expiry."""
+
 import asyncio
 import itertools
 import time
@@ -35,8 +36,14 @@ class Listener:
         self.received.append((name, data))
 
     async def connect(self):
-        await self.client.connect(self.url, namespaces=[self.namespace], auth=self.auth, transports=["websocket"],
-                                  headers={"Cookie": self.cookie} if self.cookie else {}, wait_timeout=10)
+        await self.client.connect(
+            self.url,
+            namespaces=[self.namespace],
+            auth=self.auth,
+            transports=["websocket"],
+            headers={"Cookie": self.cookie} if self.cookie else {},
+            wait_timeout=10,
+        )
         return self
 
     async def wait_for(self, name, predicate, timeout):
@@ -96,8 +103,7 @@ def test_two_processes_share_delivery_survive_restarts_and_hand_over_ownership(t
             await asyncio.sleep(0.2)
         assert len(owner_of(nodes, admin)) == 1 and fake_obs.session_count >= 2, fake_obs.session_count
         assert http("POST", f"{a.url}/api/v1/events/{EVENT}/obs/scene", {"scene": "Speaker"}, token=admin)[0] == 409
-        assert http("POST", f"{a.url}/api/v1/events/{OBS_EVENT}/obs/scene", {"scene": "Speaker"},
-                    token=admin)[0] == 200
+        assert http("POST", f"{a.url}/api/v1/events/{OBS_EVENT}/obs/scene", {"scene": "Speaker"}, token=admin)[0] == 200
 
         def took(d):
             return (d or {}).get("event") == OBS_EVENT and (d.get("diff") or {}).get("program_scene") == "Speaker"

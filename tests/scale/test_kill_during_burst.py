@@ -1,10 +1,10 @@
 """``kill -9`` of the server during a burst of submissions: after a restart every
 acknowledged question is stored, and phones that resend everything with their client
 ids (acknowledged or not) create no duplicates."""
+
 import asyncio
 import os
 import sqlite3
-import time
 import uuid
 
 import aiohttp
@@ -27,7 +27,7 @@ async def _send(session, url, client_id, acked, stop_on_error):
                 acked[client_id] = data["id"]
             elif stop_on_error:
                 raise AssertionError((response.status, data))
-    except (aiohttp.ClientError, asyncio.TimeoutError):
+    except (TimeoutError, aiohttp.ClientError):
         if stop_on_error:
             raise
 
@@ -36,9 +36,11 @@ async def _burst(url, client_ids, acked, concurrency, stop_on_error):
     queue = list(client_ids)
     timeout = aiohttp.ClientTimeout(total=10)
     async with aiohttp.ClientSession(timeout=timeout) as session:
+
         async def worker():
             while queue:
                 await _send(session, url, queue.pop(), acked, stop_on_error)
+
         await asyncio.gather(*(worker() for _ in range(concurrency)))
 
 

@@ -1,4 +1,5 @@
 """One owner per event: Redis locks with expiry, renewal, takeover, and the local mode."""
+
 import time
 
 import pytest

@@ -1,5 +1,6 @@
 """Scale-out gates: per-event periodic work and its broadcasts run only where
 ``ownership.runs_here`` says so — the event's owner, or the only process."""
+
 from datetime import timedelta
 
 import pytest
@@ -18,8 +19,10 @@ from tests.support import factories
 @pytest.fixture
 def owner(monkeypatch):
     """``owner(True/False)``: make this process the owner of every event, or of none."""
+
     def set_owner(value):
         monkeypatch.setattr(ownership, "runs_here", lambda slug: value)
+
     return set_owner
 
 

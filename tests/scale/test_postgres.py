@@ -1,4 +1,5 @@
 """Migrations and the demo seed on a real PostgreSQL server, not only SQLite."""
+
 import itertools
 
 import pytest
@@ -18,8 +19,15 @@ def test_migrations_and_idempotent_demo_seed_on_postgresql(postgres, tmp_path):
     from tests.conftest import BASE_CONFIG
 
     url = postgres.create_database(f"migrate_{next(_names)}").replace("postgresql://", "postgresql+psycopg://")
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "DEMO_SEED": True,
-                      "ADMIN_PASSWORD": "admin-pass-123", "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+    app = create_app(
+        {
+            **BASE_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "DEMO_SEED": True,
+            "ADMIN_PASSWORD": "admin-pass-123",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
     with app.app_context():
         assert db.engine.dialect.name == "postgresql"
         tables = set(inspect(db.engine).get_table_names())
@@ -30,12 +38,17 @@ def test_migrations_and_idempotent_demo_seed_on_postgresql(postgres, tmp_path):
         counts = (db.session.query(Event).count(), db.session.query(Site).count(), db.session.query(User).count())
         assert counts[0] == 3 and counts[1] == 442 + 19 + 3355 and counts[2] == 1
         assert ensure_demo("admin-pass-123") is False
-        assert (db.session.query(Event).count(), db.session.query(Site).count(), db.session.query(User).count()) == counts
+        assert (
+            db.session.query(Event).count(),
+            db.session.query(Site).count(),
+            db.session.query(User).count(),
+        ) == counts
         db.session.remove()
         db.engine.dispose()
     # A second start on the same database migrates nothing and seeds nothing.
-    again = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "DEMO_SEED": True,
-                        "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+    again = create_app(
+        {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "DEMO_SEED": True, "UPLOAD_FOLDER": str(tmp_path / "uploads")}
+    )
     with again.app_context():
         assert (db.session.query(Event).count(), db.session.query(Site).count()) == counts[:2]
         db.session.remove()

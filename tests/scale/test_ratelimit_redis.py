@@ -1,5 +1,6 @@
 """Question rate limits shared by every process through Redis, and what happens when
 Redis goes away (a process-local bucket stands in: nothing is refused for that)."""
+
 import signal
 
 import pytest
@@ -51,7 +52,16 @@ def test_the_app_uses_redis_when_configured(redis_server):
     from server import create_app
     from server.services.ratelimit import limiter
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "AUTO_MIGRATE": False,
-                      "DEMO_SEED": False, "SECRET_KEY": "x", "LOG_JSON": False, "ASYNC_MODE": "threading",
-                      "REDIS_URL": redis_server.url})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "AUTO_MIGRATE": False,
+            "DEMO_SEED": False,
+            "SECRET_KEY": "x",
+            "LOG_JSON": False,
+            "ASYNC_MODE": "threading",
+            "REDIS_URL": redis_server.url,
+        }
+    )
     assert isinstance(limiter(app), RedisRateLimiter)

@@ -1,5 +1,6 @@
 """The real server starts under every supported async server and speaks Socket.IO:
 ``python -m server`` with eventlet and gevent, and gunicorn's eventlet and gevent workers."""
+
 import json
 import os
 import sys
@@ -18,12 +19,16 @@ def _gunicorn(worker):
     return lambda port: [GUNICORN, "-k", worker, "-w", "1", "-b", f"127.0.0.1:{port}", "server.wsgi:app"]
 
 
-@pytest.mark.parametrize("async_mode,command", [
-    ("eventlet", None),
-    ("gevent", None),
-    ("eventlet", _gunicorn("eventlet")),
-    ("gevent", _gunicorn("gevent")),
-], ids=["embedded-eventlet", "embedded-gevent", "gunicorn-eventlet", "gunicorn-gevent"])
+@pytest.mark.parametrize(
+    "async_mode,command",
+    [
+        ("eventlet", None),
+        ("gevent", None),
+        ("eventlet", _gunicorn("eventlet")),
+        ("gevent", _gunicorn("gevent")),
+    ],
+    ids=["embedded-eventlet", "embedded-gevent", "gunicorn-eventlet", "gunicorn-gevent"],
+)
 def test_server_answers_health_and_socketio(tmp_path, async_mode, command):
     from tests.support.processes import ServerProcess
 

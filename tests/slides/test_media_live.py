@@ -1,6 +1,7 @@
 """Against a real eventlet server: while a 300-page PDF renders and a deck of many photos is
 processed, ``/healthz`` keeps answering fast (p99 < 100 ms), because decoding and rendering run
 in the media worker process; image bombs and oversized PDFs are refused with a 422."""
+
 import io
 import statistics
 import threading
@@ -26,8 +27,10 @@ def multipart(fields, files):
     for name, value in fields:
         out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
     for name, filename, data in files:
-        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                  f'Content-Type: application/octet-stream\r\n\r\n'.encode())
+        out.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n".encode()
+        )
         out.write(data + b"\r\n")
     out.write(f"--{boundary}--\r\n".encode())
     return out.getvalue(), f"multipart/form-data; boundary={boundary}"
@@ -79,14 +82,32 @@ def test_healthz_stays_fast_while_a_300_page_pdf_and_many_photos_are_processed(l
     probe.start()
     try:
         time.sleep(0.5)
-        status, deck = call(live_server, token, "POST", f"/api/v1/events/{SLUG}/slides",
-                            fields=[("title", "Báo cáo 300 trang")], files=[("pdf", "bao-cao.pdf", pdf)])
+        status, deck = call(
+            live_server,
+            token,
+            "POST",
+            f"/api/v1/events/{SLUG}/slides",
+            fields=[("title", "Báo cáo 300 trang")],
+            files=[("pdf", "bao-cao.pdf", pdf)],
+        )
         assert status == 201 and deck["pages"] == 300, deck
-        status, album = call(live_server, token, "POST", f"/api/v1/events/{SLUG}/slides",
-                             fields=[("title", "Ảnh")] + [("caption", f"Ảnh {i}") for i in range(40)], files=photos)
+        status, album = call(
+            live_server,
+            token,
+            "POST",
+            f"/api/v1/events/{SLUG}/slides",
+            fields=[("title", "Ảnh")] + [("caption", f"Ảnh {i}") for i in range(40)],
+            files=photos,
+        )
         assert status == 201 and album["pages"] == 40 and album["status"] == "ready", album
-        status, bomb = call(live_server, token, "POST", f"/api/v1/events/{SLUG}/slides",
-                            fields=[("title", "Bom")], files=[("photos", "bom.png", png_real_bomb(12000))])
+        status, bomb = call(
+            live_server,
+            token,
+            "POST",
+            f"/api/v1/events/{SLUG}/slides",
+            fields=[("title", "Bom")],
+            files=[("photos", "bom.png", png_real_bomb(12000))],
+        )
         assert status == 422 and bomb["error"] == "image_too_large"
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
@@ -100,8 +121,10 @@ def test_healthz_stays_fast_while_a_300_page_pdf_and_many_photos_are_processed(l
         probe.stop.set()
         probe.join(timeout=10)
     assert probe.failures == 0 and len(probe.samples) > 50
-    print(f"healthz under media load: p99 {probe.p99_ms():.1f} ms, max {max(probe.samples) * 1000:.1f} ms, "
-          f"{len(probe.samples)} samples")
+    print(
+        f"healthz under media load: p99 {probe.p99_ms():.1f} ms, max {max(probe.samples) * 1000:.1f} ms, "
+        f"{len(probe.samples)} samples"
+    )
     assert probe.p99_ms() < 100, f"p99 {probe.p99_ms():.1f} ms over {len(probe.samples)} samples"
 
 
@@ -123,8 +146,9 @@ def test_bombs_and_oversized_pdfs_get_422_and_the_server_keeps_serving(start_ser
         assert time.monotonic() - started < 15
         with urllib.request.urlopen(live_server.url + "/healthz", timeout=2) as response:
             assert response.status == 200
-    status, album = call(live_server, token, "POST", path, fields=[("title", "Ảnh")],
-                         files=[("photos", "a.jpg", photo("red"))])
+    status, album = call(
+        live_server, token, "POST", path, fields=[("title", "Ảnh")], files=[("photos", "a.jpg", photo("red"))]
+    )
     assert status == 201 and album["status"] == "ready"
     with urllib.request.urlopen(f"{live_server.url}/slides/{album['public_id']}/0.png", timeout=5) as response:
         assert response.status == 200 and response.headers["Content-Type"] == "image/png"

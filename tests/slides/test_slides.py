@@ -1,5 +1,6 @@
 """Slide decks: a multi-page PDF rendered in the background with progress, photo decks, and
 the slide position kept in sync between displays, after a reconnect and after a restart."""
+
 import io
 import time
 
@@ -32,9 +33,12 @@ def deck_status(deck_id):
 def upload_pdf(client, auth, event, pages=4):
     auth.login("crew")
     token = auth.csrf(f"/events/{event.slug}/agenda")
-    response = client.post(f"/events/{event.slug}/slides", data={
-        "csrf_token": token, "title": "Báo cáo chính trị", "pdf": (io.BytesIO(make_pdf(pages)), "bao-cao.pdf")},
-        content_type="multipart/form-data", headers={"Accept": "application/json"})
+    response = client.post(
+        f"/events/{event.slug}/slides",
+        data={"csrf_token": token, "title": "Báo cáo chính trị", "pdf": (io.BytesIO(make_pdf(pages)), "bao-cao.pdf")},
+        content_type="multipart/form-data",
+        headers={"Accept": "application/json"},
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()
 
@@ -70,9 +74,12 @@ def test_pdf_is_rendered_to_page_images_in_the_background_with_progress(client, 
 def test_a_file_that_is_not_a_pdf_is_refused(client, auth, event):
     auth.login("crew")
     token = auth.csrf("/")
-    response = client.post(f"/events/{event.slug}/slides", data={
-        "csrf_token": token, "title": "x", "pdf": (io.BytesIO(b"<html>not a pdf"), "x.pdf")},
-        content_type="multipart/form-data", headers={"Accept": "application/json"})
+    response = client.post(
+        f"/events/{event.slug}/slides",
+        data={"csrf_token": token, "title": "x", "pdf": (io.BytesIO(b"<html>not a pdf"), "x.pdf")},
+        content_type="multipart/form-data",
+        headers={"Accept": "application/json"},
+    )
     assert response.status_code == 422 and response.get_json()["error"] == "invalid_pdf"
 
 
@@ -85,13 +92,20 @@ def photo(color):
 @pytest.fixture
 def photo_deck(app, event):
     with app.test_request_context():
-        return slides.create_photo_deck(event.slug, "Phóng sự ảnh", [
-            ("a.jpg", photo("red"), "Ảnh 1: <b>Hội nghị</b>"), ("b.jpg", photo("green"), "Ảnh 2"),
-            ("c.jpg", photo("blue"), "Ảnh 3")])
+        return slides.create_photo_deck(
+            event.slug,
+            "Phóng sự ảnh",
+            [
+                ("a.jpg", photo("red"), "Ảnh 1: <b>Hội nghị</b>"),
+                ("b.jpg", photo("green"), "Ảnh 2"),
+                ("c.jpg", photo("blue"), "Ảnh 3"),
+            ],
+        )
 
 
-def test_slide_sync_between_two_displays_and_after_reconnect_and_restart(app, app_config, event, photo_deck,
-                                                                         socket_client):
+def test_slide_sync_between_two_displays_and_after_reconnect_and_restart(
+    app, app_config, event, photo_deck, socket_client
+):
     crew = socket_client("/crew", role="crew")
     projector = socket_client("/overlay")
     phone = socket_client("/public")
@@ -144,26 +158,37 @@ def test_rendered_pdf_text_matches_the_source(app, event):
 def test_photo_upload_form_with_captions_one_a_line(client, auth, event):
     auth.login("crew")
     token = auth.csrf(f"/events/{event.slug}/agenda")
-    response = client.post(f"/events/{event.slug}/slides", data={
-        "csrf_token": token, "title": "Ảnh hoạt động", "captions": "Trao quà Tết\r\nNhà Đại đoàn kết",
-        "photos": [(io.BytesIO(photo("red")), "1.jpg"), (io.BytesIO(photo("blue")), "2.jpg")]},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/events/{event.slug}/slides",
+        data={
+            "csrf_token": token,
+            "title": "Ảnh hoạt động",
+            "captions": "Trao quà Tết\r\nNhà Đại đoàn kết",
+            "photos": [(io.BytesIO(photo("red")), "1.jpg"), (io.BytesIO(photo("blue")), "2.jpg")],
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     deck = slides.decks_of(event)[0]
     assert deck.kind == "photos" and deck.page_count == 2
     assert [s["caption"] for s in slides.deck_to_dict(deck, with_slides=True)["slides"]] == [
-        "Trao quà Tết", "Nhà Đại đoàn kết"]
-    response = client.post(f"/events/{event.slug}/slides", data={
-        "csrf_token": token, "title": "Hỏng", "photos": [(io.BytesIO(b"not an image"), "x.jpg")]},
-        content_type="multipart/form-data", headers={"Accept": "application/json"})
+        "Trao quà Tết",
+        "Nhà Đại đoàn kết",
+    ]
+    response = client.post(
+        f"/events/{event.slug}/slides",
+        data={"csrf_token": token, "title": "Hỏng", "photos": [(io.BytesIO(b"not an image"), "x.jpg")]},
+        content_type="multipart/form-data",
+        headers={"Accept": "application/json"},
+    )
     assert response.status_code == 422 and response.get_json()["error"] == "invalid_photo"
     html = client.get(f"/overlay/{event.slug}/slides?bg=black").get_data(as_text=True)
     assert "bg-black" in html and "overlay-slides" in html
 
 
 def test_taking_an_item_with_a_slide_cue_shows_its_deck_from_the_first_slide(app, event, photo_deck, socket_client):
-    from server.services.agenda import live as agenda_live
     from server.services.agenda import cues
+    from server.services.agenda import live as agenda_live
     from tests.support.agenda import RecordingRunner, make_items
 
     runner = cues.register_cue_runner(RecordingRunner())
@@ -176,4 +201,8 @@ def test_taking_an_item_with_a_slide_cue_shows_its_deck_from_the_first_slide(app
     finally:
         cues.unregister_cue_runner(runner)
     states = [p["args"][0] for p in overlay.get_received("/overlay") if p["name"] == "slide_state"]
-    assert states[-1]["deck_id"] == photo_deck.id and states[-1]["index"] == 0 and states[-1]["caption"].startswith("Ảnh 1")
+    assert (
+        states[-1]["deck_id"] == photo_deck.id
+        and states[-1]["index"] == 0
+        and states[-1]["caption"].startswith("Ảnh 1")
+    )

@@ -3,6 +3,7 @@ commands over REST, the upload API (issue "On-air truth") and unguessable image 
 
 Every decode happens in the media worker process with limits: pixels per image (header checked
 before decoding), pages per PDF, the shape and rendered size of a page, memory and time."""
+
 import io
 import time
 
@@ -25,8 +26,9 @@ def crew_headers(app):
 
 
 def api_upload(client, event, headers, **fields):
-    return client.post(f"/api/v1/events/{event.slug}/slides", data=fields, headers=headers,
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/api/v1/events/{event.slug}/slides", data=fields, headers=headers, content_type="multipart/form-data"
+    )
 
 
 def wait_ready(deck_id, timeout=30):
@@ -42,9 +44,16 @@ def wait_ready(deck_id, timeout=30):
 
 # ---- the upload API ----------------------------------------------------------------------
 
+
 def test_api_upload_of_photos_with_captions_answers_201_with_the_deck(client, event, crew_headers):
-    response = api_upload(client, event, crew_headers, title="Ảnh hội nghị", caption=["Khai mạc", "Bế mạc"],
-                          photos=[(io.BytesIO(photo("red")), "a.jpg"), (io.BytesIO(photo("blue")), "b.jpg")])
+    response = api_upload(
+        client,
+        event,
+        crew_headers,
+        title="Ảnh hội nghị",
+        caption=["Khai mạc", "Bế mạc"],
+        photos=[(io.BytesIO(photo("red")), "a.jpg"), (io.BytesIO(photo("blue")), "b.jpg")],
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
     body = response.get_json()
     assert body["ok"] is True and body["pages"] == 2 and body["status"] == "ready" and body["deck_id"]
@@ -67,17 +76,22 @@ def test_api_upload_of_a_pdf_renders_in_the_background(client, event, crew_heade
 def test_api_upload_needs_a_crew_token(client, event):
     assert api_upload(client, event, {}, photos=[(io.BytesIO(photo()), "a.jpg")]).status_code == 401
     _t, moderator = create_token("moderator", "mod")
-    response = api_upload(client, event, {"Authorization": f"Bearer {moderator}"},
-                          photos=[(io.BytesIO(photo()), "a.jpg")])
+    response = api_upload(
+        client, event, {"Authorization": f"Bearer {moderator}"}, photos=[(io.BytesIO(photo()), "a.jpg")]
+    )
     assert response.status_code == 403
     response = api_upload(client, event, {"Authorization": f"Bearer {moderator}"})
     assert response.status_code == 403
 
 
 def test_rest_slide_commands_answer_like_the_socket(client, event, crew_headers):
-    deck_id = api_upload(client, event, crew_headers, title="Ảnh",
-                         photos=[(io.BytesIO(photo(c)), f"{c}.jpg") for c in ("red", "green", "blue")]
-                         ).get_json()["deck_id"]
+    deck_id = api_upload(
+        client,
+        event,
+        crew_headers,
+        title="Ảnh",
+        photos=[(io.BytesIO(photo(c)), f"{c}.jpg") for c in ("red", "green", "blue")],
+    ).get_json()["deck_id"]
     base = f"/api/v1/events/{event.slug}/slides"
     response = client.post(f"{base}/goto", json={"deck_id": deck_id}, headers=crew_headers)
     assert response.status_code == 200 and response.get_json()["slide"]["index"] == 0
@@ -93,12 +107,19 @@ def test_rest_slide_commands_answer_like_the_socket(client, event, crew_headers)
 
 # ---- hostile media -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("make", [lambda: png_real_bomb(12000), lambda: png_header_bomb(30000, 30000)],
-                         ids=["12000x12000", "30000x30000"])
+
+@pytest.mark.parametrize(
+    "make", [lambda: png_real_bomb(12000), lambda: png_header_bomb(30000, 30000)], ids=["12000x12000", "30000x30000"]
+)
 def test_image_bombs_are_refused_with_422_before_decoding(client, event, crew_headers, make):
     started = time.monotonic()
-    response = api_upload(client, event, crew_headers, title="Bom",
-                          photos=[(io.BytesIO(photo()), "ok.jpg"), (io.BytesIO(make()), "bom.png")])
+    response = api_upload(
+        client,
+        event,
+        crew_headers,
+        title="Bom",
+        photos=[(io.BytesIO(photo()), "ok.jpg"), (io.BytesIO(make()), "bom.png")],
+    )
     assert response.status_code == 422, response.get_data(as_text=True)
     body = response.get_json()
     assert body["error"] == "image_too_large" and "bom.png" in body["message"] and "40" in body["message"]
@@ -107,8 +128,13 @@ def test_image_bombs_are_refused_with_422_before_decoding(client, event, crew_he
 
 
 def test_refusals_are_translated(client, event, crew_headers):
-    response = api_upload(client, event, {**crew_headers, "Accept-Language": "en"}, title="Bom",
-                          photos=[(io.BytesIO(png_header_bomb(30000, 30000)), "bom.png")])
+    response = api_upload(
+        client,
+        event,
+        {**crew_headers, "Accept-Language": "en"},
+        title="Bom",
+        photos=[(io.BytesIO(png_header_bomb(30000, 30000)), "bom.png")],
+    )
     assert response.status_code == 422 and "too large" in response.get_json()["message"]
 
 
@@ -118,8 +144,9 @@ def test_a_pdf_with_too_many_pages_is_refused(client, event, crew_headers):
     assert db.session.scalars(db.select(SlideDeck)).all() == []
 
 
-def test_a_pdf_with_a_tall_page_is_refused_and_never_rendered_taller_than_a_slide(client, event, crew_headers,
-                                                                                    tmp_path):
+def test_a_pdf_with_a_tall_page_is_refused_and_never_rendered_taller_than_a_slide(
+    client, event, crew_headers, tmp_path
+):
     tall = pdf_with_pages(1, width=72, height=5000)
     assert len(tall) < 2000
     response = api_upload(client, event, crew_headers, pdf=(io.BytesIO(tall), "cao.pdf"))
@@ -169,14 +196,19 @@ def test_a_logo_bomb_is_refused_and_a_good_logo_is_bounded(app, event):
 
 # ---- unguessable image URLs --------------------------------------------------------------
 
+
 def test_slide_images_are_served_by_an_unguessable_id_only(client, event, crew_headers):
     body = api_upload(client, event, crew_headers, title="Ảnh", photos=[(io.BytesIO(photo()), "a.jpg")]).get_json()
     assert len(body["public_id"]) >= 22 and body["public_id"] != str(body["deck_id"])
     assert client.get(f"/slides/{body['public_id']}/0.png").status_code == 200
     assert client.get(f"/slides/{body['public_id']}/0-thumb.png").status_code == 200
     assert client.get(f"/slides/{body['deck_id']}/0.png").status_code == 404  # the sequential id is no key
-    for path in (f"/slides/{'9' * 40}/0.png", "/slides/99999999999999999999999/0.png",
-                 f"/slides/{body['public_id']}/99999999999999999999999.png", f"/slides/{'x' * 5000}/0-thumb.png"):
+    for path in (
+        f"/slides/{'9' * 40}/0.png",
+        "/slides/99999999999999999999999/0.png",
+        f"/slides/{body['public_id']}/99999999999999999999999.png",
+        f"/slides/{'x' * 5000}/0-thumb.png",
+    ):
         assert client.get(path).status_code == 404, path
 
 

@@ -1,6 +1,7 @@
 """Test helpers for the agenda area: items, a recording cue runner, a fixed clock, PDFs."""
+
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from server.extensions import db
 from server.models.agenda import AgendaItem
@@ -20,13 +21,22 @@ def make_items(event, rows):
 
 
 def speaker_items(event):
-    return make_items(event, [
-        {"title": "Khai mạc", "cue_scene": "Opening", "duration_min": 5},
-        {"title": "Báo cáo chính trị", "speaker_name": "Nguyễn Thị Thu", "speaker_title": "Phó Chủ tịch",
-         "cue_scene": "Speaker", "cue_lower_third": "Nguyễn Thị Thu — Phó Chủ tịch", "duration_min": 20,
-         "cue_media_input": "BC Reportage"},
-        {"title": "Giải lao", "cue_scene": "Break", "duration_min": 15},
-    ])
+    return make_items(
+        event,
+        [
+            {"title": "Khai mạc", "cue_scene": "Opening", "duration_min": 5},
+            {
+                "title": "Báo cáo chính trị",
+                "speaker_name": "Nguyễn Thị Thu",
+                "speaker_title": "Phó Chủ tịch",
+                "cue_scene": "Speaker",
+                "cue_lower_third": "Nguyễn Thị Thu — Phó Chủ tịch",
+                "duration_min": 20,
+                "cue_media_input": "BC Reportage",
+            },
+            {"title": "Giải lao", "cue_scene": "Break", "duration_min": 15},
+        ],
+    )
 
 
 class RecordingRunner:
@@ -56,7 +66,7 @@ class FixedClock:
     """A controllable UTC clock for the timer service."""
 
     def __init__(self, start=None):
-        self.now = start or datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+        self.now = start or datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
     def __call__(self):
         return self.now
@@ -67,7 +77,7 @@ class FixedClock:
 
 def make_pdf(pages, title="Báo cáo"):
     """A multi-page PDF made with reportlab; page n shows 'Trang n'."""
-    from reportlab.lib.pagesizes import landscape, A4
+    from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen import canvas
 
     from server.services.fonts import vietnamese_font

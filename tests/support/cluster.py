@@ -1,5 +1,6 @@
 """Scale-out helpers for tests and the benchmark: server processes sharing PostgreSQL and
 Redis, bearer tokens minted straight in the shared database, HTTP and Socket.IO clients."""
+
 import json
 import urllib.error
 import urllib.request
@@ -21,8 +22,18 @@ def mint_token(database_url, role):
     from server.services.accounts.users import create_token
 
     url = database_url.replace("postgresql://", "postgresql+psycopg://")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "AUTO_MIGRATE": False, "DEMO_SEED": False,
-                      "SECRET_KEY": "x", "LOG_JSON": False, "LOG_LEVEL": "WARNING", "ASYNC_MODE": "threading"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "AUTO_MIGRATE": False,
+            "DEMO_SEED": False,
+            "SECRET_KEY": "x",
+            "LOG_JSON": False,
+            "LOG_LEVEL": "WARNING",
+            "ASYNC_MODE": "threading",
+        }
+    )
     with app.app_context():
         _token, plain = create_token(role)
         db.session.remove()
@@ -51,9 +62,12 @@ def http(method, url, body=None, token=None, headers=None, timeout=10):
 
 def submit(url, event, text, client_id=None, device=None):
     client_id = client_id or uuid.uuid4().hex
-    return http("POST", url + "/api/v1/questions",
-                {"event": event, "kind": "question", "text": text, "client_id": client_id},
-                headers={"X-Device-Id": device or client_id})
+    return http(
+        "POST",
+        url + "/api/v1/questions",
+        {"event": event, "kind": "question", "text": text, "client_id": client_id},
+        headers={"X-Device-Id": device or client_id},
+    )
 
 
 def login_cookie(url, username, password):

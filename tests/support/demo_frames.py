@@ -1,5 +1,6 @@
 """Camera-like frames for the README screenshots (the fake OBS's GetSourceScreenshot): a stage
 with a backdrop, a lectern and, for the speaker scene, a lower third. Pillow only."""
+
 import base64
 import io
 

@@ -1,4 +1,5 @@
 """Small factories for tests: events, users, sites (call inside an app context)."""
+
 import itertools
 
 from server.extensions import db
@@ -25,8 +26,14 @@ def make_user(role, username=None, password=PASSWORD):
 
 def make_site(event, code=None, district="Huyện Hoằng Hóa", name=None):
     n = next(_seq)
-    site = Site(event_id=event.id, code=code or f"S-{n:03d}", name=name or f"Điểm cầu Xã {n}", district=district,
-                commune=f"Xã {n}", token=site_token())
+    site = Site(
+        event_id=event.id,
+        code=code or f"S-{n:03d}",
+        name=name or f"Điểm cầu Xã {n}",
+        district=district,
+        commune=f"Xã {n}",
+        token=site_token(),
+    )
     db.session.add(site)
     db.session.commit()
     return site

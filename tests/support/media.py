@@ -1,5 +1,6 @@
 """Hostile media for the slide and logo limits: image bombs (tiny files, huge pixel counts) and
 PDFs with too many pages or absurd page shapes."""
+
 import io
 import struct
 import zlib
@@ -8,12 +9,14 @@ import zlib
 def png_header_bomb(width, height):
     """A valid-looking PNG of ``width``×``height`` whose data is a few bytes: only the header tells
     its size (decoding it would need width×height bytes)."""
+
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 1024)) + \
-        chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 1024)) + chunk(b"IEND", b"")
+    )
 
 
 def png_real_bomb(side=12000):

@@ -1,5 +1,6 @@
 """Real processes for tests: free ports, waiting for them, the Bridgecast server,
 PostgreSQL and Redis started in temporary directories and stopped afterwards."""
+
 import os
 import pwd
 import shutil
@@ -74,24 +75,27 @@ class ServerProcess:
         self.admin_password = "admin-pass-123"
         self.log_path = os.path.join(self.tmpdir, f"server-{self.port}.log")
         self.env = dict(os.environ)
-        self.env.update({
-            "PORT": str(self.port),
-            "BRIDGECAST_ASYNC_MODE": async_mode,
-            "BRIDGECAST_ADMIN_PASSWORD": self.admin_password,
-            "BRIDGECAST_SECRET_KEY": "test-secret-" + str(self.port),
-            "DATABASE_URL": database_url or f"sqlite:///{os.path.join(self.tmpdir, 'server.db')}",
-            "BRIDGECAST_UPLOAD_FOLDER": os.path.join(self.tmpdir, "uploads"),
-            "BRIDGECAST_LOG_LEVEL": "INFO",
-            "PYTHONUNBUFFERED": "1",
-        })
+        self.env.update(
+            {
+                "PORT": str(self.port),
+                "BRIDGECAST_ASYNC_MODE": async_mode,
+                "BRIDGECAST_ADMIN_PASSWORD": self.admin_password,
+                "BRIDGECAST_SECRET_KEY": "test-secret-" + str(self.port),
+                "DATABASE_URL": database_url or f"sqlite:///{os.path.join(self.tmpdir, 'server.db')}",
+                "BRIDGECAST_UPLOAD_FOLDER": os.path.join(self.tmpdir, "uploads"),
+                "BRIDGECAST_LOG_LEVEL": "INFO",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         self.env.update(env or {})
         self.command = command or [sys.executable, "-m", "server"]
         self.proc = None
 
     def start(self, timeout=60):
         self._log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
             wait_for_http(self.url + "/healthz", timeout=timeout, proc=self.proc)
         except Exception:
@@ -151,8 +155,7 @@ class Postgres:
         deadline = time.monotonic() + 30
         while True:
             try:
-                self._run(["psql", "-h", "127.0.0.1", "-p", str(self.port),
-                           "-U", "postgres", "-c", "SELECT 1"])
+                self._run(["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-c", "SELECT 1"])
                 break
             except subprocess.CalledProcessError:
                 if time.monotonic() > deadline:
@@ -161,7 +164,9 @@ class Postgres:
         return self
 
     def create_database(self, name):
-        self._run(["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-c", f'CREATE DATABASE "{name}"'])
+        self._run(
+            ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-c", f'CREATE DATABASE "{name}"']
+        )
         return self.url(name)
 
     def url(self, name="postgres"):
@@ -176,8 +181,21 @@ class Postgres:
         self._launch()
 
     def _launch(self):
-        cmd = [_pg_bin("postgres"), "-D", self.data, "-p", str(self.port), "-k", self.dir, "-h", "127.0.0.1",
-               "-c", "fsync=off", "-c", "max_connections=200"]
+        cmd = [
+            _pg_bin("postgres"),
+            "-D",
+            self.data,
+            "-p",
+            str(self.port),
+            "-k",
+            self.dir,
+            "-h",
+            "127.0.0.1",
+            "-c",
+            "fsync=off",
+            "-c",
+            "max_connections=200",
+        ]
         if self.user is not None:
             cmd = ["runuser", "-u", "postgres", "--"] + cmd
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -194,9 +212,24 @@ class Redis:
 
     def start(self):
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-        self.proc = subprocess.Popen([binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                      "--appendonly", "no", "--dir", self.dir],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.dir,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         wait_for_port(self.port, timeout=15)
         return self
 

@@ -104,8 +104,9 @@ class RealObs:
     def _write_config(self):
         cfg = self.home / ".config" / "obs-studio"
         cfg.mkdir(parents=True, exist_ok=True)
-        (cfg / "global.ini").write_text(GLOBAL_INI.format(
-            port=self.port, auth="true" if self.password else "false", password=self.password))
+        (cfg / "global.ini").write_text(
+            GLOBAL_INI.format(port=self.port, auth="true" if self.password else "false", password=self.password)
+        )
         self.record_dir.mkdir(exist_ok=True)
         profile = cfg / "basic" / "profiles" / "Untitled"
         profile.mkdir(parents=True, exist_ok=True)
@@ -115,20 +116,33 @@ class RealObs:
                 "[General]\nName=Untitled\n\n[Output]\nMode=Simple\n\n"
                 f"[SimpleOutput]\nFilePath={self.record_dir}\nRecFormat=mkv\n"
                 "VBitrate=800\nPreset=ultrafast\n\n"
-                "[Video]\nBaseCX={0}\nBaseCY={1}\nOutputCX={0}\nOutputCY={1}\n".format(*self.canvas) +
-                "FPSType=1\nFPSInt=30\n")
+                "[Video]\nBaseCX={0}\nBaseCY={1}\nOutputCX={0}\nOutputCY={1}\n".format(*self.canvas)
+                + "FPSType=1\nFPSInt=30\n"
+            )
 
     def start(self, timeout=OBS_START_TIMEOUT):
-        env = dict(os.environ, HOME=str(self.home), LIBGL_ALWAYS_SOFTWARE="1",
-                   QT_QPA_PLATFORM="xcb")
+        env = dict(os.environ, HOME=str(self.home), LIBGL_ALWAYS_SOFTWARE="1", QT_QPA_PLATFORM="xcb")
         env.pop("XDG_CONFIG_HOME", None)
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            ["xvfb-run", "-a", "-s", "-screen 0 1280x720x24", "obs", "--minimize-to-tray",
-             "--multi", "--disable-shutdown-check", "--disable-updater",
-             "--disable-missing-files-check"],
-            env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
-            cwd=str(self.home))
+            [
+                "xvfb-run",
+                "-a",
+                "-s",
+                "-screen 0 1280x720x24",
+                "obs",
+                "--minimize-to-tray",
+                "--multi",
+                "--disable-shutdown-check",
+                "--disable-updater",
+                "--disable-missing-files-check",
+            ],
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=str(self.home),
+        )
         wait_port(self.port, timeout, self.proc)
         return self
 
@@ -219,15 +233,31 @@ class RtmpReceiver:
 
     def start(self):
         self.proc = subprocess.Popen(
-            ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-listen", "1",
-             "-i", f"{self.server}/{self.key}", "-c", "copy", str(self.path)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            start_new_session=True)
+            [
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-y",
+                "-listen",
+                "1",
+                "-i",
+                f"{self.server}/{self.key}",
+                "-c",
+                "copy",
+                str(self.path),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 10
         while not is_listening(self.port):
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("ffmpeg RTMP listener did not start: "
-                                   + self.proc.stderr.read().decode(errors="replace")[-500:])
+                raise RuntimeError(
+                    "ffmpeg RTMP listener did not start: " + self.proc.stderr.read().decode(errors="replace")[-500:]
+                )
             time.sleep(0.05)
         return self
 
@@ -246,6 +276,9 @@ class RtmpReceiver:
     def codecs(self):
         """Codec names ffprobe sees in the received file."""
         out = subprocess.run(
-            ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of",
-             "csv=p=0", str(self.path)], capture_output=True, text=True, timeout=30)
+            ["ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", str(self.path)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         return [line.strip() for line in out.stdout.splitlines() if line.strip()]

@@ -1,5 +1,6 @@
 """Socket.IO clients against real server processes (asyncio client: aiohttp transport,
 so polling, the upgrade to websocket and plain websocket all work)."""
+
 import asyncio
 
 import socketio
@@ -7,8 +8,9 @@ import socketio
 
 async def _connect(url, namespace, auth, transports, headers):
     client = socketio.AsyncClient(reconnection=False)
-    await client.connect(url, namespaces=[namespace], auth=auth, transports=transports, headers=headers or {},
-                         wait_timeout=10)
+    await client.connect(
+        url, namespaces=[namespace], auth=auth, transports=transports, headers=headers or {}, wait_timeout=10
+    )
     return client
 
 

@@ -16,6 +16,7 @@ are counted exactly like real ones (the answers do not reveal which accounts exi
 Wrong passwords are kept a day in ``login_failures`` for the admin page (attempts refused
 while throttled too, at most ``NOTE_RULE`` per address, so a flood does not flood the table).
 """
+
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -38,8 +39,9 @@ def _rules(value):
 
 def _checks(config, username, address):
     who = f"{username}|{address}"
-    return ([(f"login:acct:{who}:{i}", rule) for i, rule in enumerate(_rules(config["LOGIN_RATE_ACCOUNT_ADDRESS"]))]
-            + [(f"login:addr:{address}:{i}", rule) for i, rule in enumerate(_rules(config["LOGIN_RATE_ADDRESS"]))])
+    return [(f"login:acct:{who}:{i}", rule) for i, rule in enumerate(_rules(config["LOGIN_RATE_ACCOUNT_ADDRESS"]))] + [
+        (f"login:addr:{address}:{i}", rule) for i, rule in enumerate(_rules(config["LOGIN_RATE_ADDRESS"]))
+    ]
 
 
 def begin(config, username, address):
@@ -48,8 +50,12 @@ def begin(config, username, address):
     if not allowed:
         if ratelimit.limiter().hit(f"login:note:{address}", NOTE_RULE)[0]:  # a flood writes a few rows, not all
             note_failure(username, address, throttled=True)
-        raise ServiceError("rate_limited", _l("Đăng nhập sai nhiều lần. Hãy chờ %(seconds)s giây rồi thử lại.",
-                                              seconds=wait), status=429, retry_after=wait)
+        raise ServiceError(
+            "rate_limited",
+            _l("Đăng nhập sai nhiều lần. Hãy chờ %(seconds)s giây rồi thử lại.", seconds=wait),
+            status=429,
+            retry_after=wait,
+        )
 
 
 def succeeded(config, username, address):
@@ -75,10 +81,18 @@ def recent_failures(hours=24, limit=20):
     since = utcnow() - timedelta(hours=hours)
     count = db.func.count(LoginFailure.id)
     rows = db.session.execute(
-        db.select(LoginFailure.username, LoginFailure.address, count,
-                  db.func.sum(db.case((LoginFailure.throttled, 1), else_=0)), db.func.max(LoginFailure.at))
+        db.select(
+            LoginFailure.username,
+            LoginFailure.address,
+            count,
+            db.func.sum(db.case((LoginFailure.throttled, 1), else_=0)),
+            db.func.max(LoginFailure.at),
+        )
         .where(LoginFailure.at >= since)
         .group_by(LoginFailure.username, LoginFailure.address)
-        .order_by(count.desc(), db.func.max(LoginFailure.at).desc()).limit(limit)).all()
-    return [{"username": u, "address": a, "count": n, "throttled": int(t or 0), "last": last}
-            for u, a, n, t, last in rows]
+        .order_by(count.desc(), db.func.max(LoginFailure.at).desc())
+        .limit(limit)
+    ).all()
+    return [
+        {"username": u, "address": a, "count": n, "throttled": int(t or 0), "last": last} for u, a, n, t, last in rows
+    ]

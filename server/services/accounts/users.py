@@ -4,6 +4,7 @@ Passwords are hashed with scrypt (werkzeug); tokens are random and only their SH
 is stored. Login answers the same way for an unknown user and a wrong password. Ending a
 user's sessions bumps ``User.session_version``; deactivation and password changes do it too.
 """
+
 import hashlib
 import hmac
 import secrets
@@ -29,8 +30,12 @@ def create_user(username, password, role, display_name=""):
     _check_password_rules(password)
     if db.session.scalar(db.select(User).filter_by(username=username)):
         raise ServiceError("username_taken", _l("Tên đăng nhập đã tồn tại"), status=409)
-    user = User(username=username, password_hash=generate_password_hash(password), role=role,
-                display_name=display_name or username)
+    user = User(
+        username=username,
+        password_hash=generate_password_hash(password),
+        role=role,
+        display_name=display_name or username,
+    )
     db.session.add(user)
     db.session.commit()
     return user
@@ -81,8 +86,9 @@ def user_by_name(username):
 
 
 def _other_active_admins(user):
-    return db.session.scalar(db.select(db.func.count(User.id)).where(
-        User.role == "admin", User.is_active.is_(True), User.id != user.id))
+    return db.session.scalar(
+        db.select(db.func.count(User.id)).where(User.role == "admin", User.is_active.is_(True), User.id != user.id)
+    )
 
 
 def deactivate(user, actor):

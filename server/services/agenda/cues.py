@@ -7,6 +7,7 @@ else ``DefaultCueRunner``: the lower third goes to OBS native text sources throu
 (the OBS runtime, ``connection_for(slug)``) when it is there. A cue that fails is reported in
 the result, never raised: the agenda has already moved and the overlays follow it anyway.
 """
+
 import glob
 import json
 import logging

@@ -4,6 +4,7 @@ Every change commits, writes an audit line for destructive ones, then broadcasts
 agenda to crew, phones and overlays (``state.broadcast_agenda``). The item on air
 (``Event.current_item_id``) is never deleted from under the live run.
 """
+
 import logging
 
 from flask_babel import lazy_gettext as _l
@@ -22,8 +23,13 @@ ON_AIR_REFUSED = _l("Nội dung đang lên sóng, không thể xoá. Hãy chuy�
 
 def _invalid(exc):
     """Every bad field of the form: ``field`` (the first) and ``errors`` [{field, message}]."""
-    return ServiceError("invalid_item", exc.message, status=422, field=exc.field,
-                        errors=[{"field": f, "message": str(m)} for f, m in exc.errors])
+    return ServiceError(
+        "invalid_item",
+        exc.message,
+        status=422,
+        field=exc.field,
+        errors=[{"field": f, "message": str(m)} for f, m in exc.errors],
+    )
 
 
 def _values(event, row):
@@ -71,9 +77,14 @@ def reorder(event_slug, ids):
     """Set the order to ``ids`` (every item of the event, each once)."""
     event = get_event(event_slug)
     items = {item.id: item for item in agenda.items_of(event)}
-    if not isinstance(ids, list) or sorted(i for i in ids if isinstance(i, int)) != sorted(items) or len(ids) != len(items):
-        raise ServiceError("invalid_order", _l("Thứ tự phải liệt kê đúng mọi nội dung, mỗi nội dung một lần."),
-                           status=422)
+    if (
+        not isinstance(ids, list)
+        or sorted(i for i in ids if isinstance(i, int)) != sorted(items)
+        or len(ids) != len(items)
+    ):
+        raise ServiceError(
+            "invalid_order", _l("Thứ tự phải liệt kê đúng mọi nội dung, mỗi nội dung một lần."), status=422
+        )
     for position, item_id in enumerate(ids):
         items[item_id].position = position
     db.session.commit()

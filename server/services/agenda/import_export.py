@@ -7,6 +7,7 @@ and a replace is refused while an item is on air (``Event.current_item_id``). Ex
 the same columns, so an exported file imports back unchanged. CSV cells that a spreadsheet
 would run as a formula are prefixed with ``'`` (and the prefix is removed on import).
 """
+
 import csv
 import io
 import json
@@ -91,7 +92,7 @@ def parse_json(data):
     if isinstance(doc, dict):
         doc = doc.get("items")
     if not isinstance(doc, list):
-        raise _file_error(_l("Tệp JSON phải là một danh sách nội dung hoặc có khoá \"items\"."))
+        raise _file_error(_l('Tệp JSON phải là một danh sách nội dung hoặc có khoá "items".'))
     return [(n, row) for n, row in enumerate(doc, start=1)]
 
 
@@ -126,8 +127,11 @@ def _removed_by(event, mode):
     if mode != "replace":
         return []
     if event.current_item_id is not None:
-        raise Conflict("on_air", _l("Đang có nội dung lên sóng: không thể thay toàn bộ chương trình. "
-                                    "Hãy dùng chế độ thêm vào cuối."), item_id=event.current_item_id)
+        raise Conflict(
+            "on_air",
+            _l("Đang có nội dung lên sóng: không thể thay toàn bộ chương trình. Hãy dùng chế độ thêm vào cuối."),
+            item_id=event.current_item_id,
+        )
     return agenda.items_of(event)
 
 
@@ -136,8 +140,11 @@ def preview_import(event_slug, data, fmt, mode="append"):
     event = get_event(event_slug)
     values = _checked_rows(event, data, fmt, mode)
     removed = _removed_by(event, mode)
-    return {"mode": mode, "add": len(values),
-            "remove": [{"id": i.id, "title": i.title, "start": agenda.item_to_row(i)["start"]} for i in removed]}
+    return {
+        "mode": mode,
+        "add": len(values),
+        "remove": [{"id": i.id, "title": i.title, "start": agenda.item_to_row(i)["start"]} for i in removed],
+    }
 
 
 def import_agenda(event_slug, data, fmt, mode="append", actor="?"):
@@ -162,8 +169,9 @@ def import_agenda(event_slug, data, fmt, mode="append", actor="?"):
         db.session.rollback()
         raise
     if removed:
-        audit.info("agenda replaced by import: event=%s removed=%s added=%s by=%s", event.slug,
-                   removed, len(values), actor)
+        audit.info(
+            "agenda replaced by import: event=%s removed=%s added=%s by=%s", event.slug, removed, len(values), actor
+        )
     agenda_changed(event)
     return len(values)
 
@@ -171,8 +179,6 @@ def import_agenda(event_slug, data, fmt, mode="append", actor="?"):
 def _rows(event):
     decks = {d.id: d.title for d in db.session.scalars(db.select(SlideDeck).filter_by(event_id=event.id)).all()}
     return [agenda.item_to_row(item, decks) for item in agenda.items_of(event)]
-
-
 
 
 def export_csv(event_slug):

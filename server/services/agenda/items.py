@@ -4,7 +4,8 @@ Items are ordered by ``position``. Field validation (times, durations, scene nam
 ``validate_item`` so the editor, the API and the importers refuse the same things the same way.
 Changing items (and broadcasting the change) is ``server.services.agenda.editing``.
 """
-from datetime import datetime, time, timedelta, timezone
+
+from datetime import UTC, datetime, time, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
 
@@ -16,15 +17,39 @@ from server.services.errors import NotFound
 from server.services.text import clean
 
 VN_TZ = timezone(timedelta(hours=7))  # planned times are typed and shown in Vietnam time
-FIELDS = ("day", "session", "title", "speaker_name", "speaker_title", "location", "start", "duration_min",
-          "notes", "scene", "lower_third", "slide_deck", "media_input", "warning_s", "danger_s")
-LIMITS = {"session": 200, "title": 300, "speaker_name": 200, "speaker_title": 300, "location": 200,
-          "scene": 200, "lower_third": 300, "media_input": 200}
+FIELDS = (
+    "day",
+    "session",
+    "title",
+    "speaker_name",
+    "speaker_title",
+    "location",
+    "start",
+    "duration_min",
+    "notes",
+    "scene",
+    "lower_third",
+    "slide_deck",
+    "media_input",
+    "warning_s",
+    "danger_s",
+)
+LIMITS = {
+    "session": 200,
+    "title": 300,
+    "speaker_name": 200,
+    "speaker_title": 300,
+    "location": 200,
+    "scene": 200,
+    "lower_third": 300,
+    "media_input": 200,
+}
 
 
 def items_of(event):
-    return db.session.scalars(db.select(AgendaItem).filter_by(event_id=event.id)
-                              .order_by(AgendaItem.position, AgendaItem.id)).all()
+    return db.session.scalars(
+        db.select(AgendaItem).filter_by(event_id=event.id).order_by(AgendaItem.position, AgendaItem.id)
+    ).all()
 
 
 def get_item(event, item_id):
@@ -56,8 +81,15 @@ def item_to_dict(item, public=False):
         "actual_end": item.actual_end.isoformat() if item.actual_end else None,
     }
     if not public:
-        out.update({"notes": item.notes, "scene": item.cue_scene, "lower_third": item.cue_lower_third,
-                    "media_input": item.cue_media_input, "slide_deck_id": item.slide_deck_id})
+        out.update(
+            {
+                "notes": item.notes,
+                "scene": item.cue_scene,
+                "lower_third": item.cue_lower_third,
+                "media_input": item.cue_media_input,
+                "slide_deck_id": item.slide_deck_id,
+            }
+        )
     return out
 
 
@@ -94,14 +126,14 @@ def parse_start(value, day):
             parsed = datetime.fromisoformat(value)
             if parsed.tzinfo is None:
                 parsed = parsed.replace(tzinfo=VN_TZ)
-            return parsed.astimezone(timezone.utc)
+            return parsed.astimezone(UTC)
         hour, minute = value.split(":")[:2]
         at = time(int(hour), int(minute))
     except (ValueError, TypeError):
         raise RowError("start", _l("Giờ bắt đầu không hợp lệ (dạng 08:30).")) from None
     if day is None:
         raise RowError("day", _l("Cần có ngày khi giờ bắt đầu chỉ có giờ và phút."))
-    return datetime.combine(day, at, tzinfo=VN_TZ).astimezone(timezone.utc)
+    return datetime.combine(day, at, tzinfo=VN_TZ).astimezone(UTC)
 
 
 def parse_duration(value):
@@ -133,8 +165,10 @@ def _thresholds(row):
     warning = parse_threshold(row.get("warning_s"), "warning_s")
     danger = parse_threshold(row.get("danger_s"), "danger_s")
     if (warning is None) != (danger is None):
-        raise RowError("danger_s" if danger is None else "warning_s",
-                       _l("Cần cả ngưỡng cảnh báo và ngưỡng nguy hiểm, hoặc bỏ trống cả hai."))
+        raise RowError(
+            "danger_s" if danger is None else "warning_s",
+            _l("Cần cả ngưỡng cảnh báo và ngưỡng nguy hiểm, hoặc bỏ trống cả hai."),
+        )
     if warning is not None and danger > warning:
         raise RowError("danger_s", _l("Ngưỡng cảnh báo phải lớn hơn hoặc bằng ngưỡng nguy hiểm."))
     return warning, danger

@@ -6,6 +6,7 @@ every display and every restarted process resumes from the database. Each change
 applies OBS cues through ``server.services.agenda.cues`` and broadcasts to the event's crew,
 public and overlay rooms. The agenda state itself is ``server.services.agenda.state``.
 """
+
 import json
 import logging
 from datetime import datetime
@@ -44,8 +45,12 @@ def broadcast_timer(event, live):
 
 def lower_third_payload(text, visible=None):
     name, _sep, title = (text or "").partition(" — ")
-    return {"text": text or "", "name": name.strip(), "title": title.strip(),
-            "visible": bool(text) if visible is None else visible}
+    return {
+        "text": text or "",
+        "name": name.strip(),
+        "title": title.strip(),
+        "visible": bool(text) if visible is None else visible,
+    }
 
 
 def broadcast_lower_third(event, text):
@@ -91,8 +96,9 @@ def _take(event, item):
         live.deck_id, live.slide_index, deck_changed = item.slide_deck_id, 0, True
     live.updated_at = at
     db.session.commit()
-    cues = apply_cues(event.slug, scene=item.cue_scene, lower_third=item.cue_lower_third,
-                      media_input=item.cue_media_input)
+    cues = apply_cues(
+        event.slug, scene=item.cue_scene, lower_third=item.cue_lower_third, media_input=item.cue_media_input
+    )
     broadcast_agenda(event)
     broadcast_timer(event, live)
     broadcast_lower_third(event, live.lower_third)
@@ -168,17 +174,26 @@ def undo_take(event_slug, actor="?"):
     live.undo_state = None
     live.updated_at = at
     db.session.commit()
-    audit.info("agenda take undone: event=%s from item=%s back to item=%s by=%s", event.slug, taken.id,
-               snap["previous_id"], actor)
-    cues = apply_cues(event.slug, scene=previous.cue_scene if previous is not None else "",
-                      lower_third=live.lower_third)
+    audit.info(
+        "agenda take undone: event=%s from item=%s back to item=%s by=%s",
+        event.slug,
+        taken.id,
+        snap["previous_id"],
+        actor,
+    )
+    cues = apply_cues(
+        event.slug, scene=previous.cue_scene if previous is not None else "", lower_third=live.lower_third
+    )
     broadcast_agenda(event)
     broadcast_timer(event, live)
     broadcast_lower_third(event, live.lower_third)
     if deck_changed:
         slides.broadcast_slide(event)
-    return {"current": agenda.item_to_dict(previous) if previous is not None else None, "cues": cues,
-            "timer": timer.view(live, at)}
+    return {
+        "current": agenda.item_to_dict(previous) if previous is not None else None,
+        "cues": cues,
+        "timer": timer.view(live, at),
+    }
 
 
 def _timer_change(event_slug, change):
@@ -211,8 +226,9 @@ def nudge_timer(event_slug, seconds):
 def set_thresholds(event_slug, warning_s, danger_s):
     ok = all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 3600 for v in (warning_s, danger_s))
     if not ok or danger_s > warning_s:
-        raise ServiceError("invalid_thresholds", _l("Ngưỡng cảnh báo phải lớn hơn hoặc bằng ngưỡng nguy hiểm."),
-                           status=422)
+        raise ServiceError(
+            "invalid_thresholds", _l("Ngưỡng cảnh báo phải lớn hơn hoặc bằng ngưỡng nguy hiểm."), status=422
+        )
     event = get_event(event_slug)
     live = live_of(event)
     live.warning_s, live.danger_s = warning_s, danger_s
@@ -267,9 +283,11 @@ def push_clocks_once(at=None):
     """The countdown text of every running timer to OBS, for the events this process runs and
     whose OBS they own (two events on one OBS must not overwrite each other's clock)."""
     at = at or timer.now()
-    rows = db.session.execute(db.select(AgendaLive, Event.slug)
-                              .join(Event, Event.id == AgendaLive.event_id)
-                              .where(AgendaLive.timer_ends_at.is_not(None))).all()
+    rows = db.session.execute(
+        db.select(AgendaLive, Event.slug)
+        .join(Event, Event.id == AgendaLive.event_id)
+        .where(AgendaLive.timer_ends_at.is_not(None))
+    ).all()
     for live, slug in rows:
         if ownership.runs_here(slug) and drives_obs(slug):  # one process, one OBS owner
             push_text(slug, CLOCK_SOURCE, timer.format_clock(timer.remaining_s(live, at)))

@@ -4,6 +4,7 @@ third) and its broadcast to the crew, phones and overlays.
 Depends on ``items`` (shapes), ``timer`` and ``live_row`` only, so both the editor
 (``editing``) and the live run (``live``) can broadcast without importing each other.
 """
+
 from datetime import timedelta
 
 from server.services.agenda import items as agenda
@@ -17,8 +18,11 @@ def neighbours(event):
     items = agenda.items_of(event)
     index = next((i for i, it in enumerate(items) if it.id == event.current_item_id), None)
     current = items[index] if index is not None else None
-    following = items[index + 1] if index is not None and index + 1 < len(items) else (
-        items[0] if index is None and items else None)
+    following = (
+        items[index + 1]
+        if index is not None and index + 1 < len(items)
+        else (items[0] if index is None and items else None)
+    )
     return items, current, following
 
 

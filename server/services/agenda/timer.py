@@ -5,11 +5,12 @@ process and any restart computes the same state from the database. ``clock`` is 
 (tests replace it). Phases: ``idle``, ``normal``, ``warning`` (≤ warning_s left), ``danger``
 (≤ danger_s left), ``overtime`` (past the end; the display counts up).
 """
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 
 def _utc_now():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 clock = _utc_now

@@ -3,6 +3,7 @@ an alert until a crew member acknowledges it. Drops of one sweep go out as one g
 board shows "40 điểm cầu mất kết nối — Huyện X: 12, …" with one sound). A site with
 ``FLAP_DROPS`` drops within ``FLAP_WINDOW_S`` is flapping. Also a site's history: its alerts,
 uptime % and a timeline of its state changes."""
+
 from collections import Counter
 from datetime import timedelta
 
@@ -21,19 +22,31 @@ FLAP_WINDOW_S = 600
 
 def view(alert, site=None, flapping=None):
     site = site or db.session.get(Site, alert.site_id)
-    return {"id": alert.id, "kind": alert.kind, "site_id": alert.site_id, "site_code": site.code,
-            "site_name": site.name, "district": site.district,
-            "group": site.group_name or site.province or site.district or "", "incident_id": alert.incident_id,
-            "detail": alert.detail, "created_at": iso(alert.created_at),
-            "acknowledged_at": iso(alert.acknowledged_at), "acknowledged_by": alert.acknowledged_by,
-            "flapping": is_flapping(site.id) if flapping is None else flapping}
+    return {
+        "id": alert.id,
+        "kind": alert.kind,
+        "site_id": alert.site_id,
+        "site_code": site.code,
+        "site_name": site.name,
+        "district": site.district,
+        "group": site.group_name or site.province or site.district or "",
+        "incident_id": alert.incident_id,
+        "detail": alert.detail,
+        "created_at": iso(alert.created_at),
+        "acknowledged_at": iso(alert.acknowledged_at),
+        "acknowledged_by": alert.acknowledged_by,
+        "flapping": is_flapping(site.id) if flapping is None else flapping,
+    }
 
 
 def is_flapping(site_id, at=None):
     """True when the site dropped ``FLAP_DROPS`` times or more in the last ``FLAP_WINDOW_S``."""
     since = (at or now()) - timedelta(seconds=FLAP_WINDOW_S)
-    count = db.session.scalar(db.select(db.func.count(SiteAlert.id)).where(
-        SiteAlert.site_id == site_id, SiteAlert.kind == "offline", SiteAlert.created_at >= since))
+    count = db.session.scalar(
+        db.select(db.func.count(SiteAlert.id)).where(
+            SiteAlert.site_id == site_id, SiteAlert.kind == "offline", SiteAlert.created_at >= since
+        )
+    )
     return count >= FLAP_DROPS
 
 
@@ -69,8 +82,14 @@ def raise_drops(slug, site_views, at=None):
 
 def raise_report(incident, site, label):
     """A trouble report is an alert too (pointing at its incident)."""
-    alert = SiteAlert(event_id=site.event_id, site_id=site.id, kind="report", incident_id=incident.id,
-                      created_at=incident.created_at, detail=str(label))
+    alert = SiteAlert(
+        event_id=site.event_id,
+        site_id=site.id,
+        kind="report",
+        incident_id=incident.id,
+        created_at=incident.created_at,
+        detail=str(label),
+    )
     db.session.add(alert)
     db.session.commit()
     one = view(alert, site)
@@ -80,8 +99,9 @@ def raise_report(incident, site, label):
 
 def acknowledge(event, alert_ids, actor):
     """Acknowledge alerts of ``event`` (one, or a whole group); returns their views."""
-    rows = db.session.scalars(db.select(SiteAlert).where(SiteAlert.id.in_(alert_ids),
-                                                         SiteAlert.event_id == event.id)).all()
+    rows = db.session.scalars(
+        db.select(SiteAlert).where(SiteAlert.id.in_(alert_ids), SiteAlert.event_id == event.id)
+    ).all()
     if not rows:
         raise NotFound("alert_not_found", _l("Không tìm thấy cảnh báo."))
     at = now()
@@ -96,9 +116,12 @@ def acknowledge(event, alert_ids, actor):
 
 def open_alerts(event, limit=500):
     """Alerts not acknowledged yet, newest first."""
-    rows = db.session.scalars(db.select(SiteAlert).where(SiteAlert.event_id == event.id,
-                                                         SiteAlert.acknowledged_at.is_(None))
-                              .order_by(SiteAlert.id.desc()).limit(limit)).all()
+    rows = db.session.scalars(
+        db.select(SiteAlert)
+        .where(SiteAlert.event_id == event.id, SiteAlert.acknowledged_at.is_(None))
+        .order_by(SiteAlert.id.desc())
+        .limit(limit)
+    ).all()
     sites = {s.id: s for s in db.session.scalars(db.select(Site).where(Site.id.in_({r.site_id for r in rows})))}
     flapping = {sid: is_flapping(sid) for sid in sites}
     return [view(r, sites[r.site_id], flapping[r.site_id]) for r in rows]
@@ -106,8 +129,9 @@ def open_alerts(event, limit=500):
 
 def _timeline(site):
     """The site's state changes: ``[{at, state}]`` oldest first."""
-    rows = db.session.scalars(db.select(SiteLog).where(SiteLog.site_id == site.id, SiteLog.kind == "state")
-                              .order_by(SiteLog.at, SiteLog.id)).all()  # ordered by time: uptime needs it
+    rows = db.session.scalars(
+        db.select(SiteLog).where(SiteLog.site_id == site.id, SiteLog.kind == "state").order_by(SiteLog.at, SiteLog.id)
+    ).all()  # ordered by time: uptime needs it
     out = []
     for r in rows:
         new = r.detail.split("→", 1)[-1].strip().split(" ", 1)[0]
@@ -138,10 +162,13 @@ def site_history(site, limit=30):
     """``{alerts, uptime_pct, flapping, timeline}`` for the site's detail on the board."""
     end = now()
     timeline = _timeline(site)
-    rows = db.session.scalars(db.select(SiteAlert).filter_by(site_id=site.id)
-                              .order_by(SiteAlert.id.desc()).limit(limit)).all()
+    rows = db.session.scalars(
+        db.select(SiteAlert).filter_by(site_id=site.id).order_by(SiteAlert.id.desc()).limit(limit)
+    ).all()
     flapping = is_flapping(site.id, end)
-    return {"alerts": [view(a, site, flapping) for a in rows],
-            "uptime_pct": uptime(timeline, timeline[0]["at"] if timeline else end, end),
-            "flapping": flapping,
-            "timeline": [{"at": iso(s["at"]), "state": s["state"]} for s in timeline[-60:]]}
+    return {
+        "alerts": [view(a, site, flapping) for a in rows],
+        "uptime_pct": uptime(timeline, timeline[0]["at"] if timeline else end, end),
+        "flapping": flapping,
+        "timeline": [{"at": iso(s["at"]), "state": s["state"]} for s in timeline[-60:]],
+    }

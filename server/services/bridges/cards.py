@@ -2,6 +2,7 @@
 QR of its secret link; its 6-character short code to type at ``/p`` instead; instructions that
 name the phone page's buttons), eight cards to a page with cut lines. While the public URL is
 not set (links point at this machine) every page carries a warning in red."""
+
 import io
 
 from reportlab.lib.pagesizes import A4
@@ -21,8 +22,10 @@ INSTRUCTIONS = (
     "4. Gặp sự cố (mất tiếng, mất hình...) bấm «Gửi báo sự cố», hoặc nhắn tin cho tổ kỹ thuật.",
     "5. Giữ trang mở suốt hội nghị (cắm sạc cho điện thoại).",
 )
-LOOPBACK_WARNING = ("CẢNH BÁO: chưa đặt BRIDGECAST_PUBLIC_URL — đường dẫn trên thẻ trỏ tới máy nội bộ, "
-                    "điện thoại ở điểm cầu sẽ không mở được. Không phát các thẻ này.")
+LOOPBACK_WARNING = (
+    "CẢNH BÁO: chưa đặt BRIDGECAST_PUBLIC_URL — đường dẫn trên thẻ trỏ tới máy nội bộ, "
+    "điện thoại ở điểm cầu sẽ không mở được. Không phát các thẻ này."
+)
 
 
 def _warning(c, font, page_w, page_h, margin):
@@ -79,8 +82,9 @@ def cards_pdf(sites, base_url, title="", loopback=False):
         pad = 4 * mm
         link = f"{base}/p/{site.token}"
         qr_size = min(card_h - 2 * pad - 16 * mm, 36 * mm)
-        c.drawImage(ImageReader(io.BytesIO(qr_png(link, box_size=4, border=1))), x + pad, y + pad + 16 * mm,
-                    qr_size, qr_size)
+        c.drawImage(
+            ImageReader(io.BytesIO(qr_png(link, box_size=4, border=1))), x + pad, y + pad + 16 * mm, qr_size, qr_size
+        )
         c.setFont(bold, 10)
         if site.short_code:
             c.drawCentredString(x + pad + qr_size / 2, y + pad + 11 * mm, f"Mã: {site.short_code}")
@@ -88,8 +92,17 @@ def cards_pdf(sites, base_url, title="", loopback=False):
         text_w = card_w - (text_x - x) - pad
         top = y + card_h - pad - 4 * mm
         line_y = _lines(c, text_x, top, site.name, bold, 10.5, text_w, 4.4 * mm, max_lines=3)
-        line_y = _lines(c, text_x, line_y - 0.5 * mm, " · ".join(p for p in (site.district, site.commune) if p),
-                        font, 8.5, text_w, 3.8 * mm, max_lines=2)
+        line_y = _lines(
+            c,
+            text_x,
+            line_y - 0.5 * mm,
+            " · ".join(p for p in (site.district, site.commune) if p),
+            font,
+            8.5,
+            text_w,
+            3.8 * mm,
+            max_lines=2,
+        )
         line_y = _lines(c, text_x, line_y, f"Mã điểm cầu: {site.code}", font, 8.5, text_w, 3.8 * mm)
         line_y -= 1.5 * mm
         for line in INSTRUCTIONS:

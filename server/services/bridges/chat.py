@@ -5,6 +5,7 @@ with its time first, then pushed to the crew room of the event and to the site's
 A photo (resized on the phone to ≤ 1280 px JPEG) is size-capped (``CHAT_PHOTO_MAX_BYTES``),
 decoded and re-encoded in the media worker, and stored under ``UPLOAD_FOLDER/site-chat/``;
 it is served only to the crew of the event and to the site itself (``photo_path``)."""
+
 import os
 import secrets
 
@@ -25,9 +26,16 @@ SUBDIR = "site-chat"
 
 
 def view(line):
-    return {"id": line.id, "site_id": line.site_id, "sender": line.sender, "author": line.author,
-            "text": line.text, "photo": bool(line.photo), "created_at": iso(line.created_at),
-            "read_at": iso(line.read_at)}
+    return {
+        "id": line.id,
+        "site_id": line.site_id,
+        "sender": line.sender,
+        "author": line.author,
+        "text": line.text,
+        "photo": bool(line.photo),
+        "created_at": iso(line.created_at),
+        "read_at": iso(line.read_at),
+    }
 
 
 def _photo(data):
@@ -36,8 +44,9 @@ def _photo(data):
 
     limit = int(current_app.config.get("CHAT_PHOTO_MAX_BYTES", PHOTO_MAX_BYTES))
     if len(data) > limit:
-        raise ServiceError("photo_too_large", _l("Ảnh quá lớn (tối đa %(mb)s MB).", mb=limit // (1024 * 1024)),
-                           status=413)
+        raise ServiceError(
+            "photo_too_large", _l("Ảnh quá lớn (tối đa %(mb)s MB).", mb=limit // (1024 * 1024)), status=413
+        )
     folder = os.path.join(current_app.config["UPLOAD_FOLDER"], SUBDIR)
     os.makedirs(folder, exist_ok=True)
     name = f"{secrets.token_hex(12)}.jpg"
@@ -66,8 +75,15 @@ def send(site, sender, author, text="", photo=None):
     if not text and not photo:
         raise ServiceError("text_required", _l("Hãy nhập nội dung tin nhắn."), status=422)
     stored = _photo(photo) if photo else None
-    line = SiteChat(event_id=site.event_id, site_id=site.id, sender=sender, author=clean(author or "", 120),
-                    text=text, photo=stored, created_at=now())
+    line = SiteChat(
+        event_id=site.event_id,
+        site_id=site.id,
+        sender=sender,
+        author=clean(author or "", 120),
+        text=text,
+        photo=stored,
+        created_at=now(),
+    )
     db.session.add(line)
     db.session.flush()
     add_log(site, f"chat_{sender}", f"#{line.id} " + (text[:200] or "[ảnh]") + (" [ảnh]" if stored and text else ""))
@@ -85,8 +101,7 @@ def mark_read(site, reader, up_to=None):
     """The ``reader`` side ("crew" or "site") has read the other side's lines (up to ``up_to``);
     the other side sees the receipt. Returns ``{site_id, reader, ids, read_at}``."""
     other = "site" if reader == "crew" else "crew"
-    query = db.select(SiteChat).where(SiteChat.site_id == site.id, SiteChat.sender == other,
-                                      SiteChat.read_at.is_(None))
+    query = db.select(SiteChat).where(SiteChat.site_id == site.id, SiteChat.sender == other, SiteChat.read_at.is_(None))
     if up_to is not None:
         query = query.where(SiteChat.id <= up_to)
     rows = db.session.scalars(query).all()
@@ -111,9 +126,11 @@ def history(site, before=None, limit=50):
 
 def unread_counts(event):
     """``{site_id: n}`` lines from sites the crew has not read yet."""
-    rows = db.session.execute(db.select(SiteChat.site_id, db.func.count(SiteChat.id)).where(
-        SiteChat.event_id == event.id, SiteChat.sender == "site", SiteChat.read_at.is_(None))
-        .group_by(SiteChat.site_id)).all()
+    rows = db.session.execute(
+        db.select(SiteChat.site_id, db.func.count(SiteChat.id))
+        .where(SiteChat.event_id == event.id, SiteChat.sender == "site", SiteChat.read_at.is_(None))
+        .group_by(SiteChat.site_id)
+    ).all()
     return dict(rows)
 
 

@@ -8,6 +8,7 @@ whose socket is blocked does everything over HTTP; on the socket they act on the
 ``/site`` connection joined as. Check-in, report and roll-call answer take an optional
 ``client_id``: a repeat from the same site is the stored result, not a second action.
 """
+
 from typing import Annotated
 
 from pydantic import Field
@@ -25,6 +26,7 @@ District = Annotated[str, Field(max_length=200)]
 
 # ---- the site's phone -------------------------------------------------------------------
 
+
 class CheckIn(Input):
     video_ok: bool = False
     audio_ok: bool = False
@@ -32,8 +34,14 @@ class CheckIn(Input):
     client_id: ClientId | None = None
 
 
-@command("bridges.check_in", roles=("site",), input=CheckIn, http="POST /sites/<token>/check-in",
-         socket="site:site_check_in", endpoint="site_check_in")
+@command(
+    "bridges.check_in",
+    roles=("site",),
+    input=CheckIn,
+    http="POST /sites/<token>/check-in",
+    socket="site:site_check_in",
+    endpoint="site_check_in",
+)
 def site_check_in(call, data):
     """The site confirms picture and sound (and the test call): ``{site}`` (its own view)."""
     repeat = data.client_id is not None and data.client_id == call.site.check_in_client_id
@@ -48,8 +56,15 @@ class Beat(Input):
     note: ShortText | None = None
 
 
-@command("bridges.heartbeat", roles=("site",), input=Beat, http="POST /sites/<token>/heartbeat",
-         socket="site:site_heartbeat", endpoint="site_heartbeat", site_check="handler")
+@command(
+    "bridges.heartbeat",
+    roles=("site",),
+    input=Beat,
+    http="POST /sites/<token>/heartbeat",
+    socket="site:site_heartbeat",
+    endpoint="site_heartbeat",
+    site_check="handler",
+)
 def site_heartbeat(call, data):
     """A beat: ``{"state": "ok"|"degraded", "note"?}`` → ``{state}``. The quiet beat is one
     token-checked UPDATE, so this handler checks the site itself (``site_check="handler"``)."""
@@ -63,8 +78,14 @@ class Report(Input):
     client_id: ClientId | None = None
 
 
-@command("bridges.report", roles=("site",), input=Report, http="POST /sites/<token>/report",
-         socket="site:site_report", endpoint="site_report")
+@command(
+    "bridges.report",
+    roles=("site",),
+    input=Report,
+    http="POST /sites/<token>/report",
+    socket="site:site_report",
+    endpoint="site_report",
+)
 def site_report(call, data):
     """Report trouble: 201 ``{incident}`` once stored, 200 for a repeated client_id; 429 when too fast."""
     incident, created = incidents.report(call.site, data.kind, data.text, client_id=data.client_id)
@@ -76,15 +97,26 @@ class RollCallAnswer(Input):
     client_id: ClientId | None = None
 
 
-@command("bridges.roll_call_confirm", roles=("site",), input=RollCallAnswer, http="POST /sites/<token>/roll-call",
-         socket="site:roll_call_confirm", endpoint="roll_call_confirm")
+@command(
+    "bridges.roll_call_confirm",
+    roles=("site",),
+    input=RollCallAnswer,
+    http="POST /sites/<token>/roll-call",
+    socket="site:roll_call_confirm",
+    endpoint="roll_call_confirm",
+)
 def roll_call_confirm(call, data):
     """Answer the open roll call: ``{roll_call}`` with the confirmation time."""
     return {"roll_call": rollcall.confirm(call.site, client_id=data.client_id)}
 
 
-@command("bridges.site_state", roles=("site",), http="GET /sites/<token>/state",
-         why_no_socket="the socket sends it on joining /site (site_hello)", endpoint="site_state")
+@command(
+    "bridges.site_state",
+    roles=("site",),
+    http="GET /sites/<token>/state",
+    why_no_socket="the socket sends it on joining /site (site_hello)",
+    endpoint="site_state",
+)
 def site_state(call, data):
     """What the phone shows: its view, messages to it, its incidents, the open roll call."""
     return phone_state(call.site)
@@ -92,21 +124,33 @@ def site_state(call, data):
 
 # ---- the crew board ---------------------------------------------------------------------
 
+
 class IncidentRef(Input):
     id: Id
 
 
-@command("bridges.incident_ack", roles=("crew",), input=IncidentRef, http="POST /events/<slug>/incidents/<int:id>/ack",
-         socket="crew:incident_ack", endpoint="incident_ack")
+@command(
+    "bridges.incident_ack",
+    roles=("crew",),
+    input=IncidentRef,
+    http="POST /events/<slug>/incidents/<int:id>/ack",
+    socket="crew:incident_ack",
+    endpoint="incident_ack",
+)
 def incident_ack(call, data):
     """Acknowledge a site's incident (the site sees it): ``{incident}``."""
     incident = incidents.acknowledge(call.event, data.id, call.actor.name)
     return {"incident": incidents.view(incident)}
 
 
-@command("bridges.incident_resolve", roles=("crew",), input=IncidentRef,
-         http="POST /events/<slug>/incidents/<int:id>/resolve", socket="crew:incident_resolve",
-         endpoint="incident_resolve")
+@command(
+    "bridges.incident_resolve",
+    roles=("crew",),
+    input=IncidentRef,
+    http="POST /events/<slug>/incidents/<int:id>/resolve",
+    socket="crew:incident_resolve",
+    endpoint="incident_resolve",
+)
 def incident_resolve(call, data):
     """Resolve a site's incident: ``{incident}``."""
     incident = incidents.resolve(call.event, data.id, call.actor.name)
@@ -117,8 +161,14 @@ class RollCallStart(Input):
     title: ShortText = ""
 
 
-@command("bridges.roll_call_start", roles=("crew",), input=RollCallStart, http="POST /events/<slug>/roll-calls",
-         socket="crew:roll_call_start", endpoint="roll_call_start")
+@command(
+    "bridges.roll_call_start",
+    roles=("crew",),
+    input=RollCallStart,
+    http="POST /events/<slug>/roll-calls",
+    socket="crew:roll_call_start",
+    endpoint="roll_call_start",
+)
 def roll_call_start(call, data):
     """Start a roll call of every active site: 201 ``{roll_call}``."""
     rollcall.start(call.event, call.actor.name, data.title)
@@ -129,9 +179,14 @@ class RollCallRef(Input):
     id: Id
 
 
-@command("bridges.roll_call_close", roles=("crew",), input=RollCallRef,
-         http="POST /events/<slug>/roll-calls/<int:id>/close", socket="crew:roll_call_close",
-         endpoint="roll_call_close")
+@command(
+    "bridges.roll_call_close",
+    roles=("crew",),
+    input=RollCallRef,
+    http="POST /events/<slug>/roll-calls/<int:id>/close",
+    socket="crew:roll_call_close",
+    endpoint="roll_call_close",
+)
 def roll_call_close(call, data):
     """Close a roll call: ``{roll_call}``."""
     rollcall.close(call.event, data.id, call.actor.name)
@@ -145,12 +200,19 @@ class SiteMessage(Input):
     site_id: Id | None = None
 
 
-@command("bridges.message_send", roles=("crew",), input=SiteMessage, http="POST /events/<slug>/site-messages",
-         socket="crew:site_message_send", endpoint="site_message_send")
+@command(
+    "bridges.message_send",
+    roles=("crew",),
+    input=SiteMessage,
+    http="POST /events/<slug>/site-messages",
+    socket="crew:site_message_send",
+    endpoint="site_message_send",
+)
 def site_message_send(call, data):
     """Send a message to all sites, one district or one site: 201 ``{crew_message}``."""
-    sent = messages.send(call.event, call.actor.name, data.scope, data.text, district=data.district,
-                         site_id=data.site_id)
+    sent = messages.send(
+        call.event, call.actor.name, data.scope, data.text, district=data.district, site_id=data.site_id
+    )
     return Created({"crew_message": messages.view(sent)})
 
 
@@ -158,27 +220,48 @@ class SiteRef(Input):
     id: Id
 
 
-@command("bridges.site_detail", roles=("crew",), input=SiteRef, http="GET /events/<slug>/sites/<int:id>",
-         socket="crew:site_detail", endpoint="site_detail")
+@command(
+    "bridges.site_detail",
+    roles=("crew",),
+    input=SiteRef,
+    http="GET /events/<slug>/sites/<int:id>",
+    socket="crew:site_detail",
+    endpoint="site_detail",
+)
 def site_detail(call, data):
     """One site with its log, latest incidents and its history (alerts, uptime %, flapping,
     timeline): ``{site, log, incidents, history}``."""
     site = sites.get_site(call.event, data.id)
-    return {"site": sites.crew_view(site), "log": sites.site_log(site, 50),
-            "incidents": incidents.site_incidents(site, 10), "history": alerts.site_history(site)}
+    return {
+        "site": sites.crew_view(site),
+        "log": sites.site_log(site, 50),
+        "incidents": incidents.site_incidents(site, 10),
+        "history": alerts.site_history(site),
+    }
 
 
 # ---- counts and lists (scripts, the board's first load) ---------------------------------
 
-@command("bridges.summary", roles=("crew", "moderator"), http="GET /events/<slug>/sites/summary",
-         why_no_socket="the board and the counter overlay get counts pushed (site_counts)", endpoint="sites_summary")
+
+@command(
+    "bridges.summary",
+    roles=("crew", "moderator"),
+    http="GET /events/<slug>/sites/summary",
+    why_no_socket="the board and the counter overlay get counts pushed (site_counts)",
+    endpoint="sites_summary",
+)
 def sites_summary(call, data):
     """``{total, online, degraded, offline, never_seen, checked_in, connected}``."""
     return summary(call.event)
 
 
-@command("bridges.sites", roles=("crew", "moderator"), http="GET /events/<slug>/sites",
-         why_no_socket="the board loads it once, then follows site_state pushes", endpoint="sites_list")
+@command(
+    "bridges.sites",
+    roles=("crew", "moderator"),
+    http="GET /events/<slug>/sites",
+    why_no_socket="the board loads it once, then follows site_state pushes",
+    endpoint="sites_list",
+)
 def sites_list(call, data):
     """Every active site with its state, grouped in Vietnamese order (``board_order``):
     ``{sites, counts}``; an admin also gets each token and link."""
@@ -193,33 +276,53 @@ def sites_list(call, data):
     return {"sites": rows, "counts": summary(call.event)}
 
 
-@command("bridges.board_state", roles=("crew",), http="GET /events/<slug>/bridges/state",
-         why_no_socket="the board loads it once, then follows incident/roll_call/crew_message_sent pushes",
-         endpoint="bridges_board_state")
+@command(
+    "bridges.board_state",
+    roles=("crew",),
+    http="GET /events/<slug>/bridges/state",
+    why_no_socket="the board loads it once, then follows incident/roll_call/crew_message_sent pushes",
+    endpoint="bridges_board_state",
+)
 def bridges_board_state(call, data):
     """What the board needs besides the sites: ``{incidents, roll_call, messages, alerts, unread,
     readiness}`` (unread: site id → lines of the conversation the crew has not read)."""
-    return {"incidents": incidents.event_incidents(call.event), "roll_call": rollcall.crew_state(call.event),
-            "messages": messages.recent(call.event), "alerts": alerts.open_alerts(call.event),
-            "unread": {str(k): v for k, v in chat.unread_counts(call.event).items()},
-            "readiness": readiness.view(call.event)}
+    return {
+        "incidents": incidents.event_incidents(call.event),
+        "roll_call": rollcall.crew_state(call.event),
+        "messages": messages.recent(call.event),
+        "alerts": alerts.open_alerts(call.event),
+        "unread": {str(k): v for k, v in chat.unread_counts(call.event).items()},
+        "readiness": readiness.view(call.event),
+    }
 
 
 # ---- alerts that stay, readiness --------------------------------------------------------
+
 
 class AlertAck(Input):
     ids: Annotated[list[Id], Field(min_length=1, max_length=5000)]
 
 
-@command("bridges.alert_ack", roles=("crew",), input=AlertAck, http="POST /events/<slug>/alerts/ack",
-         socket="crew:alert_ack", endpoint="alert_ack")
+@command(
+    "bridges.alert_ack",
+    roles=("crew",),
+    input=AlertAck,
+    http="POST /events/<slug>/alerts/ack",
+    socket="crew:alert_ack",
+    endpoint="alert_ack",
+)
 def alert_ack(call, data):
     """Acknowledge alerts (one, or a whole group of drops): ``{alerts}``."""
     return {"alerts": alerts.acknowledge(call.event, data.ids, call.actor.name)}
 
 
-@command("bridges.readiness", roles=("crew",), http="GET /events/<slug>/readiness", socket="crew:readiness",
-         endpoint="bridges_readiness")
+@command(
+    "bridges.readiness",
+    roles=("crew",),
+    http="GET /events/<slug>/readiness",
+    socket="crew:readiness",
+    endpoint="bridges_readiness",
+)
 def bridges_readiness(call, data):
     """``{readiness}``: countdown start, ready %, sites not ready by district with their contact."""
     return {"readiness": readiness.view(call.event)}
@@ -227,13 +330,20 @@ def bridges_readiness(call, data):
 
 # ---- the conversation with one site -----------------------------------------------------
 
+
 class CrewChat(Input):
     id: Id
     text: Annotated[str, Field(max_length=1000)] = ""
 
 
-@command("bridges.chat_send", roles=("crew",), input=CrewChat, http="POST /events/<slug>/sites/<int:id>/chat",
-         socket="crew:site_chat_send", endpoint="crew_chat_send")
+@command(
+    "bridges.chat_send",
+    roles=("crew",),
+    input=CrewChat,
+    http="POST /events/<slug>/sites/<int:id>/chat",
+    socket="crew:site_chat_send",
+    endpoint="crew_chat_send",
+)
 def crew_chat_send(call, data):
     """The crew writes to one site: 201 ``{line}``."""
     site = sites.get_site(call.event, data.id)
@@ -244,8 +354,14 @@ class SiteChat(Input):
     text: Annotated[str, Field(max_length=1000)] = ""
 
 
-@command("bridges.site_chat_send", roles=("site",), input=SiteChat, http="POST /sites/<token>/chat",
-         socket="site:site_chat_send", endpoint="site_chat_send")
+@command(
+    "bridges.site_chat_send",
+    roles=("site",),
+    input=SiteChat,
+    http="POST /sites/<token>/chat",
+    socket="site:site_chat_send",
+    endpoint="site_chat_send",
+)
 def site_chat_send(call, data):
     """The phone writes to the crew: text and/or a photo (multipart field ``photo`` over HTTP;
     the socket carries text only): 201 ``{line}``."""
@@ -259,8 +375,14 @@ class ChatRead(Input):
     up_to: Id | None = None
 
 
-@command("bridges.chat_read", roles=("crew",), input=ChatRead, http="POST /events/<slug>/sites/<int:id>/chat/read",
-         socket="crew:site_chat_read", endpoint="crew_chat_read")
+@command(
+    "bridges.chat_read",
+    roles=("crew",),
+    input=ChatRead,
+    http="POST /events/<slug>/sites/<int:id>/chat/read",
+    socket="crew:site_chat_read",
+    endpoint="crew_chat_read",
+)
 def crew_chat_read(call, data):
     """The crew has read the site's lines: ``{receipt}`` (the phone sees it)."""
     return {"receipt": chat.mark_read(sites.get_site(call.event, data.id), "crew", data.up_to)}
@@ -270,8 +392,14 @@ class SiteChatRead(Input):
     up_to: Id | None = None
 
 
-@command("bridges.site_chat_read", roles=("site",), input=SiteChatRead, http="POST /sites/<token>/chat/read",
-         socket="site:site_chat_read", endpoint="site_chat_read")
+@command(
+    "bridges.site_chat_read",
+    roles=("site",),
+    input=SiteChatRead,
+    http="POST /sites/<token>/chat/read",
+    socket="site:site_chat_read",
+    endpoint="site_chat_read",
+)
 def site_chat_read(call, data):
     """The phone has read the crew's lines: ``{receipt}`` (the board sees it)."""
     return {"receipt": chat.mark_read(call.site, "site", data.up_to)}
@@ -282,8 +410,14 @@ class ChatHistory(Input):
     before: Id | None = None
 
 
-@command("bridges.chat_history", roles=("crew",), input=ChatHistory, http="GET /events/<slug>/sites/<int:id>/chat",
-         socket="crew:site_chat_history", endpoint="crew_chat_history")
+@command(
+    "bridges.chat_history",
+    roles=("crew",),
+    input=ChatHistory,
+    http="GET /events/<slug>/sites/<int:id>/chat",
+    socket="crew:site_chat_history",
+    endpoint="crew_chat_history",
+)
 def crew_chat_history(call, data):
     """The conversation with one site, oldest first: ``{lines}``."""
     return {"lines": chat.history(sites.get_site(call.event, data.id), data.before)}
@@ -293,8 +427,14 @@ class SiteChatHistory(Input):
     before: Id | None = None
 
 
-@command("bridges.site_chat_history", roles=("site",), input=SiteChatHistory, http="GET /sites/<token>/chat",
-         socket="site:site_chat_history", endpoint="site_chat_history")
+@command(
+    "bridges.site_chat_history",
+    roles=("site",),
+    input=SiteChatHistory,
+    http="GET /sites/<token>/chat",
+    socket="site:site_chat_history",
+    endpoint="site_chat_history",
+)
 def site_chat_history(call, data):
     """The phone's conversation with the crew, oldest first: ``{lines}``."""
     return {"lines": chat.history(call.site, data.before)}

@@ -1,8 +1,10 @@
 """Counts of sites by state for an event, and publishing them (crew board, overlay page,
 OBS native text source) at most once per throttle period when they change."""
+
 import time
 
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func
 
 from server.extensions import db
@@ -22,20 +24,24 @@ _last_push = {}
 def summary(event):
     """``{"total","online","degraded","background","offline","never_seen","checked_in","connected"}``
     over active sites (``background``: socket connected, beats late; counted as connected)."""
-    rows = db.session.execute(db.select(Site.state, func.count()).filter_by(event_id=event.id, is_active=True)
-                              .group_by(Site.state)).all()
+    rows = db.session.execute(
+        db.select(Site.state, func.count()).filter_by(event_id=event.id, is_active=True).group_by(Site.state)
+    ).all()
     out = {"total": 0, "online": 0, "degraded": 0, "background": 0, "offline": 0, "never_seen": 0}
     for state, count in rows:
         out[state] = out.get(state, 0) + count
         out["total"] += count
-    out["checked_in"] = db.session.scalar(db.select(func.count()).select_from(Site).filter(
-        Site.event_id == event.id, Site.is_active.is_(True), Site.checked_in_at.is_not(None)))
+    out["checked_in"] = db.session.scalar(
+        db.select(func.count())
+        .select_from(Site)
+        .filter(Site.event_id == event.id, Site.is_active.is_(True), Site.checked_in_at.is_not(None))
+    )
     out["connected"] = out["online"] + out["degraded"] + out["background"]
     return out
 
 
 def counter_text(counts, locale="vi"):
-    """"431/442 điểm cầu đã kết nối" (the stream's overlay speaks Vietnamese)."""
+    """ "431/442 điểm cầu đã kết nối" (the stream's overlay speaks Vietnamese)."""
     with force_locale(locale):
         return _("%(connected)s/%(total)s điểm cầu đã kết nối", connected=counts["connected"], total=counts["total"])
 

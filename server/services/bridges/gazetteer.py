@@ -5,6 +5,7 @@ against it that is blind to diacritics, NFC/NFD, case and the unit prefix ("Tỉ
 
 Loaded once per process (a few milliseconds), read-only afterwards.
 """
+
 from functools import lru_cache
 
 from vietnam_provinces import Province, Ward
@@ -19,7 +20,7 @@ def _key(name):
     key = fold(name)
     for prefix in _PREFIXES:
         if key.startswith(prefix):
-            return key[len(prefix):]
+            return key[len(prefix) :]
     return key
 
 

@@ -6,6 +6,7 @@ Province and commune names are checked against the official 2025 map (``gazettee
 to diacritics and NFC/NFD) and stored with their official spelling; a district column is still
 accepted for older lists. A parent code (a provincial bridge relaying to this site) names
 another site of the file or of the event."""
+
 import csv
 import io
 
@@ -115,8 +116,9 @@ def import_sites(event, data):
     existing = {s.code.lower(): s for s in db.session.scalars(db.select(Site).filter_by(event_id=event.id))}
     _check_parents(cleaned, rows, existing, errors)
     if errors:
-        raise ServiceError("import_failed", _l("Chưa nhập gì: tệp có lỗi, hãy sửa các dòng dưới đây."), status=422,
-                           errors=errors)
+        raise ServiceError(
+            "import_failed", _l("Chưa nhập gì: tệp có lỗi, hãy sửa các dòng dưới đây."), status=422, errors=errors
+        )
     created = updated = 0
     try:
         parents = {}
@@ -161,8 +163,13 @@ def _check_places(fields):
         if fields["commune"]:
             commune = gazetteer.find_commune(province, fields["commune"])
             if commune is None:
-                errors.append(_l("Không có xã/phường “%(name)s” thuộc %(province)s trong danh mục hành chính 2025.",
-                                 name=fields["commune"], province=province.name))
+                errors.append(
+                    _l(
+                        "Không có xã/phường “%(name)s” thuộc %(province)s trong danh mục hành chính 2025.",
+                        name=fields["commune"],
+                        province=province.name,
+                    )
+                )
             else:
                 fields["commune"] = commune.name
     return errors
@@ -174,5 +181,10 @@ def _check_parents(cleaned, rows, existing, errors):
     for (line, _extra, _values), fields in zip(rows, cleaned):
         parent = fields["parent_code"].lower()
         if parent and (parent not in codes or parent == fields["code"].lower()):
-            errors.append({"line": line, "code": fields["code"],
-                           "message": _l("Không tìm thấy điểm cầu cấp trên có mã %(code)s.", code=fields["parent_code"])})
+            errors.append(
+                {
+                    "line": line,
+                    "code": fields["code"],
+                    "message": _l("Không tìm thấy điểm cầu cấp trên có mã %(code)s.", code=fields["parent_code"]),
+                }
+            )

@@ -2,6 +2,7 @@
 site sees each step. Each report is also an alert that stays (``alerts``). Reporting marks
 the site degraded until its last incident is resolved; a report is idempotent by the phone's
 ``client_id`` and rate-limited per site."""
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -30,19 +31,35 @@ REPORT_RATE = "10/60"  # new reports per site: 10 at once, then 10 a minute
 def view(incident, site=None):
     site = site or db.session.get(Site, incident.site_id)
     return {
-        "id": incident.id, "site_id": incident.site_id, "site_code": site.code, "site_name": site.name,
-        "district": site.district, "kind": incident.kind, "kind_label": str(PRESETS.get(incident.kind, incident.kind)),
-        "text": incident.text, "status": incident.status, "created_at": iso(incident.created_at),
-        "acknowledged_at": iso(incident.acknowledged_at), "acknowledged_by": incident.acknowledged_by,
-        "resolved_at": iso(incident.resolved_at), "resolved_by": incident.resolved_by,
+        "id": incident.id,
+        "site_id": incident.site_id,
+        "site_code": site.code,
+        "site_name": site.name,
+        "district": site.district,
+        "kind": incident.kind,
+        "kind_label": str(PRESETS.get(incident.kind, incident.kind)),
+        "text": incident.text,
+        "status": incident.status,
+        "created_at": iso(incident.created_at),
+        "acknowledged_at": iso(incident.acknowledged_at),
+        "acknowledged_by": incident.acknowledged_by,
+        "resolved_at": iso(incident.resolved_at),
+        "resolved_by": incident.resolved_by,
     }
 
 
 def site_view(incident):
     """What the reporting site sees (who in the crew acted is not shown)."""
-    return {"id": incident.id, "kind": incident.kind, "kind_label": str(PRESETS.get(incident.kind, incident.kind)),
-            "text": incident.text, "status": incident.status, "created_at": iso(incident.created_at),
-            "acknowledged_at": iso(incident.acknowledged_at), "resolved_at": iso(incident.resolved_at)}
+    return {
+        "id": incident.id,
+        "kind": incident.kind,
+        "kind_label": str(PRESETS.get(incident.kind, incident.kind)),
+        "text": incident.text,
+        "status": incident.status,
+        "created_at": iso(incident.created_at),
+        "acknowledged_at": iso(incident.acknowledged_at),
+        "resolved_at": iso(incident.resolved_at),
+    }
 
 
 def _slug(site):
@@ -65,8 +82,12 @@ def _rate_check(site):
     rule = Rule.parse(current_app.config.get("BRIDGES_REPORT_RATE", REPORT_RATE))
     allowed, wait = check_all([(f"bridges:report:{site.id}", rule)])
     if not allowed:
-        raise ServiceError("rate_limited", _l("Điểm cầu báo sự cố quá nhanh, hãy thử lại sau %(s)s giây.", s=wait),
-                           status=429, retry_after=wait)
+        raise ServiceError(
+            "rate_limited",
+            _l("Điểm cầu báo sự cố quá nhanh, hãy thử lại sau %(s)s giây.", s=wait),
+            status=429,
+            retry_after=wait,
+        )
 
 
 def report(site, kind, text="", client_id=None):
@@ -84,8 +105,9 @@ def report(site, kind, text="", client_id=None):
         return existing, False
     _rate_check(site)
     at = now()
-    incident = SiteIncident(event_id=site.event_id, site_id=site.id, kind=kind, text=text, status="open",
-                            created_at=at, client_id=client_id)
+    incident = SiteIncident(
+        event_id=site.event_id, site_id=site.id, kind=kind, text=text, status="open", created_at=at, client_id=client_id
+    )
     db.session.add(incident)
     try:
         db.session.flush()
@@ -131,8 +153,9 @@ def resolve(event, incident_id, actor):
     incident.status, incident.resolved_at, incident.resolved_by = "resolved", at, actor
     add_log(site, "incident_resolved", f"#{incident.id} {actor}")
     db.session.commit()
-    still_open = db.session.scalar(db.select(SiteIncident.id).filter(
-        SiteIncident.site_id == site.id, SiteIncident.status.in_(OPEN)).limit(1))
+    still_open = db.session.scalar(
+        db.select(SiteIncident.id).filter(SiteIncident.site_id == site.id, SiteIncident.status.in_(OPEN)).limit(1)
+    )
     if still_open is None:
         set_reported(site, "ok", at=at, reason="incident_resolved")
     _publish(incident, site)
@@ -140,13 +163,15 @@ def resolve(event, incident_id, actor):
 
 
 def event_incidents(event, limit=300):
-    rows = db.session.scalars(db.select(SiteIncident).filter_by(event_id=event.id)
-                              .order_by(SiteIncident.id.desc()).limit(limit)).all()
+    rows = db.session.scalars(
+        db.select(SiteIncident).filter_by(event_id=event.id).order_by(SiteIncident.id.desc()).limit(limit)
+    ).all()
     sites = {s.id: s for s in db.session.scalars(db.select(Site).where(Site.id.in_({r.site_id for r in rows})))}
     return [view(r, sites[r.site_id]) for r in rows]
 
 
 def site_incidents(site, limit=20):
-    rows = db.session.scalars(db.select(SiteIncident).filter_by(site_id=site.id)
-                              .order_by(SiteIncident.id.desc()).limit(limit)).all()
+    rows = db.session.scalars(
+        db.select(SiteIncident).filter_by(site_id=site.id).order_by(SiteIncident.id.desc()).limit(limit)
+    ).all()
     return [site_view(r) for r in rows]

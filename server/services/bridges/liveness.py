@@ -15,6 +15,7 @@ flush period (well inside the degraded threshold the owner's sweep uses), and wi
 (``bridgecast:site-sockets:<node>``, expiring unless refreshed), so the event's owner knows a
 site whose socket sits on another process is ``background``, not offline.
 """
+
 import logging
 import threading
 import time
@@ -27,10 +28,17 @@ from server.models.site import Site
 log = logging.getLogger(__name__)
 _SITES = Site.__table__
 # Built once: last_seen of sites whose state the beat did not change, never moved backwards.
-_WRITE_BEATS = (update(_SITES).where(
-    _SITES.c.id == bindparam("b_id"), _SITES.c.token == bindparam("b_token"), _SITES.c.is_active.is_(True),
-    _SITES.c.state == bindparam("b_state"), _SITES.c.reported_state == bindparam("b_reported"))
-    .values(last_beat_at=bindparam("b_at")))
+_WRITE_BEATS = (
+    update(_SITES)
+    .where(
+        _SITES.c.id == bindparam("b_id"),
+        _SITES.c.token == bindparam("b_token"),
+        _SITES.c.is_active.is_(True),
+        _SITES.c.state == bindparam("b_state"),
+        _SITES.c.reported_state == bindparam("b_reported"),
+    )
+    .values(last_beat_at=bindparam("b_at"))
+)
 
 
 @dataclass
@@ -46,9 +54,9 @@ class Liveness:
     def __init__(self, ttl_s=30.0, clock=time.monotonic):
         self.ttl_s, self._clock = ttl_s, clock
         self._lock = threading.Lock()
-        self._known = {}    # token -> Known
-        self._tokens = {}   # site id -> token
-        self._beats = {}    # site id -> last beat (aware datetime)
+        self._known = {}  # token -> Known
+        self._tokens = {}  # site id -> token
+        self._beats = {}  # site id -> last beat (aware datetime)
         self._pending = {}  # site id -> row for the batch writer
         self._sockets = {}  # site id -> connected /site sockets in this process
         self._redis, self._node, self._remote, self._remote_at = None, "", set(), 0.0
@@ -83,8 +91,13 @@ class Liveness:
         """A quiet beat: remembered now, written by the next ``flush``."""
         with self._lock:
             self._beats[known.site_id] = at
-            self._pending[known.site_id] = {"b_id": known.site_id, "b_token": token, "b_state": known.state,
-                                            "b_reported": known.reported, "b_at": at}
+            self._pending[known.site_id] = {
+                "b_id": known.site_id,
+                "b_token": token,
+                "b_state": known.state,
+                "b_reported": known.reported,
+                "b_at": at,
+            }
 
     def written(self, site_id, at):
         """A beat the full path has just written itself."""

@@ -1,12 +1,13 @@
 """Messages from the crew to all sites of an event, to one district, or to one site.
 Stored first, then delivered only to the sites they address."""
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 
 from server.extensions import db
 from server.models.site import CrewMessage, Site
-from server.services.bridges.sites import get_site, iso, site_room
 from server.services.bridges.presence import now
+from server.services.bridges.sites import get_site, iso, site_room
 from server.services.broadcast import broadcast, send_to
 from server.services.errors import ServiceError
 from server.services.text import clean
@@ -15,8 +16,14 @@ SCOPES = ("all", "district", "site")
 
 
 def view(message):
-    return {"id": message.id, "scope": message.scope, "district": message.district, "site_id": message.site_id,
-            "text": message.text, "sent_at": iso(message.sent_at)}
+    return {
+        "id": message.id,
+        "scope": message.scope,
+        "district": message.district,
+        "site_id": message.site_id,
+        "text": message.text,
+        "sent_at": iso(message.sent_at),
+    }
 
 
 def site_view(message):
@@ -33,8 +40,9 @@ def send(event, actor, scope, text, district=None, site_id=None):
     targets = None
     if scope == "district":
         district = clean(district if isinstance(district, str) else "", 120)
-        targets = db.session.scalars(db.select(Site.id).filter_by(event_id=event.id, district=district,
-                                                                  is_active=True)).all()
+        targets = db.session.scalars(
+            db.select(Site.id).filter_by(event_id=event.id, district=district, is_active=True)
+        ).all()
         if not targets:
             raise ServiceError("invalid_district", _l("Không có điểm cầu nào thuộc huyện này."), status=422)
         message.district = district
@@ -50,23 +58,35 @@ def send(event, actor, scope, text, district=None, site_id=None):
     else:
         for sid in targets:
             send_to("crew_message", payload, site_room(sid), "site")
-    broadcast("crew_message_sent", {**view(message), "recipients": len(targets) if targets is not None else None},
-              event.slug, "crew")
+    broadcast(
+        "crew_message_sent",
+        {**view(message), "recipients": len(targets) if targets is not None else None},
+        event.slug,
+        "crew",
+    )
     return message
 
 
 def for_site(site, limit=20):
     """The latest messages addressed to this site (all, its district, or itself)."""
-    rows = db.session.scalars(db.select(CrewMessage).filter(
-        CrewMessage.event_id == site.event_id,
-        or_(CrewMessage.scope == "all",
-            (CrewMessage.scope == "district") & (CrewMessage.district == site.district),
-            (CrewMessage.scope == "site") & (CrewMessage.site_id == site.id)))
-        .order_by(CrewMessage.id.desc()).limit(limit)).all()
+    rows = db.session.scalars(
+        db.select(CrewMessage)
+        .filter(
+            CrewMessage.event_id == site.event_id,
+            or_(
+                CrewMessage.scope == "all",
+                (CrewMessage.scope == "district") & (CrewMessage.district == site.district),
+                (CrewMessage.scope == "site") & (CrewMessage.site_id == site.id),
+            ),
+        )
+        .order_by(CrewMessage.id.desc())
+        .limit(limit)
+    ).all()
     return [site_view(m) for m in rows]
 
 
 def recent(event, limit=30):
-    rows = db.session.scalars(db.select(CrewMessage).filter_by(event_id=event.id)
-                              .order_by(CrewMessage.id.desc()).limit(limit)).all()
+    rows = db.session.scalars(
+        db.select(CrewMessage).filter_by(event_id=event.id).order_by(CrewMessage.id.desc()).limit(limit)
+    ).all()
     return [view(m) for m in rows]

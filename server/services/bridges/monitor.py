@@ -5,6 +5,7 @@ Started by ``server.app.start_background_services`` (``server.background.every``
 beating shows offline within the offline threshold plus one tick, and its drop stays on the
 board as an alert (``alerts.raise_drops``) until the crew acknowledges it.
 """
+
 from server.services.bridges.alerts import raise_drops
 from server.services.bridges.counter import publish_dirty
 from server.services.bridges.presence import flush_beats, sweep

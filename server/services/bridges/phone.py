@@ -1,6 +1,7 @@
 """What a site's phone is told about itself: its view, the crew's messages to it, its
 incidents and the open roll call. Sent on joining ``/site`` (``site_hello``) and over HTTP
 (``GET /api/v1/sites/<token>/state``) to a phone whose socket cannot connect."""
+
 from flask import current_app
 
 from server.services.bridges import incidents, messages, rollcall

@@ -16,6 +16,7 @@ anyone offline: the phones reconnect and beat in that window, so a restart raise
 A site whose socket is connected but whose beats are late (a phone with the page in the
 background runs timers about once a minute) is ``background``: no offline alarm.
 """
+
 from datetime import timedelta
 
 from flask import current_app
@@ -135,8 +136,11 @@ def _validate(token):
     known = book.lookup(token)
     if known is not None:
         return known
-    row = db.session.execute(select(Site.id, Site.event_id, Site.state, Site.reported_state)
-                             .where(Site.token == token, Site.is_active.is_(True))).first()
+    row = db.session.execute(
+        select(Site.id, Site.event_id, Site.state, Site.reported_state).where(
+            Site.token == token, Site.is_active.is_(True)
+        )
+    ).first()
     db.session.commit()  # end the read transaction
     return book.remember(token, *row) if row is not None else None
 
@@ -225,7 +229,9 @@ def check_in(site, video_ok, audio_ok, at=None, client_id=None):
     site.checked_in_at = at
     site.last_beat_at = at
     site.reported_state = "ok" if (site.video_ok and site.audio_ok) else "degraded"
-    add_log(site, "check_in", f"video={'ok' if site.video_ok else 'lỗi'} audio={'ok' if site.audio_ok else 'lỗi'}", at=at)
+    add_log(
+        site, "check_in", f"video={'ok' if site.video_ok else 'lỗi'} audio={'ok' if site.audio_ok else 'lỗi'}", at=at
+    )
     _apply(site, at, "check_in")
     db.session.commit()
     book.written(site.id, at)
@@ -269,8 +275,9 @@ def sweep(at=None):
         return {}
     _interval, degraded, offline = thresholds()
     cutoff = at - timedelta(seconds=degraded)
-    candidates = db.session.scalars(db.select(Site).where(
-        Site.is_active.is_(True), Site.state.in_(LIVE_STATES), Site.last_beat_at < cutoff)).all()
+    candidates = db.session.scalars(
+        db.select(Site).where(Site.is_active.is_(True), Site.state.in_(LIVE_STATES), Site.last_beat_at < cutoff)
+    ).all()
     changed = {}
     mine = {}  # event id -> does this process sweep it (the event's owner, or the only process)
     for site in candidates:
@@ -284,8 +291,11 @@ def sweep(at=None):
             continue
         # Conditional: another process (or a beat just in) may have moved the site already.
         result = db.session.execute(
-            update(Site).where(Site.id == site.id, Site.state == site.state, Site.last_beat_at == site.last_beat_at)
-            .values(state=new, state_changed_at=at, last_beat_at=last).execution_options(synchronize_session=False))
+            update(Site)
+            .where(Site.id == site.id, Site.state == site.state, Site.last_beat_at == site.last_beat_at)
+            .values(state=new, state_changed_at=at, last_beat_at=last)
+            .execution_options(synchronize_session=False)
+        )
         if result.rowcount != 1:
             continue
         add_log(site, "state", f"{site.state} → {new} (sweep)", at=at)

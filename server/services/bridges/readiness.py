@@ -3,6 +3,7 @@ picture and sound tested, the test call answered. Each site's checklist comes fr
 check-in (``video_ok``, ``audio_ok``, ``test_call_ok``); the board shows a countdown to the
 event's start (its first planned agenda item), the ready % and, by district, the sites not
 ready with their contact."""
+
 from server.extensions import db
 from server.models.agenda import AgendaItem
 from server.services.bridges.sites import event_sites, iso
@@ -27,8 +28,7 @@ def record_test_call(site, answered):
 
 def starts_at(event):
     """The event's start: its first planned agenda item, or None."""
-    return db.session.scalar(db.select(db.func.min(AgendaItem.planned_start)).where(
-        AgendaItem.event_id == event.id))
+    return db.session.scalar(db.select(db.func.min(AgendaItem.planned_start)).where(AgendaItem.event_id == event.id))
 
 
 def view(event):
@@ -36,19 +36,30 @@ def view(event):
     groups = {}
     total = ready = 0
     for site in event_sites(event):
-        group = groups.setdefault(site.district, {"district": site.district, "total": 0, "ready": 0,
-                                                  "not_ready": []})
+        group = groups.setdefault(site.district, {"district": site.district, "total": 0, "ready": 0, "not_ready": []})
         group["total"] += 1
         total += 1
         if is_ready(site):
             group["ready"] += 1
             ready += 1
         else:
-            group["not_ready"].append({"id": site.id, "code": site.code, "name": site.name,
-                                       "contact_name": site.contact_name, "phone": site.phone,
-                                       "state": site.state, "checked_in": site.checked_in_at is not None,
-                                       "missing": missing(site)})
+            group["not_ready"].append(
+                {
+                    "id": site.id,
+                    "code": site.code,
+                    "name": site.name,
+                    "contact_name": site.contact_name,
+                    "phone": site.phone,
+                    "state": site.state,
+                    "checked_in": site.checked_in_at is not None,
+                    "missing": missing(site),
+                }
+            )
     start = starts_at(event)
-    return {"starts_at": iso(start), "total": total, "ready": ready,
-            "ready_pct": round(100 * ready / total, 1) if total else 0.0,
-            "groups": sorted(groups.values(), key=lambda g: (-len(g["not_ready"]), g["district"]))}
+    return {
+        "starts_at": iso(start),
+        "total": total,
+        "ready": ready,
+        "ready_pct": round(100 * ready / total, 1) if total else 0.0,
+        "groups": sorted(groups.values(), key=lambda g: (-len(g["not_ready"]), g["district"])),
+    }

@@ -1,5 +1,6 @@
 """Roll call (điểm danh): the crew starts one per event, each site confirms from its phone,
 the crew follows progress and the missing list, closes it and exports CSV/XLSX with times."""
+
 import csv
 import io
 from zoneinfo import ZoneInfo
@@ -19,8 +20,9 @@ from server.services.text import clean
 
 
 def open_roll_call(event_id):
-    return db.session.scalar(db.select(RollCall).filter_by(event_id=event_id, closed_at=None)
-                             .order_by(RollCall.id.desc()).limit(1))
+    return db.session.scalar(
+        db.select(RollCall).filter_by(event_id=event_id, closed_at=None).order_by(RollCall.id.desc()).limit(1)
+    )
 
 
 def latest_roll_call(event):
@@ -36,17 +38,30 @@ def get_roll_call(event, roll_call_id):
 
 def progress(roll):
     total = db.session.scalar(db.select(func.count()).select_from(RollCallEntry).filter_by(roll_call_id=roll.id))
-    confirmed = db.session.scalar(db.select(func.count()).select_from(RollCallEntry).filter(
-        RollCallEntry.roll_call_id == roll.id, RollCallEntry.confirmed_at.is_not(None)))
-    return {"id": roll.id, "title": roll.title, "started_at": iso(roll.started_at), "started_by": roll.started_by,
-            "closed_at": iso(roll.closed_at), "open": roll.closed_at is None, "total": total, "confirmed": confirmed}
+    confirmed = db.session.scalar(
+        db.select(func.count())
+        .select_from(RollCallEntry)
+        .filter(RollCallEntry.roll_call_id == roll.id, RollCallEntry.confirmed_at.is_not(None))
+    )
+    return {
+        "id": roll.id,
+        "title": roll.title,
+        "started_at": iso(roll.started_at),
+        "started_by": roll.started_by,
+        "closed_at": iso(roll.closed_at),
+        "open": roll.closed_at is None,
+        "total": total,
+        "confirmed": confirmed,
+    }
 
 
 def missing(roll):
-    rows = db.session.execute(db.select(Site.id, Site.code, Site.name, Site.district)
-                              .join(RollCallEntry, RollCallEntry.site_id == Site.id)
-                              .filter(RollCallEntry.roll_call_id == roll.id, RollCallEntry.confirmed_at.is_(None))
-                              .order_by(Site.district, Site.code)).all()
+    rows = db.session.execute(
+        db.select(Site.id, Site.code, Site.name, Site.district)
+        .join(RollCallEntry, RollCallEntry.site_id == Site.id)
+        .filter(RollCallEntry.roll_call_id == roll.id, RollCallEntry.confirmed_at.is_(None))
+        .order_by(Site.district, Site.code)
+    ).all()
     return [{"id": r.id, "code": r.code, "name": r.name, "district": r.district} for r in rows]
 
 
@@ -64,8 +79,7 @@ def _site_payload(roll, confirmed_at=None):
 def start(event, actor, title=""):
     if open_roll_call(event.id) is not None:
         raise Conflict("roll_call_open", _l("Đang có một lượt điểm danh chưa kết thúc."))
-    roll = RollCall(event_id=event.id, title=clean(title, 200),
-                    started_at=now(), started_by=actor)
+    roll = RollCall(event_id=event.id, title=clean(title, 200), started_at=now(), started_by=actor)
     db.session.add(roll)
     db.session.flush()
     site_ids = db.session.scalars(db.select(Site.id).filter_by(event_id=event.id, is_active=True)).all()
@@ -96,8 +110,12 @@ def confirm(site, client_id=None):
         add_log(site, "roll_call", f"#{roll.id}")
         db.session.commit()
         slug = get_event_by_id(site.event_id).slug
-        broadcast("roll_call_progress", {**progress(roll), "site_id": site.id, "confirmed_at": iso(entry.confirmed_at)},
-                  slug, "crew")
+        broadcast(
+            "roll_call_progress",
+            {**progress(roll), "site_id": site.id, "confirmed_at": iso(entry.confirmed_at)},
+            slug,
+            "crew",
+        )
     return _site_payload(roll, entry.confirmed_at)
 
 
@@ -124,13 +142,24 @@ HEADER = ("Mã", "Điểm cầu", "Huyện", "Xã", "Đã điểm danh", "Thời
 
 def export_rows(roll):
     tz = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh"))
-    rows = db.session.execute(db.select(Site.code, Site.name, Site.district, Site.commune, RollCallEntry.confirmed_at)
-                              .join(RollCallEntry, RollCallEntry.site_id == Site.id)
-                              .filter(RollCallEntry.roll_call_id == roll.id).order_by(Site.district, Site.code)).all()
+    rows = db.session.execute(
+        db.select(Site.code, Site.name, Site.district, Site.commune, RollCallEntry.confirmed_at)
+        .join(RollCallEntry, RollCallEntry.site_id == Site.id)
+        .filter(RollCallEntry.roll_call_id == roll.id)
+        .order_by(Site.district, Site.code)
+    ).all()
     out = []
     for code, name, district, commune, at in rows:
-        out.append([_safe(code), _safe(name), _safe(district), _safe(commune), "Có" if at else "Không",
-                    at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if at else ""])
+        out.append(
+            [
+                _safe(code),
+                _safe(name),
+                _safe(district),
+                _safe(commune),
+                "Có" if at else "Không",
+                at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if at else "",
+            ]
+        )
     return out
 
 

@@ -1,6 +1,7 @@
 """Bridge-point sites: listing, add/edit/deactivate, token rotation, the per-site event log,
 and the dictionaries the crew and the site itself may see. A site is found by its token with
 ``lookups.site_by_token`` (the one lookup), and its link is built on ``lookups.public_base_url``."""
+
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -15,8 +16,16 @@ from server.services.lookups import public_base_url
 from server.services.text import clean, vi_sort_key
 from server.services.tokens import site_token
 
-FIELDS = {"code": 40, "name": 200, "province": 120, "district": 120, "commune": 120, "group_name": 120,
-          "contact_name": 120, "phone": 40}
+FIELDS = {
+    "code": 40,
+    "name": 200,
+    "province": 120,
+    "district": 120,
+    "commune": 120,
+    "group_name": 120,
+    "contact_name": 120,
+    "phone": 40,
+}
 
 
 def iso(value):
@@ -69,21 +78,44 @@ def site_link(site, hint=None):
 def crew_view(site):
     """What the crew board shows of a site (contact included, token never)."""
     return {
-        "id": site.id, "code": site.code, "name": site.name, "province": site.province, "district": site.district,
-        "commune": site.commune, "group_name": site.group_name, "parent_id": site.parent_id,
-        "contact_name": site.contact_name, "phone": site.phone, "active": site.is_active, "state": site.state,
-        "changed_at": iso(site.state_changed_at), "last_beat_at": iso(site.last_beat_at),
-        "checked_in_at": iso(site.checked_in_at), "video_ok": site.video_ok, "audio_ok": site.audio_ok,
-        "reported_state": site.reported_state, "note": site.note, "test_call_ok": site.test_call_ok,
+        "id": site.id,
+        "code": site.code,
+        "name": site.name,
+        "province": site.province,
+        "district": site.district,
+        "commune": site.commune,
+        "group_name": site.group_name,
+        "parent_id": site.parent_id,
+        "contact_name": site.contact_name,
+        "phone": site.phone,
+        "active": site.is_active,
+        "state": site.state,
+        "changed_at": iso(site.state_changed_at),
+        "last_beat_at": iso(site.last_beat_at),
+        "checked_in_at": iso(site.checked_in_at),
+        "video_ok": site.video_ok,
+        "audio_ok": site.audio_ok,
+        "reported_state": site.reported_state,
+        "note": site.note,
+        "test_call_ok": site.test_call_ok,
     }
 
 
 def site_self_view(site):
     """What a site's own phone sees of itself."""
-    return {"code": site.code, "name": site.name, "province": site.province, "district": site.district,
-            "commune": site.commune, "state": site.state,
-            "checked_in_at": iso(site.checked_in_at), "video_ok": site.video_ok, "audio_ok": site.audio_ok,
-            "test_call_ok": site.test_call_ok, "reported_state": site.reported_state}
+    return {
+        "code": site.code,
+        "name": site.name,
+        "province": site.province,
+        "district": site.district,
+        "commune": site.commune,
+        "state": site.state,
+        "checked_in_at": iso(site.checked_in_at),
+        "video_ok": site.video_ok,
+        "audio_ok": site.audio_ok,
+        "test_call_ok": site.test_call_ok,
+        "reported_state": site.reported_state,
+    }
 
 
 def add_log(site, kind, detail="", at=None):
@@ -95,8 +127,9 @@ def add_log(site, kind, detail="", at=None):
 
 
 def site_log(site, limit=100):
-    rows = db.session.scalars(db.select(SiteLog).filter_by(site_id=site.id)
-                              .order_by(SiteLog.at.desc(), SiteLog.id.desc()).limit(limit)).all()
+    rows = db.session.scalars(
+        db.select(SiteLog).filter_by(site_id=site.id).order_by(SiteLog.at.desc(), SiteLog.id.desc()).limit(limit)
+    ).all()
     return [{"at": iso(r.at), "kind": r.kind, "detail": r.detail} for r in rows]
 
 
@@ -173,8 +206,12 @@ def by_short_code(code):
     code = "".join(ch for ch in (code or "").upper() if ch.isalnum())
     site = None
     if len(code) == 6:
-        site = db.session.scalar(db.select(Site).join(Event, Event.id == Site.event_id).where(
-            Site.short_code == code, Site.is_active.is_(True), Event.is_active.is_(True)).order_by(Site.id.desc()))
+        site = db.session.scalar(
+            db.select(Site)
+            .join(Event, Event.id == Site.event_id)
+            .where(Site.short_code == code, Site.is_active.is_(True), Event.is_active.is_(True))
+            .order_by(Site.id.desc())
+        )
     if site is None:
         raise NotFound("short_code_not_found", _l("Mã không đúng. Hãy kiểm tra lại mã in trên thẻ."))
     return site
@@ -194,5 +231,18 @@ def _announce(site):
     mark_dirty(event.slug)
 
 
-__all__ = ["get_event", "get_site", "event_sites", "crew_view", "site_self_view", "add_log",
-           "site_log", "create_site", "update_site", "set_active", "rotate_token", "site_link", "site_room"]
+__all__ = [
+    "get_event",
+    "get_site",
+    "event_sites",
+    "crew_view",
+    "site_self_view",
+    "add_log",
+    "site_log",
+    "create_site",
+    "update_site",
+    "set_active",
+    "rotate_token",
+    "site_link",
+    "site_room",
+]

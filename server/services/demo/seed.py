@@ -7,11 +7,12 @@ bridges and 3,321 commune points relaying from their province's bridge, bulk-ins
 Core ``insert()`` so a fresh start stays fast. Running it again on a seeded database changes
 nothing.
 """
+
 import logging
 import os
 import secrets
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import insert, select
@@ -22,9 +23,9 @@ from server.models.document import Document, DocumentVersion
 from server.models.event import Event
 from server.models.site import Site
 from server.models.user import User
+from server.services.accounts.users import create_user
 from server.services.bridges import gazetteer
 from server.services.demo import data as demo_data
-from server.services.accounts.users import create_user
 from server.services.tokens import short_code, site_token
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def _create_admin(password):
     create_user("admin", password, "admin", "Quản trị viên")
     if printed:
         # Printed once, on stdout, never logged.
-        print(f"\n  Bridgecast: tài khoản quản trị / admin account: admin / {password}\n", file=sys.stdout, flush=True)
+        print(f"\n  Bridgecast: tài khoản quản trị / admin account: admin / {password}\n", file=sys.stdout, flush=True)  # noqa: T201
 
 
 def seed_demo():
@@ -77,17 +78,30 @@ def _event(spec, day):
 def _agenda(event, rows, day, start_hour):
     start = datetime(day.year, day.month, day.day, start_hour, 0, tzinfo=VN_TZ)
     for position, (session, title, speaker, speaker_title, minutes, scene, lower_third) in enumerate(rows):
-        db.session.add(AgendaItem(
-            event_id=event.id, position=position, day=day, session=session, title=title,
-            speaker_name=speaker, speaker_title=speaker_title, location=event.location,
-            planned_start=start, duration_min=minutes, cue_scene=scene, cue_lower_third=lower_third,
-        ))
+        db.session.add(
+            AgendaItem(
+                event_id=event.id,
+                position=position,
+                day=day,
+                session=session,
+                title=title,
+                speaker_name=speaker,
+                speaker_title=speaker_title,
+                location=event.location,
+                planned_start=start,
+                duration_min=minutes,
+                cue_scene=scene,
+                cue_lower_third=lower_third,
+            )
+        )
         start += timedelta(minutes=minutes)
 
 
 def _contact(i):
-    return (f"{demo_data.CONTACT_SURNAMES[i % len(demo_data.CONTACT_SURNAMES)]} "
-            f"{demo_data.CONTACT_GIVEN[(i * 7) % len(demo_data.CONTACT_GIVEN)]}")
+    return (
+        f"{demo_data.CONTACT_SURNAMES[i % len(demo_data.CONTACT_SURNAMES)]} "
+        f"{demo_data.CONTACT_GIVEN[(i * 7) % len(demo_data.CONTACT_GIVEN)]}"
+    )
 
 
 def _phone(n):
@@ -95,10 +109,24 @@ def _phone(n):
 
 
 def _site_row(event, code, name, province, commune, n, parent_id=None, group_name=""):
-    return {"event_id": event.id, "code": code, "name": name, "province": province, "district": "",
-            "commune": commune, "group_name": group_name, "parent_id": parent_id, "contact_name": _contact(n),
-            "phone": _phone(n), "token": site_token(), "is_active": True, "state": "never_seen",
-            "reported_state": "ok", "note": "", "created_at": datetime.now(timezone.utc)}
+    return {
+        "event_id": event.id,
+        "code": code,
+        "name": name,
+        "province": province,
+        "district": "",
+        "commune": commune,
+        "group_name": group_name,
+        "parent_id": parent_id,
+        "contact_name": _contact(n),
+        "phone": _phone(n),
+        "token": site_token(),
+        "is_active": True,
+        "state": "never_seen",
+        "reported_state": "ok",
+        "note": "",
+        "created_at": datetime.now(UTC),
+    }
 
 
 def _insert(rows):
@@ -112,30 +140,49 @@ def _forum_sites(event):
     for province_name, prefix, count in demo_data.FORUM_PROVINCES:
         province = gazetteer.find_province(province_name)
         for i, ward in enumerate(gazetteer.communes_of(province)[:count]):
-            rows.append(_site_row(event, f"{prefix}-{i + 1:03d}", f"Điểm cầu {ward.name}", province.name, ward.name,
-                                  len(rows)))
+            rows.append(
+                _site_row(event, f"{prefix}-{i + 1:03d}", f"Điểm cầu {ward.name}", province.name, ward.name, len(rows))
+            )
     _insert(rows)
 
 
 def _commune_halls(event):
     province = gazetteer.find_province(demo_data.PROVINCE)
-    wards = gazetteer.communes_of(province)[::demo_data.PLENARY_STEP][:demo_data.PLENARY_HALLS]
-    _insert([_site_row(event, f"HT-{i + 1:02d}", f"Hội trường UBND {ward.name}", province.name, ward.name, i)
-             for i, ward in enumerate(wards)])
+    wards = gazetteer.communes_of(province)[:: demo_data.PLENARY_STEP][: demo_data.PLENARY_HALLS]
+    _insert(
+        [
+            _site_row(event, f"HT-{i + 1:02d}", f"Hội trường UBND {ward.name}", province.name, ward.name, i)
+            for i, ward in enumerate(wards)
+        ]
+    )
 
 
 def _national_sites(event):
     """34 provincial bridges, then every commune of each, its parent the province's bridge."""
     provinces = gazetteer.provinces()
-    _insert([_site_row(event, f"T{int(p.code):02d}", f"Điểm cầu {p.name}", p.name, "", i, group_name=p.name)
-             for i, p in enumerate(provinces)])
+    _insert(
+        [
+            _site_row(event, f"T{int(p.code):02d}", f"Điểm cầu {p.name}", p.name, "", i, group_name=p.name)
+            for i, p in enumerate(provinces)
+        ]
+    )
     parents = dict(db.session.execute(select(Site.code, Site.id).filter_by(event_id=event.id)).all())
     rows = []
     for province in provinces:
         parent_id = parents[f"T{int(province.code):02d}"]
         for ward in gazetteer.communes_of(province):
-            rows.append(_site_row(event, f"X{int(ward.code):05d}", f"Điểm cầu {ward.name}", province.name, ward.name,
-                                  len(rows) + 34, parent_id=parent_id, group_name=province.name))
+            rows.append(
+                _site_row(
+                    event,
+                    f"X{int(ward.code):05d}",
+                    f"Điểm cầu {ward.name}",
+                    province.name,
+                    ward.name,
+                    len(rows) + 34,
+                    parent_id=parent_id,
+                    group_name=province.name,
+                )
+            )
     _insert(rows)
 
 
@@ -149,8 +196,16 @@ def _documents(event):
         filename = f"{doc.code}-v1.pdf"
         path = os.path.join(folder, filename)
         size = _write_demo_pdf(path, title, event.name)
-        db.session.add(DocumentVersion(document_id=doc.id, number=1, filename=f"{title}.pdf",
-                                       content_type="application/pdf", stored_path=path, size=size))
+        db.session.add(
+            DocumentVersion(
+                document_id=doc.id,
+                number=1,
+                filename=f"{title}.pdf",
+                content_type="application/pdf",
+                stored_path=path,
+                size=size,
+            )
+        )
 
 
 def _write_demo_pdf(path, title, subtitle):

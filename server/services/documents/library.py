@@ -5,6 +5,7 @@ A document keeps its ``code`` for life; a new version only adds a ``DocumentVers
 printed QR code always opens the latest version. Files live under ``UPLOAD_FOLDER/documents``
 (paths stored relative to it; the demo seed stores absolute ones, both are resolved).
 """
+
 import os
 
 from flask import current_app
@@ -39,20 +40,26 @@ def documents_of(event, public_only=False):
 
 
 def by_code(code):
-    doc = db.session.scalar(db.select(Document).filter_by(code=code)) if isinstance(code, str) and len(code) <= 16 else None
+    doc = (
+        db.session.scalar(db.select(Document).filter_by(code=code))
+        if isinstance(code, str) and len(code) <= 16
+        else None
+    )
     if doc is None:
         raise NotFound("document_not_found", _l("Không tìm thấy tài liệu."))
     return doc
 
 
 def latest_version(doc):
-    return db.session.scalar(db.select(DocumentVersion).filter_by(document_id=doc.id)
-                             .order_by(DocumentVersion.number.desc()).limit(1))
+    return db.session.scalar(
+        db.select(DocumentVersion).filter_by(document_id=doc.id).order_by(DocumentVersion.number.desc()).limit(1)
+    )
 
 
 def versions_of(doc):
-    return db.session.scalars(db.select(DocumentVersion).filter_by(document_id=doc.id)
-                              .order_by(DocumentVersion.number.desc())).all()
+    return db.session.scalars(
+        db.select(DocumentVersion).filter_by(document_id=doc.id).order_by(DocumentVersion.number.desc())
+    ).all()
 
 
 def stored_file(version):
@@ -91,8 +98,9 @@ def _store(doc, number, filename, ext, data):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as fh:
         fh.write(data)
-    return DocumentVersion(document_id=doc.id, number=number, filename=filename, content_type=TYPES[ext],
-                           stored_path=rel, size=len(data))
+    return DocumentVersion(
+        document_id=doc.id, number=number, filename=filename, content_type=TYPES[ext], stored_path=rel, size=len(data)
+    )
 
 
 def create_document(event_slug, title, filename, data, is_public=True):
@@ -105,8 +113,13 @@ def create_document(event_slug, title, filename, data, is_public=True):
     while db.session.scalar(db.select(Document.id).filter_by(code=code)) is not None:
         code = short_code()
     last = db.session.scalar(db.select(db.func.max(Document.position)).filter_by(event_id=event.id))
-    doc = Document(event_id=event.id, code=code, title=title, position=(last if last is not None else -1) + 1,
-                   is_public=bool(is_public))
+    doc = Document(
+        event_id=event.id,
+        code=code,
+        title=title,
+        position=(last if last is not None else -1) + 1,
+        is_public=bool(is_public),
+    )
     db.session.add(doc)
     db.session.flush()
     db.session.add(_store(doc, 1, filename, ext, data))
@@ -170,6 +183,12 @@ def delete_document(event_slug, code):
 
 def document_to_dict(doc, base_url):
     version = latest_version(doc)
-    return {"code": doc.code, "title": doc.title, "link": short_link(doc.code, base_url),
-            "version": version.number if version else 0, "filename": version.filename if version else "",
-            "size": version.size if version else 0, "is_public": doc.is_public}
+    return {
+        "code": doc.code,
+        "title": doc.title,
+        "link": short_link(doc.code, base_url),
+        "version": version.number if version else 0,
+        "filename": version.filename if version else "",
+        "size": version.size if version else 0,
+        "is_public": doc.is_public,
+    }

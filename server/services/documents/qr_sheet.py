@@ -4,6 +4,7 @@ Three columns, four rows a page; each cell holds the QR code, the document title
 short link under it. Everything is wrapped inside its cell and the page margins (a long word
 or link is broken, a long title gets a smaller font): nothing is cut, nothing overflows.
 """
+
 import io
 
 from reportlab.lib.pagesizes import A4
@@ -74,7 +75,7 @@ def qr_sheet(heading, entries):
         for line in head_lines:
             pdf.drawString(MARGIN, y, line)
             y -= head_size + 3
-        for i, (title, url) in enumerate(entries[start:start + per_page]):
+        for i, (title, url) in enumerate(entries[start : start + per_page]):
             col, row = i % COLS, i // COLS
             x = MARGIN + col * cell_w
             top = height - MARGIN - head_h - row * cell_h

@@ -8,6 +8,7 @@ Limits: an image's pixel count is read from its header before anything is decode
 is lazy) and ``Image.MAX_IMAGE_PIXELS`` backs it up; a PDF has at most ``MAX_PAGES`` pages, each
 rendered so its long side is at most ``SLIDE_LONG_SIDE`` px (so its area is bounded too); pages
 much longer than wide (not slides) are refused; memory is capped by ``limit_memory``."""
+
 import os
 
 MAX_IMAGE_PIXELS = 40_000_000  # 40 MP per uploaded image (header checked before decoding)

@@ -9,6 +9,7 @@
   422 ``media_timeout``; a crash (out of memory in C code) gives ``media_invalid``; a refusal
   (``MediaRefused``) becomes its translated 422.
 """
+
 import logging
 import multiprocessing
 import threading
@@ -32,8 +33,9 @@ POLL_S = 0.01
 MESSAGES = {
     "image_too_large": lambda p: _l("Ảnh quá lớn (tối đa %(mp)s megapixel).", mp=p.get("mp", 40)),
     "pdf_too_many_pages": lambda p: _l("PDF có quá nhiều trang (tối đa %(n)s trang).", n=p.get("n", 300)),
-    "pdf_page_shape": lambda p: _l("Trang %(page)s của PDF quá dài hoặc quá hẹp để trình chiếu.",
-                                   page=p.get("page", "?")),
+    "pdf_page_shape": lambda p: _l(
+        "Trang %(page)s của PDF quá dài hoặc quá hẹp để trình chiếu.", page=p.get("page", "?")
+    ),
     "media_timeout": lambda p: _l("Xử lý tệp quá lâu, đã dừng. Hãy thử tệp nhỏ hơn."),
     "media_invalid": lambda p: _l("Tệp hỏng hoặc không đọc được."),
 }
@@ -50,8 +52,12 @@ def _executor():
     global _pool
     if _pool is None:
         memory = int(_config("MEDIA_WORKER_MEMORY_MB", DEFAULT_MEMORY_MB)) * 1024 * 1024
-        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=render.init_worker, initargs=(memory,))
+        _pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=render.init_worker,
+            initargs=(memory,),
+        )
     return _pool
 
 

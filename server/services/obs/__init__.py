@@ -13,6 +13,16 @@ from .scene_pack import apply_scene_pack, load_scene_pack, overlay_inputs
 from .settings import ObsSettings, settings_for_event
 from .state import empty_state, mask_key
 
-__all__ = ["ObsConnection", "ObsError", "ObsFatalError", "ObsManager", "ObsSettings",
-           "apply_scene_pack", "empty_state", "load_scene_pack", "mask_key", "overlay_inputs",
-           "settings_for_event"]
+__all__ = [
+    "ObsConnection",
+    "ObsError",
+    "ObsFatalError",
+    "ObsManager",
+    "ObsSettings",
+    "apply_scene_pack",
+    "empty_state",
+    "load_scene_pack",
+    "mask_key",
+    "overlay_inputs",
+    "settings_for_event",
+]

@@ -5,6 +5,7 @@ obs-websocket requests: idempotent start/stop (never toggles), TAKE/CUT in studi
 target with the key masked on the way out, outputs that answer with the outcome OBS reports,
 media actions, text sources, screenshots.
 """
+
 import time
 
 from .errors import ObsError, error_for_status
@@ -127,8 +128,7 @@ class ObsCommands:
 
         self.add_listener(seen)
         try:
-            results = self.batch([("SetCurrentSceneTransition", {"transitionName": cut_name}),
-                                  action])
+            results = self.batch([("SetCurrentSceneTransition", {"transitionName": cut_name}), action])
             failed = [r for r in results if not r["ok"]]
             if not failed and current != cut_name:
                 waited = 0.0
@@ -185,15 +185,18 @@ class ObsCommands:
             self.remove_listener(outcome)
         if action == "start" and final != "started":
             raise ObsError(OUTPUT_FAILED[kind], detail=self._output_target(kind))
-        out = {"changed": True, "active": action == "start",
-               "state": LIVE_STATE[kind] if action == "start" else "stopped"}
+        out = {
+            "changed": True,
+            "active": action == "start",
+            "state": LIVE_STATE[kind] if action == "start" else "stopped",
+        }
         path = data.get("outputPath") or outcome.path
         if path:
             out["path"] = path
         return out
 
     def _await_outcome(self, outcome, kind, wait):
-        """"started" or "stopped" as OBS reports it; polled once more when no event came in time.
+        """ "started" or "stopped" as OBS reports it; polled once more when no event came in time.
         A connection lost meanwhile is obs_disconnected (the outcome is unknown)."""
         clock = getattr(self, "_clock", time.monotonic)
         deadline = clock() + wait
@@ -245,9 +248,10 @@ class ObsCommands:
             raise ObsError("obs_invalid", detail="server")
         if not isinstance(key, str) or len(key) > 512:
             raise ObsError("obs_invalid", detail="key")
-        self.call("SetStreamServiceSettings", {
-            "streamServiceType": "rtmp_custom",
-            "streamServiceSettings": {"server": server, "key": key}})
+        self.call(
+            "SetStreamServiceSettings",
+            {"streamServiceType": "rtmp_custom", "streamServiceSettings": {"server": server, "key": key}},
+        )
         target = {"service": "rtmp_custom", "server": server, "key_masked": mask_key(key)}
         if hasattr(self, "_mutate"):
             self._mutate(stream_target=target)
@@ -256,8 +260,11 @@ class ObsCommands:
     def get_stream_target(self):
         data = self.call("GetStreamServiceSettings")
         ss = data.get("streamServiceSettings") or {}
-        return {"service": data.get("streamServiceType"), "server": ss.get("server"),
-                "key_masked": mask_key(ss.get("key"))}
+        return {
+            "service": data.get("streamServiceType"),
+            "server": ss.get("server"),
+            "key_masked": mask_key(ss.get("key")),
+        }
 
     # ---------------------------------------------------------------- inputs
     def set_mute(self, input_name, muted):
@@ -278,25 +285,30 @@ class ObsCommands:
     def media(self, input_name, action):
         if action not in MEDIA_ACTIONS:
             raise ObsError("obs_invalid", detail="media action")
-        self.call("TriggerMediaInputAction", {"inputName": _name(input_name, "input"),
-                                              "mediaAction": MEDIA_ACTIONS[action]})
+        self.call(
+            "TriggerMediaInputAction", {"inputName": _name(input_name, "input"), "mediaAction": MEDIA_ACTIONS[action]}
+        )
         return {}
 
     def set_text(self, input_name, text):
         """Set the text of a native text source (overlay fallback without browser source)."""
         if not isinstance(text, str) or len(text) > 5000:
             raise ObsError("obs_invalid", detail="text")
-        self.call("SetInputSettings", {"inputName": _name(input_name, "input"),
-                                       "inputSettings": {"text": text}, "overlay": True})
+        self.call(
+            "SetInputSettings",
+            {"inputName": _name(input_name, "input"), "inputSettings": {"text": text}, "overlay": True},
+        )
         return {}
 
     def set_input_settings(self, input_name, settings):
         """Merge ``settings`` into an input's settings (e.g. an image source's ``file``)."""
         if not isinstance(settings, dict):
             raise ObsError("obs_invalid", detail="settings")
-        self.call("SetInputSettings", {"inputName": _name(input_name, "input"),
-                                       "inputSettings": settings, "overlay": True})
+        self.call(
+            "SetInputSettings", {"inputName": _name(input_name, "input"), "inputSettings": settings, "overlay": True}
+        )
         return {}
+
     def input_kinds(self):
         """The source kinds this OBS can create (``browser_source`` when it has the browser plugin)."""
         return self.call("GetInputKindList", {"unversioned": True}).get("inputKinds", [])
@@ -306,8 +318,12 @@ class ObsCommands:
 
     def screenshot(self, source, width=320, image_format="jpg", quality=70, timeout=None):
         """GetSourceScreenshot -> data URI string (``data:image/jpg;base64,...``)."""
-        data = {"sourceName": _name(source, "source"), "imageFormat": image_format,
-                "imageWidth": int(width), "imageCompressionQuality": int(quality)}
+        data = {
+            "sourceName": _name(source, "source"),
+            "imageFormat": image_format,
+            "imageWidth": int(width),
+            "imageCompressionQuality": int(quality),
+        }
         return self.call("GetSourceScreenshot", data, timeout=timeout).get("imageData")
 
     def screenshots(self, sources, width=320, image_format="jpg", quality=60):
@@ -315,8 +331,18 @@ class ObsCommands:
         sources = [s for s in sources if s]
         if not sources:
             return {}
-        res = self.batch([("GetSourceScreenshot", {"sourceName": s, "imageFormat": image_format,
-                                                   "imageWidth": int(width),
-                                                   "imageCompressionQuality": int(quality)})
-                          for s in sources])
+        res = self.batch(
+            [
+                (
+                    "GetSourceScreenshot",
+                    {
+                        "sourceName": s,
+                        "imageFormat": image_format,
+                        "imageWidth": int(width),
+                        "imageCompressionQuality": int(quality),
+                    },
+                )
+                for s in sources
+            ]
+        )
         return {s: (r["data"].get("imageData") if r["ok"] else None) for s, r in zip(sources, res)}

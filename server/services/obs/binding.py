@@ -7,6 +7,7 @@ with the same URL, the oldest one (lowest id) owns it. Every other event is refu
 or clock pushes. To hand the OBS over, deactivate the owning event or point one of the two at
 another OBS (docs/operations.md, "One OBS, one owner").
 """
+
 from dataclasses import dataclass
 
 from flask import has_app_context
@@ -36,8 +37,9 @@ def owner_of(slug, default=None):
     from server.extensions import db
     from server.models.event import Event
 
-    rows = db.session.execute(db.select(Event.id, Event.slug, Event.name, Event.obs_url)
-                              .where(Event.is_active.is_(True)).order_by(Event.id)).all()
+    rows = db.session.execute(
+        db.select(Event.id, Event.slug, Event.name, Event.obs_url).where(Event.is_active.is_(True)).order_by(Event.id)
+    ).all()
     mine = next((r for r in rows if r.slug == slug), None)
     if mine is None:
         return None

@@ -20,8 +20,7 @@ import uuid
 
 import obsws_python
 from obsws_python.error import OBSSDKError
-from websocket import (ABNF, WebSocketConnectionClosedException, WebSocketException,
-                       WebSocketTimeoutException)
+from websocket import ABNF, WebSocketConnectionClosedException, WebSocketException, WebSocketTimeoutException
 
 from .errors import CLOSE_AUTH_FAILED, FATAL_CLOSE_CODES, ObsError, ObsFatalError
 
@@ -38,8 +37,7 @@ class _NoTraceback(logging.Filter):
         return True
 
 
-for _name in ("obsws_python.baseclient.ObsClient", "obsws_python.reqs.ReqClient",
-              "obsws_python.events.EventClient"):
+for _name in ("obsws_python.baseclient.ObsClient", "obsws_python.reqs.ReqClient", "obsws_python.events.EventClient"):
     logging.getLogger(_name).addFilter(_NoTraceback())
 
 # low-volume events plus the high-volume InputVolumeMeters (~20/s, throttled in connection.py)
@@ -111,8 +109,7 @@ class ObsRequestClient(obsws_python.ReqClient):
     def request_batch(self, requests, halt_on_failure=False, timeout=10.0):
         """Send a RequestBatch (op 8); return the list of raw results."""
         rid = uuid.uuid4().hex
-        d = {"requestId": rid, "haltOnFailure": bool(halt_on_failure), "executionType": 0,
-             "requests": requests}
+        d = {"requestId": rid, "haltOnFailure": bool(halt_on_failure), "executionType": 0, "requests": requests}
         return self._roundtrip(8, d, rid, 9, timeout).get("results", [])
 
     def close(self):
@@ -145,8 +142,7 @@ class ObsEventClient(obsws_python.EventClient):
 
     def subscribe(self):
         self.base_client.ws.settimeout(None)
-        self.worker = threading.Thread(target=self.trigger, args=(self._stop,), daemon=True,
-                                       name="obs-events")
+        self.worker = threading.Thread(target=self.trigger, args=(self._stop,), daemon=True, name="obs-events")
         self.worker.start()
 
     def trigger(self, stop_event):
@@ -212,7 +208,8 @@ def probe_identify(host, port, password, timeout):
                 raise ObsFatalError("obs_auth_failed", detail="password required")
             secret = base64.b64encode(hashlib.sha256((password + auth["salt"]).encode()).digest())
             ident["authentication"] = base64.b64encode(
-                hashlib.sha256(secret + auth["challenge"].encode()).digest()).decode()
+                hashlib.sha256(secret + auth["challenge"].encode()).digest()
+            ).decode()
         ws.send(json.dumps({"op": 1, "d": ident}))
         msg = recv_message(ws)
         if msg.get("op") != 2:
@@ -235,8 +232,7 @@ def probe_identify(host, port, password, timeout):
 
 def open_clients(settings, on_event, on_close, timeout=5.0):
     """Build (request client, event client) for ``settings``; raise ObsError/ObsFatalError."""
-    kwargs = dict(host=settings.host, port=settings.port, password=settings.password,
-                  timeout=timeout)
+    kwargs = dict(host=settings.host, port=settings.port, password=settings.password, timeout=timeout)
     req = events = None
     try:
         req = ObsRequestClient(**kwargs)
@@ -258,5 +254,11 @@ def open_clients(settings, on_event, on_close, timeout=5.0):
         raise ObsError("obs_unreachable", detail=type(exc).__name__) from None
 
 
-__all__ = ["ObsRequestClient", "ObsEventClient", "open_clients", "probe_identify",
-           "ConnectionClosed", "CLOSE_AUTH_FAILED"]
+__all__ = [
+    "ObsRequestClient",
+    "ObsEventClient",
+    "open_clients",
+    "probe_identify",
+    "ConnectionClosed",
+    "CLOSE_AUTH_FAILED",
+]

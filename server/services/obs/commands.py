@@ -8,6 +8,7 @@ Every OBS failure leaves as one translated ``ServiceError`` (``errors.ObsError.t
 503 while OBS is unusable, 404 unknown scene or source, 422 invalid, 409 studio mode off,
 502 OBS refused the request or an output failed.
 """
+
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -30,21 +31,23 @@ PackName = Annotated[str, Field(max_length=64)]
 
 def on_obs(call, fn):
     """``fn(connection)`` for the call's event (unknown or inactive event: 404)."""
-    call.event
+    _ = call.event  # the lookup refuses an unknown or inactive event
     with as_service_errors():
         return fn(obs_runtime().connection_for(call.slug))
 
 
 # ---- state --------------------------------------------------------------------------------
 
+
 @command("obs.state", roles=CREW, http=f"GET {EVENT_OBS}", socket="crew:obs_state", endpoint="obs_state")
 def obs_state(call, data):
     """The mirrored OBS state of the event (no secrets); its keys at the top level."""
-    call.event
+    _ = call.event  # the lookup refuses an unknown or inactive event
     return obs_runtime().state(call.slug)
 
 
 # ---- scenes -------------------------------------------------------------------------------
+
 
 class SceneRef(Input):
     scene: Name
@@ -54,15 +57,27 @@ class MaybeScene(Input):
     scene: Name | None = None
 
 
-@command("obs.scene", roles=CREW, input=SceneRef, http=f"POST {EVENT_OBS}/scene", socket="crew:obs_take_scene",
-         endpoint="obs_scene")
+@command(
+    "obs.scene",
+    roles=CREW,
+    input=SceneRef,
+    http=f"POST {EVENT_OBS}/scene",
+    socket="crew:obs_take_scene",
+    endpoint="obs_scene",
+)
 def obs_scene(call, data):
     """Put ``scene`` on program directly."""
     return on_obs(call, lambda conn: conn.set_program_scene(data.scene))
 
 
-@command("obs.preview", roles=CREW, input=SceneRef, http=f"POST {EVENT_OBS}/preview", socket="crew:obs_set_preview",
-         endpoint="obs_preview")
+@command(
+    "obs.preview",
+    roles=CREW,
+    input=SceneRef,
+    http=f"POST {EVENT_OBS}/preview",
+    socket="crew:obs_set_preview",
+    endpoint="obs_preview",
+)
 def obs_preview(call, data):
     """Put ``scene`` on preview (studio mode)."""
     return on_obs(call, lambda conn: conn.set_preview_scene(data.scene))
@@ -72,8 +87,14 @@ class StudioMode(Input):
     enabled: bool
 
 
-@command("obs.studio_mode", roles=CREW, input=StudioMode, http=f"POST {EVENT_OBS}/studio-mode",
-         socket="crew:obs_studio_mode", endpoint="obs_studio_mode")
+@command(
+    "obs.studio_mode",
+    roles=CREW,
+    input=StudioMode,
+    http=f"POST {EVENT_OBS}/studio-mode",
+    socket="crew:obs_studio_mode",
+    endpoint="obs_studio_mode",
+)
 def obs_studio_mode(call, data):
     """Turn studio mode on or off."""
     return on_obs(call, lambda conn: conn.set_studio_mode(data.enabled))
@@ -85,8 +106,9 @@ def obs_take(call, data):
     return on_obs(call, lambda conn: conn.take())
 
 
-@command("obs.cut", roles=CREW, input=MaybeScene, http=f"POST {EVENT_OBS}/cut", socket="crew:obs_cut",
-         endpoint="obs_cut")
+@command(
+    "obs.cut", roles=CREW, input=MaybeScene, http=f"POST {EVENT_OBS}/cut", socket="crew:obs_cut", endpoint="obs_cut"
+)
 def obs_cut(call, data):
     """CUT: preview to program instantly (studio mode), or to ``scene``."""
     return on_obs(call, lambda conn: conn.cut(data.scene))
@@ -97,8 +119,14 @@ class Transition(Input):
     duration: Duration | None = None
 
 
-@command("obs.transition", roles=CREW, input=Transition, http=f"POST {EVENT_OBS}/transition",
-         socket="crew:obs_transition", endpoint="obs_transition")
+@command(
+    "obs.transition",
+    roles=CREW,
+    input=Transition,
+    http=f"POST {EVENT_OBS}/transition",
+    socket="crew:obs_transition",
+    endpoint="obs_transition",
+)
 def obs_transition(call, data):
     """Choose the current transition (``name``) and/or its ``duration`` (50–20000 ms)."""
     return on_obs(call, lambda conn: conn.set_transition(data.name, data.duration))
@@ -106,19 +134,32 @@ def obs_transition(call, data):
 
 # ---- outputs ------------------------------------------------------------------------------
 
+
 class OutputAction(Input):
     action: Literal["start", "stop"]
 
 
-@command("obs.stream", roles=CREW, input=OutputAction, http=f"POST {EVENT_OBS}/stream", socket="crew:obs_stream",
-         endpoint="obs_stream")
+@command(
+    "obs.stream",
+    roles=CREW,
+    input=OutputAction,
+    http=f"POST {EVENT_OBS}/stream",
+    socket="crew:obs_stream",
+    endpoint="obs_stream",
+)
 def obs_stream(call, data):
     """Start or stop the live stream (idempotent, never toggles)."""
     return on_obs(call, lambda conn: conn.stream(data.action))
 
 
-@command("obs.record", roles=CREW, input=OutputAction, http=f"POST {EVENT_OBS}/record", socket="crew:obs_record",
-         endpoint="obs_record")
+@command(
+    "obs.record",
+    roles=CREW,
+    input=OutputAction,
+    http=f"POST {EVENT_OBS}/record",
+    socket="crew:obs_record",
+    endpoint="obs_record",
+)
 def obs_record(call, data):
     """Start or stop recording (idempotent); stopping returns the file's ``path``."""
     return on_obs(call, lambda conn: conn.record(data.action))
@@ -129,8 +170,14 @@ class StreamTarget(Input):
     key: Target
 
 
-@command("obs.stream_target", roles=CREW, input=StreamTarget, http=f"POST {EVENT_OBS}/stream-target",
-         socket="crew:obs_stream_target", endpoint="obs_stream_target")
+@command(
+    "obs.stream_target",
+    roles=CREW,
+    input=StreamTarget,
+    http=f"POST {EVENT_OBS}/stream-target",
+    socket="crew:obs_stream_target",
+    endpoint="obs_stream_target",
+)
 def obs_stream_target(call, data):
     """Set a custom RTMP/SRT target; the key goes to OBS and only comes back masked."""
     return {"target": on_obs(call, lambda conn: conn.set_stream_target(data.server, data.key))}
@@ -138,13 +185,13 @@ def obs_stream_target(call, data):
 
 # ---- inputs -------------------------------------------------------------------------------
 
+
 class Mute(Input):
     input: Name
     muted: bool
 
 
-@command("obs.mute", roles=CREW, input=Mute, http=f"POST {EVENT_OBS}/mute", socket="crew:obs_mute",
-         endpoint="obs_mute")
+@command("obs.mute", roles=CREW, input=Mute, http=f"POST {EVENT_OBS}/mute", socket="crew:obs_mute", endpoint="obs_mute")
 def obs_mute(call, data):
     """Mute or unmute an audio input."""
     return on_obs(call, lambda conn: conn.set_mute(data.input, data.muted))
@@ -155,8 +202,14 @@ class Volume(Input):
     volume_db: Annotated[float, Field(ge=-100, le=26)]
 
 
-@command("obs.volume", roles=CREW, input=Volume, http=f"POST {EVENT_OBS}/volume", socket="crew:obs_volume",
-         endpoint="obs_volume")
+@command(
+    "obs.volume",
+    roles=CREW,
+    input=Volume,
+    http=f"POST {EVENT_OBS}/volume",
+    socket="crew:obs_volume",
+    endpoint="obs_volume",
+)
 def obs_volume(call, data):
     """Set an audio input's fader (dB, -100 = silent .. 26)."""
     return on_obs(call, lambda conn: conn.set_volume(data.input, data.volume_db))
@@ -167,8 +220,9 @@ class Media(Input):
     action: Literal["play", "pause", "stop", "restart"]
 
 
-@command("obs.media", roles=CREW, input=Media, http=f"POST {EVENT_OBS}/media", socket="crew:obs_media",
-         endpoint="obs_media")
+@command(
+    "obs.media", roles=CREW, input=Media, http=f"POST {EVENT_OBS}/media", socket="crew:obs_media", endpoint="obs_media"
+)
 def obs_media(call, data):
     """Play, pause, stop or restart a media input."""
     return on_obs(call, lambda conn: conn.media(data.input, data.action))
@@ -179,8 +233,7 @@ class Text(Input):
     text: LongText
 
 
-@command("obs.text", roles=CREW, input=Text, http=f"POST {EVENT_OBS}/text", socket="crew:obs_text",
-         endpoint="obs_text")
+@command("obs.text", roles=CREW, input=Text, http=f"POST {EVENT_OBS}/text", socket="crew:obs_text", endpoint="obs_text")
 def obs_text(call, data):
     """Set the text of a native text source."""
     return on_obs(call, lambda conn: conn.set_text(data.input, data.text))
@@ -188,12 +241,19 @@ def obs_text(call, data):
 
 # ---- scene pack ---------------------------------------------------------------------------
 
+
 class ScenePack(Input):
     pack: PackName = ""
 
 
-@command("obs.scene_pack", roles=CREW, input=ScenePack, http=f"POST {EVENT_OBS}/scene-pack",
-         socket="crew:obs_apply_scene_pack", endpoint="obs_scene_pack")
+@command(
+    "obs.scene_pack",
+    roles=CREW,
+    input=ScenePack,
+    http=f"POST {EVENT_OBS}/scene-pack",
+    socket="crew:obs_apply_scene_pack",
+    endpoint="obs_scene_pack",
+)
 def obs_scene_pack(call, data):
     """Apply a scene pack (``congress`` by default): create what is missing, report it. The new
     text sources get the current texts at once (not the pack's placeholders)."""
@@ -214,8 +274,9 @@ class Watch(Input):
     scenes: list[Any] = Field(default_factory=list, max_length=100)
 
 
-@command("obs.watch_thumbnails", roles=CREW, input=Watch, socket="crew:obs_watch_thumbnails",
-         why_no_http=WHY_SOCKET_ONLY)
+@command(
+    "obs.watch_thumbnails", roles=CREW, input=Watch, socket="crew:obs_watch_thumbnails", why_no_http=WHY_SOCKET_ONLY
+)
 def obs_watch_thumbnails(call, data):
     """The panel says which scenes it shows; thumbnails flow to it while it watches."""
     obs_runtime().watch(call.slug, call.sid, data.scenes)

@@ -17,8 +17,20 @@ import time
 from .actions import ObsCommands
 from .client import ConnectionClosed, open_clients
 from .errors import FATAL_CLOSE_CODES, ObsError, ObsFatalError, error_for_status
-from .state import (MEDIA_KINDS, BitrateMeter, apply_event, apply_stats, diff, empty_state,
-                    mask_key, media_status, meter_levels, outputs_unknown, scene_names, volume_db)
+from .state import (
+    MEDIA_KINDS,
+    BitrateMeter,
+    apply_event,
+    apply_stats,
+    diff,
+    empty_state,
+    mask_key,
+    media_status,
+    meter_levels,
+    outputs_unknown,
+    scene_names,
+    volume_db,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +53,23 @@ class ObsConnection(ObsCommands):
     TARGET_FRESH_S = 1.0  # how long our own switch's scene may name the transition that starts
     METERS_INTERVAL = 0.1  # audio levels reach the crew at most ~10 times a second
 
-    def __init__(self, settings, on_change=None, *, spawn=None, sleep=None, clock=time.monotonic,
-                 lock=None, probe_interval=1.0, backoff_initial=0.5, backoff_max=5.0,
-                 request_timeout=5.0, connect_timeout=3.0, name="obs", on_meters=None):
+    def __init__(
+        self,
+        settings,
+        on_change=None,
+        *,
+        spawn=None,
+        sleep=None,
+        clock=time.monotonic,
+        lock=None,
+        probe_interval=1.0,
+        backoff_initial=0.5,
+        backoff_max=5.0,
+        request_timeout=5.0,
+        connect_timeout=3.0,
+        name="obs",
+        on_meters=None,
+    ):
         self.settings = settings
         self.on_meters = on_meters  # fn(levels) with {input: {"mag", "peak"}} (dBFS), throttled
         self.name = name
@@ -51,7 +77,7 @@ class ObsConnection(ObsCommands):
         self._spawn = spawn or thread_spawn
         self._sleep = sleep or time.sleep
         self._clock = clock
-        self._lock = lock or threading.RLock()        # serialises every request
+        self._lock = lock or threading.RLock()  # serialises every request
         self._state_lock = threading.RLock()
         self.probe_interval = probe_interval
         self.backoff_initial = backoff_initial
@@ -177,8 +203,7 @@ class ObsConnection(ObsCommands):
         if self._state["status"] != "connecting":
             self._mutate(status="connecting")
         self._close_code = None
-        req, events = open_clients(self.settings, self._handle_event, self._handle_close,
-                                   timeout=self.connect_timeout)
+        req, events = open_clients(self.settings, self._handle_event, self._handle_close, timeout=self.connect_timeout)
         with self._lock:
             self._req, self._events, self._dead = req, events, False
         self._meter.reset()
@@ -225,8 +250,11 @@ class ObsConnection(ObsCommands):
         code = self._close_code
         self._dead = True
         if not self._stopping:
-            err = ObsFatalError(FATAL_CLOSE_CODES[code], status=code) if code in FATAL_CLOSE_CODES \
+            err = (
+                ObsFatalError(FATAL_CLOSE_CODES[code], status=code)
+                if code in FATAL_CLOSE_CODES
                 else ObsError("obs_disconnected")
+            )
             self._fail(err)
 
     def _handle_meters(self, data):
@@ -355,41 +383,44 @@ class ObsConnection(ObsCommands):
                 if rdata:
                     item["requestData"] = rdata
                 wire.append(item)
-        results = self._locked(lambda req: req.request_batch(wire, halt_on_failure, timeout),
-                               timeout)
+        results = self._locked(lambda req: req.request_batch(wire, halt_on_failure, timeout), timeout)
         out = []
         for res in results:
             st = res.get("requestStatus") or {}
-            out.append({"type": res.get("requestType"), "ok": bool(st.get("result")),
-                        "code": st.get("code"), "comment": st.get("comment"),
-                        "data": res.get("responseData") or {}})
+            out.append(
+                {
+                    "type": res.get("requestType"),
+                    "ok": bool(st.get("result")),
+                    "code": st.get("code"),
+                    "comment": st.get("comment"),
+                    "data": res.get("responseData") or {},
+                }
+            )
         return out
 
     # ---------------------------------------------------------------- mirror
     def poll_stats(self):
         """Health probe + stats: one batch of GetStats/GetStreamStatus/GetRecordStatus."""
         media = [m["name"] for m in self._state["media"]]
-        res = self.batch([("GetStats",), ("GetStreamStatus",), ("GetRecordStatus",)]
-                         + [("GetMediaInputStatus", {"inputName": n}) for n in media],
-                         timeout=max(2.0, self.probe_interval * 2))
+        res = self.batch(
+            [("GetStats",), ("GetStreamStatus",), ("GetRecordStatus",)]
+            + [("GetMediaInputStatus", {"inputName": n}) for n in media],
+            timeout=max(2.0, self.probe_interval * 2),
+        )
         by = {r["type"]: r["data"] for r in res[:3] if r["ok"]}
-        statuses = {n: media_status(r["data"])
-                    for n, r in zip(media, res[3:], strict=False) if r["ok"]}
+        statuses = {n: media_status(r["data"]) for n, r in zip(media, res[3:], strict=False) if r["ok"]}
         now = self._clock()
 
         def fold(s):
-            apply_stats(s, by.get("GetStats"), by.get("GetStreamStatus"), by.get("GetRecordStatus"),
-                        self._meter, now)
+            apply_stats(s, by.get("GetStats"), by.get("GetStreamStatus"), by.get("GetRecordStatus"), self._meter, now)
             if statuses:
-                s["media"] = [dict(m, **statuses[m["name"]]) if m["name"] in statuses else m
-                              for m in s["media"]]
+                s["media"] = [dict(m, **statuses[m["name"]]) if m["name"] in statuses else m for m in s["media"]]
 
         self._mutate(fold)
 
     def resync(self, sections=None):
         """Re-read state from OBS (all sections, or some of scenes/inputs/preview/...)."""
-        sections = set(sections or ("version", "scenes", "transition", "outputs", "inputs",
-                                    "target", "studio"))
+        sections = set(sections or ("version", "scenes", "transition", "outputs", "inputs", "target", "studio"))
         reqs = []
         if "version" in sections:
             reqs.append(("GetVersion",))
@@ -406,7 +437,7 @@ class ObsConnection(ObsCommands):
         res = self.batch(reqs) if reqs else []
         by = {r["type"]: r["data"] for r in res if r["ok"]}
         inputs = by.get("GetInputList", {}).get("inputs")
-        audio, media = (self._probe_inputs(inputs) if inputs is not None else (None, None))
+        audio, media = self._probe_inputs(inputs) if inputs is not None else (None, None)
         now = self._clock()
 
         def fold(s):
@@ -422,18 +453,20 @@ class ObsConnection(ObsCommands):
                 if not s["studio_mode"]:
                     s["preview_scene"] = None
             if "GetSceneTransitionList" in by:
-                s["transitions"] = [t.get("transitionName") for t in
-                                    by["GetSceneTransitionList"].get("transitions", [])]
+                s["transitions"] = [
+                    t.get("transitionName") for t in by["GetSceneTransitionList"].get("transitions", [])
+                ]
             if "GetCurrentSceneTransition" in by:
                 t = by["GetCurrentSceneTransition"]
-                s["transition"] = {"name": t.get("transitionName"),
-                                   "duration": t.get("transitionDuration")}
+                s["transition"] = {"name": t.get("transitionName"), "duration": t.get("transitionDuration")}
             if "GetStreamServiceSettings" in by:
                 t = by["GetStreamServiceSettings"]
                 ss = t.get("streamServiceSettings") or {}
-                s["stream_target"] = {"service": t.get("streamServiceType"),
-                                      "server": ss.get("server"),
-                                      "key_masked": mask_key(ss.get("key"))}
+                s["stream_target"] = {
+                    "service": t.get("streamServiceType"),
+                    "server": ss.get("server"),
+                    "key_masked": mask_key(ss.get("key")),
+                }
             if "GetStreamStatus" in by:
                 active = bool(by["GetStreamStatus"].get("outputActive"))
                 s["stream"] = dict(s["stream"], state="live" if active else "stopped")
@@ -441,8 +474,9 @@ class ObsConnection(ObsCommands):
                 active = bool(by["GetRecordStatus"].get("outputActive"))
                 s["record"] = dict(s["record"], state="recording" if active else "stopped")
             if any(k in by for k in ("GetStats", "GetStreamStatus", "GetRecordStatus")):
-                apply_stats(s, by.get("GetStats"), by.get("GetStreamStatus"),
-                            by.get("GetRecordStatus"), self._meter, now)
+                apply_stats(
+                    s, by.get("GetStats"), by.get("GetStreamStatus"), by.get("GetRecordStatus"), self._meter, now
+                )
             if audio is not None:
                 s["audio"], s["media"] = audio, media
 
@@ -457,11 +491,19 @@ class ObsConnection(ObsCommands):
         media_names = [n for n in names if kinds[n] in MEDIA_KINDS]
         reqs += [("GetMediaInputStatus", {"inputName": n}) for n in media_names]
         res = self.batch(reqs) if reqs else []
-        mutes, volumes, statuses = res[:count], res[count:2 * count], res[2 * count:]
-        audio = [{"name": n, "kind": kinds[n], "muted": bool(m["data"].get("inputMuted")),
-                  "volume_db": volume_db(v["data"].get("inputVolumeDb")) if v["ok"] else None}
-                 for n, m, v in zip(names, mutes, volumes, strict=False) if m["ok"]]
-        media = [dict({"name": n, "kind": kinds[n]},
-                      **(media_status(r["data"]) if r["ok"] else media_status({})))
-                 for n, r in zip(media_names, statuses, strict=False)]
+        mutes, volumes, statuses = res[:count], res[count : 2 * count], res[2 * count :]
+        audio = [
+            {
+                "name": n,
+                "kind": kinds[n],
+                "muted": bool(m["data"].get("inputMuted")),
+                "volume_db": volume_db(v["data"].get("inputVolumeDb")) if v["ok"] else None,
+            }
+            for n, m, v in zip(names, mutes, volumes, strict=False)
+            if m["ok"]
+        ]
+        media = [
+            dict({"name": n, "kind": kinds[n]}, **(media_status(r["data"]) if r["ok"] else media_status({})))
+            for n, r in zip(media_names, statuses, strict=False)
+        ]
         return audio, media

@@ -6,6 +6,7 @@ msgids, English in ``messages.po``), rendered in the caller's language by the tr
 ``render(message, lang)`` renders one in a fixed language for the mirrored state (which every
 viewer reads, in their own language), also outside Flask (supervisor threads).
 """
+
 import functools
 from contextlib import contextmanager
 
@@ -25,18 +26,33 @@ MESSAGES = {
     "obs_invalid": _l("Tham số không hợp lệ."),
     "stream_failed": _l("OBS không phát được luồng trực tiếp."),
     "record_failed": _l("OBS không ghi hình được."),
-    "obs_owned_by_other_event": _l("OBS này đang thuộc về sự kiện khác; sự kiện này không được điều khiển nó. "
-                                   "Sự kiện đang giữ OBS"),
+    "obs_owned_by_other_event": _l(
+        "OBS này đang thuộc về sự kiện khác; sự kiện này không được điều khiển nó. Sự kiện đang giữ OBS"
+    ),
 }
 
 # HTTP status of each code; every other code means OBS is unusable right now: 503.
-HTTP_STATUS = {"obs_owned_by_other_event": 409, "obs_not_found": 404, "obs_invalid": 422, "obs_studio_mode_off": 409,
-               "obs_request_failed": 502, "stream_failed": 502, "record_failed": 502}
+HTTP_STATUS = {
+    "obs_owned_by_other_event": 409,
+    "obs_not_found": 404,
+    "obs_invalid": 422,
+    "obs_studio_mode_off": 409,
+    "obs_request_failed": 502,
+    "stream_failed": 502,
+    "record_failed": 502,
+}
 UNUSABLE_STATUS = 503
 
 # obs-websocket RequestStatus codes that map to a more precise error code.
-STATUS_TO_CODE = {600: "obs_not_found", 506: "obs_studio_mode_off", 300: "obs_invalid",
-                  400: "obs_invalid", 401: "obs_invalid", 402: "obs_invalid", 403: "obs_invalid"}
+STATUS_TO_CODE = {
+    600: "obs_not_found",
+    506: "obs_studio_mode_off",
+    300: "obs_invalid",
+    400: "obs_invalid",
+    401: "obs_invalid",
+    402: "obs_invalid",
+    403: "obs_invalid",
+}
 
 # WebSocket close codes that must never be retried automatically.
 CLOSE_AUTH_FAILED = 4009
@@ -66,8 +82,7 @@ class ObsError(Exception):
         """The one mapping of an OBS failure to a ``ServiceError`` both transports answer with."""
         from server.services.errors import ServiceError
 
-        return ServiceError(self.code, self.message, status=HTTP_STATUS.get(self.code, UNUSABLE_STATUS),
-                            **self.details)
+        return ServiceError(self.code, self.message, status=HTTP_STATUS.get(self.code, UNUSABLE_STATUS), **self.details)
 
     def text(self, lang):
         """The message rendered in ``lang`` (for the mirrored state)."""

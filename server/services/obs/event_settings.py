@@ -5,6 +5,7 @@ event's supervised connection is rebuilt. The password is never returned, logged
 ``public_settings`` only says whether one is set. It is stored sealed (Fernet, key from
 SECRET_KEY: ``server/services/secrets.py``).
 """
+
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -22,10 +23,14 @@ def public_settings(event, default=None):
         from .settings import ObsSettings
 
         s = ObsSettings.from_url(event.obs_url)
-        return {"host": s.host, "port": s.port, "password_set": bool(event.obs_password),
-                "uses_default": False}
-    return {"host": "", "port": 4455, "password_set": False, "uses_default": True,
-            "default_url": default.url if default else None}
+        return {"host": s.host, "port": s.port, "password_set": bool(event.obs_password), "uses_default": False}
+    return {
+        "host": "",
+        "port": 4455,
+        "password_set": False,
+        "uses_default": True,
+        "default_url": default.url if default else None,
+    }
 
 
 def save_event_obs(event, host, port, password=None, clear_password=False):

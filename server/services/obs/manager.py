@@ -14,8 +14,9 @@ from .state import empty_state
 
 
 class ObsManager:
-    def __init__(self, on_change=None, *, spawn=None, sleep=None, default_settings=None,
-                 connection_options=None, on_meters=None):
+    def __init__(
+        self, on_change=None, *, spawn=None, sleep=None, default_settings=None, connection_options=None, on_meters=None
+    ):
         self._on_change = on_change
         self._on_meters = on_meters  # fn(slug, levels): throttled audio levels
         self._spawn = spawn
@@ -33,11 +34,14 @@ class ObsManager:
         def changed(d, _slug=slug):
             if self._on_change is not None:
                 self._on_change(_slug, d)
+
         def meters(levels, _slug=slug):
             if self._on_meters is not None:
                 self._on_meters(_slug, levels)
-        return ObsConnection(settings, changed, spawn=self._spawn, sleep=self._sleep,
-                             name=slug, on_meters=meters, **self._options)
+
+        return ObsConnection(
+            settings, changed, spawn=self._spawn, sleep=self._sleep, name=slug, on_meters=meters, **self._options
+        )
 
     def configure(self, slug, settings=None, start=True):
         """(Re)configure an event's connection; ``settings`` None = use the env default.

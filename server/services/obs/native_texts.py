@@ -16,6 +16,7 @@ A hook is ``fn(event) -> [(source name, text or input settings dict)]``. Empty m
 nothing on air the text is cleared (``""``), never filled with a placeholder, and its plate (the
 background behind the lower third or the question) turns transparent.
 """
+
 import functools
 
 from server.services.overlays import native_text as sources
@@ -58,8 +59,12 @@ def agenda_lower_third(event):
 def agenda_clock(event):
     from server.services.agenda import live, timer
 
-    return [(sources.AGENDA_CLOCK, timer.format_clock(timer.view(live.live_of(event, create=False),
-                                                                  timer.now())["remaining_s"]))]
+    return [
+        (
+            sources.AGENDA_CLOCK,
+            timer.format_clock(timer.view(live.live_of(event, create=False), timer.now())["remaining_s"]),
+        )
+    ]
 
 
 def question_on_air(event):

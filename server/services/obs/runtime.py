@@ -35,11 +35,11 @@ from .state import empty_state
 
 log = logging.getLogger(__name__)
 
-THUMB_INTERVAL_S = 1.0     # scene buttons
+THUMB_INTERVAL_S = 1.0  # scene buttons
 THUMB_WIDTH = 320
-MONITOR_WIDTH = 960        # program/preview monitors
-MONITOR_MIN_S = 0.2        # monitors refresh at most 5 times a second...
-MONITOR_LOAD = 3           # ...and leave OBS at least twice the time a screenshot took
+MONITOR_WIDTH = 960  # program/preview monitors
+MONITOR_MIN_S = 0.2  # monitors refresh at most 5 times a second...
+MONITOR_LOAD = 3  # ...and leave OBS at least twice the time a screenshot took
 WATCH_TTL_S = 12.0  # a panel re-announces what it watches every few seconds
 MAX_THUMBS = 12
 
@@ -60,10 +60,14 @@ class ObsRuntime:
 
     def __init__(self, app):
         self.app = app
-        self.manager = ObsManager(self._on_change, spawn=socketio.start_background_task,
-                                  sleep=socketio.sleep, default_settings=_default_settings(app),
-                                  connection_options=app.config.get("OBS_CONNECTION_OPTIONS"),
-                                  on_meters=self._on_meters)
+        self.manager = ObsManager(
+            self._on_change,
+            spawn=socketio.start_background_task,
+            sleep=socketio.sleep,
+            default_settings=_default_settings(app),
+            connection_options=app.config.get("OBS_CONNECTION_OPTIONS"),
+            on_meters=self._on_meters,
+        )
         self._watchers = {}  # slug -> {watcher id: (scenes, expires_at)}
         self._on_connected = []  # fn(event) -> [(source, text or settings)], see native_texts.py
         self._lock = threading.Lock()
@@ -187,15 +191,17 @@ class ObsRuntime:
             self.manager.configure(event.slug, settings)
         else:
             self.manager.remove(event.slug)
-        broadcast("obs_state", {"event": event.slug, "diff": self.state(event.slug)},
-                  event.slug, "crew")
+        broadcast("obs_state", {"event": event.slug, "diff": self.state(event.slug)}, event.slug, "crew")
 
     def start_all(self):
         from server.services.events import active_events
 
         with self.app.app_context():
-            events = [(e.slug, e.obs_url and settings_for_event(e)) for e in active_events()
-                      if self.other_owner(e.slug) is None]
+            events = [
+                (e.slug, e.obs_url and settings_for_event(e))
+                for e in active_events()
+                if self.other_owner(e.slug) is None
+            ]
         for slug, settings in events:
             self.manager.configure(slug, settings or None)
 
@@ -223,7 +229,7 @@ class ObsRuntime:
         out = {}
         with self._lock:
             for slug, watchers in list(self._watchers.items()):
-                for wid, (scenes, expires) in list(watchers.items()):
+                for wid, (_scenes, expires) in list(watchers.items()):
                     if expires < now:
                         del watchers[wid]
                 if not watchers:
@@ -273,11 +279,16 @@ class ObsRuntime:
         except ObsError:
             return
         # to this process's watchers only (a sid is a room): no copies from other processes
-        payload = {"event": slug, "images": images,
-                   "monitors": {"program": big.get(state["program_scene"]),
-                                "preview": big.get(state["preview_scene"]),
-                                "program_scene": state["program_scene"],
-                                "preview_scene": state["preview_scene"]}}
+        payload = {
+            "event": slug,
+            "images": images,
+            "monitors": {
+                "program": big.get(state["program_scene"]),
+                "preview": big.get(state["preview_scene"]),
+                "program_scene": state["program_scene"],
+                "preview_scene": state["preview_scene"],
+            },
+        }
         for watcher in self.watchers_of(slug):
             send_to("obs_thumbnails", payload, watcher, "crew")
 

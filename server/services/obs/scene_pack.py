@@ -73,8 +73,7 @@ def scene_items(scene):
 def plates(pack=None):
     """{text source: plate source} of the pack (the plates behind the lower third, question)."""
     pack = pack or load_scene_pack()
-    return {spec["plate_for"]: name for name, spec in (pack.get("sources") or {}).items()
-            if spec.get("plate_for")}
+    return {spec["plate_for"]: name for name, spec in (pack.get("sources") or {}).items() if spec.get("plate_for")}
 
 
 def _box(spec, canvas):
@@ -88,29 +87,45 @@ def text_settings(spec, canvas):
     """Native text settings: scaled font, white with outline and shadow, wrapped in its box."""
     settings = dict(spec.get("settings") or {})
     size = max(12, round(int(settings.pop("size", 48)) * canvas[1] / 1080))
-    out = {"text": settings.get("text", ""),
-           "font": {"face": "Sans Serif", "size": size, "style": "", "flags": 0},
-           "color1": 4294967295, "color2": 4294967295, "outline": True, "drop_shadow": True}
+    out = {
+        "text": settings.get("text", ""),
+        "font": {"face": "Sans Serif", "size": size, "style": "", "flags": 0},
+        "color1": 4294967295,
+        "color2": 4294967295,
+        "outline": True,
+        "drop_shadow": True,
+    }
     box = _box(spec, canvas)
     if box:
-        out.update(custom_width=box[0], word_wrap=True,  # FreeType 2 (Linux, macOS)
-                   extents=True, extents_cx=box[0], extents_cy=box[1], extents_wrap=True)  # GDI+
+        out.update(
+            custom_width=box[0],
+            word_wrap=True,  # FreeType 2 (Linux, macOS)
+            extents=True,
+            extents_cx=box[0],
+            extents_cy=box[1],
+            extents_wrap=True,
+        )  # GDI+
     return out
 
 
 def placement_transform(place, canvas):
     """The SetSceneItemTransform of a placement: position, or fitted into the whole canvas."""
     if place.get("fit"):
-        return {"positionX": 0, "positionY": 0, "alignment": 5, "boundsType": "OBS_BOUNDS_SCALE_INNER",
-                "boundsAlignment": 0, "boundsWidth": canvas[0], "boundsHeight": canvas[1]}
-    return {"positionX": round(place.get("x", 0) * canvas[0]),
-            "positionY": round(place.get("y", 0) * canvas[1])}
+        return {
+            "positionX": 0,
+            "positionY": 0,
+            "alignment": 5,
+            "boundsType": "OBS_BOUNDS_SCALE_INNER",
+            "boundsAlignment": 0,
+            "boundsWidth": canvas[0],
+            "boundsHeight": canvas[1],
+        }
+    return {"positionX": round(place.get("x", 0) * canvas[0]), "positionY": round(place.get("y", 0) * canvas[1])}
 
 
 def overlay_inputs(pack):
     """{overlay path: input name}, e.g. {"lower-third": "BC Lower third"}."""
-    return {spec["path"]: name for name, spec in (pack.get("sources") or {}).items()
-            if spec.get("kind") == "overlay"}
+    return {spec["path"]: name for name, spec in (pack.get("sources") or {}).items() if spec.get("kind") == "overlay"}
 
 
 def _pick(kinds, abstract):
@@ -128,8 +143,11 @@ def resolve_source(spec, kinds, base_url, slug, canvas):
     if abstract == "overlay":
         if "browser_source" in kinds:
             url = f"{base_url.rstrip('/')}/overlay/{slug}/{spec['path']}"
-            return "browser_source", {"url": url, "width": canvas[0], "height": canvas[1],
-                                      "reroute_audio": False, "shutdown": False}, "browser"
+            return (
+                "browser_source",
+                {"url": url, "width": canvas[0], "height": canvas[1], "reroute_audio": False, "shutdown": False},
+                "browser",
+            )
         abstract = spec.get("fallback", "text")
     kind = _pick(kinds, abstract)
     if kind is None:
@@ -159,8 +177,9 @@ def apply_scene_pack(conn, pack, base_url="http://127.0.0.1:5000", slug="demo"):
     items are left untouched (settings of existing inputs are not overwritten).
     """
     validate_pack(pack)
-    first = conn.batch([("GetInputKindList", {"unversioned": False}), ("GetSceneList",),
-                        ("GetInputList",), ("GetVideoSettings",)])
+    first = conn.batch(
+        [("GetInputKindList", {"unversioned": False}), ("GetSceneList",), ("GetInputList",), ("GetVideoSettings",)]
+    )
     if not all(r["ok"] for r in first):
         bad = next(r for r in first if not r["ok"])
         raise error_for_status(bad["code"], bad["comment"])
@@ -169,17 +188,26 @@ def apply_scene_pack(conn, pack, base_url="http://127.0.0.1:5000", slug="demo"):
     existing_inputs = {i["inputName"] for i in first[2]["data"].get("inputs", [])}
     video = first[3]["data"]
     canvas = (int(video.get("baseWidth") or 1920), int(video.get("baseHeight") or 1080))
-    report = {"pack": pack.get("name"), "overlay_mode": "browser" if "browser_source" in kinds
-              else "native", "created_scenes": [], "created_inputs": [], "created_items": [],
-              "skipped_sources": [], "warnings": []}
+    report = {
+        "pack": pack.get("name"),
+        "overlay_mode": "browser" if "browser_source" in kinds else "native",
+        "created_scenes": [],
+        "created_inputs": [],
+        "created_items": [],
+        "skipped_sources": [],
+        "warnings": [],
+    }
 
     missing = [s["name"] for s in pack["scenes"] if s["name"] not in existing_scenes]
     if missing:
         _check(conn.batch([("CreateScene", {"sceneName": n}) for n in missing]), report)
         report["created_scenes"] = missing
     item_lists = conn.batch([("GetSceneItemList", {"sceneName": s["name"]}) for s in pack["scenes"]])
-    items_in = {s["name"]: {i.get("sourceName") for i in r["data"].get("sceneItems", [])}
-                for s, r in zip(pack["scenes"], item_lists) if r["ok"]}
+    items_in = {
+        s["name"]: {i.get("sourceName") for i in r["data"].get("sceneItems", [])}
+        for s, r in zip(pack["scenes"], item_lists)
+        if r["ok"]
+    }
 
     for scene in pack["scenes"]:
         sname = scene["name"]
@@ -189,26 +217,36 @@ def apply_scene_pack(conn, pack, base_url="http://127.0.0.1:5000", slug="demo"):
             if source in existing_inputs:
                 data = conn.call("CreateSceneItem", {"sceneName": sname, "sourceName": source})
             else:
-                kind, settings, _mode = resolve_source(pack["sources"][source], kinds, base_url,
-                                                       slug, canvas)
+                kind, settings, _mode = resolve_source(pack["sources"][source], kinds, base_url, slug, canvas)
                 if kind is None:
                     if source not in report["skipped_sources"]:
                         report["skipped_sources"].append(source)
                     continue
-                data = conn.call("CreateInput", {"sceneName": sname, "inputName": source,
-                                                 "inputKind": kind, "inputSettings": settings,
-                                                 "sceneItemEnabled": True})
+                data = conn.call(
+                    "CreateInput",
+                    {
+                        "sceneName": sname,
+                        "inputName": source,
+                        "inputKind": kind,
+                        "inputSettings": settings,
+                        "sceneItemEnabled": True,
+                    },
+                )
                 existing_inputs.add(source)
                 report["created_inputs"].append({"name": source, "kind": kind})
             items_in.setdefault(sname, set()).add(source)
             report["created_items"].append([sname, source])
             if place and data.get("sceneItemId") is not None:
                 try:
-                    conn.call("SetSceneItemTransform", {
-                        "sceneName": sname, "sceneItemId": data["sceneItemId"],
-                        "sceneItemTransform": placement_transform(place, canvas)})
+                    conn.call(
+                        "SetSceneItemTransform",
+                        {
+                            "sceneName": sname,
+                            "sceneItemId": data["sceneItemId"],
+                            "sceneItemTransform": placement_transform(place, canvas),
+                        },
+                    )
                 except ObsError as err:
                     report["warnings"].append(f"transform {sname}/{source}: {err.code}")
-    report["created"] = bool(report["created_scenes"] or report["created_inputs"]
-                             or report["created_items"])
+    report["created"] = bool(report["created_scenes"] or report["created_inputs"] or report["created_items"])
     return report

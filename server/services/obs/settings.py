@@ -25,8 +25,7 @@ class ObsSettings:
 
     def public(self):
         """Safe for browsers and logs: no password, only whether one is set."""
-        return {"url": self.url, "host": self.host, "port": self.port,
-                "password_set": bool(self.password)}
+        return {"url": self.url, "host": self.host, "port": self.port, "password_set": bool(self.password)}
 
     @classmethod
     def from_url(cls, url, password=""):

@@ -26,10 +26,14 @@ RECORD_STATES = {
 }
 MEDIA_KINDS = {"ffmpeg_source", "vlc_source"}
 MEDIA_STATES = {
-    "OBS_MEDIA_STATE_PLAYING": "playing", "OBS_MEDIA_STATE_PAUSED": "paused",
-    "OBS_MEDIA_STATE_STOPPED": "stopped", "OBS_MEDIA_STATE_ENDED": "ended",
-    "OBS_MEDIA_STATE_OPENING": "opening", "OBS_MEDIA_STATE_BUFFERING": "buffering",
-    "OBS_MEDIA_STATE_ERROR": "error", "OBS_MEDIA_STATE_NONE": "none",
+    "OBS_MEDIA_STATE_PLAYING": "playing",
+    "OBS_MEDIA_STATE_PAUSED": "paused",
+    "OBS_MEDIA_STATE_STOPPED": "stopped",
+    "OBS_MEDIA_STATE_ENDED": "ended",
+    "OBS_MEDIA_STATE_OPENING": "opening",
+    "OBS_MEDIA_STATE_BUFFERING": "buffering",
+    "OBS_MEDIA_STATE_ERROR": "error",
+    "OBS_MEDIA_STATE_NONE": "none",
 }
 UNKNOWN = "unknown"
 LOW_DISK_MB = 2048
@@ -38,34 +42,50 @@ CONGESTION_WARN = 0.3
 
 def empty_state():
     return {
-        "status": "disconnected",   # not_configured | connecting | connected | disconnected
-        "error": None,              # {"code", "message_vi", "message_en"} while not connected
+        "status": "disconnected",  # not_configured | connecting | connected | disconnected
+        "error": None,  # {"code", "message_vi", "message_en"} while not connected
         "obs_version": None,
         "program_scene": None,
         "preview_scene": None,
         "studio_mode": False,
-        "scenes": [],               # names, top of OBS's list first
+        "scenes": [],  # names, top of OBS's list first
         "transition": {"name": None, "duration": None},
         "transitions": [],
         # stream/record "unknown" (active None) while OBS is not connected: never claim "live"
         # or "stopped" without OBS saying so
-        "stream": {"state": UNKNOWN, "active": None, "reconnecting": False,
-                   "timecode": None, "bitrate_kbps": 0, "congestion": 0.0,
-                   "skipped_frames": 0, "total_frames": 0},
+        "stream": {
+            "state": UNKNOWN,
+            "active": None,
+            "reconnecting": False,
+            "timecode": None,
+            "bitrate_kbps": 0,
+            "congestion": 0.0,
+            "skipped_frames": 0,
+            "total_frames": 0,
+        },
         "record": {"state": UNKNOWN, "active": None, "timecode": None, "path": None},
         "stream_target": {"service": None, "server": None, "key_masked": None},
-        "audio": [],                # [{"name", "kind", "muted", "volume_db"}]
-        "media": [],                # [{"name", "kind", "state", "duration_ms", "cursor_ms"}]
-        "stats": {"fps": None, "cpu": None, "memory_mb": None, "disk_free_mb": None,
-                  "render_skipped": 0, "render_total": 0, "output_skipped": 0, "output_total": 0},
+        "audio": [],  # [{"name", "kind", "muted", "volume_db"}]
+        "media": [],  # [{"name", "kind", "state", "duration_ms", "cursor_ms"}]
+        "stats": {
+            "fps": None,
+            "cpu": None,
+            "memory_mb": None,
+            "disk_free_mb": None,
+            "render_skipped": 0,
+            "render_total": 0,
+            "output_skipped": 0,
+            "output_total": 0,
+        },
         "warnings": [],
     }
 
 
 def outputs_unknown(state):
     """The link to OBS is gone: whether it still streams or records is unknown (mutates)."""
-    state["stream"] = dict(state["stream"], state=UNKNOWN, active=None, reconnecting=False,
-                           timecode=None, bitrate_kbps=0, congestion=0.0)
+    state["stream"] = dict(
+        state["stream"], state=UNKNOWN, active=None, reconnecting=False, timecode=None, bitrate_kbps=0, congestion=0.0
+    )
     state["record"] = dict(state["record"], state=UNKNOWN, active=None, timecode=None)
     state["warnings"] = compute_warnings(state)
 
@@ -95,8 +115,11 @@ def compute_warnings(state):
         warnings.append("congestion")
     if stream["skipped_frames"]:
         warnings.append("dropped_frames")
-    if stats["render_skipped"] and stats["render_total"] and \
-            stats["render_skipped"] / max(stats["render_total"], 1) > 0.01:
+    if (
+        stats["render_skipped"]
+        and stats["render_total"]
+        and stats["render_skipped"] / max(stats["render_total"], 1) > 0.01
+    ):
         warnings.append("render_lag")
     if stats["disk_free_mb"] is not None and stats["disk_free_mb"] < LOW_DISK_MB:
         warnings.append("low_disk")
@@ -151,17 +174,20 @@ def apply_event(state, event_type, data):
             record["path"] = data["outputPath"]
         state["record"] = record
     elif event_type == "InputMuteStateChanged":
-        state["audio"] = [dict(a, muted=bool(data.get("inputMuted"))) if a["name"] == data.get("inputName")
-                          else a for a in state["audio"]]
+        state["audio"] = [
+            dict(a, muted=bool(data.get("inputMuted"))) if a["name"] == data.get("inputName") else a
+            for a in state["audio"]
+        ]
     elif event_type == "InputVolumeChanged":
-        state["audio"] = [dict(a, volume_db=volume_db(data.get("inputVolumeDb")))
-                          if a["name"] == data.get("inputName") else a for a in state["audio"]]
+        state["audio"] = [
+            dict(a, volume_db=volume_db(data.get("inputVolumeDb"))) if a["name"] == data.get("inputName") else a
+            for a in state["audio"]
+        ]
     elif event_type in ("InputCreated", "InputRemoved", "InputNameChanged"):
         return "inputs"
     elif event_type in ("MediaInputPlaybackStarted", "MediaInputPlaybackEnded"):
         new = "playing" if event_type.endswith("Started") else "ended"
-        state["media"] = [dict(m, state=new) if m["name"] == data.get("inputName") else m
-                          for m in state["media"]]
+        state["media"] = [dict(m, state=new) if m["name"] == data.get("inputName") else m for m in state["media"]]
     elif event_type == "MediaInputActionTriggered":
         return "media"
     state["warnings"] = compute_warnings(state)
@@ -200,8 +226,11 @@ def meter_levels(inputs):
 
 def media_status(data):
     """GetMediaInputStatus -> the media entry's {"state", "duration_ms", "cursor_ms"}."""
-    return {"state": MEDIA_STATES.get(data.get("mediaState"), "none"),
-            "duration_ms": data.get("mediaDuration"), "cursor_ms": data.get("mediaCursor")}
+    return {
+        "state": MEDIA_STATES.get(data.get("mediaState"), "none"),
+        "duration_ms": data.get("mediaDuration"),
+        "cursor_ms": data.get("mediaCursor"),
+    }
 
 
 class BitrateMeter:
@@ -260,8 +289,7 @@ def apply_stats(state, stats, stream_status, record_status, meter, now):
     if record_status:
         record = dict(state["record"])
         active = bool(record_status.get("outputActive"))
-        record.update(active=active,
-                      timecode=record_status.get("outputTimecode") if active else None)
+        record.update(active=active, timecode=record_status.get("outputTimecode") if active else None)
         if active and record["state"] in ("stopped", UNKNOWN):
             record["state"] = "paused" if record_status.get("outputPaused") else "recording"
         if not active and record["state"] in ("recording", "paused", UNKNOWN):

@@ -6,6 +6,7 @@ as the sink when it starts; with no sink (no OBS configured) the call does nothi
 returns False. A sink failure is logged, never raised: overlays must not break the
 action that changed them.
 """
+
 import logging
 
 log = logging.getLogger(__name__)

@@ -1,9 +1,10 @@
 """The overlay theme of an event, set by the admin: colour (``Event.theme_color``) and logo
 (stored under ``UPLOAD_FOLDER/overlay/``, path in ``AgendaLive.logo_path``; decoded and re-encoded
 in the media worker process, with its pixel, memory and time limits)."""
+
 import os
-import secrets
 import re
+import secrets
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -20,8 +21,12 @@ COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 def theme_of(event):
     live = live_of(event, create=False)
     logo = f"/overlay/{event.slug}/logo.png" if live is not None and live.logo_path else None
-    return {"color": event.theme_color or "#c8102e", "logo": logo, "name": event.name,
-            "public_drift": bool(event.public_drift)}
+    return {
+        "color": event.theme_color or "#c8102e",
+        "logo": logo,
+        "name": event.name,
+        "public_drift": bool(event.public_drift),
+    }
 
 
 def logo_file(event):

@@ -7,6 +7,7 @@ it every 2 s): one grouped query per kind over all events (sites, incidents, que
 destinations, agenda items, live rows), never one per site; OBS and restream states are read from
 the in-memory runtimes.
 """
+
 from sqlalchemy import func, select
 
 from server.extensions import db
@@ -29,10 +30,18 @@ def _grouped(query):
 
 
 def _site_counts(ids):
-    rows = _grouped(select(Site.event_id, Site.state, func.count()).where(
-        Site.event_id.in_(ids), Site.is_active.is_(True)).group_by(Site.event_id, Site.state))
-    alerts = dict(db.session.execute(select(SiteIncident.event_id, func.count()).where(
-        SiteIncident.event_id.in_(ids), SiteIncident.status.in_(OPEN_INCIDENTS)).group_by(SiteIncident.event_id)).all())
+    rows = _grouped(
+        select(Site.event_id, Site.state, func.count())
+        .where(Site.event_id.in_(ids), Site.is_active.is_(True))
+        .group_by(Site.event_id, Site.state)
+    )
+    alerts = dict(
+        db.session.execute(
+            select(SiteIncident.event_id, func.count())
+            .where(SiteIncident.event_id.in_(ids), SiteIncident.status.in_(OPEN_INCIDENTS))
+            .group_by(SiteIncident.event_id)
+        ).all()
+    )
     out = {}
     for event_id in ids:
         counts = {state: rows.get((event_id, state), 0) for state in SITE_STATES}
@@ -43,8 +52,11 @@ def _site_counts(ids):
 
 
 def _question_counts(ids):
-    rows = _grouped(select(Question.event_id, Question.status, func.count()).where(
-        Question.event_id.in_(ids), Question.status.in_(QUESTION_STATES)).group_by(Question.event_id, Question.status))
+    rows = _grouped(
+        select(Question.event_id, Question.status, func.count())
+        .where(Question.event_id.in_(ids), Question.status.in_(QUESTION_STATES))
+        .group_by(Question.event_id, Question.status)
+    )
     return {event_id: {state: rows.get((event_id, state), 0) for state in QUESTION_STATES} for event_id in ids}
 
 
@@ -53,8 +65,9 @@ def _destinations(events, status_of):
     ids = [e.id for e in events]
     slugs = {e.id: e.slug for e in events}
     out = {event_id: {"live": 0, "total": 0} for event_id in ids}
-    rows = db.session.execute(select(Destination.event_id, Destination.id).where(
-        Destination.event_id.in_(ids), Destination.enabled.is_(True))).all()
+    rows = db.session.execute(
+        select(Destination.event_id, Destination.id).where(Destination.event_id.in_(ids), Destination.enabled.is_(True))
+    ).all()
     for event_id, dest_id in rows:
         out[event_id]["total"] += 1
         if ((status_of(slugs[event_id], dest_id) or {}).get("state")) == "live":
@@ -68,8 +81,10 @@ def _current_items(events):
     if not wanted:
         return {}
     items = {i.id: i for i in db.session.scalars(select(AgendaItem).where(AgendaItem.id.in_(wanted)))}
-    lives = {r.event_id: r for r in db.session.scalars(select(AgendaLive).where(
-        AgendaLive.event_id.in_([e.id for e in events])))}
+    lives = {
+        r.event_id: r
+        for r in db.session.scalars(select(AgendaLive).where(AgendaLive.event_id.in_([e.id for e in events])))
+    }
     at = timer.now()
     out = {}
     for event in events:
@@ -80,8 +95,11 @@ def _current_items(events):
 
 
 def _obs(state):
-    return {"connected": state.get("status") == "connected", "status": state.get("status"),
-            "program_scene": state.get("program_scene")}
+    return {
+        "connected": state.get("status") == "connected",
+        "status": state.get("status"),
+        "program_scene": state.get("program_scene"),
+    }
 
 
 def overview(obs_state, destination_status):
@@ -94,11 +112,17 @@ def overview(obs_state, destination_status):
     tiles = []
     for event in events:
         state = obs_state(event.slug) or {}
-        tiles.append({
-            "slug": event.slug, "name": event.name, "obs": _obs(state),
-            "stream": {"state": (state.get("stream") or {}).get("state", "unknown")},
-            "record": {"state": (state.get("record") or {}).get("state", "unknown")},
-            "destinations": dests[event.id], "sites": sites[event.id], "questions": questions[event.id],
-            "current_item": current.get(event.id),
-        })
+        tiles.append(
+            {
+                "slug": event.slug,
+                "name": event.name,
+                "obs": _obs(state),
+                "stream": {"state": (state.get("stream") or {}).get("state", "unknown")},
+                "record": {"state": (state.get("record") or {}).get("state", "unknown")},
+                "destinations": dests[event.id],
+                "sites": sites[event.id],
+                "questions": questions[event.id],
+                "current_item": current.get(event.id),
+            }
+        )
     return tiles

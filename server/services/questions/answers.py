@@ -5,6 +5,7 @@ without a zone) and, once known, its ``text``. The answer travels with the asker
 (``questions.statuses``, the ``question_status`` message to the asker's room — merged askers
 included) and is listed on the asking site's phone page. "Overdue": due passed, no text yet.
 """
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -66,10 +67,23 @@ def for_site(site, limit=50):
     """The written answers to questions asked from ``site`` (its own and merged ones), newest first."""
     merged_here = db.select(QuestionLink.question_id).where(QuestionLink.site_id == site.id)
     rows = db.session.scalars(
-        db.select(Question).where(Question.event_id == site.event_id, Question.answer_text.is_not(None),
-                                  Question.status != "merged",
-                                  or_(Question.site_id == site.id, Question.id.in_(merged_here)))
-        .order_by(Question.answer_at.desc()).limit(limit))
-    return [{"id": q.id, "question": q.text, "text": q.answer_text, "owner": q.answer_owner,
-             "at": q.answer_at.astimezone(LOCAL).strftime("%H:%M %d/%m") if q.answer_at else ""} for q in rows]
-
+        db.select(Question)
+        .where(
+            Question.event_id == site.event_id,
+            Question.answer_text.is_not(None),
+            Question.status != "merged",
+            or_(Question.site_id == site.id, Question.id.in_(merged_here)),
+        )
+        .order_by(Question.answer_at.desc())
+        .limit(limit)
+    )
+    return [
+        {
+            "id": q.id,
+            "question": q.text,
+            "text": q.answer_text,
+            "owner": q.answer_owner,
+            "at": q.answer_at.astimezone(LOCAL).strftime("%H:%M %d/%m") if q.answer_at else "",
+        }
+        for q in rows
+    ]

@@ -1,6 +1,7 @@
 """The questions area's commands: submission and status for askers, the moderators' list,
 detail and decisions. Bound to REST (``/api/v1``) and Socket.IO (``/moderation``, ``/public``)
 by the command registry (``server/services/commands.py``)."""
+
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -14,9 +15,8 @@ from server.services.commands import Created, Input, command
 from server.services.errors import NotFound
 from server.services.fields import Id, Limit, LongText, Offset, ShortText, StrictInt
 from server.services.lookups import in_event
+from server.services.questions import answers, duplicates, search, viewers
 from server.services.questions import moderation as mod
-from server.services.questions import answers, duplicates, search
-from server.services.questions import viewers
 from server.services.questions import submission as qs
 
 QUESTION_NOT_FOUND = _l("Không tìm thấy câu hỏi.")
@@ -33,6 +33,7 @@ def question_event(path_args):
 
 # ---- askers -----------------------------------------------------------------------------
 
+
 class Submission(Input):
     """A question or proposal from a phone; the service checks each field with its own codes."""
 
@@ -48,8 +49,14 @@ class Submission(Input):
     site_token: Any = None
 
 
-@command("questions.submit", roles=("anonymous",), input=Submission, http="POST /questions",
-         socket="public:submit_question", endpoint="submit_question")
+@command(
+    "questions.submit",
+    roles=("anonymous",),
+    input=Submission,
+    http="POST /questions",
+    socket="public:submit_question",
+    endpoint="submit_question",
+)
 def submit_question(call, data):
     """Submit a question: 201 ``{id, status, client_id}`` once stored, 200 for a repeated client_id."""
     question, created = qs.submit(data.model_dump(), device_id=call.device_id, address=call.address)
@@ -61,9 +68,14 @@ class Statuses(Input):
     ids: str = ""
 
 
-@command("questions.statuses", roles=("anonymous",), input=Statuses, http="GET /events/<slug>/questions/status",
-         why_no_socket="phones on a socket follow their questions live with follow_questions",
-         endpoint="question_statuses")
+@command(
+    "questions.statuses",
+    roles=("anonymous",),
+    input=Statuses,
+    http="GET /events/<slug>/questions/status",
+    why_no_socket="phones on a socket follow their questions live with follow_questions",
+    endpoint="question_statuses",
+)
 def question_statuses(call, data):
     """Where each of an asker's submissions stands: ``?ids=a,b`` (client ids)."""
     ids = [i for i in data.ids.split(",") if i][:50]
@@ -74,8 +86,13 @@ class Follow(Input):
     client_ids: list[str]
 
 
-@command("questions.follow", roles=("anonymous",), input=Follow, socket="public:follow_questions",
-         why_no_http="joins a socket room; HTTP callers poll questions.statuses")
+@command(
+    "questions.follow",
+    roles=("anonymous",),
+    input=Follow,
+    socket="public:follow_questions",
+    why_no_http="joins a socket room; HTTP callers poll questions.statuses",
+)
 def follow_questions(call, data):
     """A phone follows its submissions live and gets their statuses now."""
     from flask_socketio import join_room  # a socket room: only meaningful on the socket transport
@@ -87,6 +104,7 @@ def follow_questions(call, data):
 
 
 # ---- moderators: reading ----------------------------------------------------------------
+
 
 class Listing(Input):
     status: str | None = None
@@ -101,8 +119,14 @@ class Listing(Input):
     order: Literal["new", "old", "queue"] = "new"
 
 
-@command("questions.list", roles=("moderator",), input=Listing, http="GET /events/<slug>/questions",
-         socket="moderation:list_questions", endpoint="list_questions")
+@command(
+    "questions.list",
+    roles=("moderator",),
+    input=Listing,
+    http="GET /events/<slug>/questions",
+    socket="moderation:list_questions",
+    endpoint="list_questions",
+)
 def list_questions(call, data):
     """A page of questions by status, kind, site, district, tag, agenda item and folded text."""
     filters = {k: str(v) for k, v in data.model_dump(exclude={"offset", "limit", "order"}).items() if v is not None}
@@ -115,40 +139,64 @@ class QuestionRef(Input):
     version: StrictInt | None = None
 
 
-@command("questions.open", roles=("moderator",), input=QuestionRef, http="GET /questions/<int:id>",
-         socket="moderation:open_question", event_of=question_event, endpoint="open_question")
+@command(
+    "questions.open",
+    roles=("moderator",),
+    input=QuestionRef,
+    http="GET /questions/<int:id>",
+    socket="moderation:open_question",
+    event_of=question_event,
+    endpoint="open_question",
+)
 def open_question(call, data):
     """One question with its merged askers, audit log, every similar question (with its score) and
     the other moderators who have it open (on the socket, opening it makes you one of them)."""
     q = in_event(Question, data.id, call.event, "question_not_found", QUESTION_NOT_FOUND)
     found = search.similar(q)
-    similar = [{**payload, "score": score} for payload, (_, score) in zip(qs.compact_many([o for o, _ in found]),
-                                                                          found)]
+    similar = [
+        {**payload, "score": score} for payload, (_, score) in zip(qs.compact_many([o for o, _ in found]), found)
+    ]
     viewers.set_viewing(call.slug, call.sid, call.actor.name, q.id)
-    return {"question": qs.compact_one(q), "links": mod.links_of(q), "audit": mod.audit_log(call.event, q.id),
-            "similar": similar, "viewers": viewers.names_on(call.slug, q.id, except_sid=call.sid)}
+    return {
+        "question": qs.compact_one(q),
+        "links": mod.links_of(q),
+        "audit": mod.audit_log(call.event, q.id),
+        "similar": similar,
+        "viewers": viewers.names_on(call.slug, q.id, except_sid=call.sid),
+    }
 
 
 class Viewing(Input):
     id: Id | None = None
 
 
-@command("questions.viewing", roles=("moderator",), input=Viewing, socket="moderation:question_viewing",
-         why_no_http="presence follows a socket connection; open_question records it too")
+@command(
+    "questions.viewing",
+    roles=("moderator",),
+    input=Viewing,
+    socket="moderation:question_viewing",
+    why_no_http="presence follows a socket connection; open_question records it too",
+)
 def question_viewing(call, data):
     """Say which question this console shows (none: ``id`` null); moderators get ``question_viewers``."""
     viewers.set_viewing(call.slug, call.sid, call.actor.name, data.id)
     return {"id": data.id, "viewers": viewers.names_on(call.slug, data.id, except_sid=call.sid) if data.id else []}
 
 
-@command("questions.queue", roles=("moderator",), http="GET /events/<slug>/questions/queue",
-         socket="moderation:get_queue", endpoint="get_queue")
+@command(
+    "questions.queue",
+    roles=("moderator",),
+    http="GET /events/<slug>/questions/queue",
+    socket="moderation:get_queue",
+    endpoint="get_queue",
+)
 def get_queue(call, data):
     """The approved questions in on-air order."""
     return {"items": qs.compact_many(mod.queue(call.event))}
 
 
 # ---- moderators: decisions --------------------------------------------------------------
+
 
 def _decision(name, service, input=QuestionRef, http_action=None, summary=""):
     """Declare one decision on a question: REST ``POST /questions/<id>/<action>``, socket ``name``."""
@@ -159,8 +207,14 @@ def _decision(name, service, input=QuestionRef, http_action=None, summary=""):
 
     handler.__name__ = f"question_{name}"
     handler.__doc__ = summary
-    command(f"questions.{name}", roles=("moderator",), input=input, event_of=question_event,
-            http=f"POST /questions/<int:id>/{http_action or name}", socket=f"moderation:{name}")(handler)
+    command(
+        f"questions.{name}",
+        roles=("moderator",),
+        input=input,
+        event_of=question_event,
+        http=f"POST /questions/<int:id>/{http_action or name}",
+        socket=f"moderation:{name}",
+    )(handler)
 
 
 class Rejection(QuestionRef):
@@ -183,26 +237,59 @@ class AgendaLink(QuestionRef):
     agenda_item_id: Id | None = None
 
 
-_decision("approve", lambda slug, actor, d: mod.approve(slug, actor, d.id, d.version),
-          summary="Approve a question into the on-air queue.")
-_decision("reject", lambda slug, actor, d: mod.reject(slug, actor, d.id, d.reason, d.version), input=Rejection,
-          summary="Reject a question with a reason.")
-_decision("edit", lambda slug, actor, d: mod.edit(slug, actor, d.id, d.text, d.version), input=Edit,
-          summary="Correct a question's text (the original is kept).")
-_decision("set_tags", lambda slug, actor, d: mod.set_tags(slug, actor, d.id, d.tags, d.version), input=Tags,
-          http_action="tags", summary="Replace a question's tags.")
-_decision("set_agenda_item", lambda slug, actor, d: mod.set_agenda_item(slug, actor, d.id, d.agenda_item_id,
-                                                                        d.version),
-          input=AgendaLink, http_action="agenda-item", summary="Link a question to an agenda item (or none).")
-_decision("on_air", lambda slug, actor, d: mod.on_air(slug, actor, d.id, d.version, d.replace), input=OnAir,
-          http_action="on-air", summary="Put a question on air (the overlay and OBS show it); replacing another "
-                                        "moderator's question on air needs replace: true.")
-_decision("off_air", lambda slug, actor, d: mod.off_air(slug, actor, d.id, d.version), http_action="off-air",
-          summary="Take the on-air question off air.")
-_decision("answered", lambda slug, actor, d: mod.answered(slug, actor, d.id, d.version),
-          summary="Mark a question answered.")
-_decision("claim", lambda slug, actor, d: mod.claim(slug, actor, d.id),
-          summary="Claim a question so other moderators see who handles it.")
+_decision(
+    "approve",
+    lambda slug, actor, d: mod.approve(slug, actor, d.id, d.version),
+    summary="Approve a question into the on-air queue.",
+)
+_decision(
+    "reject",
+    lambda slug, actor, d: mod.reject(slug, actor, d.id, d.reason, d.version),
+    input=Rejection,
+    summary="Reject a question with a reason.",
+)
+_decision(
+    "edit",
+    lambda slug, actor, d: mod.edit(slug, actor, d.id, d.text, d.version),
+    input=Edit,
+    summary="Correct a question's text (the original is kept).",
+)
+_decision(
+    "set_tags",
+    lambda slug, actor, d: mod.set_tags(slug, actor, d.id, d.tags, d.version),
+    input=Tags,
+    http_action="tags",
+    summary="Replace a question's tags.",
+)
+_decision(
+    "set_agenda_item",
+    lambda slug, actor, d: mod.set_agenda_item(slug, actor, d.id, d.agenda_item_id, d.version),
+    input=AgendaLink,
+    http_action="agenda-item",
+    summary="Link a question to an agenda item (or none).",
+)
+_decision(
+    "on_air",
+    lambda slug, actor, d: mod.on_air(slug, actor, d.id, d.version, d.replace),
+    input=OnAir,
+    http_action="on-air",
+    summary="Put a question on air (the overlay and OBS show it); replacing another "
+    "moderator's question on air needs replace: true.",
+)
+_decision(
+    "off_air",
+    lambda slug, actor, d: mod.off_air(slug, actor, d.id, d.version),
+    http_action="off-air",
+    summary="Take the on-air question off air.",
+)
+_decision(
+    "answered", lambda slug, actor, d: mod.answered(slug, actor, d.id, d.version), summary="Mark a question answered."
+)
+_decision(
+    "claim",
+    lambda slug, actor, d: mod.claim(slug, actor, d.id),
+    summary="Claim a question so other moderators see who handles it.",
+)
 _decision("release", lambda slug, actor, d: mod.release(slug, actor, d.id), summary="Release a claim.")
 
 
@@ -212,9 +299,15 @@ class Merge(Input):
     version: StrictInt | None = None
 
 
-@command("questions.merge", roles=("moderator",), input=Merge, http="POST /questions/<int:target_id>/merge",
-         socket="moderation:merge_questions", event_of=lambda args: question_event({"id": args.get("target_id")}),
-         endpoint="merge_questions")
+@command(
+    "questions.merge",
+    roles=("moderator",),
+    input=Merge,
+    http="POST /questions/<int:target_id>/merge",
+    socket="moderation:merge_questions",
+    event_of=lambda args: question_event({"id": args.get("target_id")}),
+    endpoint="merge_questions",
+)
 def merge_questions(call, data):
     """Merge duplicates into one question; their askers follow it."""
     q = mod.merge(call.slug, call.actor, data.target_id, data.source_ids, data.version)
@@ -225,8 +318,14 @@ class Order(Input):
     ids: list[Id]
 
 
-@command("questions.reorder", roles=("moderator",), input=Order, http="PUT /events/<slug>/questions/queue",
-         socket="moderation:reorder_queue", endpoint="reorder_queue")
+@command(
+    "questions.reorder",
+    roles=("moderator",),
+    input=Order,
+    http="PUT /events/<slug>/questions/queue",
+    socket="moderation:reorder_queue",
+    endpoint="reorder_queue",
+)
 def reorder_queue(call, data):
     """Set the on-air queue's order."""
     ordered = mod.reorder(call.slug, call.actor, data.ids)
@@ -235,12 +334,19 @@ def reorder_queue(call, data):
 
 # ---- many questions at once -----------------------------------------------------------------
 
+
 class DuplicatesQuery(Input):
     min: Annotated[int, Field(ge=50, le=100)] = 90
 
 
-@command("questions.duplicates", roles=("moderator",), input=DuplicatesQuery, http="GET /events/<slug>/duplicates",
-         socket="moderation:duplicates", endpoint="question_duplicates")
+@command(
+    "questions.duplicates",
+    roles=("moderator",),
+    input=DuplicatesQuery,
+    http="GET /events/<slug>/duplicates",
+    socket="moderation:duplicates",
+    endpoint="question_duplicates",
+)
 def question_duplicates(call, data):
     """Groups of near-duplicate questions (folded text, score ≥ ``min``), most sites then askers first."""
     return {"groups": duplicates.duplicate_groups(call.event, data.min)}
@@ -254,13 +360,20 @@ class Bulk(Input):
     target_id: Id | None = None
 
 
-@command("questions.bulk", roles=("moderator",), input=Bulk, http="POST /events/<slug>/questions/bulk",
-         socket="moderation:bulk_questions", endpoint="bulk_questions")
+@command(
+    "questions.bulk",
+    roles=("moderator",),
+    input=Bulk,
+    http="POST /events/<slug>/questions/bulk",
+    socket="moderation:bulk_questions",
+    endpoint="bulk_questions",
+)
 def bulk_questions(call, data):
     """Approve, reject (with a reason), tag or merge many questions in one action; the ones that
     cannot take it are listed in ``skipped`` with their error."""
-    done, skipped, target = mod.bulk(call.slug, call.actor, data.action, data.ids, data.reason, data.tags,
-                                     data.target_id)
+    done, skipped, target = mod.bulk(
+        call.slug, call.actor, data.action, data.ids, data.reason, data.tags, data.target_id
+    )
     result = {"action": data.action, "done": done, "skipped": skipped}
     if target is not None:
         result["question"] = qs.compact_one(target)
@@ -269,14 +382,22 @@ def bulk_questions(call, data):
 
 # ---- written answers --------------------------------------------------------------------------
 
+
 class Answer(QuestionRef):
     text: LongText | None = None
     owner: ShortText | None = None
     due: datetime | None = None
 
 
-@command("questions.answer", roles=("moderator",), input=Answer, http="POST /questions/<int:id>/answer",
-         socket="moderation:answer_question", event_of=question_event, endpoint="answer_question")
+@command(
+    "questions.answer",
+    roles=("moderator",),
+    input=Answer,
+    http="POST /questions/<int:id>/answer",
+    socket="moderation:answer_question",
+    event_of=question_event,
+    endpoint="answer_question",
+)
 def answer_question(call, data):
     """Record who answers a question, by when, and the written answer; it reaches every asker
     (``questions.statuses``, their socket room) and the asking sites' phone pages."""

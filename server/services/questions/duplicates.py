@@ -9,6 +9,7 @@ joined are skipped). Pairs scoring ``min_score`` or more, and not one text a sma
 longer one, are joined (union-find). 10,000 questions group in about a second on two cores
 (``tests/questions/test_questions_duplicates.py`` measures it).
 """
+
 from collections import Counter, defaultdict
 
 from rapidfuzz import fuzz, process
@@ -17,9 +18,9 @@ from server.extensions import db
 from server.models.question import Question, QuestionLink
 from server.services.text import fold
 
-KEYS_PER_TEXT = 4      # rarest word pairs a text is filed under
-BLOCK_MAX = 1500       # a key shared by more texts than this says nothing (a common phrase)
-LENGTH_RATIO = 0.5     # the shorter text must be at least half the longer (token-set subsets score 100)
+KEYS_PER_TEXT = 4  # rarest word pairs a text is filed under
+BLOCK_MAX = 1500  # a key shared by more texts than this says nothing (a common phrase)
+LENGTH_RATIO = 0.5  # the shorter text must be at least half the longer (token-set subsets score 100)
 LIVE = ("pending", "approved", "on_air", "answered")
 
 
@@ -62,7 +63,7 @@ def _score_block(texts, lengths, block, min_score, groups):
     """Join the close pairs of one block: each text against the ones after it (rapidfuzz's C
     loop does the comparing; ``process.cdist`` would need numpy, which the app does not ship)."""
     for r, a in enumerate(block[:-1]):
-        rest = {b: texts[b] for b in block[r + 1:] if groups.find(b) != groups.find(a)}
+        rest = {b: texts[b] for b in block[r + 1 :] if groups.find(b) != groups.find(a)}
         if not rest:
             continue
         for _, _, b in process.extract_iter(texts[a], rest, scorer=fuzz.token_set_ratio, score_cutoff=min_score):
@@ -92,8 +93,9 @@ def _reach(ids):
     reach = {}
     for qid, site_id in db.session.execute(db.select(Question.id, Question.site_id).where(Question.id.in_(ids))):
         reach[qid] = ({site_id} if site_id else set(), 1)
-    for qid, site_id in db.session.execute(db.select(QuestionLink.question_id, QuestionLink.site_id)
-                                           .where(QuestionLink.question_id.in_(ids))):
+    for qid, site_id in db.session.execute(
+        db.select(QuestionLink.question_id, QuestionLink.site_id).where(QuestionLink.question_id.in_(ids))
+    ):
         sites, askers = reach[qid]
         reach[qid] = (sites | ({site_id} if site_id else set()), askers + 1)
     return reach
@@ -102,14 +104,17 @@ def _reach(ids):
 def duplicate_groups(event, min_score=90):
     """The event's near-duplicate groups, most sites (then askers) first:
     ``[{"ids", "sites", "askers", "text"}]`` (``text``: the first question's, to recognise it)."""
-    rows = db.session.execute(db.select(Question.id, Question.text_folded, Question.text)
-                              .where(Question.event_id == event.id, Question.status.in_(LIVE))).all()
+    rows = db.session.execute(
+        db.select(Question.id, Question.text_folded, Question.text).where(
+            Question.event_id == event.id, Question.status.in_(LIVE)
+        )
+    ).all()
     found = group_texts([(qid, folded or fold(text)) for qid, folded, text in rows], min_score)
     texts = {qid: text for qid, _, text in rows}
     reach = {}
     wanted = [qid for ids in found for qid in ids]
     for start in range(0, len(wanted), 900):  # stay under SQLite's bound-parameter limit
-        reach.update(_reach(wanted[start:start + 900]))
+        reach.update(_reach(wanted[start : start + 900]))
     out = []
     for ids in found:
         sites = set().union(*(reach[i][0] for i in ids))

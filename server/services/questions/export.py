@@ -2,6 +2,7 @@
 Vietnamese column headers, statuses and kinds in words, times local (Asia/Ho_Chi_Minh; real
 dates in XLSX), column widths and a filter on every column, and the per-site summary. Cells
 that a spreadsheet would run as a formula are neutralised."""
+
 import csv
 import io
 from datetime import datetime
@@ -19,32 +20,97 @@ from server.models.question import Question, QuestionLink, QuestionTag
 from server.models.site import Site
 from server.services.spreadsheets import safe_cell  # the one cell-safety rule for every exporter
 
-COLUMNS = ["id", "created_at", "kind", "status", "text", "original_text", "author", "unit", "addressee", "site_code",
-           "site", "district", "agenda_item", "tags", "sites", "askers", "merged_into", "reject_reason",
-           "queue_position", "aired_at", "answered_at", "answer_owner", "answer_due", "answer_text", "answer_at",
-           "client_id"]
+COLUMNS = [
+    "id",
+    "created_at",
+    "kind",
+    "status",
+    "text",
+    "original_text",
+    "author",
+    "unit",
+    "addressee",
+    "site_code",
+    "site",
+    "district",
+    "agenda_item",
+    "tags",
+    "sites",
+    "askers",
+    "merged_into",
+    "reject_reason",
+    "queue_position",
+    "aired_at",
+    "answered_at",
+    "answer_owner",
+    "answer_due",
+    "answer_text",
+    "answer_at",
+    "client_id",
+]
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 DATE_FORMAT = "dd/mm/yyyy hh:mm"  # XLSX
 CSV_DATE_FORMAT = "%d/%m/%Y %H:%M"
 HEADERS = {
-    "id": _l("Mã"), "created_at": _l("Thời điểm gửi"), "kind": _l("Loại"), "status": _l("Trạng thái"),
-    "text": _l("Nội dung"), "original_text": _l("Nguyên văn của người gửi"), "author": _l("Người gửi"),
-    "unit": _l("Đơn vị"), "addressee": _l("Người được hỏi"), "site_code": _l("Mã điểm cầu"), "site": _l("Điểm cầu"),
-    "district": _l("Quận/huyện"), "agenda_item": _l("Nội dung chương trình"), "tags": _l("Chủ đề"),
-    "sites": _l("Số điểm cầu"), "askers": _l("Số người hỏi"), "merged_into": _l("Gộp vào câu"),
-    "reject_reason": _l("Lý do không chọn"), "queue_position": _l("Thứ tự lên sóng"),
-    "aired_at": _l("Thời điểm lên sóng"), "answered_at": _l("Thời điểm trả lời"), "answer_owner": _l("Người trả lời"),
-    "answer_due": _l("Hạn trả lời"), "answer_text": _l("Trả lời bằng văn bản"), "answer_at": _l("Thời điểm có trả lời"),
+    "id": _l("Mã"),
+    "created_at": _l("Thời điểm gửi"),
+    "kind": _l("Loại"),
+    "status": _l("Trạng thái"),
+    "text": _l("Nội dung"),
+    "original_text": _l("Nguyên văn của người gửi"),
+    "author": _l("Người gửi"),
+    "unit": _l("Đơn vị"),
+    "addressee": _l("Người được hỏi"),
+    "site_code": _l("Mã điểm cầu"),
+    "site": _l("Điểm cầu"),
+    "district": _l("Quận/huyện"),
+    "agenda_item": _l("Nội dung chương trình"),
+    "tags": _l("Chủ đề"),
+    "sites": _l("Số điểm cầu"),
+    "askers": _l("Số người hỏi"),
+    "merged_into": _l("Gộp vào câu"),
+    "reject_reason": _l("Lý do không chọn"),
+    "queue_position": _l("Thứ tự lên sóng"),
+    "aired_at": _l("Thời điểm lên sóng"),
+    "answered_at": _l("Thời điểm trả lời"),
+    "answer_owner": _l("Người trả lời"),
+    "answer_due": _l("Hạn trả lời"),
+    "answer_text": _l("Trả lời bằng văn bản"),
+    "answer_at": _l("Thời điểm có trả lời"),
     "client_id": _l("Mã gửi"),
 }
-STATUS_WORDS = {"pending": _l("Chờ duyệt"), "approved": _l("Đã duyệt"), "rejected": _l("Không chọn"),
-                "on_air": _l("Đang lên sóng"), "answered": _l("Đã trả lời"), "merged": _l("Đã gộp")}
+STATUS_WORDS = {
+    "pending": _l("Chờ duyệt"),
+    "approved": _l("Đã duyệt"),
+    "rejected": _l("Không chọn"),
+    "on_air": _l("Đang lên sóng"),
+    "answered": _l("Đã trả lời"),
+    "merged": _l("Đã gộp"),
+}
 KIND_WORDS = {"question": _l("Câu hỏi"), "opinion": _l("Ý kiến"), "proposal": _l("Hiến kế")}
-WIDTHS = {"text": 60, "original_text": 40, "answer_text": 50, "reject_reason": 28, "site": 28, "agenda_item": 28,
-          "unit": 24, "author": 22, "district": 20, "tags": 20, "answer_owner": 22}
+WIDTHS = {
+    "text": 60,
+    "original_text": 40,
+    "answer_text": 50,
+    "reject_reason": 28,
+    "site": 28,
+    "agenda_item": 28,
+    "unit": 24,
+    "author": 22,
+    "district": 20,
+    "tags": 20,
+    "answer_owner": 22,
+}
 SUMMARY_KEYS = ("code", "name", "district", "submitted", "approved", "aired", "answered")
-SUMMARY_HEADERS = (_l("Mã điểm cầu"), _l("Điểm cầu"), _l("Quận/huyện"), _l("Đã gửi"), _l("Được duyệt"),
-                   _l("Đã lên sóng"), _l("Đã trả lời"))
+SUMMARY_HEADERS = (
+    _l("Mã điểm cầu"),
+    _l("Điểm cầu"),
+    _l("Quận/huyện"),
+    _l("Đã gửi"),
+    _l("Được duyệt"),
+    _l("Đã lên sóng"),
+    _l("Đã trả lời"),
+)
 
 
 def rows(event):
@@ -52,31 +118,55 @@ def rows(event):
     sites = {s.id: s for s in db.session.scalars(db.select(Site).where(Site.event_id == event.id))}
     items = {a.id: a.title for a in db.session.scalars(db.select(AgendaItem).where(AgendaItem.event_id == event.id))}
     tags, links = {}, {}
-    for qid, tag in db.session.execute(db.select(QuestionTag.question_id, QuestionTag.tag)
-                                       .join(Question, Question.id == QuestionTag.question_id)
-                                       .where(Question.event_id == event.id)):
+    for qid, tag in db.session.execute(
+        db.select(QuestionTag.question_id, QuestionTag.tag)
+        .join(Question, Question.id == QuestionTag.question_id)
+        .where(Question.event_id == event.id)
+    ):
         tags.setdefault(qid, []).append(tag)
-    for qid, site_id in db.session.execute(db.select(QuestionLink.question_id, QuestionLink.site_id)
-                                           .join(Question, Question.id == QuestionLink.question_id)
-                                           .where(Question.event_id == event.id)):
+    for qid, site_id in db.session.execute(
+        db.select(QuestionLink.question_id, QuestionLink.site_id)
+        .join(Question, Question.id == QuestionLink.question_id)
+        .where(Question.event_id == event.id)
+    ):
         links.setdefault(qid, []).append(site_id)
     out = []
     for q in db.session.scalars(db.select(Question).where(Question.event_id == event.id).order_by(Question.id)):
         site = sites.get(q.site_id)
         linked = links.get(q.id, [])
-        out.append({
-            "id": q.id, "created_at": q.created_at, "kind": q.kind, "status": q.status, "text": q.text,
-            "original_text": q.original_text or "", "author": q.author, "unit": q.unit, "addressee": q.addressee,
-            "site_code": site.code if site else "", "site": site.name if site else "",
-            "district": site.district if site else "", "agenda_item": items.get(q.agenda_item_id, ""),
-            "tags": ", ".join(sorted(tags.get(q.id, []))), "sites": len({s for s in [q.site_id, *linked] if s}),
-            "askers": 1 + len(linked), "merged_into": q.merged_into_id or "", "reject_reason": q.reject_reason,
-            "queue_position": q.queue_position if q.queue_position is not None else "",
-            "aired_at": q.aired_at, "answered_at": q.answered_at, "answer_owner": q.answer_owner or "",
-            "answer_due": q.answer_due, "answer_text": q.answer_text or "", "answer_at": q.answer_at,
-            "client_id": q.client_id,
-            "_site_id": q.site_id, "_created": q.created_at, "_tags": tags.get(q.id, []),
-        })
+        out.append(
+            {
+                "id": q.id,
+                "created_at": q.created_at,
+                "kind": q.kind,
+                "status": q.status,
+                "text": q.text,
+                "original_text": q.original_text or "",
+                "author": q.author,
+                "unit": q.unit,
+                "addressee": q.addressee,
+                "site_code": site.code if site else "",
+                "site": site.name if site else "",
+                "district": site.district if site else "",
+                "agenda_item": items.get(q.agenda_item_id, ""),
+                "tags": ", ".join(sorted(tags.get(q.id, []))),
+                "sites": len({s for s in [q.site_id, *linked] if s}),
+                "askers": 1 + len(linked),
+                "merged_into": q.merged_into_id or "",
+                "reject_reason": q.reject_reason,
+                "queue_position": q.queue_position if q.queue_position is not None else "",
+                "aired_at": q.aired_at,
+                "answered_at": q.answered_at,
+                "answer_owner": q.answer_owner or "",
+                "answer_due": q.answer_due,
+                "answer_text": q.answer_text or "",
+                "answer_at": q.answer_at,
+                "client_id": q.client_id,
+                "_site_id": q.site_id,
+                "_created": q.created_at,
+                "_tags": tags.get(q.id, []),
+            }
+        )
     return out
 
 

@@ -5,6 +5,7 @@ Every change checks the question's ``version`` when the caller gives one (a stal
 refused with 409), refuses a question claimed by another moderator, bumps the version,
 writes an audit line, commits, then broadcasts to moderators (and askers, overlays).
 """
+
 import json
 from datetime import timedelta
 
@@ -17,12 +18,12 @@ from server.models.agenda import AgendaItem
 from server.models.base import utcnow
 from server.models.question import Question, QuestionAudit, QuestionLink, QuestionTag
 from server.models.site import Site
-from server.services.overlays import native_text as overlay_text
-from server.services.broadcast import broadcast
 from server.services.agenda.cues import apply_scene
+from server.services.broadcast import broadcast
 from server.services.commands import Actor  # noqa: F401  (who acts: re-exported for callers)
 from server.services.errors import Conflict, NotFound, ServiceError
 from server.services.events import get_event
+from server.services.overlays import native_text as overlay_text
 from server.services.questions.submission import TEXT_MAX, compact_many, compact_one, notify_askers
 from server.services.text import clean, fold
 
@@ -33,10 +34,18 @@ MAX_TAGS = 10
 
 # ---- helpers ----------------------------------------------------------------------------
 
+
 def _audit(event, question_id, actor, action, **detail):
     detail.setdefault("by", actor.name)
-    db.session.add(QuestionAudit(event_id=event.id, question_id=question_id, actor=actor.label, action=action,
-                                 detail=json.dumps(detail, ensure_ascii=False) if detail else ""))
+    db.session.add(
+        QuestionAudit(
+            event_id=event.id,
+            question_id=question_id,
+            actor=actor.label,
+            action=action,
+            detail=json.dumps(detail, ensure_ascii=False) if detail else "",
+        )
+    )
 
 
 def _claim_active(q):
@@ -50,9 +59,13 @@ def _load(event, qid, actor, version=None, check_claim=True, **mine):
     if q is None or q.event_id != event.id:
         raise NotFound("question_not_found", _l("Không tìm thấy câu hỏi."))
     if version is not None and version != q.version:
-        raise Conflict("stale_version",
-                       _l("Câu hỏi đã được người khác thay đổi trong lúc bạn sửa. Hãy xem bản mới rồi thử lại."),
-                       current=compact_one(q), mine=mine or None, changed_by=_last_actor(q.id))
+        raise Conflict(
+            "stale_version",
+            _l("Câu hỏi đã được người khác thay đổi trong lúc bạn sửa. Hãy xem bản mới rồi thử lại."),
+            current=compact_one(q),
+            mine=mine or None,
+            changed_by=_last_actor(q.id),
+        )
     if check_claim and actor.user_id is not None and _claim_active(q) and q.claimed_by_id != actor.user_id:
         raise Conflict("claimed", _l("Câu hỏi đang do người điều phối khác xử lý."), current=compact_one(q))
     return q
@@ -94,11 +107,15 @@ def _publish(event, *questions, askers=True):
 
 def _transition(q, allowed):
     if q.status not in allowed:
-        raise Conflict("invalid_transition", _l("Không thể thực hiện thao tác này với câu hỏi ở trạng thái hiện tại."),
-                       current=compact_one(q))
+        raise Conflict(
+            "invalid_transition",
+            _l("Không thể thực hiện thao tác này với câu hỏi ở trạng thái hiện tại."),
+            current=compact_one(q),
+        )
 
 
 # ---- claims -----------------------------------------------------------------------------
+
 
 def claim(slug, actor, qid):
     """Take a question so other moderators see who is handling it (expires after 5 min)."""
@@ -122,6 +139,7 @@ def release(slug, actor, qid):
 
 
 # ---- decisions --------------------------------------------------------------------------
+
 
 def _next_queue_position(event):
     top = db.session.scalar(db.select(func.max(Question.queue_position)).where(Question.event_id == event.id))
@@ -254,12 +272,21 @@ def merge(slug, actor, target_id, source_ids, version=None):
         sources.append(source)
     for source in sources:
         # The source's own asker, then everyone already merged into it, now belong to the target.
-        db.session.add(QuestionLink(question_id=target.id, source_id=source.id, site_id=source.site_id,
-                                    author=source.author, unit=source.unit))
-        db.session.execute(db.update(QuestionLink).where(QuestionLink.question_id == source.id)
-                           .values(question_id=target.id))
-        db.session.execute(db.update(Question).where(Question.merged_into_id == source.id)
-                           .values(merged_into_id=target.id))
+        db.session.add(
+            QuestionLink(
+                question_id=target.id,
+                source_id=source.id,
+                site_id=source.site_id,
+                author=source.author,
+                unit=source.unit,
+            )
+        )
+        db.session.execute(
+            db.update(QuestionLink).where(QuestionLink.question_id == source.id).values(question_id=target.id)
+        )
+        db.session.execute(
+            db.update(Question).where(Question.merged_into_id == source.id).values(merged_into_id=target.id)
+        )
         source.status, source.merged_into_id, source.queue_position = "merged", target.id, None
         source.claimed_by_id = source.claimed_at = None
         _touch(source)
@@ -279,7 +306,7 @@ BULK_ACTIONS = ("approve", "reject", "merge", "tag")
 
 def _add_tags(event, actor, q, tags):
     have = set(db.session.scalars(db.select(QuestionTag.tag).where(QuestionTag.question_id == q.id)))
-    added = [t for t in tags if t not in have][:max(0, MAX_TAGS - len(have))]
+    added = [t for t in tags if t not in have][: max(0, MAX_TAGS - len(have))]
     for value in added:
         db.session.add(QuestionTag(question_id=q.id, tag=value))
     if added:
@@ -330,11 +357,16 @@ def bulk(slug, actor, action, ids, reason="", tags=None, target_id=None):
 
 # ---- the on-air queue -------------------------------------------------------------------
 
+
 def queue(event):
     """Approved questions in on-air order."""
-    return list(db.session.scalars(
-        db.select(Question).where(Question.event_id == event.id, Question.status == "approved")
-        .order_by(Question.queue_position.is_(None), Question.queue_position, Question.id)))
+    return list(
+        db.session.scalars(
+            db.select(Question)
+            .where(Question.event_id == event.id, Question.status == "approved")
+            .order_by(Question.queue_position.is_(None), Question.queue_position, Question.id)
+        )
+    )
 
 
 def publish_queue(event):
@@ -359,8 +391,12 @@ def reorder(slug, actor, ids):
 
 
 def on_air_question(event):
-    return db.session.scalar(db.select(Question).where(Question.event_id == event.id, Question.status == "on_air")
-                             .order_by(Question.aired_at.desc()).limit(1))
+    return db.session.scalar(
+        db.select(Question)
+        .where(Question.event_id == event.id, Question.status == "on_air")
+        .order_by(Question.aired_at.desc())
+        .limit(1)
+    )
 
 
 def overlay_payload(q):
@@ -369,9 +405,18 @@ def overlay_payload(q):
         return {"question": None}
     site = db.session.get(Site, q.site_id) if q.site_id else None
     data = compact_many([q])[0]
-    return {"question": {"id": q.id, "kind": q.kind, "text": q.text, "author": q.author, "unit": q.unit,
-                         "site": site.name if site else "", "district": site.district if site else "",
-                         "sites": data["sites"]}}
+    return {
+        "question": {
+            "id": q.id,
+            "kind": q.kind,
+            "text": q.text,
+            "author": q.author,
+            "unit": q.unit,
+            "site": site.name if site else "",
+            "district": site.district if site else "",
+            "sites": data["sites"],
+        }
+    }
 
 
 def overlay_plain_text(q):
@@ -406,15 +451,19 @@ def on_air(slug, actor, qid, version=None, replace=False):
     if q.status == "on_air":
         return q
     _transition(q, ("approved",))
-    previous_on_air = list(db.session.scalars(db.select(Question).where(Question.event_id == event.id,
-                                                                         Question.status == "on_air")))
+    previous_on_air = list(
+        db.session.scalars(db.select(Question).where(Question.event_id == event.id, Question.status == "on_air"))
+    )
     replaced = []
     for previous in previous_on_air:
         owner = _taken_by_someone_else(previous, actor)
         if owner is not None and not replace:
-            raise Conflict("on_air_taken", _l("%(name)s đang để câu hỏi #%(id)s trên sóng. Thay thế câu đó?",
-                                              name=owner["name"], id=previous.id),
-                           on_air=compact_one(previous), by=owner["name"])
+            raise Conflict(
+                "on_air_taken",
+                _l("%(name)s đang để câu hỏi #%(id)s trên sóng. Thay thế câu đó?", name=owner["name"], id=previous.id),
+                on_air=compact_one(previous),
+                by=owner["name"],
+            )
         if owner is not None:
             replaced.append((previous, owner))
     for previous in previous_on_air:
@@ -427,8 +476,18 @@ def on_air(slug, actor, qid, version=None, replace=False):
     db.session.commit()
     _publish(event, q, *previous_on_air)
     for previous, owner in replaced:
-        broadcast("on_air_replaced", {"id": previous.id, "by": owner["name"], "owner": owner["label"],
-                                      "replaced_by": actor.name, "new_id": q.id}, event.slug, "moderation")
+        broadcast(
+            "on_air_replaced",
+            {
+                "id": previous.id,
+                "by": owner["name"],
+                "owner": owner["label"],
+                "replaced_by": actor.name,
+                "new_id": q.id,
+            },
+            event.slug,
+            "moderation",
+        )
     _show_on_air(event, q)
     publish_queue(event)
     scene = current_app.config.get("QUESTIONS_ON_AIR_SCENE")
@@ -471,17 +530,39 @@ def answered(slug, actor, qid, version=None):
 
 # ---- reading ----------------------------------------------------------------------------
 
+
 def audit_log(event, qid=None, limit=200):
     stmt = db.select(QuestionAudit).where(QuestionAudit.event_id == event.id)
     if qid is not None:
         stmt = stmt.where(QuestionAudit.question_id == qid)
     rows = db.session.scalars(stmt.order_by(QuestionAudit.id.desc()).limit(limit))
-    return [{"id": a.id, "question_id": a.question_id, "actor": a.actor, "action": a.action,
-             "detail": json.loads(a.detail) if a.detail else {}, "at": a.at.isoformat()} for a in rows]
+    return [
+        {
+            "id": a.id,
+            "question_id": a.question_id,
+            "actor": a.actor,
+            "action": a.action,
+            "detail": json.loads(a.detail) if a.detail else {},
+            "at": a.at.isoformat(),
+        }
+        for a in rows
+    ]
 
 
 def links_of(q):
-    rows = db.session.execute(db.select(QuestionLink, Site).outerjoin(Site, Site.id == QuestionLink.site_id)
-                              .where(QuestionLink.question_id == q.id).order_by(QuestionLink.id)).all()
-    return [{"source_id": link.source_id, "author": link.author, "unit": link.unit,
-             "site": site.name if site else "", "district": site.district if site else ""} for link, site in rows]
+    rows = db.session.execute(
+        db.select(QuestionLink, Site)
+        .outerjoin(Site, Site.id == QuestionLink.site_id)
+        .where(QuestionLink.question_id == q.id)
+        .order_by(QuestionLink.id)
+    ).all()
+    return [
+        {
+            "source_id": link.source_id,
+            "author": link.author,
+            "unit": link.unit,
+            "site": site.name if site else "",
+            "district": site.district if site else "",
+        }
+        for link, site in rows
+    ]

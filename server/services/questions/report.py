@@ -1,6 +1,7 @@
 """The PDF report of an event's questions: totals, charts by site, district, kind, topic
 and over time, the per-site summary, and the list of questions with their outcome.
 User text is escaped before reportlab's paragraph markup sees it."""
+
 import io
 from collections import Counter
 from datetime import timedelta, timezone
@@ -26,8 +27,14 @@ def kind_label(kind):
 
 
 def status_label(status):
-    return {"pending": _("Chờ duyệt"), "approved": _("Đã duyệt"), "rejected": _("Không chọn"),
-            "on_air": _("Đang lên sóng"), "answered": _("Đã trả lời"), "merged": _("Đã gộp")}.get(status, status)
+    return {
+        "pending": _("Chờ duyệt"),
+        "approved": _("Đã duyệt"),
+        "rejected": _("Không chọn"),
+        "on_air": _("Đang lên sóng"),
+        "answered": _("Đã trả lời"),
+        "merged": _("Đã gộp"),
+    }.get(status, status)
 
 
 def _bar_chart(title, pairs, font, width=170 * mm, horizontal=True):
@@ -55,18 +62,17 @@ def _bar_chart(title, pairs, font, width=170 * mm, horizontal=True):
 
 def build_pdf(event):
     font, bold = vietnamese_font(), vietnamese_font(bold=True)
-    body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
     small = ParagraphStyle("small", fontName=font, fontSize=8, leading=10)
     heading = ParagraphStyle("h", fontName=bold, fontSize=15, leading=19, spaceAfter=6)
     sub = ParagraphStyle("h2", fontName=bold, fontSize=12, leading=15, spaceBefore=8, spaceAfter=4)
     data = rows(event)
     live = [r for r in data if r["status"] != "merged"]
-    story = [Paragraph(escape(_("Báo cáo câu hỏi, ý kiến, hiến kế")), heading),
-             Paragraph(escape(event.name), sub)]
+    story = [Paragraph(escape(_("Báo cáo câu hỏi, ý kiến, hiến kế")), heading), Paragraph(escape(event.name), sub)]
     status_counts = Counter(r["status"] for r in data)
-    totals = [[_("Tổng số gửi"), len(data)]] + [[status_label(s), status_counts.get(s, 0)]
-                                                 for s in ("pending", "approved", "on_air", "answered", "rejected",
-                                                           "merged")]
+    totals = [[_("Tổng số gửi"), len(data)]] + [
+        [status_label(s), status_counts.get(s, 0)]
+        for s in ("pending", "approved", "on_air", "answered", "rejected", "merged")
+    ]
     table = Table(totals, colWidths=[60 * mm, 25 * mm])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.3, colors.grey)]))
     story += [table, Spacer(1, 6 * mm)]
@@ -84,11 +90,26 @@ def build_pdf(event):
     summary = [[_("Điểm cầu gửi"), _("Quận/huyện"), _("Đã gửi"), _("Đã duyệt"), _("Đã lên sóng"), _("Đã trả lời")]]
     for s in site_summary(event):
         if s["submitted"]:
-            summary.append([Paragraph(escape(s["name"]), small), Paragraph(escape(s["district"]), small),
-                            s["submitted"], s["approved"], s["aired"], s["answered"]])
+            summary.append(
+                [
+                    Paragraph(escape(s["name"]), small),
+                    Paragraph(escape(s["district"]), small),
+                    s["submitted"],
+                    s["approved"],
+                    s["aired"],
+                    s["answered"],
+                ]
+            )
     table = Table(summary, colWidths=[55 * mm, 40 * mm, 18 * mm, 18 * mm, 18 * mm, 20 * mm], repeatRows=1)
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8),
-                               ("GRID", (0, 0), (-1, -1), 0.3, colors.grey)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+            ]
+        )
+    )
     story += [table, PageBreak(), Paragraph(escape(_("Danh sách câu hỏi và kết quả")), sub)]
     listing = [[_("Số"), _("Nội dung gửi"), _("Người gửi / điểm cầu"), _("Kết quả")]]
     for r in data:
@@ -96,14 +117,36 @@ def build_pdf(event):
         outcome = status_label(r["status"]) + (f": {r['reject_reason']}" if r["reject_reason"] else "")
         if r["status"] == "merged":
             outcome += f" → #{r['merged_into']}"
-        listing.append([str(r["id"]), Paragraph(escape(r["text"]), small), Paragraph(escape(who), small),
-                        Paragraph(escape(outcome), small)])
+        listing.append(
+            [
+                str(r["id"]),
+                Paragraph(escape(r["text"]), small),
+                Paragraph(escape(who), small),
+                Paragraph(escape(outcome), small),
+            ]
+        )
     table = Table(listing, colWidths=[12 * mm, 95 * mm, 45 * mm, 30 * mm], repeatRows=1)
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP"), ("GRID", (0, 0), (-1, -1), 0.3, colors.grey)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+            ]
+        )
+    )
     story.append(table)
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=14 * mm,
-                            bottomMargin=14 * mm, title="Bridgecast", author="Bridgecast")
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=14 * mm,
+        rightMargin=14 * mm,
+        topMargin=14 * mm,
+        bottomMargin=14 * mm,
+        title="Bridgecast",
+        author="Bridgecast",
+    )
     doc.build(story)
     return out.getvalue()

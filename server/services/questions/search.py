@@ -1,5 +1,6 @@
 """Finding questions: filters, diacritic- and normalisation-insensitive search, pages,
 and similar-question suggestions (rapidfuzz token-set similarity on folded text)."""
+
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, or_
 
@@ -42,8 +43,9 @@ def filtered(event, status=None, kind=None, site=None, district=None, tag=None, 
     if site not in (None, ""):
         stmt = stmt.where(Question.site_id == _ints(site))
     if district:
-        stmt = stmt.where(Question.site_id.in_(db.select(Site.id).where(Site.event_id == event.id,
-                                                                       Site.district == district)))
+        stmt = stmt.where(
+            Question.site_id.in_(db.select(Site.id).where(Site.event_id == event.id, Site.district == district))
+        )
     if tag:
         stmt = stmt.where(Question.id.in_(db.select(QuestionTag.question_id).where(QuestionTag.tag == tag)))
     if agenda_item not in (None, ""):
@@ -52,8 +54,9 @@ def filtered(event, status=None, kind=None, site=None, district=None, tag=None, 
     if folded:
         for word in folded.split()[:8]:
             pattern = _like(word)
-            stmt = stmt.where(or_(Question.text_folded.like(pattern, escape="\\"),
-                                  Question.meta_folded.like(pattern, escape="\\")))
+            stmt = stmt.where(
+                or_(Question.text_folded.like(pattern, escape="\\"), Question.meta_folded.like(pattern, escape="\\"))
+            )
     return stmt
 
 
@@ -80,9 +83,11 @@ def similarity(a, b):
 def similar(question, limit=SIMILAR_MAX, cutoff=SIMILAR_CUTOFF):
     """Other live questions of the event that look like ``question``: ``[(question, score)]``."""
     rows = db.session.execute(
-        db.select(Question.id, Question.text_folded)
-        .where(Question.event_id == question.event_id, Question.id != question.id,
-               Question.status.notin_(("merged", "rejected")))
+        db.select(Question.id, Question.text_folded).where(
+            Question.event_id == question.event_id,
+            Question.id != question.id,
+            Question.status.notin_(("merged", "rejected")),
+        )
     ).all()
     choices = {qid: text for qid, text in rows if text}
     query = question.text_folded or fold(question.text)

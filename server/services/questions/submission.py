@@ -6,6 +6,7 @@ broadcasts a compact payload to the event's moderators. ``statuses_for`` tells a
 where their submissions stand. Moderation lives in ``questions_moderation``, listing and
 similarity in ``questions_search``.
 """
+
 import re
 
 from flask import current_app
@@ -30,8 +31,13 @@ AUTHOR_MAX = 120
 UNIT_MAX = 200
 ADDRESSEE_MAX = 200
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-PUBLIC_STATUS = {"pending": "sent", "approved": "approved", "on_air": "on_air", "answered": "answered",
-                 "rejected": "not_selected"}
+PUBLIC_STATUS = {
+    "pending": "sent",
+    "approved": "approved",
+    "on_air": "on_air",
+    "answered": "answered",
+    "rejected": "not_selected",
+}
 
 
 def invalid(code, message, status=422):
@@ -69,17 +75,29 @@ def validate(data):
     if not text:
         raise invalid("text_empty", _l("Nội dung không được để trống."))
     _limited(text, TEXT_MAX, "text_too_long", _l("Nội dung dài quá 1000 ký tự."))
-    author = _limited(clean(_str_field(data, "author")), AUTHOR_MAX, "author_too_long",
-                      _l("Họ tên dài quá 120 ký tự."))
+    author = _limited(clean(_str_field(data, "author")), AUTHOR_MAX, "author_too_long", _l("Họ tên dài quá 120 ký tự."))
     unit = _limited(clean(_str_field(data, "unit")), UNIT_MAX, "unit_too_long", _l("Đơn vị dài quá 200 ký tự."))
-    addressee = _limited(clean(_str_field(data, "addressee")), ADDRESSEE_MAX, "addressee_too_long",
-                         _l("Người được hỏi dài quá 200 ký tự."))
+    addressee = _limited(
+        clean(_str_field(data, "addressee")),
+        ADDRESSEE_MAX,
+        "addressee_too_long",
+        _l("Người được hỏi dài quá 200 ký tự."),
+    )
     site_token = _str_field(data, "site_token")
     agenda_item = data.get("agenda_item")
     if agenda_item is not None and (isinstance(agenda_item, bool) or not isinstance(agenda_item, int)):
         raise invalid("invalid_agenda_item", _l("Mục chương trình không hợp lệ."), 400)
-    return {"slug": slug, "client_id": client_id, "kind": kind, "text": text, "author": author, "unit": unit,
-            "addressee": addressee, "site_token": site_token, "agenda_item": agenda_item}
+    return {
+        "slug": slug,
+        "client_id": client_id,
+        "kind": kind,
+        "text": text,
+        "author": author,
+        "unit": unit,
+        "addressee": addressee,
+        "site_token": site_token,
+        "agenda_item": agenda_item,
+    }
 
 
 def _existing(event_id, client_id):
@@ -104,9 +122,11 @@ def _rate_checks(event, site, device_id, address):
 # session's connection, one commit, and the moderators' payload built from what was written.
 _E, _S, _Q, _A = Event.__table__, Site.__table__, Question.__table__, AgendaItem.__table__
 _EVENT_BY_SLUG = select(_E.c.id, _E.c.slug, _E.c.current_item_id).where(
-    _E.c.slug == bindparam("slug"), _E.c.is_active.is_(True))
+    _E.c.slug == bindparam("slug"), _E.c.is_active.is_(True)
+)
 _SITE_BY_TOKEN = select(_S.c.id, _S.c.event_id, _S.c.name, _S.c.district).where(
-    _S.c.token == bindparam("token"), _S.c.is_active.is_(True))
+    _S.c.token == bindparam("token"), _S.c.is_active.is_(True)
+)
 _QUESTION_ID = select(_Q.c.id).where(_Q.c.event_id == bindparam("event_id"), _Q.c.client_id == bindparam("client_id"))
 _AGENDA_ITEM = select(_A.c.id).where(_A.c.id == bindparam("item_id"), _A.c.event_id == bindparam("event_id"))
 _INSERT_QUESTION = insert(_Q).returning(_Q.c.id)
@@ -151,16 +171,28 @@ def submit(data, device_id="", address=""):
         return _repeat(event.id, fields["client_id"])
     allowed, wait = check_all(_rate_checks(event, site, device_id, address))
     if not allowed:
-        raise ServiceError("rate_limited", _l("Bạn gửi quá nhanh, hãy thử lại sau %(s)s giây.", s=wait),
-                           status=429, retry_after=wait)
+        raise ServiceError(
+            "rate_limited", _l("Bạn gửi quá nhanh, hãy thử lại sau %(s)s giây.", s=wait), status=429, retry_after=wait
+        )
     now = utcnow()
     values = dict(
-        event_id=event.id, site_id=site.id if site else None,
+        event_id=event.id,
+        site_id=site.id if site else None,
         agenda_item_id=_agenda_item_id(conn, event, fields["agenda_item"]),
-        client_id=fields["client_id"], kind=fields["kind"], text=fields["text"], text_folded=fold(fields["text"]),
-        author=fields["author"], unit=fields["unit"], addressee=fields["addressee"],
-        meta_folded=fold(f"{fields['author']} {fields['unit']}"), device_id=device_id,
-        status="pending", reject_reason="", version=1, created_at=now, updated_at=now,
+        client_id=fields["client_id"],
+        kind=fields["kind"],
+        text=fields["text"],
+        text_folded=fold(fields["text"]),
+        author=fields["author"],
+        unit=fields["unit"],
+        addressee=fields["addressee"],
+        meta_folded=fold(f"{fields['author']} {fields['unit']}"),
+        device_id=device_id,
+        status="pending",
+        reject_reason="",
+        version=1,
+        created_at=now,
+        updated_at=now,
     )
     try:
         values["id"] = conn.execute(_INSERT_QUESTION, values).scalar_one()
@@ -178,6 +210,7 @@ def submit(data, device_id="", address=""):
 
 # ---- payloads ---------------------------------------------------------------------------
 
+
 def _iso(value):
     return value.isoformat() if value else None
 
@@ -186,8 +219,13 @@ def answer_of(q):
     """The written answer of ``q`` for moderators (None when no owner, due date nor text is set)."""
     if not (q.answer_text or q.answer_owner or q.answer_due):
         return None
-    return {"text": q.answer_text or "", "owner": q.answer_owner or "", "due": _iso(q.answer_due),
-            "at": _iso(q.answer_at), "by": q.answer_by or ""}
+    return {
+        "text": q.answer_text or "",
+        "owner": q.answer_owner or "",
+        "due": _iso(q.answer_due),
+        "at": _iso(q.answer_at),
+        "by": q.answer_by or "",
+    }
 
 
 def overdue(q, now=None):
@@ -198,15 +236,28 @@ def overdue(q, now=None):
 def compact(q, site=None, tags=(), sites=None, askers=None, claimed_by=None):
     """What a moderator's list needs about one question (small: it is broadcast)."""
     return {
-        "id": q.id, "kind": q.kind, "text": q.text, "author": q.author, "unit": q.unit, "addressee": q.addressee,
-        "status": q.status, "reason": q.reject_reason, "version": q.version, "created_at": _iso(q.created_at),
+        "id": q.id,
+        "kind": q.kind,
+        "text": q.text,
+        "author": q.author,
+        "unit": q.unit,
+        "addressee": q.addressee,
+        "status": q.status,
+        "reason": q.reject_reason,
+        "version": q.version,
+        "created_at": _iso(q.created_at),
         "site": {"id": site.id, "name": site.name, "district": site.district} if site is not None else None,
-        "agenda_item_id": q.agenda_item_id, "tags": list(tags),
+        "agenda_item_id": q.agenda_item_id,
+        "tags": list(tags),
         "sites": sites if sites is not None else (1 if q.site_id else 0),
         "askers": askers if askers is not None else 1,
-        "claimed_by": claimed_by, "edited": q.original_text is not None, "original_text": q.original_text,
-        "queue_position": q.queue_position, "merged_into_id": q.merged_into_id,
-        "answer": answer_of(q), "overdue": overdue(q),
+        "claimed_by": claimed_by,
+        "edited": q.original_text is not None,
+        "original_text": q.original_text,
+        "queue_position": q.queue_position,
+        "merged_into_id": q.merged_into_id,
+        "answer": answer_of(q),
+        "overdue": overdue(q),
     }
 
 
@@ -218,12 +269,16 @@ def compact_many(questions):
     site_ids = {q.site_id for q in questions if q.site_id}
     sites = {s.id: s for s in db.session.scalars(db.select(Site).where(Site.id.in_(site_ids)))} if site_ids else {}
     tags = {}
-    for qid, tag in db.session.execute(db.select(QuestionTag.question_id, QuestionTag.tag)
-                                       .where(QuestionTag.question_id.in_(ids)).order_by(QuestionTag.tag)):
+    for qid, tag in db.session.execute(
+        db.select(QuestionTag.question_id, QuestionTag.tag)
+        .where(QuestionTag.question_id.in_(ids))
+        .order_by(QuestionTag.tag)
+    ):
         tags.setdefault(qid, []).append(tag)
     links = {}
-    for qid, site_id in db.session.execute(db.select(QuestionLink.question_id, QuestionLink.site_id)
-                                           .where(QuestionLink.question_id.in_(ids))):
+    for qid, site_id in db.session.execute(
+        db.select(QuestionLink.question_id, QuestionLink.site_id).where(QuestionLink.question_id.in_(ids))
+    ):
         links.setdefault(qid, []).append(site_id)
     user_ids = {q.claimed_by_id for q in questions if q.claimed_by_id}
     users = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(user_ids)))} if user_ids else {}
@@ -232,9 +287,16 @@ def compact_many(questions):
         linked = links.get(q.id, [])
         site_set = {s for s in [q.site_id, *linked] if s}
         claimer = users.get(q.claimed_by_id)
-        out.append(compact(q, site=sites.get(q.site_id), tags=tags.get(q.id, ()), sites=len(site_set),
-                           askers=1 + len(linked),
-                           claimed_by=(claimer.display_name or claimer.username) if claimer else None))
+        out.append(
+            compact(
+                q,
+                site=sites.get(q.site_id),
+                tags=tags.get(q.id, ()),
+                sites=len(site_set),
+                askers=1 + len(linked),
+                claimed_by=(claimer.display_name or claimer.username) if claimer else None,
+            )
+        )
     return out
 
 
@@ -243,6 +305,7 @@ def compact_one(q):
 
 
 # ---- what askers see --------------------------------------------------------------------
+
 
 def _resolve(q):
     """Follow merges to the question that carries the outcome."""
@@ -267,8 +330,13 @@ def public_status(q):
     status = PUBLIC_STATUS.get(target.status, "sent")
     if status == "sent" and target.claimed_by_id:
         status = "reviewing"
-    return {"client_id": q.client_id, "id": q.id, "status": status,
-            "reason": target.reject_reason if status == "not_selected" else "", "answer": public_answer(target)}
+    return {
+        "client_id": q.client_id,
+        "id": q.id,
+        "status": status,
+        "reason": target.reject_reason if status == "not_selected" else "",
+        "answer": public_answer(target),
+    }
 
 
 def statuses_for(event, client_ids):

@@ -5,6 +5,7 @@ extensions: ``open_question`` over the socket records the viewer, ``question_vie
 id (or a disconnect) forgets them. Every change is broadcast to the event's moderators as
 ``question_viewers`` ``{"id": question id, "names": [...]}`` for each question concerned.
 """
+
 import threading
 
 from flask import current_app

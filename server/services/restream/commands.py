@@ -6,6 +6,7 @@ to every enabled page. Bound to REST (``/api/v1/events/<slug>/destinations...``,
 
 No answer ever carries a stream key: destinations leave through ``destinations.public``.
 """
+
 from typing import Annotated, Literal
 
 from flask_babel import lazy_gettext as _l
@@ -47,14 +48,17 @@ def start_destination(call, dest):
 
 # ---- reading ------------------------------------------------------------------------------
 
-@command("restream.list", roles=CREW, http=f"GET {DESTS}", socket="crew:destinations_list",
-         endpoint="destinations_list")
+
+@command(
+    "restream.list", roles=CREW, http=f"GET {DESTS}", socket="crew:destinations_list", endpoint="destinations_list"
+)
 def destinations_list(call, data):
     """The event's fan pages with their live state (never a key) and the ingest's address."""
     return {"destinations": [view(call, d) for d in dests.list_for(call.event)], "ingest": ingest_view(call)}
 
 
 # ---- admin: managing pages ----------------------------------------------------------------
+
 
 class NewDestination(Input):
     name: Text
@@ -63,8 +67,14 @@ class NewDestination(Input):
     enabled: StrictBool = True
 
 
-@command("restream.create", roles=ADMIN, input=NewDestination, http=f"POST {DESTS}",
-         socket="crew:destination_create", endpoint="destination_create")
+@command(
+    "restream.create",
+    roles=ADMIN,
+    input=NewDestination,
+    http=f"POST {DESTS}",
+    socket="crew:destination_create",
+    endpoint="destination_create",
+)
 def destination_create(call, data):
     """Add a fan page: ``name``, server ``url`` (rtmp/rtmps/srt), write-only ``key``, ``enabled``."""
     dest = dests.create(call.event, data.name, data.url, data.key, data.enabled)
@@ -80,8 +90,14 @@ class DestinationChange(Input):
     position: Position | None = None
 
 
-@command("restream.update", roles=ADMIN, input=DestinationChange, http=f"PUT {DESTS}/<int:id>",
-         socket="crew:destination_update", endpoint="destination_update")
+@command(
+    "restream.update",
+    roles=ADMIN,
+    input=DestinationChange,
+    http=f"PUT {DESTS}/<int:id>",
+    socket="crew:destination_update",
+    endpoint="destination_update",
+)
 def destination_update(call, data):
     """Change a fan page (a missing ``key`` keeps the stored one); a running push follows the change."""
     dest = dests.get(call.event, data.id)
@@ -99,8 +115,14 @@ class DestinationRef(Input):
     id: Id
 
 
-@command("restream.delete", roles=ADMIN, input=DestinationRef, http=f"DELETE {DESTS}/<int:id>",
-         socket="crew:destination_delete", endpoint="destination_delete")
+@command(
+    "restream.delete",
+    roles=ADMIN,
+    input=DestinationRef,
+    http=f"DELETE {DESTS}/<int:id>",
+    socket="crew:destination_delete",
+    endpoint="destination_delete",
+)
 def destination_delete(call, data):
     """Remove a fan page (its push stops first)."""
     dest = dests.get(call.event, data.id)
@@ -111,8 +133,15 @@ def destination_delete(call, data):
 
 # ---- crew: pushing ------------------------------------------------------------------------
 
-@command("restream.start_one", roles=CREW, input=DestinationRef, http=f"POST {DESTS}/<int:id>/start",
-         socket="crew:destination_start", endpoint="destination_start")
+
+@command(
+    "restream.start_one",
+    roles=CREW,
+    input=DestinationRef,
+    http=f"POST {DESTS}/<int:id>/start",
+    socket="crew:destination_start",
+    endpoint="destination_start",
+)
 def destination_start(call, data):
     """Start pushing to one fan page (the others are not touched)."""
     dest = dests.get(call.event, data.id)
@@ -120,8 +149,14 @@ def destination_start(call, data):
     return {"destination": view(call, dest), "ingest": ingest_view(call)}
 
 
-@command("restream.stop_one", roles=CREW, input=DestinationRef, http=f"POST {DESTS}/<int:id>/stop",
-         socket="crew:destination_stop", endpoint="destination_stop")
+@command(
+    "restream.stop_one",
+    roles=CREW,
+    input=DestinationRef,
+    http=f"POST {DESTS}/<int:id>/stop",
+    socket="crew:destination_stop",
+    endpoint="destination_stop",
+)
 def destination_stop(call, data):
     """Stop pushing to one fan page."""
     dest = dests.get(call.event, data.id)
@@ -155,8 +190,14 @@ def stop_obs_stream(call):
     return run_command(call.slug, lambda conn: conn.stop_stream())
 
 
-@command("restream.action", roles=CREW, input=RestreamAction, http="POST /events/<slug>/restream",
-         socket="crew:restream", endpoint="restream")
+@command(
+    "restream.action",
+    roles=CREW,
+    input=RestreamAction,
+    http="POST /events/<slug>/restream",
+    socket="crew:restream",
+    endpoint="restream",
+)
 def restream(call, data):
     """One press: ``start`` points OBS at the ingest, starts its stream and every enabled page;
     ``stop`` stops the pages, then OBS's stream."""
@@ -177,5 +218,4 @@ def restream(call, data):
                 obs = stop_obs_stream(call)
             except ServiceError as err:  # the pages are stopped whatever OBS says
                 obs = {"error": err.code, "message": str(err.message)}
-    return {"obs": obs, "ingest": ingest_view(call),
-            "destinations": [view(call, d) for d in dests.list_for(event)]}
+    return {"obs": obs, "ingest": ingest_view(call), "destinations": [view(call, d) for d in dests.list_for(event)]}

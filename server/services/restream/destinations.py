@@ -5,6 +5,7 @@ stream key sealed at rest, enabled flag, position) and its shape on the wire: th
 returned (``has_key`` only), the live status comes from the relay and its error reason is
 explained in the caller's language. The clear key is only opened for the pusher's target URL.
 """
+
 import re
 from urllib.parse import urlsplit
 
@@ -44,6 +45,7 @@ REASON_MESSAGES = {
 
 # ---- validation ------------------------------------------------------------------------
 
+
 def _invalid(code, message, field):
     return ServiceError(code, message, status=422, fields=[field])
 
@@ -64,8 +66,11 @@ def check_url(url):
     except ValueError:  # a port that is not a number
         ok = False
     if not ok or parts.username or parts.password:
-        raise _invalid("invalid_url", _l("Địa chỉ máy chủ phải bắt đầu bằng rtmp://, rtmps:// hoặc srt:// "
-                                         "và có tên máy chủ."), "url")
+        raise _invalid(
+            "invalid_url",
+            _l("Địa chỉ máy chủ phải bắt đầu bằng rtmp://, rtmps:// hoặc srt:// và có tên máy chủ."),
+            "url",
+        )
     return url
 
 
@@ -96,9 +101,11 @@ def target_url(destination, key):
 
 # ---- storage ---------------------------------------------------------------------------
 
+
 def list_for(event):
-    return db.session.scalars(select(Destination).where(Destination.event_id == event.id)
-                              .order_by(Destination.position, Destination.id)).all()
+    return db.session.scalars(
+        select(Destination).where(Destination.event_id == event.id).order_by(Destination.position, Destination.id)
+    ).all()
 
 
 def get(event, dest_id):
@@ -108,8 +115,15 @@ def get(event, dest_id):
 def create(event, name, url, key, enabled=True):
     url = check_url(url)
     last = db.session.scalar(select(func.max(Destination.position)).where(Destination.event_id == event.id))
-    dest = Destination(event_id=event.id, name=check_name(name), kind=kind_of(url), server_url=url,
-                       key_sealed=seal(check_key(key)), enabled=bool(enabled), position=(last or 0) + 1)
+    dest = Destination(
+        event_id=event.id,
+        name=check_name(name),
+        kind=kind_of(url),
+        server_url=url,
+        key_sealed=seal(check_key(key)),
+        enabled=bool(enabled),
+        position=(last or 0) + 1,
+    )
     db.session.add(dest)
     db.session.commit()
     return dest
@@ -144,8 +158,9 @@ def key_of(dest):
     except ValueError:
         key = ""  # services/secrets.py answers "" where the fallback raises
     if not key:
-        raise ServiceError("key_unreadable", _l("Không mở được khóa luồng đã lưu (SECRET_KEY đã đổi?). "
-                                                "Hãy nhập lại khóa."), status=409)
+        raise ServiceError(
+            "key_unreadable", _l("Không mở được khóa luồng đã lưu (SECRET_KEY đã đổi?). Hãy nhập lại khóa."), status=409
+        )
     return key
 
 
@@ -166,6 +181,13 @@ def explain(status):
 
 def public(dest, status=None):
     """A destination as clients see it: never the key."""
-    return {"id": dest.id, "name": dest.name, "kind": dest.kind, "server": dest.server_url,
-            "enabled": dest.enabled, "position": dest.position, "has_key": bool(dest.key_sealed),
-            **explain(status)}
+    return {
+        "id": dest.id,
+        "name": dest.name,
+        "kind": dest.kind,
+        "server": dest.server_url,
+        "enabled": dest.enabled,
+        "position": dest.position,
+        "has_key": bool(dest.key_sealed),
+        **explain(status),
+    }

@@ -11,6 +11,7 @@ that probed only audio would copy no video), starting and stopping the process, 
 stale nginx a crashed server left behind. Nothing here knows about events or destinations
 beyond the stream name.
 """
+
 import logging
 import os
 import signal
@@ -72,8 +73,17 @@ def listening(port, host="127.0.0.1"):
 class Ingest:
     """One nginx-rtmp process in ``directory``; ``start()`` is idempotent."""
 
-    def __init__(self, directory, *, nginx="nginx", module=DEFAULT_MODULE, bind="127.0.0.1", port=0,
-                 public_host="127.0.0.1", sleep=time.sleep):
+    def __init__(
+        self,
+        directory,
+        *,
+        nginx="nginx",
+        module=DEFAULT_MODULE,
+        bind="127.0.0.1",
+        port=0,
+        public_host="127.0.0.1",
+        sleep=time.sleep,
+    ):
         self.directory = os.path.abspath(directory)
         self.nginx, self.module, self.bind = nginx, module, bind
         self.wanted_port = int(port or 0)
@@ -98,8 +108,11 @@ class Ingest:
         return self.proc is not None and self.proc.poll() is None
 
     def describe(self):
-        return {"running": self.running, "port": self.port if self.running else None,
-                "server": self.server_url if self.running else None}
+        return {
+            "running": self.running,
+            "port": self.port if self.running else None,
+            "server": self.server_url if self.running else None,
+        }
 
     # config ----------------------------------------------------------------------------
     @property
@@ -111,8 +124,9 @@ class Ingest:
             rules = "allow publish 127.0.0.1;\n            deny publish all;"
         else:  # OBS on another machine: restrict with a firewall (docs/crew-guide.md)
             rules = "allow publish all;"
-        return CONFIG.format(module=self.module, prefix=self.directory, bind=self.bind, port=port,
-                             app=APPLICATION, publish_rules=rules)
+        return CONFIG.format(
+            module=self.module, prefix=self.directory, bind=self.bind, port=port, app=APPLICATION, publish_rules=rules
+        )
 
     # process ---------------------------------------------------------------------------
     def start(self):

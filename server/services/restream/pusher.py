@@ -10,6 +10,7 @@ text kept from ffmpeg is scrubbed of the key and the URL that carries it before 
 shown or logged. Nothing here touches Flask: the relay passes ``spawn``/``sleep`` (Socket.IO's
 background tasks) and receives changes through ``on_change``.
 """
+
 import logging
 import re
 import subprocess
@@ -27,16 +28,37 @@ STATES = (IDLE, CONNECTING, LIVE, RETRYING, FAILED)
 # Reasons an attempt ended, from ffmpeg's stderr (first match wins; lower-case text).
 REASONS = (
     ("no_video", ("matches no streams",)),  # -map 0:v:0 found no picture in the program (yet)
-    ("auth_refused", ("unauthorized", "authentication", "forbidden", "badname", "publish.denied",
-                      "access denied", "server error: 40", "403", "401")),
-    ("dns", ("failed to resolve", "name or service not known", "temporary failure in name resolution",
-             "no address associated")),
+    (
+        "auth_refused",
+        (
+            "unauthorized",
+            "authentication",
+            "forbidden",
+            "badname",
+            "publish.denied",
+            "access denied",
+            "server error: 40",
+            "403",
+            "401",
+        ),
+    ),
+    (
+        "dns",
+        (
+            "failed to resolve",
+            "name or service not known",
+            "temporary failure in name resolution",
+            "no address associated",
+        ),
+    ),
     ("connection_refused", ("connection refused",)),
     ("tls", ("tls", "ssl", "certificate", "handshake")),
     ("timeout", ("timed out", "timeout")),
     ("bad_url", ("protocol not found", "invalid argument", "no such file", "unknown protocol")),
-    ("connection_lost", ("broken pipe", "connection reset", "end of file", "input/output error",
-                         "error writing", "error muxing")),
+    (
+        "connection_lost",
+        ("broken pipe", "connection reset", "end of file", "input/output error", "error writing", "error muxing"),
+    ),
 )
 PERMANENT = {"auth_refused", "dns", "bad_url"}  # retrying rarely helps: give up sooner
 STALL_S = 12.0  # no progress for this long while live: the source or the page is stuck
@@ -67,9 +89,24 @@ def backoff_delay(failures, initial, cap):
 class Pusher:
     """Pushes one stream to one destination until stopped; thread/greenlet-safe snapshot."""
 
-    def __init__(self, dest_id, source_url, target_url, key, *, on_change=None, spawn=None, sleep=time.sleep,
-                 ffmpeg="ffmpeg", backoff_initial=1.0, backoff_max=8.0, max_failures=50, permanent_failures=3,
-                 stall_s=STALL_S, clock=time.monotonic):
+    def __init__(
+        self,
+        dest_id,
+        source_url,
+        target_url,
+        key,
+        *,
+        on_change=None,
+        spawn=None,
+        sleep=time.sleep,
+        ffmpeg="ffmpeg",
+        backoff_initial=1.0,
+        backoff_max=8.0,
+        max_failures=50,
+        permanent_failures=3,
+        stall_s=STALL_S,
+        clock=time.monotonic,
+    ):
         self.dest_id = dest_id
         self.source_url = source_url
         self._target = target_url
@@ -99,11 +136,31 @@ class Pusher:
     def command(self):
         """The ffmpeg argv (contains the key: never log it; see ``scrub``). RTMP(S) carries FLV,
         SRT carries MPEG-TS."""
-        muxer = ["-f", "mpegts"] if self._target.startswith("srt://") else ["-f", "flv", "-flvflags",
-                                                                            "no_duration_filesize"]
-        return [self.ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "warning",
-                "-i", self.source_url, "-map", "0:v:0", "-map", "0:a?", "-c", "copy", *muxer,
-                "-progress", "pipe:1", self._target]
+        muxer = (
+            ["-f", "mpegts"]
+            if self._target.startswith("srt://")
+            else ["-f", "flv", "-flvflags", "no_duration_filesize"]
+        )
+        return [
+            self.ffmpeg,
+            "-hide_banner",
+            "-nostdin",
+            "-nostats",
+            "-loglevel",
+            "warning",
+            "-i",
+            self.source_url,
+            "-map",
+            "0:v:0",
+            "-map",
+            "0:a?",
+            "-c",
+            "copy",
+            *muxer,
+            "-progress",
+            "pipe:1",
+            self._target,
+        ]
 
     @property
     def running(self):
@@ -115,8 +172,14 @@ class Pusher:
     def snapshot(self):
         with self._lock:
             uptime = int(self._clock() - self.live_since) if self.live_since is not None else 0
-            return {"state": self.state, "restarts": self.restarts, "bitrate_kbps": self.bitrate_kbps,
-                    "uptime_s": uptime, "speed": self.speed, "last_error": dict(self.last_error or {}) or None}
+            return {
+                "state": self.state,
+                "restarts": self.restarts,
+                "bitrate_kbps": self.bitrate_kbps,
+                "uptime_s": uptime,
+                "speed": self.speed,
+                "last_error": dict(self.last_error or {}) or None,
+            }
 
     def start(self):
         """Start pushing (idempotent); counters start again from zero."""
@@ -164,8 +227,9 @@ class Pusher:
                 limit = self.permanent_failures if reason in PERMANENT else self.max_failures
                 if limit and failures >= limit:
                     self._set(state=FAILED, bitrate_kbps=0, speed=None, live_since=None)
-                    log.warning("restream destination %s gave up after %s failures (%s)",
-                                self.dest_id, failures, reason)
+                    log.warning(
+                        "restream destination %s gave up after %s failures (%s)", self.dest_id, failures, reason
+                    )
                     with self._lock:
                         if generation == self._generation:
                             self._stop = True
@@ -188,8 +252,9 @@ class Pusher:
         """One ffmpeg run: ``(went_live, reason)``."""
         self._stderr.clear()
         try:
-            proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE)
+            proc = subprocess.Popen(
+                self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
         except OSError as exc:
             self._set(last_error={"reason": "ffmpeg_missing", "detail": self.scrub(str(exc.strerror))})
             return False, "ffmpeg_missing"
@@ -242,8 +307,11 @@ class Pusher:
                 block = progress.feed(raw.decode("ascii", "replace").strip())
                 if block is None or progress.closed or not self._current(generation):
                     continue
-                fields = {"bitrate_kbps": block["bitrate_kbps"], "speed": block["speed"],
-                          "out_time_s": block["out_time_s"]}
+                fields = {
+                    "bitrate_kbps": block["bitrate_kbps"],
+                    "speed": block["speed"],
+                    "out_time_s": block["out_time_s"],
+                }
                 if progress.live and self.state != LIVE:
                     fields.update(state=LIVE, live_since=self._clock(), last_error=None)
                 self._set(**fields)

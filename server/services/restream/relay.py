@@ -9,6 +9,7 @@ the server exits. One pusher per destination: a failing page restarts alone.
 Scale-out note: pushers run in the process that received the start command, and their status
 is that process's; run restreaming from one process (docs/crew-guide.md).
 """
+
 import atexit
 import logging
 import os
@@ -101,11 +102,15 @@ class RestreamRuntime:
         self.app = app
         cfg = app.config
         directory = cfg.get("RESTREAM_DIR") or os.path.join(app.instance_path, "restream")
-        self.ingest = Ingest(directory, nginx=cfg.get("RESTREAM_NGINX", "nginx"),
-                             module=cfg.get("RESTREAM_NGINX_MODULE") or "/usr/lib/nginx/modules/ngx_rtmp_module.so",
-                             bind=cfg.get("RESTREAM_INGEST_BIND", "127.0.0.1"),
-                             port=int(cfg.get("RESTREAM_INGEST_PORT") or 0),
-                             public_host=cfg.get("RESTREAM_INGEST_HOST", "127.0.0.1"), sleep=socketio.sleep)
+        self.ingest = Ingest(
+            directory,
+            nginx=cfg.get("RESTREAM_NGINX", "nginx"),
+            module=cfg.get("RESTREAM_NGINX_MODULE") or "/usr/lib/nginx/modules/ngx_rtmp_module.so",
+            bind=cfg.get("RESTREAM_INGEST_BIND", "127.0.0.1"),
+            port=int(cfg.get("RESTREAM_INGEST_PORT") or 0),
+            public_host=cfg.get("RESTREAM_INGEST_HOST", "127.0.0.1"),
+            sleep=socketio.sleep,
+        )
         self.pusher_options = {
             "ffmpeg": cfg.get("RESTREAM_FFMPEG", "ffmpeg"),
             "backoff_initial": float(cfg.get("RESTREAM_BACKOFF_INITIAL", 1.0)),
@@ -120,8 +125,16 @@ class RestreamRuntime:
             return self.relays.setdefault(slug, EventRelay(self, slug))
 
     def make_pusher(self, dest_id, source, target, key, on_change):
-        return Pusher(dest_id, source, target, key, on_change=on_change, spawn=socketio.start_background_task,
-                      sleep=socketio.sleep, **self.pusher_options)
+        return Pusher(
+            dest_id,
+            source,
+            target,
+            key,
+            on_change=on_change,
+            spawn=socketio.start_background_task,
+            sleep=socketio.sleep,
+            **self.pusher_options,
+        )
 
     def ensure_ingest(self):
         """Start the ingest if needed; 503 ``ingest_unavailable`` when nginx cannot run."""
@@ -129,8 +142,11 @@ class RestreamRuntime:
             self.ingest.start()
         except IngestError as exc:
             log.error("restream ingest cannot start: %s", exc)
-            raise ServiceError("ingest_unavailable", _l("Không khởi động được điểm nhận luồng (nginx RTMP): "
-                                                        "%(detail)s", detail=str(exc)), status=503) from None
+            raise ServiceError(
+                "ingest_unavailable",
+                _l("Không khởi động được điểm nhận luồng (nginx RTMP): %(detail)s", detail=str(exc)),
+                status=503,
+            ) from None
         return self.ingest
 
     def heal_ingest(self):

@@ -9,6 +9,7 @@ collapse into it: ``destinations.py`` imports ``seal``/``unseal`` from there and
 An unreadable key is ``""`` from the shared module and ``ValueError`` here; ``destinations.key_of``
 treats both as ``key_unreadable``.
 """
+
 import base64
 import hashlib
 

@@ -8,6 +8,7 @@ Images are served by the deck's unguessable ``public_id``. The position (deck, i
 ``AgendaLive`` and broadcast as ``slide_state`` to crew, phones and overlays (and set as OBS's
 ``BC Slides`` image, ``on_air.py``); a (re)joining display gets it on connect.
 """
+
 import logging
 import os
 import secrets
@@ -59,12 +60,26 @@ def slides_of(deck):
 
 
 def deck_to_dict(deck, with_slides=False):
-    out = {"id": deck.id, "public_id": deck.public_id, "title": deck.title, "kind": deck.kind, "status": deck.status,
-           "page_count": deck.page_count, "pages_done": deck.pages_done, "error": deck.error}
+    out = {
+        "id": deck.id,
+        "public_id": deck.public_id,
+        "title": deck.title,
+        "kind": deck.kind,
+        "status": deck.status,
+        "page_count": deck.page_count,
+        "pages_done": deck.pages_done,
+        "error": deck.error,
+    }
     if with_slides:
-        out["slides"] = [{"number": s.number, "image": slide_url(deck.public_id, s.number),
-                          "thumb": slide_url(deck.public_id, s.number, thumb=True), "caption": s.caption}
-                         for s in slides_of(deck)]
+        out["slides"] = [
+            {
+                "number": s.number,
+                "image": slide_url(deck.public_id, s.number),
+                "thumb": slide_url(deck.public_id, s.number, thumb=True),
+                "caption": s.caption,
+            }
+            for s in slides_of(deck)
+        ]
     return out
 
 
@@ -86,8 +101,11 @@ def upload(event_slug, title, pdf=None, photos=(), captions=()):
     if pdf is not None and pdf[0]:
         return create_pdf_deck(event_slug, title or pdf[0], pdf[1])
     captions = list(captions)
-    return create_photo_deck(event_slug, title, [
-        (name, data, captions[i] if i < len(captions) else "") for i, (name, data) in enumerate(photos)])
+    return create_photo_deck(
+        event_slug,
+        title,
+        [(name, data, captions[i] if i < len(captions) else "") for i, (name, data) in enumerate(photos)],
+    )
 
 
 def upload_result(deck):
@@ -120,7 +138,8 @@ class _Incoming:
 INVALID = {
     "invalid_pdf": lambda details: ServiceError("invalid_pdf", _l("Tệp không phải PDF hợp lệ."), status=422),
     "invalid_photo": lambda details: ServiceError(
-        "invalid_photo", _l("Tệp ảnh hỏng: %(name)s", name=details.get("name", "")), status=422, **details),
+        "invalid_photo", _l("Tệp ảnh hỏng: %(name)s", name=details.get("name", "")), status=422, **details
+    ),
 }
 
 
@@ -152,8 +171,9 @@ def create_pdf_deck(event_slug, title, data, spawn=None):
     with _Incoming() as incoming:
         source = incoming.write("source.pdf", data)
         pages = _job("invalid_pdf", render.inspect_pdf, source)["pages"]
-        deck = SlideDeck(event_id=event.id, title=title, kind="pdf", status="rendering", page_count=pages,
-                         pages_done=0, error="")
+        deck = SlideDeck(
+            event_id=event.id, title=title, kind="pdf", status="rendering", page_count=pages, pages_done=0, error=""
+        )
         db.session.add(deck)
         db.session.flush()
         folder = _folder(deck.id)
@@ -177,8 +197,7 @@ def render_pdf_deck(app, deck_id):
                 image = os.path.join(folder, f"{number}.png")
                 thumb = os.path.join(folder, f"{number}-thumb.png")
                 worker.run(render.render_pdf_page, source, number, absolute(image), absolute(thumb))
-                db.session.add(Slide(deck_id=deck_id, number=number, image_path=image, thumb_path=thumb,
-                                     caption=""))
+                db.session.add(Slide(deck_id=deck_id, number=number, image_path=image, thumb_path=thumb, caption=""))
                 deck.pages_done = number + 1
                 db.session.commit()
                 broadcast("deck_progress", deck_to_dict(deck), event_slug, "crew")
@@ -210,8 +229,9 @@ def _check_photos(photos):
     for filename, _data, _caption in photos:
         ext = (filename or "").rsplit(".", 1)[-1].lower()
         if ext not in PHOTO_TYPES:
-            raise ServiceError("invalid_photo", _l("Ảnh phải là JPG, PNG hoặc WEBP: %(name)s", name=filename),
-                               status=422)
+            raise ServiceError(
+                "invalid_photo", _l("Ảnh phải là JPG, PNG hoặc WEBP: %(name)s", name=filename), status=422
+            )
 
 
 def create_photo_deck(event_slug, title, photos):
@@ -230,8 +250,15 @@ def create_photo_deck(event_slug, title, photos):
             except ServiceError as exc:
                 exc.details.setdefault("name", filename)
                 raise
-        deck = SlideDeck(event_id=event.id, title=title, kind="photos", status="ready",
-                         page_count=len(photos), pages_done=len(photos), error="")
+        deck = SlideDeck(
+            event_id=event.id,
+            title=title,
+            kind="photos",
+            status="ready",
+            page_count=len(photos),
+            pages_done=len(photos),
+            error="",
+        )
         db.session.add(deck)
         deck_id = None
         try:
@@ -242,8 +269,11 @@ def create_photo_deck(event_slug, title, photos):
                 image, thumb = os.path.join(folder, f"{number}.png"), os.path.join(folder, f"{number}-thumb.png")
                 for made, final in zip(incoming.outputs(number), (image, thumb)):
                     shutil.move(made, absolute(final))
-                db.session.add(Slide(deck_id=deck.id, number=number, image_path=image, thumb_path=thumb,
-                                     caption=clean(caption, 500)))
+                db.session.add(
+                    Slide(
+                        deck_id=deck.id, number=number, image_path=image, thumb_path=thumb, caption=clean(caption, 500)
+                    )
+                )
             db.session.commit()
         except Exception:
             _discard(deck_id)
@@ -255,8 +285,11 @@ def slide_file(public_id, number, thumb=False):
     """Absolute path of a slide image by the deck's public id, or NotFound (whatever the id)."""
     slide = None
     if isinstance(public_id, str) and len(public_id) <= PUBLIC_ID_MAX and 0 <= number < MAX_PAGES:
-        slide = db.session.scalar(db.select(Slide).join(SlideDeck, SlideDeck.id == Slide.deck_id)
-                                  .where(SlideDeck.public_id == public_id, Slide.number == number))
+        slide = db.session.scalar(
+            db.select(Slide)
+            .join(SlideDeck, SlideDeck.id == Slide.deck_id)
+            .where(SlideDeck.public_id == public_id, Slide.number == number)
+        )
     if slide is None:
         raise NotFound("slide_not_found", _l("Không tìm thấy trang trình chiếu."))
     return absolute(slide.thumb_path if thumb else slide.image_path)
@@ -271,8 +304,14 @@ def slide_state(event):
     count = db.session.scalar(db.select(db.func.count(Slide.id)).filter_by(deck_id=deck.id)) or 0
     index = min(live.slide_index, max(count - 1, 0))
     slide = db.session.scalar(db.select(Slide).filter_by(deck_id=deck.id, number=index))
-    return {"deck_id": deck.id, "title": deck.title, "index": index, "count": count,
-            "image": slide_url(deck.public_id, index) if slide else None, "caption": slide.caption if slide else ""}
+    return {
+        "deck_id": deck.id,
+        "title": deck.title,
+        "index": index,
+        "count": count,
+        "image": slide_url(deck.public_id, index) if slide else None,
+        "caption": slide.caption if slide else "",
+    }
 
 
 def broadcast_slide(event):

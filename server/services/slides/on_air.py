@@ -7,6 +7,7 @@ when the shown page finishes rendering; the OBS runtime pushes ``image_settings`
 every (re)connect, scene-pack apply (``obs/native_texts.py``). A failure is logged, never raised:
 the slide moved anyway and every other display follows it.
 """
+
 import base64
 import logging
 import os
@@ -21,7 +22,9 @@ log = logging.getLogger(__name__)
 
 SLIDES_SOURCE = "BC Slides"
 # a 1×1 fully transparent PNG: "no slide" shows nothing
-BLANK_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg==")
+BLANK_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg=="
+)
 BLANK_NAME = "blank.png"
 
 

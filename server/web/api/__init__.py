@@ -4,6 +4,7 @@ Each module of this package adds its routes to ``api_bp``. ``token_required`` ac
 bearer token, or a logged-in browser session (with the CSRF header on writes), so the
 pages' scripts and a Stream Deck use the same endpoints.
 """
+
 import functools
 import importlib
 import json
@@ -12,10 +13,10 @@ from flask import Blueprint, current_app, g, request
 from flask_babel import lazy_gettext as _l
 
 from server.extensions import csrf, db
+from server.identity import current_user
 from server.models.base import utcnow
 from server.services.accounts.users import token_role
 from server.services.errors import ServiceError
-from server.identity import current_user
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)
@@ -85,7 +86,9 @@ def json_body(max_bytes=None):
     if request.content_length is not None and request.content_length > limit:
         raise ServiceError("too_large", _l("Dữ liệu gửi lên quá lớn."), status=413)
     if not request.mimetype or request.mimetype != "application/json":
-        raise ServiceError("unsupported_media_type", _l("Cần gửi dữ liệu dạng JSON (Content-Type: application/json)."), status=415)
+        raise ServiceError(
+            "unsupported_media_type", _l("Cần gửi dữ liệu dạng JSON (Content-Type: application/json)."), status=415
+        )
     raw = request.stream.read(limit + 1) if request.content_length is None else request.get_data(cache=True)
     if len(raw) > limit:
         raise ServiceError("too_large", _l("Dữ liệu gửi lên quá lớn."), status=413)

@@ -6,6 +6,7 @@ the JSON body (or a multipart form's fields, its files going to ``call.files``) 
 and runs the command. Errors become ``{"error", "message", ...}``
 with the error's status through the app's one error handler.
 """
+
 from flask import g, jsonify, request
 
 from server.services.commands import Actor, Call, load_commands
@@ -21,13 +22,12 @@ def _form():
 def _files():
     """A multipart form's files, read: name → [(filename, bytes)] (empty file inputs skipped;
     ``MAX_CONTENT_LENGTH`` bounds the total)."""
-    return {name: [(f.filename, f.read()) for f in files if f and f.filename]
-            for name, files in request.files.lists()}
+    return {name: [(f.filename, f.read()) for f in files if f and f.filename] for name, files in request.files.lists()}
 
 
 def _payload(cmd, path_args):
     if request.method == "GET":
-        data = {key: value for key, value in request.args.items()}
+        data = dict(request.args.items())
     elif request.mimetype == "multipart/form-data":
         data = _form()
     elif request.content_length or request.mimetype == "application/json":
@@ -54,10 +54,18 @@ def _call(cmd, path_args):
         actor = Actor.from_user(user) if user is not None else Actor(label=g.api_actor, role=role)
     else:
         actor = Actor(label="anonymous")
-    call = Call(command=cmd, actor=actor, slug=slug, site=site, credentials=credentials, transport="http",
-                host_url=request.host_url, address=request.remote_addr or "",
-                device_id=request.headers.get("X-Device-Id", "")[:64],
-                files=_files() if request.mimetype == "multipart/form-data" else {})
+    call = Call(
+        command=cmd,
+        actor=actor,
+        slug=slug,
+        site=site,
+        credentials=credentials,
+        transport="http",
+        host_url=request.host_url,
+        address=request.remote_addr or "",
+        device_id=request.headers.get("X-Device-Id", "")[:64],
+        files=_files() if request.mimetype == "multipart/form-data" else {},
+    )
     if site is not None:
         call.slug = event_by_id(site.event_id).slug
     elif slug is None and cmd.event_of is not None:

@@ -1,6 +1,7 @@
 """The machine-readable description of ``/api/v1`` (OpenAPI 3.1), built from the command
 registry: one path per command route, its input schema from the command's pydantic model, its
 roles and its socket twin. Served at ``/api/v1/openapi.json``; the fuzz tests read it."""
+
 import re
 
 from flask import jsonify
@@ -8,8 +9,11 @@ from flask import jsonify
 from server.services.commands import load_commands
 from server.web.api import api_bp
 
-ERROR = {"type": "object", "required": ["error", "message"],
-         "properties": {"error": {"type": "string"}, "message": {"type": "string"}}}
+ERROR = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+}
 PATH_ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
@@ -23,8 +27,14 @@ def _parameters(cmd):
     names = set()
     for converter, name in PATH_ARG.findall(path):
         names.add(name)
-        params.append({"name": name, "in": "path", "required": True,
-                       "schema": {"type": "integer"} if converter == "int" else {"type": "string"}})
+        params.append(
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer"} if converter == "int" else {"type": "string"},
+            }
+        )
     if method == "GET":
         schema = cmd.input.model_json_schema()
         required = set(schema.get("required", []))
@@ -44,8 +54,14 @@ def _operation(cmd):
         "x-roles": list(cmd.roles),
         "x-socket": {"namespace": f"/{cmd.socket[0]}", "event": cmd.socket[1]} if cmd.socket else None,
         "responses": {
-            str(cmd.status): {"description": "ok", "content": {"application/json": {"schema": {
-                "type": "object", "required": ["ok"], "properties": {"ok": {"const": True}}}}}},
+            str(cmd.status): {
+                "description": "ok",
+                "content": {
+                    "application/json": {
+                        "schema": {"type": "object", "required": ["ok"], "properties": {"ok": {"const": True}}}
+                    }
+                },
+            },
             "default": {"description": "error", "content": {"application/json": {"schema": ERROR}}},
         },
     }
@@ -70,13 +86,19 @@ def build_spec():
         paths.setdefault(_path(path), {})[method.lower()] = _operation(cmd)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Bridgecast API", "version": "1",
-                 "description": "Every operation is declared once (server/services/<area>/commands.py) and "
-                                "served both here and as a Socket.IO event (x-socket)."},
+        "info": {
+            "title": "Bridgecast API",
+            "version": "1",
+            "description": "Every operation is declared once (server/services/<area>/commands.py) and "
+            "served both here and as a Socket.IO event (x-socket).",
+        },
         "paths": paths,
-        "components": {"securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer"},
-            "session": {"type": "apiKey", "in": "cookie", "name": "session"}}},
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            }
+        },
     }
 
 

@@ -87,7 +87,7 @@ def parse_json(data):
     """[(row number, row dict)] from a JSON list of items or ``{"items": [...]}``."""
     try:
         doc = json.loads(_decode(data))
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested deeper than Python parses
         raise _file_error(_l("Tệp JSON không hợp lệ.")) from None
     if isinstance(doc, dict):
         doc = doc.get("items")

@@ -85,7 +85,9 @@ def validate(data):
     )
     site_token = _str_field(data, "site_token")
     agenda_item = data.get("agenda_item")
-    if agenda_item is not None and (isinstance(agenda_item, bool) or not isinstance(agenda_item, int)):
+    if agenda_item is not None and (
+        isinstance(agenda_item, bool) or not isinstance(agenda_item, int) or not 0 < agenda_item <= 2**53
+    ):
         raise invalid("invalid_agenda_item", _l("Mục chương trình không hợp lệ."), 400)
     return {
         "slug": slug,

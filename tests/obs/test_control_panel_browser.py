@@ -198,3 +198,32 @@ def test_control_panel_screenshot(start_server, congress_obs, page):
     finally:
         stop.set()
         feeder.join(2)
+
+
+def test_a_stream_that_cannot_connect_is_said_and_obs_loss_alarms(server, fake_obs, page):
+    """A start whose output fails (no RTMP receiver) is reported in the panel with OBS's outcome,
+    never shown live; OBS dying while live turns the outputs to "unknown" and raises the strip's alarm."""
+    open_panel(page, server)
+    page.wait_for_selector('#live-strip [data-part="obs"][data-tone="ok"]', timeout=10000)
+    fake_obs.state.failing_outputs.add("Stream")
+    page.click("#stream-start")
+    toast = page.locator("#toast")
+    toast.wait_for(state="visible", timeout=15000)
+    assert "OBS không phát được luồng trực tiếp" in toast.inner_text()
+    assert page.locator("#stream-state").get_attribute("data-state") != "live"
+    assert page.locator('#live-strip [data-part="air"]').get_attribute("data-tone") != "live"
+
+    fake_obs.state.failing_outputs.clear()
+    page.click("#stream-start")
+    page.wait_for_selector("#stream-state[data-state=live]", timeout=10000)
+    page.wait_for_selector('#live-strip [data-part="air"][data-tone="live"]', timeout=5000)
+    page.evaluate(
+        "() => { window.beeps = 0; const o = AudioContext.prototype.createOscillator;"
+        " AudioContext.prototype.createOscillator = function () { window.beeps += 1; return o.call(this); }; }"
+    )
+    fake_obs.stop()
+    page.wait_for_selector('#live-strip [data-part="obs"][data-tone="danger"]', timeout=5000)
+    page.wait_for_selector("#stream-state[data-state=unknown]", timeout=5000)
+    assert page.locator('#live-strip [data-part="air"]').get_attribute("data-tone") == "warn"
+    assert page.locator("#live-strip").get_attribute("data-alarm")
+    assert page.evaluate("window.beeps") > 0

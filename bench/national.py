@@ -37,8 +37,7 @@ import uuid
 from http.cookiejar import CookieJar
 
 from bench import procstats
-from bench.clients import run_clients
-from bench.scenario import _submit_all, _victim, percentile
+from bench.scenario import _stop_workers, _submit_all, _victim, launch_workers, percentile
 from tests.support.cluster import http, login_cookie, mint_token
 from tests.support.processes import ServerProcess
 
@@ -294,25 +293,7 @@ def _start_workers(url, scale, slug, tokens, cookie, gate):
     )
     specs.append({"kind": "overlay", "namespace": "/overlay", "count": scale["overlays"], "url": url, "event": slug})
     specs.append({"kind": "crew", "namespace": "/crew", "count": 1, "url": url, "event": slug, "cookie": cookie})
-    procs = [ctx.Process(target=run_clients, args=(spec, ready_q, result_q, stop_evt), daemon=True) for spec in specs]
-    for p in procs:
-        p.start()
-    ready = {}
-    for _ in specs:
-        kind, n = ready_q.get(timeout=600)
-        ready[kind] = ready.get(kind, 0) + n
-    return procs, result_q, stop_evt, ready
-
-
-def _stop_workers(procs, result_q, stop_evt):
-    stop_evt.set()
-    records = {}
-    for _ in procs:
-        kind, rec = result_q.get(timeout=180)
-        records.setdefault(kind, []).append(rec)
-    for p in procs:
-        p.join(timeout=10)
-    return records
+    return launch_workers(ctx, specs, ready_q, result_q, stop_evt, ready_timeout=600)
 
 
 def _positive(value, floor=0.0):
@@ -439,7 +420,7 @@ def run_national(scale):
         t_up = time.time()
         out["restart_down_s"] = t_up - t_kill
         time.sleep(max(scale["offline_s"] + 2 * scale["beat_s"], 20.0))
-        records = _stop_workers(procs, result_q, stop_evt)
+        records = _stop_workers(procs, result_q, stop_evt, timeout=180)
         procs = None
         out["false_offline"] = _false_offline(db_path, log_mark, [i for _t, i in beating])
     finally:

@@ -99,21 +99,26 @@ def _start_workers(url, scale, tokens, cookie):
     specs.append({"kind": "overlay", "namespace": "/overlay", "count": scale["overlays"], "url": url, "event": EVENT})
     if cookie:
         specs.append({"kind": "crew", "namespace": "/crew", "count": 1, "url": url, "event": EVENT, "cookie": cookie})
+    return launch_workers(ctx, specs, ready_q, result_q, stop_evt, ready_timeout=300)
+
+
+def launch_workers(ctx, specs, ready_q, result_q, stop_evt, ready_timeout):
+    """One client process per spec; waits until each says how many of its clients connected."""
     procs = [ctx.Process(target=run_clients, args=(spec, ready_q, result_q, stop_evt), daemon=True) for spec in specs]
     for p in procs:
         p.start()
     ready = {}
     for _ in specs:
-        kind, n = ready_q.get(timeout=300)
+        kind, n = ready_q.get(timeout=ready_timeout)
         ready[kind] = ready.get(kind, 0) + n
     return procs, result_q, stop_evt, ready
 
 
-def _stop_workers(procs, result_q, stop_evt):
+def _stop_workers(procs, result_q, stop_evt, timeout=120):
     stop_evt.set()
     records = {}
     for _ in procs:
-        kind, rec = result_q.get(timeout=120)
+        kind, rec = result_q.get(timeout=timeout)
         records.setdefault(kind, []).append(rec)
     for p in procs:
         p.join(timeout=10)

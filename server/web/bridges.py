@@ -6,6 +6,8 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from server.identity import current_user
+from server.services import audit
 from server.services.bridges import cards as bridges_cards
 from server.services.bridges import chat as bridges_chat
 from server.services.bridges import importer as bridges_import
@@ -246,7 +248,9 @@ def admin_edit(site_id):
 @role_required("admin")
 def admin_active(site_id):
     site, event = _admin_site(site_id)
-    bridges_sites.set_active(site, request.form.get("active") == "1")
+    active = request.form.get("active") == "1"
+    bridges_sites.set_active(site, active)
+    audit.record(current_user(), "site.activate" if active else "site.deactivate", f"{event.slug}/{site.code}")
     flash(_("Đã cập nhật trạng thái sử dụng."), "info")
     return redirect(url_for("bridges.admin_sites", slug=event.slug))
 
@@ -256,6 +260,7 @@ def admin_active(site_id):
 def admin_rotate(site_id):
     site, event = _admin_site(site_id)
     bridges_sites.rotate_token(site)
+    audit.record(current_user(), "site.rotate_link", f"{event.slug}/{site.code}", "the printed card stops working")
     flash(_("Đã cấp đường dẫn mới cho %(name)s; đường dẫn cũ không còn dùng được.", name=site.name), "info")
     return redirect(url_for("bridges.admin_edit", site_id=site.id))
 

@@ -5,6 +5,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from server.identity import current_user
+from server.services import audit
 from server.services.documents import library as documents
 from server.services.documents.qr_sheet import qr_sheet
 from server.services.errors import ServiceError
@@ -85,6 +87,7 @@ def publish(slug, code):
 def delete(slug, code):
     try:
         documents.delete_document(slug, code)
+        audit.record(current_user(), "document.delete", f"{slug}/{code}")
         flash(_("Đã xoá tài liệu."), "info")
     except ServiceError as exc:
         flash(str(exc.message), "error")

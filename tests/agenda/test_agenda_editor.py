@@ -105,6 +105,7 @@ def test_another_events_item_is_not_found(client, event, admin):
 
 def test_delete_asks_first_then_deletes_and_logs_an_audit_line(client, event, admin, caplog):
     items = make_items(event, [{"title": "Giữ lại"}, {"title": "Xoá đi"}])
+    deleted_id = items[1].id
     html = client.get(f"/events/{event.slug}/agenda/edit").get_data(as_text=True)
     assert 'id="delete-dialog"' in html and 'class="inline delete-item"' in html
     response = client.post(f"/events/{event.slug}/agenda/items/{items[1].id}/delete", data={"csrf_token": admin})
@@ -117,6 +118,10 @@ def test_delete_asks_first_then_deletes_and_logs_an_audit_line(client, event, ad
         )
     assert response.status_code == 302 and titles(event) == ["Giữ lại"]
     assert any("agenda item deleted" in r.getMessage() and "Xoá đi" in r.getMessage() for r in caplog.records)
+    from server.models.audit import AuditEntry
+
+    rows = db.session.scalars(db.select(AuditEntry).filter_by(action="agenda.delete_item")).all()
+    assert [(r.target, r.detail) for r in rows] == [(f"{event.slug}/{deleted_id}", "Xoá đi")]
 
 
 def test_the_item_on_air_is_not_deleted(client, event, admin):

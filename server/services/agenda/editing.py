@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from server.extensions import db
 from server.models.agenda import AgendaItem
+from server.services import audit as audit_log
 from server.services.agenda import items as agenda
 from server.services.agenda.state import broadcast_agenda
 from server.services.errors import Conflict, ServiceError
@@ -70,6 +71,7 @@ def delete_item(event_slug, item_id, actor="?"):
     db.session.delete(item)
     db.session.commit()
     audit.info("agenda item deleted: event=%s item=%s title=%r by=%s", event.slug, item_id, title, actor)
+    audit_log.record(actor, "agenda.delete_item", f"{event.slug}/{item_id}", title)
     agenda_changed(event)
 
 

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from server.extensions import db
 from server.models.agenda import AgendaItem
 from server.models.slides import SlideDeck
+from server.services import audit as audit_log
 from server.services.agenda import items as agenda
 from server.services.agenda.cues import known_scenes
 from server.services.agenda.editing import agenda_changed
@@ -172,6 +173,7 @@ def import_agenda(event_slug, data, fmt, mode="append", actor="?"):
         audit.info(
             "agenda replaced by import: event=%s removed=%s added=%s by=%s", event.slug, removed, len(values), actor
         )
+        audit_log.record(actor, "agenda.replace", event.slug, f"removed {len(removed)}, added {len(values)}")
     agenda_changed(event)
     return len(values)
 

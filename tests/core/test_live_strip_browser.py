@@ -29,6 +29,13 @@ def test_server_loss_is_shown_and_locks_commands_on_control_and_agenda(live_serv
         expect(p.locator('#live-strip [data-part="server"]')).to_have_attribute("data-tone", "ok", timeout=15000)
     expect(page.locator('#live-strip [data-part="obs"]')).to_be_visible()
     expect(agenda.locator("#take-next")).to_be_enabled()
+    # the page's own socket helper, loaded while the server is up (its URL is content-hashed)
+    agenda.evaluate("""async () => {
+        const src = [...document.querySelectorAll('script[type=module]')].map((s) => s.src)
+            .find((u) => u.includes('agenda-panel'));
+        window.__lib = await import(new URL('./lib/' + 'socket.js', src).href).catch(() => null)
+            || await import('/static/js/lib/socket.js');
+    }""")
 
     server.kill()
     for p in (page, agenda):
@@ -42,7 +49,7 @@ def test_server_loss_is_shown_and_locks_commands_on_control_and_agenda(live_serv
     expect(page.locator("#stream-start")).to_be_disabled()
     # a keyboard shortcut meanwhile is refused at once by the page, never queued for the reconnect
     ack = agenda.evaluate("""async () => {
-        const { connect, request } = await import('/static/js/lib/socket.js');
+        const { connect, request } = window.__lib;
         const s = connect('/crew', { event: 'demo-plenary' });
         return await request(s, 'agenda_next', {});
     }""")

@@ -16,7 +16,7 @@ from server.extensions import db
 from server.models.site import Site
 from server.services.bridges import gazetteer
 from server.services.bridges.counter import mark_dirty
-from server.services.bridges.sites import FIELDS, add_log
+from server.services.bridges.sites import FIELDS, add_log, unused_short_codes
 from server.services.errors import ServiceError
 from server.services.text import clean, fold
 from server.services.tokens import site_token
@@ -122,11 +122,12 @@ def import_sites(event, data):
     created = updated = 0
     try:
         parents = {}
+        fresh = iter(unused_short_codes(event.id, sum(1 for f in cleaned if f["code"].lower() not in existing)))
         for fields in cleaned:
             parent_code = fields.pop("parent_code")
             site = existing.get(fields["code"].lower())
             if site is None:
-                site = Site(event_id=event.id, token=site_token(), **fields)
+                site = Site(event_id=event.id, token=site_token(), short_code=next(fresh), **fields)
                 db.session.add(site)
                 db.session.flush()
                 add_log(site, "imported")

@@ -25,6 +25,7 @@ from server.models.site import Site
 from server.models.user import User
 from server.services.accounts.users import create_user
 from server.services.bridges import gazetteer
+from server.services.bridges.sites import unused_short_codes
 from server.services.demo import data as demo_data
 from server.services.tokens import short_code, site_token
 
@@ -132,6 +133,8 @@ def _site_row(event, code, name, province, commune, n, parent_id=None, group_nam
 def _insert(rows):
     """Many sites in one statement (Core executemany), inside the seeding transaction."""
     if rows:
+        for row, code in zip(rows, unused_short_codes(rows[0]["event_id"], len(rows))):
+            row["short_code"] = code
         db.session.execute(insert(Site), rows)
 
 

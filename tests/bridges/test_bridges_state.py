@@ -130,3 +130,13 @@ def test_sweep_ignores_inactive_and_never_seen(event, clock):
     assert bridges_state.sweep() == {}
     db.session.refresh(silent)
     assert silent.state == "never_seen"
+
+
+def test_counters_of_an_event_gone_meanwhile_do_not_stop_the_others(app, event):
+    """A deactivated event's pending counters are dropped; the other events are still published."""
+    from server.services.bridges import counter
+
+    counter.mark_dirty("no-such-event")
+    counter.mark_dirty(event.slug)
+    counter.publish_dirty()
+    assert "no-such-event" not in counter._dirty and event.slug not in counter._dirty

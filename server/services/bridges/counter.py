@@ -10,6 +10,7 @@ from sqlalchemy import func
 from server.extensions import db
 from server.models.site import Site
 from server.services.broadcast import broadcast
+from server.services.errors import NotFound
 from server.services.overlays import native_text as overlay_text
 from server.services.overlays.native_text import push_text
 
@@ -69,11 +70,15 @@ def publish(event_slug, force=False):
 
 
 def publish_dirty():
+    """Publish every event whose counts changed. An event gone meanwhile (deleted, deactivated) is
+    dropped: it must not stop the others' counters, round after round."""
     for slug in list(_dirty):
         _dirty.discard(slug)
         try:
             if not publish(slug):
                 _dirty.add(slug)
+        except NotFound:
+            continue
         except Exception:
             _dirty.add(slug)
             raise

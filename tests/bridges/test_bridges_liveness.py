@@ -1,7 +1,7 @@
 """Presence that costs little: the in-memory book (token cache, beats, sockets), the batch
 writer of last_seen, the background state, and the restart grace window."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event as sa_event
@@ -12,19 +12,7 @@ from server.services.bridges import presence
 from server.services.bridges import sites as site_service
 from server.services.bridges.liveness import Liveness, book
 from tests.support import factories
-
-T0 = datetime(2026, 5, 1, 8, 0, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self):
-        self.at = T0
-
-    def __call__(self):
-        return self.at
-
-    def advance(self, seconds):
-        self.at += timedelta(seconds=seconds)
+from tests.support.presence_clock import T0, Clock
 
 
 @pytest.fixture

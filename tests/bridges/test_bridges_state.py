@@ -1,6 +1,6 @@
 """State derivation with a controllable clock, beats, check-in, and the offline sweep."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -9,19 +9,7 @@ from server.models.site import SiteLog
 from server.services.bridges import presence as bridges_state
 from server.services.bridges.counter import summary
 from tests.support import factories
-
-T0 = datetime(2026, 5, 1, 8, 0, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self):
-        self.at = T0
-
-    def __call__(self):
-        return self.at
-
-    def advance(self, seconds):
-        self.at += timedelta(seconds=seconds)
+from tests.support.presence_clock import T0, Clock
 
 
 @pytest.fixture

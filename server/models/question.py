@@ -5,7 +5,9 @@ locking, ``merged_into_id`` when merged). Around it: ``QuestionLink`` remembers 
 asker and site merged into a question ("asked by N sites"), ``QuestionTag`` its topics,
 ``QuestionAudit`` every moderator action. Claims (who is handling it) and the on-air
 queue order are columns of the question itself, and so is its written answer (owner, due
-date, text) that reaches every asker and site.
+date, text) that reaches every asker and site. ``QuestionTheme`` is a theme the questions
+and proposals are grouped into (computed from their folded text, then named and edited by
+moderators); a question moved by hand keeps its theme when themes are recomputed.
 """
 
 from datetime import datetime
@@ -57,6 +59,23 @@ class Question(db.Model):
     answer_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answer_by: Mapped[str] = mapped_column(String(120), default="")
+    # 0012_question_themes: the theme it belongs to; pinned when a moderator moved it there
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("question_themes.id", ondelete="SET NULL"), index=True)
+    theme_pinned: Mapped[bool] = mapped_column(default=False)
+
+
+class QuestionTheme(db.Model):
+    """A theme of an event's questions: its label (top terms until a moderator renames it)."""
+
+    __tablename__ = "question_themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    terms: Mapped[str] = mapped_column(Text, default="")  # top terms, comma-separated, as computed
+    renamed: Mapped[bool] = mapped_column(default=False)  # a moderator chose the label: refresh keeps it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class QuestionLink(db.Model):

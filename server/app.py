@@ -163,9 +163,10 @@ def configure_presence(app):
 
 def configure_obs(app):
     """The OBS runtime (one supervised connection per event, started with the background services)."""
+    from server.services.archive.observe import watch_obs
     from server.services.obs.runtime import configure_obs as create_obs_runtime
 
-    create_obs_runtime(app)
+    watch_obs(create_obs_runtime(app))  # recording sessions and the as-run log follow OBS's outputs
 
 
 def configure_blueprints(app):

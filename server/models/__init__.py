@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per area. Importing this package registers them all."""
 
 from server.models.agenda import AgendaItem, AgendaLive  # noqa: F401
+from server.models.archive import AsRunEntry, RecordingChapter, RecordingSession  # noqa: F401
 from server.models.audit import AuditEntry, LoginFailure  # noqa: F401
 from server.models.destination import Destination  # noqa: F401
 from server.models.document import Document, DocumentVersion  # noqa: F401

@@ -20,6 +20,7 @@ PAGE_MODULES = (
     "bridges",
     "questions",
     "wall",
+    "archive",
 )
 
 

@@ -286,3 +286,23 @@ SOCKET.update(
         ("/crew", "restream"): CREW,
     }
 )
+
+# archive: recording chapters and the as-run log
+HTTP.update(
+    {
+        "api.recording_chapters": CREW,
+        "api.recording_chapters_export": CREW,
+        "api.recording_chapters_mux": CREW,
+        "api.asrun_log": CREW,
+        "archive.chapters_download": CREW,
+        "archive.as_run_download": CREW,
+    }
+)
+SOCKET.update(
+    {
+        ("/crew", "recording_chapters"): CREW,
+        ("/crew", "recording_chapters_export"): CREW,
+        ("/crew", "recording_chapters_mux"): CREW,
+        ("/crew", "asrun_log"): CREW,
+    }
+)

@@ -42,7 +42,7 @@ def agenda_get(call, data):
 )
 def agenda_next(call, data):
     """Take the next item: its cues (scene, lower third, slides, media) and its timer."""
-    return agenda_live.take_next(call.event.slug)
+    return agenda_live.take_next(call.event.slug, actor=call.actor.name)
 
 
 class Take(Input):
@@ -59,7 +59,7 @@ class Take(Input):
 )
 def agenda_take(call, data):
     """Take a chosen item (go back, skip ahead): its cues and its timer."""
-    return agenda_live.take_item(call.event.slug, data.item_id)
+    return agenda_live.take_item(call.event.slug, data.item_id, actor=call.actor.name)
 
 
 @command(

@@ -22,6 +22,7 @@ from server.services.agenda import timer
 from server.services.agenda.cues import CLOCK_SOURCE, apply_cues, drives_obs
 from server.services.agenda.live_row import live_of
 from server.services.agenda.state import agenda_state, broadcast_agenda, drift_min, neighbours  # noqa: F401
+from server.services.archive import observe as archive
 from server.services.broadcast import broadcast
 from server.services.errors import Conflict, ServiceError
 from server.services.events import get_event
@@ -59,28 +60,29 @@ def broadcast_lower_third(event, text):
     broadcast("lower_third", payload, event.slug, "crew")
 
 
-def take_next(event_slug):
+def take_next(event_slug, actor=""):
     """Make the next item current: timer, lower third, slides, OBS cues. Returns the result."""
     event = get_event(event_slug)
     _items, _current, following = neighbours(event)
     if following is None:
         raise Conflict("agenda_end", _l("Đã hết chương trình, không còn nội dung tiếp theo."))
-    return _take(event, following)
+    return _take(event, following, actor)
 
 
-def take_item(event_slug, item_id):
+def take_item(event_slug, item_id, actor=""):
     """Make a chosen item current (go back, skip ahead)."""
     event = get_event(event_slug)
-    return _take(event, agenda.get_item(event, item_id))
+    return _take(event, agenda.get_item(event, item_id), actor)
 
 
-def _take(event, item):
+def _take(event, item, actor=""):
     at = timer.now()
     previous = db.session.get(AgendaItem, event.current_item_id) if event.current_item_id else None
     live = live_of(event)
     live.undo_state = json.dumps(_snapshot(event, live, previous, item))
-    if previous is not None and previous.id != item.id and previous.actual_end is None:
-        previous.actual_end = at
+    ended = previous if previous is not None and previous.id != item.id and previous.actual_end is None else None
+    if ended is not None:
+        ended.actual_end = at
     item.actual_start = at
     item.actual_end = None
     event.current_item_id = item.id
@@ -96,6 +98,7 @@ def _take(event, item):
         live.deck_id, live.slide_index, deck_changed = item.slide_deck_id, 0, True
     live.updated_at = at
     db.session.commit()
+    archive.on_take(event, ended, item, at, actor)  # as-run rows, and a chapter while recording
     cues = apply_cues(
         event.slug, scene=item.cue_scene, lower_third=item.cue_lower_third, media_input=item.cue_media_input
     )
@@ -181,6 +184,7 @@ def undo_take(event_slug, actor="?"):
         snap["previous_id"],
         actor,
     )
+    archive.on_undo(event, taken, previous, at, actor)
     cues = apply_cues(
         event.slug, scene=previous.cue_scene if previous is not None else "", lower_third=live.lower_third
     )

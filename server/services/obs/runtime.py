@@ -70,6 +70,7 @@ class ObsRuntime:
         )
         self._watchers = {}  # slug -> {watcher id: (scenes, expires_at)}
         self._on_connected = []  # fn(event) -> [(source, text or settings)], see native_texts.py
+        self._on_output = []  # fn(slug, diff) when the record or stream section changed (owner only)
         self._lock = threading.Lock()
         self._thumb_task = False
 
@@ -81,6 +82,19 @@ class ObsRuntime:
             broadcast("obs_state", {"event": slug, "diff": diff}, slug, "crew")
             if diff.get("status") == "connected":
                 socketio.start_background_task(self._push_after_connect, slug)
+            if "record" in diff or "stream" in diff:
+                for hook in list(self._on_output):
+                    try:
+                        hook(slug, diff)
+                    except Exception:
+                        log.exception("OBS output hook failed for %s", slug)
+
+    def on_output(self, hook):
+        """Register ``hook(slug, diff)``, called (in the event's owner process, on the OBS
+        connection's thread) whenever the mirrored ``record`` or ``stream`` section changes;
+        the archive keeps recording sessions and the as-run log from it."""
+        self._on_output.append(hook)
+        return hook
 
     def _on_meters(self, slug, levels):
         # already throttled per connection (~10/s); the owner alone sends them on

@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from server.extensions import socketio
+from server.services.archive import observe as archive
 from server.services.broadcast import broadcast
 from server.services.errors import ServiceError
 
@@ -91,7 +92,10 @@ class EventRelay:
             return
         self._sent_at[pusher.dest_id] = now
         with self.runtime.app.app_context():
-            payload = {"event": self.slug, "destination": {"id": pusher.dest_id, **dests.explain(pusher.snapshot())}}
+            status = dests.explain(pusher.snapshot())
+            if STATE_FIELDS & set(fields):
+                archive.destination_changed(self.runtime.app, self.slug, pusher.dest_id, status)
+            payload = {"event": self.slug, "destination": {"id": pusher.dest_id, **status}}
             broadcast("destinations", payload, self.slug, "crew")
 
 

@@ -13,6 +13,7 @@ from server.services.agenda import editing
 from server.services.agenda import import_export as agenda_io
 from server.services.agenda import items as agenda
 from server.services.agenda import live as agenda_live
+from server.services.archive import chapters as archive_chapters
 from server.services.errors import ServiceError
 from server.services.events import get_event
 from server.services.slides import decks as slides
@@ -33,6 +34,7 @@ def panel(slug):
         decks=[slides.deck_to_dict(d, with_slides=True) for d in slides.decks_of(event)],
         slide=slides.slide_state(event),
         speaker_message=agenda_live.current_speaker_message(event),
+        chapters=archive_chapters.view(event),
     )
 
 

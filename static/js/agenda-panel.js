@@ -4,6 +4,7 @@
 import { connect, request } from "/static/js/lib/socket.js";
 import { el, setText } from "/static/js/lib/dom.js";
 import { createTimer, driftText } from "/static/js/agenda-timer.js";
+import { installChapters } from "/static/js/chapters-panel.js";
 
 const root = document.getElementById("agenda-panel");
 const slug = root.dataset.event;
@@ -74,6 +75,7 @@ socket.on("deck_progress", (d) => {
 
 timer.update(data.state.timer);
 renderSlides();
+installChapters(socket, i18n);
 
 document.getElementById("take-next").addEventListener("click", () => send("agenda_next"));
 document.getElementById("agenda-list").addEventListener("click", (e) => {

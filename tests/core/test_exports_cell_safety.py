@@ -10,6 +10,7 @@ from server.extensions import db
 from server.models.question import Question
 from server.services import spreadsheets
 from server.services.agenda import import_export as agenda_io
+from server.services.archive import asrun, asrun_export
 from server.services.bridges import rollcall
 from server.services.questions import export as questions_export
 from tests.support import factories
@@ -41,6 +42,7 @@ def test_every_exporter_calls_the_shared_rule():
     assert questions_export.safe_cell is spreadsheets.safe_cell
     assert rollcall._safe is spreadsheets.safe_cell
     assert agenda_io._safe_cell is spreadsheets.safe_cell
+    assert asrun_export.safe_cell is spreadsheets.safe_cell
 
 
 def test_no_exporter_keeps_its_own_formula_list():
@@ -86,3 +88,13 @@ def test_agenda_export_is_inert_and_round_trips(app, event):
     from server.services.agenda import items as agenda
 
     assert [item.title for item in agenda.items_of(event)] == [evil.strip() for evil in EVIL]  # import trims
+
+
+def test_as_run_export_is_inert(app, event):
+    from datetime import UTC, datetime
+
+    items = make_items(event, [{"title": evil} for evil in EVIL])
+    for item, evil in zip(items, reversed(EVIL), strict=True):
+        asrun.log(event, "item_start", datetime(2026, 11, 23, 1, 0, tzinfo=UTC), item=item, actor=evil, detail=evil)
+    _assert_inert(_csv_cells(asrun_export.to_csv(event).decode("utf-8")))
+    _assert_inert(_xlsx_cells(asrun_export.to_xlsx(event)))

@@ -2,7 +2,8 @@
 
 Owns ``configure_obs(app)`` (creates the manager, registers the overlay-text sink and the
 areas' current texts from ``native_texts.py``), the "on connected" hooks (after every
-(re)connect the current overlay texts are pushed again), ``connection_for(slug)`` (lazily
+(re)connect the current overlay texts are pushed again), the output hooks (``on_output``: the
+archive follows the record and stream states), ``connection_for(slug)`` (lazily
 configures an event from its stored settings or the env default), broadcasting state diffs and
 throttled audio levels to the event's crew room, "one OBS, one owner" (``binding.py``: an event
 whose OBS belongs to another event gets no connection, no pushes and the

@@ -312,3 +312,31 @@ class _Pusher:
             "speed": None,
             "last_error": self.last_error,
         }
+
+
+def test_an_obs_that_offers_chapters_gets_them_too_and_a_refusal_does_not_stop_the_take(
+    event, items, fake_obs, conn, runner, clock
+):
+    from tests.fakes.fake_obs import RequestError
+
+    marked = []
+
+    def create_record_chapter(data):
+        if data.get("chapterName") == "Thảo luận":
+            raise RequestError(702, "The current recording is not a hybrid MP4.")
+        marked.append(data.get("chapterName"))
+        return {}, []
+
+    fake_obs.state.CreateRecordChapter = create_record_chapter  # OBS ≥ 30.2 lists it in GetVersion
+    start_recording(conn, event, 1)
+    for _ in range(3):
+        clock.advance(10)
+        agenda_live.take_next(event.slug)
+    marks = chapters.of_event(event)[1]
+    assert [(m.title, m.obs_marked) for m in marks] == [
+        ("Khai mạc", True),
+        ("Báo cáo chính trị", True),
+        ("Thảo luận", False),
+    ]
+    assert marked == ["Khai mạc", "Báo cáo chính trị"]
+    assert [m.t_s for m in marks] == [10.0, 20.0, 30.0]  # Bridgecast's own marks whatever OBS says

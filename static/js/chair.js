@@ -25,7 +25,10 @@ function place(q) {
 }
 
 function countLine(q) {
-  return q.sites > 1 ? `${q.sites} ${T.sites_asking}` : q.askers > 1 ? `${q.askers} ${T.askers}` : null;
+  const parts = [];
+  if (q.sites > 1) parts.push(`${q.sites} ${T.sites_asking}`);
+  if (q.askers > 1) parts.push(`${q.askers} ${T.askers}`);
+  return parts.length ? parts.join(" · ") : null;
 }
 
 function drawOnAir(q) {
@@ -41,13 +44,13 @@ function drawOnAir(q) {
   const length = [...q.text].length;
   const count = countLine(q);
   box.className = "chair-on-air" + (length > 400 ? " very-long" : length > 200 ? " long" : "");
-  box.replaceChildren(
+  box.replaceChildren(...[
     el("div", { class: "chair-kind" }, T[q.kind] || q.kind),
     el("div", { class: "chair-text", id: "chair-on-air-text" }, q.text),
     who ? el("div", { class: "chair-who" }, who) : null,
     el("div", { class: "chair-where" }, where, code ? el("span", { class: "chair-code" }, code) : null),
     q.addressee ? el("div", { class: "chair-who" }, `${T.to}: ${q.addressee}`) : null,
-    count ? el("div", { class: "chair-count", id: "chair-on-air-count" }, count) : null);
+    count ? el("div", { class: "chair-count", id: "chair-on-air-count" }, count) : null].filter(Boolean));
 }
 
 function drawQueue(items, total) {

@@ -90,6 +90,9 @@ class Config:
     QUESTIONS_RATE_DEVICE = "5/60"  # one phone
     QUESTIONS_RATE_SITE = "60/60"  # one bridge point
     QUESTIONS_RATE_ADDRESS = "600/60"  # one client address (a venue's wifi is shared by many phones)
+    QUESTIONS_RATE_UPVOTE_DEVICE = "30/60"  # "tôi cũng hỏi" from one phone
+    QUESTIONS_RATE_UPVOTE_SITE = "60/60"  # "tôi cũng hỏi" from one bridge point
+    CHAIR_LINK_HOURS = 48  # how long a chair view link (for the chair's tablet) opens the screen
     QUESTIONS_ON_AIR_SCENE = ""  # e.g. "Q&A": OBS cuts to this scene when a question goes on air ("" = no cut)
 
 
@@ -154,7 +157,7 @@ def from_environment(environ=None):
         put("QUESTIONS_ON_AIR_SCENE", env["BRIDGECAST_QUESTIONS_ON_AIR_SCENE"].strip())
     for name in ("ACCOUNT_ADDRESS", "ADDRESS"):  # e.g. BRIDGECAST_LOGIN_RATE_ADDRESS="30/60,200/3600"
         put(f"LOGIN_RATE_{name}", env.get(f"BRIDGECAST_LOGIN_RATE_{name}") or None)
-    for name in ("DEVICE", "SITE", "ADDRESS"):
+    for name in ("DEVICE", "SITE", "ADDRESS", "UPVOTE_DEVICE", "UPVOTE_SITE"):
         put(f"QUESTIONS_RATE_{name}", env.get(f"BRIDGECAST_QUESTIONS_RATE_{name}") or None)
     return out
 

@@ -12,6 +12,7 @@ from server.models.question import (  # noqa: F401
     QuestionLink,
     QuestionTag,
     QuestionTheme,
+    QuestionUpvote,
 )
 from server.models.site import CrewMessage, RollCall, RollCallEntry, Site, SiteAlert, SiteChat, SiteIncident, SiteLog  # noqa: F401
 from server.models.slides import Slide, SlideDeck  # noqa: F401

@@ -8,6 +8,8 @@ queue order are columns of the question itself, and so is its written answer (ow
 date, text) that reaches every asker and site. ``QuestionTheme`` is a theme the questions
 and proposals are grouped into (computed from their folded text, then named and edited by
 moderators); a question moved by hand keeps its theme when themes are recomputed.
+``QuestionUpvote`` is one phone (device id) or one bridge point (site token) saying "I ask this
+too": one row per voter and question, counted with the askers and sites of the question.
 """
 
 from datetime import datetime
@@ -119,3 +121,17 @@ class QuestionAudit(db.Model):
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class QuestionUpvote(db.Model):
+    """ "Tôi cũng hỏi": one voter (``dev:<device id>`` or ``site:<site id>``) adding themselves to a question."""
+
+    __tablename__ = "question_upvotes"
+    __table_args__ = (UniqueConstraint("question_id", "voter", name="uq_question_upvotes_voter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    voter: Mapped[str] = mapped_column(String(80))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

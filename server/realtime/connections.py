@@ -5,6 +5,9 @@
 - ``/public``, ``/overlay``: anyone, for a known event (read-only displays, phones).
 - ``/site``: a bridge-point phone with a valid, active site token
   (``auth={"token": ...}``); it joins its event's site room and ``site:<id>``.
+- ``/chair``: the chair view, read-only: staff (crew, moderator, admin) with ``auth={"event": slug}``,
+  or a chair link's tablet with ``auth={"key": ...}`` (``services/questions/chair.py``); it joins
+  ``event:<slug>:chair``.
 A refused connection raises ``ConnectionRefusedError`` with a machine code.
 """
 
@@ -16,6 +19,7 @@ from server.realtime.session import remember
 from server.services.broadcast import NAMESPACES, room_name
 from server.services.errors import NotFound
 from server.services.lookups import event_by_id, event_or_404, site_by_token
+from server.services.questions.chair import event_for_key
 
 STAFF_AUDIENCES = {
     "crew": ("crew",),
@@ -61,6 +65,29 @@ def _anonymous_connect(audience):
     return on_connect
 
 
+CHAIR_ROLES = ("admin", "crew", "moderator")
+
+
+def _chair_connect(auth=None):
+    key = auth.get("key") if isinstance(auth, dict) else None
+    user = current_user()
+    if key is not None:
+        event = event_for_key(key)
+        if event is None:
+            raise ConnectionRefusedError("invalid_chair_key")
+    else:
+        if user is None:
+            raise ConnectionRefusedError("unauthorized")
+        if user.role not in CHAIR_ROLES:
+            raise ConnectionRefusedError("forbidden")
+        event = _event_from(auth)
+        if event is None:
+            raise ConnectionRefusedError("event_not_found")
+    remember(event.slug)
+    join_room(room_name(event.slug, "chair"))
+    run_join_hooks("chair", event.slug, user=user)
+
+
 def site_room(site_id):
     return f"site:{site_id}"
 
@@ -85,3 +112,4 @@ def register(socketio):
     for audience in ("public", "overlay"):
         socketio.on_event("connect", _anonymous_connect(audience), namespace=NAMESPACES[audience])
     socketio.on_event("connect", _site_connect, namespace=NAMESPACES["site"])
+    socketio.on_event("connect", _chair_connect, namespace=NAMESPACES["chair"])

@@ -1,6 +1,6 @@
 """Live questions over Socket.IO, besides the commands: who of the moderators is looking at the
-event (presence on ``/moderation``; a leaving console also stops viewing its question), and the question on air sent to a newcomer on
-``/moderation`` and ``/overlay``. The commands live in ``server/services/questions/commands.py``.
+event (presence on ``/moderation``; a leaving console also stops viewing its question), the question on air sent to a newcomer on
+``/moderation`` and ``/overlay``, and the chair view's snapshot sent to a newcomer on ``/chair`` (its resync after a reconnect). The commands live in ``server/services/questions/commands.py``.
 """
 
 import threading
@@ -12,8 +12,8 @@ from server.realtime.guard import on_join
 from server.realtime.session import connected_event
 from server.services.broadcast import NAMESPACES, broadcast
 from server.services.events import get_event
+from server.services.questions import chair, viewers
 from server.services.questions import moderation as mod
-from server.services.questions import viewers
 
 _presence_lock = threading.Lock()
 
@@ -55,6 +55,11 @@ def _moderator_left(*_args):
 def _overlay_joined(event_slug, context):
     event = get_event(event_slug)
     emit("question_on_air", mod.overlay_payload(mod.on_air_question(event)))
+
+
+@on_join("chair")
+def _chair_joined(event_slug, context):
+    emit("chair_snapshot", chair.snapshot(get_event(event_slug)))
 
 
 def register(socketio):

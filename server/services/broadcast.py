@@ -13,6 +13,7 @@ NAMESPACES = {
     "site": "/site",
     "public": "/public",
     "overlay": "/overlay",
+    "chair": "/chair",  # the chair view: staff, or a chair link's key (server/realtime/connections.py)
 }
 
 

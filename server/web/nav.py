@@ -13,6 +13,7 @@ EVENT_SCREENS = (
     (("crew",), _l("Chương trình trực tiếp"), "agenda.panel"),
     (("admin",), _l("Sửa chương trình"), "agenda.edit"),
     (("moderator",), _l("Điều phối câu hỏi"), "questions.console"),
+    (("moderator", "crew"), _l("Màn hình chủ tọa"), "questions.chair"),
     (("crew",), _l("Điểm cầu"), "bridges.board"),
     (("admin",), _l("Tài liệu & mã QR"), "documents.manage"),
     (("crew",), _l("Lớp phủ OBS"), "overlays.index"),

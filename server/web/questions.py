@@ -1,16 +1,17 @@
-"""Pages for live questions: the moderation console, the phone question forms (public
-and per site), the on-air overlay, exports (CSV, XLSX, PDF), the per-site summary, and the
+"""Pages for live questions: the moderation console, the chair view (staff, or a chair link's
+key on a tablet), the phone question forms (public and per site), the on-air overlay, exports (CSV, XLSX, PDF), the per-site summary, and the
 ``site_answers`` template global the bridge point's phone page lists written answers with."""
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from server.extensions import db
 from server.models.agenda import AgendaItem
 from server.models.question import Question, QuestionTag
 from server.models.site import Site
 from server.services.events import get_event
-from server.services.lookups import event_by_id, event_or_404, site_by_token
+from server.services.lookups import event_by_id, event_or_404, public_base_url, site_by_token
 from server.services.questions import answers as questions_answers
+from server.services.questions import chair as questions_chair
 from server.services.questions import export as questions_export
 from server.services.questions import report as questions_report
 from server.web.security import role_required
@@ -52,6 +53,29 @@ def console(slug):
     return render_template(
         "questions/console.html", event=event, districts=districts, sites=sites, tags=tags, agenda=_agenda(event)
     )
+
+
+def _chair_link(event):
+    """The chair link for a tablet (no account): read-only, expires after ``CHAIR_LINK_HOURS``."""
+    key = questions_chair.make_key(event)
+    return public_base_url(request.host_url) + url_for("questions.chair_by_key", key=key)
+
+
+@bp.get("/events/<slug>/chair")
+@role_required("moderator", "crew")
+def chair(slug):
+    """The chair view: the question on air in large type, the next ones, the themes (live over /chair)."""
+    event = get_event(slug)
+    return render_template("questions/chair.html", event=event, key=None, chair_link=_chair_link(event))
+
+
+@bp.get("/chair/<key>")
+def chair_by_key(key):
+    """The chair view opened by a chair link (the chair's tablet): the key is the credential."""
+    event = questions_chair.event_for_key(key)
+    if event is None:
+        abort(404)
+    return render_template("questions/chair.html", event=event, key=key, chair_link=None)
 
 
 def _ask_page(event, site=None):

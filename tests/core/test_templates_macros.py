@@ -53,6 +53,7 @@ def expected_admin(site_id):
         "/control/test-event": [("/", "Sự kiện", ()), ("/control/test-event", "Điều khiển OBS", CUR)],
         "/admin/events/test-event/obs": [("/", "Sự kiện", ()), ("/control/test-event", "Điều khiển OBS", ())],
         f"{S}/moderation": [
+            (f"{S}/chair", "Màn hình chủ tọa", (("rel", "noopener"), ("target", "_blank"))),
             (f"{S}/moderation/questions.csv", "CSV", ()),
             (f"{S}/moderation/questions.xlsx", "XLSX", ()),
             (f"{S}/moderation/report.pdf", "Báo cáo PDF", ()),

@@ -85,6 +85,8 @@ HTTP = {
     "questions.export_xlsx": {"admin", "moderator"},
     "questions.report_pdf": {"admin", "moderator"},
     "questions.site_summary": {"admin", "moderator"},
+    "questions.chair": STAFF,
+    "questions.chair_by_key": ANYONE,  # the chair link's key in the URL is the credential (404 otherwise)
     "api.submit_question": ANYONE,
     "api.question_statuses": ANYONE,
     "api.list_questions": MODERATORS,
@@ -95,6 +97,11 @@ HTTP = {
     "api.question_duplicates": MODERATORS,
     "api.bulk_questions": MODERATORS,
     "api.answer_question": MODERATORS,
+    "api.open_questions": ANYONE,
+    "api.upvote_question": ANYONE,
+    "api.site_upvote_question": {"site"},
+    "api.chair_snapshot": STAFF,
+    "api.chair_key_snapshot": ANYONE,  # the chair link's key in the path (404 invalid_chair_key otherwise)
     "api.question_approve": MODERATORS,
     "api.question_reject": MODERATORS,
     "api.question_edit": MODERATORS,
@@ -116,6 +123,8 @@ SOCKET = {
     ("/public", "connect"): ANYONE,
     ("/overlay", "connect"): ANYONE,
     ("/site", "connect"): {"site"},
+    ("/chair", "connect"): STAFF,  # or a chair link's key (auth={"key": ...}), read-only
+    ("/chair", "chair_snapshot"): STAFF,
     ("/moderation", "answered"): MODERATORS,
     ("/moderation", "approve"): MODERATORS,
     ("/moderation", "claim"): MODERATORS,
@@ -155,6 +164,9 @@ SOCKET = {
     ("/site", "roll_call_confirm"): {"site"},
     ("/public", "follow_questions"): ANYONE,
     ("/public", "submit_question"): ANYONE,
+    ("/public", "open_questions"): ANYONE,
+    ("/public", "upvote_question"): ANYONE,
+    ("/site", "upvote_question"): {"site"},
 }
 
 # agenda, slides, documents, overlays, public agenda, OBS control

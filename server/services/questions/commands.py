@@ -1,6 +1,7 @@
-"""The questions area's commands: submission and status for askers, the moderators' list,
-detail and decisions. Bound to REST (``/api/v1``) and Socket.IO (``/moderation``, ``/public``)
-by the command registry (``server/services/commands.py``)."""
+"""The questions area's commands: submission, status and "tôi cũng hỏi" (upvotes) for askers and
+sites, the moderators' list, detail and decisions, the chair view's snapshot. Bound to REST
+(``/api/v1``) and Socket.IO (``/moderation``, ``/public``, ``/site``, ``/chair``) by the command
+registry (``server/services/commands.py``)."""
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -14,12 +15,13 @@ from server.models.question import Question
 from server.services.commands import Created, Input, command
 from server.services.errors import NotFound
 from server.services.fields import Id, Limit, LongText, Offset, ShortText, StrictInt
-from server.services.lookups import in_event
-from server.services.questions import answers, duplicates, search, viewers
+from server.services.lookups import in_event, site_by_token
+from server.services.questions import answers, chair, duplicates, search, upvotes, viewers
 from server.services.questions import moderation as mod
 from server.services.questions import submission as qs
 
 QUESTION_NOT_FOUND = _l("Không tìm thấy câu hỏi.")
+CHAIR_KEY_INVALID = _l("Đường dẫn màn hình chủ tọa không hợp lệ hoặc đã hết hạn.")
 
 
 def question_event(path_args):
@@ -403,3 +405,119 @@ def answer_question(call, data):
     (``questions.statuses``, their socket room) and the asking sites' phone pages."""
     q = answers.answer(call.slug, call.actor, data.id, data.text, data.owner, data.due, data.version)
     return {"question": qs.compact_one(q)}
+
+
+# ---- "tôi cũng hỏi": upvotes from phones and sites ---------------------------------------------
+
+
+class OpenListing(Input):
+    q: ShortText | None = None
+    offset: Offset = 0
+    limit: Annotated[int, Field(ge=1, le=upvotes.PAGE_MAX)] = 20
+    device: ShortText | None = None  # marks the questions this phone joined
+    site_token: ShortText | None = None  # or this site (its phone page)
+
+
+@command(
+    "questions.open_list",
+    roles=("anonymous",),
+    input=OpenListing,
+    http="GET /events/<slug>/questions/open",
+    socket="public:open_questions",
+    endpoint="open_questions",
+)
+def open_questions(call, data):
+    """The questions the public may join ("tôi cũng hỏi"): on air, then the approved queue, searched
+    by folded words, with their site and counts (no asker names); ``mine`` marks the ones joined."""
+    site = _site_of(call, data.site_token) if data.site_token else None
+    voter = upvotes.voter_of(data.device or call.device_id, site)
+    items, total = upvotes.public_list(call.event, data.q or "", data.offset, data.limit, voter)
+    return {"items": items, "total": total}
+
+
+class Upvote(Input):
+    id: Id
+    device: ShortText | None = None  # the phone's device id (REST: or the X-Device-Id header)
+    site_token: ShortText | None = None  # the site whose ask page the phone is on: counts that site
+
+
+def _site_of(call, token):
+    site = site_by_token(token)
+    if site.event_id != call.event.id:
+        raise NotFound("invalid_site_token", _l("Mã điểm cầu không hợp lệ hoặc đã bị thu hồi."))
+    return site
+
+
+@command(
+    "questions.upvote",
+    roles=("anonymous",),
+    input=Upvote,
+    http="POST /events/<slug>/questions/<int:id>/upvote",
+    socket="public:upvote_question",
+    endpoint="upvote_question",
+)
+def upvote_question(call, data):
+    """A phone says "tôi cũng hỏi": 201 with the question's counts once stored, 200 when this
+    device had already joined it; 404 for a question the public cannot see, 429 when too fast."""
+    from_site = _site_of(call, data.site_token) if data.site_token else None
+    counts, created = upvotes.upvote(
+        call.event, data.id, device_id=data.device or call.device_id, address=call.address, from_site=from_site
+    )
+    result = {**counts, "upvoted": True}
+    return Created(result) if created else result
+
+
+class SiteUpvote(Input):
+    id: Id
+
+
+@command(
+    "questions.site_upvote",
+    roles=("site",),
+    input=SiteUpvote,
+    http="POST /sites/<token>/questions/<int:id>/upvote",
+    socket="site:upvote_question",
+    endpoint="site_upvote_question",
+)
+def site_upvote_question(call, data):
+    """A bridge point says "điểm cầu chúng tôi cũng hỏi": as ``questions.upvote``, once per site."""
+    counts, created = upvotes.upvote(call.event, data.id, site=call.site)
+    result = {**counts, "upvoted": True}
+    return Created(result) if created else result
+
+
+# ---- the chair view ----------------------------------------------------------------------------
+
+
+@command(
+    "questions.chair",
+    roles=("moderator", "crew"),
+    http="GET /events/<slug>/chair",
+    socket="chair:chair_snapshot",
+    endpoint="chair_snapshot",
+)
+def chair_snapshot(call, data):
+    """What the chair view shows: the question on air, the next ones in queue order with their
+    sites and counts, the themes with their counts (also sent on joining ``/chair``)."""
+    return chair.snapshot(call.event)
+
+
+class ChairKey(Input):
+    key: Annotated[str, Field(max_length=200)]
+
+
+@command(
+    "questions.chair_by_key",
+    roles=("anonymous",),
+    input=ChairKey,
+    http="GET /chair/<key>/snapshot",
+    why_no_socket="a chair link's tablet is sent the snapshot on joining /chair (chair_snapshot), then asks over REST",
+    endpoint="chair_key_snapshot",
+)
+def chair_key_snapshot(call, data):
+    """``questions.chair`` for a chair link (the tablet): the link's key is the credential
+    (404 ``invalid_chair_key`` when unknown or expired)."""
+    event = chair.event_for_key(data.key)
+    if event is None:
+        raise NotFound("invalid_chair_key", CHAIR_KEY_INVALID)
+    return chair.snapshot(event)

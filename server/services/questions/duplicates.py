@@ -15,7 +15,8 @@ from collections import Counter, defaultdict
 from rapidfuzz import fuzz, process
 
 from server.extensions import db
-from server.models.question import Question, QuestionLink
+from server.models.question import Question
+from server.services.questions.reach import reach_of
 from server.services.text import fold
 
 KEYS_PER_TEXT = 4  # rarest word pairs a text is filed under
@@ -88,21 +89,9 @@ def group_texts(items, min_score=90):
     return [sorted(ids) for ids in members.values() if len(ids) > 1]
 
 
-def _reach(ids):
-    """``{id: (set of site ids, askers)}`` for questions ``ids`` with what was merged into them."""
-    reach = {}
-    for qid, site_id in db.session.execute(db.select(Question.id, Question.site_id).where(Question.id.in_(ids))):
-        reach[qid] = ({site_id} if site_id else set(), 1)
-    for qid, site_id in db.session.execute(
-        db.select(QuestionLink.question_id, QuestionLink.site_id).where(QuestionLink.question_id.in_(ids))
-    ):
-        sites, askers = reach[qid]
-        reach[qid] = (sites | ({site_id} if site_id else set()), askers + 1)
-    return reach
-
-
 def duplicate_groups(event, min_score=90):
-    """The event's near-duplicate groups, most sites (then askers) first:
+    """The event's near-duplicate groups, most sites (then askers) first, upvoters counted
+    with the askers and their sites (``reach.py``):
     ``[{"ids", "sites", "askers", "text"}]`` (``text``: the first question's, to recognise it)."""
     rows = db.session.execute(
         db.select(Question.id, Question.text_folded, Question.text).where(
@@ -111,13 +100,12 @@ def duplicate_groups(event, min_score=90):
     ).all()
     found = group_texts([(qid, folded or fold(text)) for qid, folded, text in rows], min_score)
     texts = {qid: text for qid, _, text in rows}
-    reach = {}
-    wanted = [qid for ids in found for qid in ids]
-    for start in range(0, len(wanted), 900):  # stay under SQLite's bound-parameter limit
-        reach.update(_reach(wanted[start : start + 900]))
+    reach = reach_of([qid for ids in found for qid in ids])
     out = []
     for ids in found:
-        sites = set().union(*(reach[i][0] for i in ids))
-        out.append({"ids": ids, "sites": len(sites), "askers": sum(reach[i][1] for i in ids), "text": texts[ids[0]]})
+        sites = set().union(*(reach[i].sites for i in ids))
+        out.append(
+            {"ids": ids, "sites": len(sites), "askers": sum(reach[i].askers for i in ids), "text": texts[ids[0]]}
+        )
     out.sort(key=lambda g: (-g["sites"], -g["askers"], -len(g["ids"]), g["ids"][0]))
     return out

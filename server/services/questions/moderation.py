@@ -16,7 +16,7 @@ from sqlalchemy import func
 from server.extensions import db
 from server.models.agenda import AgendaItem
 from server.models.base import utcnow
-from server.models.question import Question, QuestionAudit, QuestionLink, QuestionTag
+from server.models.question import Question, QuestionAudit, QuestionLink, QuestionTag, QuestionUpvote
 from server.models.site import Site
 from server.services.agenda.cues import apply_scene
 from server.services.broadcast import broadcast
@@ -97,9 +97,12 @@ def _touch(q):
 
 
 def _publish(event, *questions, askers=True):
-    """After commit: tell moderators (and the askers) about the changed questions."""
+    """After commit: tell moderators (and the askers) about the changed questions; the chair
+    view hears of those that are, or were, in the queue or on air (never the pending ones)."""
     for payload in compact_many(list(questions)):
         broadcast("question_updated", payload, event.slug, "moderation")
+        if payload["status"] != "pending":
+            broadcast("question_updated", payload, event.slug, "chair")
     if askers:
         for q in questions:
             notify_askers(q)
@@ -287,6 +290,7 @@ def merge(slug, actor, target_id, source_ids, version=None):
         db.session.execute(
             db.update(Question).where(Question.merged_into_id == source.id).values(merged_into_id=target.id)
         )
+        _move_upvotes(source.id, target.id)
         source.status, source.merged_into_id, source.queue_position = "merged", target.id, None
         source.claimed_by_id = source.claimed_at = None
         _touch(source)
@@ -296,6 +300,17 @@ def merge(slug, actor, target_id, source_ids, version=None):
     db.session.commit()
     _publish(event, target, *sources)
     return target
+
+
+def _move_upvotes(source_id, target_id):
+    """The source's "tôi cũng hỏi" now count for the target (a voter who has both counts once)."""
+    already = db.select(QuestionUpvote.voter).where(QuestionUpvote.question_id == target_id).scalar_subquery()
+    db.session.execute(
+        db.update(QuestionUpvote)
+        .where(QuestionUpvote.question_id == source_id, QuestionUpvote.voter.notin_(already))
+        .values(question_id=target_id)
+    )
+    db.session.execute(db.delete(QuestionUpvote).where(QuestionUpvote.question_id == source_id))
 
 
 # ---- many at once ---------------------------------------------------------------------------
@@ -370,7 +385,9 @@ def queue(event):
 
 
 def publish_queue(event):
-    broadcast("queue", {"ids": [q.id for q in queue(event)]}, event.slug, "moderation")
+    payload = {"ids": [q.id for q in queue(event)]}
+    broadcast("queue", payload, event.slug, "moderation")
+    broadcast("queue", payload, event.slug, "chair")
 
 
 def reorder(slug, actor, ids):
@@ -413,8 +430,10 @@ def overlay_payload(q):
             "author": q.author,
             "unit": q.unit,
             "site": site.name if site else "",
+            "site_code": site.code if site else "",
             "district": site.district if site else "",
             "sites": data["sites"],
+            "askers": data["askers"],
         }
     }
 
@@ -429,7 +448,7 @@ def overlay_plain_text(q):
 
 def _show_on_air(event, q):
     payload = overlay_payload(q)
-    for audience in ("overlay", "public", "site"):
+    for audience in ("overlay", "public", "site", "chair"):
         broadcast("question_on_air", payload, event.slug, audience)
     broadcast("question_on_air", payload, event.slug, "moderation")
     overlay_text.push_text(event.slug, OBS_TEXT_SOURCE, overlay_plain_text(q))

@@ -15,7 +15,7 @@ from server.services.commands import Created, Input, command
 from server.services.errors import NotFound
 from server.services.fields import Id, Limit, LongText, Offset, ShortText, StrictInt
 from server.services.lookups import in_event
-from server.services.questions import answers, duplicates, search, viewers
+from server.services.questions import accountability, answers, duplicates, search, viewers
 from server.services.questions import moderation as mod
 from server.services.questions import submission as qs
 
@@ -403,3 +403,20 @@ def answer_question(call, data):
     (``questions.statuses``, their socket room) and the asking sites' phone pages."""
     q = answers.answer(call.slug, call.actor, data.id, data.text, data.owner, data.due, data.version)
     return {"question": qs.compact_one(q)}
+
+
+# ---- reports ----------------------------------------------------------------------------------
+
+
+@command(
+    "questions.accountability",
+    roles=("moderator",),
+    http="GET /events/<slug>/accountability",
+    socket="moderation:accountability",
+    endpoint="questions_accountability",
+)
+def questions_accountability(call, data):
+    """Per bridge point and per province: asked, aired, answered in writing, pending, rejected and
+    overdue (merged askers counted at their own site). The PDF/DOCX synthesis and the XLSX of this
+    report are downloads: ``server/web/api/downloads.py``."""
+    return accountability.report(call.event)

@@ -8,7 +8,7 @@ a row of safe cells stored as text (never a formula), and a sheet dressed for pe
 header, a filter on every column, widths, long text wrapped).
 """
 
-from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.cell.cell import TYPE_STRING, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -35,10 +35,13 @@ def safe_cell(value):
 
 def append_row(ws, values):
     """Append ``values`` to an openpyxl sheet through ``safe_cell``; text cells stay text."""
-    ws.append([safe_cell(v) for v in values])
-    for cell in ws[ws.max_row]:
+    cells = []
+    for value in values:
+        cell = Cell(ws, value=safe_cell(value))
         if isinstance(cell.value, str):
             cell.data_type = TYPE_STRING
+        cells.append(cell)
+    ws.append(cells)
 
 
 def dress_sheet(ws, widths):

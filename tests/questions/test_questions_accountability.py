@@ -115,4 +115,4 @@ def test_console_links_the_synthesis_and_shows_accountability(client, auth, even
     assert "AQ-01" in html and "AQ-02" in html and "AQ-03" in html
     assert "=HYPERLINK(&#34;http://x&#34;)" not in html  # SL-01 asked nothing: counted, not listed
     assert "1 điểm cầu chưa gửi câu hỏi nào" in html
-    assert '<td data-count="overdue" class="danger">1</td>' in html
+    assert '<td data-count="overdue" class="overdue">1</td>' in html

@@ -1,5 +1,7 @@
 """Pages for live questions: the moderation console, the chair view (staff, or a chair link's
-key on a tablet), the phone question forms (public and per site), the on-air overlay, exports (CSV, XLSX, PDF), the per-site summary, and the
+key on a tablet), the phone question forms (public and per site), the on-air overlay, exports
+(CSV, XLSX, PDF), the per-site summary, the accountability page (per site and province; its
+XLSX and the synthesis PDF/DOCX are ``/api/v1`` downloads), and the
 ``site_answers`` template global the bridge point's phone page lists written answers with."""
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
@@ -10,6 +12,7 @@ from server.models.question import Question, QuestionTag
 from server.models.site import Site
 from server.services.events import get_event
 from server.services.lookups import event_by_id, event_or_404, public_base_url, site_by_token
+from server.services.questions import accountability as questions_accountability
 from server.services.questions import answers as questions_answers
 from server.services.questions import chair as questions_chair
 from server.services.questions import export as questions_export
@@ -140,3 +143,19 @@ def site_summary(slug):
     """Per site: submitted, approved, aired, answered."""
     event = get_event(slug)
     return render_template("questions/sites.html", event=event, rows=questions_export.site_summary(event))
+
+
+@bp.get("/events/<slug>/moderation/accountability")
+@role_required("moderator")
+def accountability(slug):
+    """Per province and per site: asked, aired, answered in writing, pending, rejected, overdue."""
+    event = get_event(slug)
+    data = questions_accountability.report(event)
+    return render_template(
+        "questions/accountability.html",
+        event=event,
+        data=data,
+        asked=[r for r in data["sites"] if r["asked"]],
+        headers=questions_accountability.COUNT_HEADERS,
+        counts=questions_accountability.COUNTS,
+    )

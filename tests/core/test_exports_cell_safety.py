@@ -12,6 +12,7 @@ from server.services import spreadsheets
 from server.services.agenda import import_export as agenda_io
 from server.services.archive import asrun, asrun_export
 from server.services.bridges import rollcall
+from server.services.questions import accountability as questions_accountability
 from server.services.questions import export as questions_export
 from tests.support import factories
 from tests.support.agenda import make_items
@@ -43,6 +44,7 @@ def test_every_exporter_calls_the_shared_rule():
     assert rollcall._safe is spreadsheets.safe_cell
     assert agenda_io._safe_cell is spreadsheets.safe_cell
     assert asrun_export.safe_cell is spreadsheets.safe_cell
+    assert questions_accountability.append_row is spreadsheets.append_row  # safe_cell on every cell
 
 
 def test_no_exporter_keeps_its_own_formula_list():
@@ -70,6 +72,14 @@ def test_questions_export_is_inert(app, event):
     db.session.commit()
     _assert_inert(_csv_cells(questions_export.to_csv(event).decode("utf-8")))
     _assert_inert(_xlsx_cells(questions_export.to_xlsx(event)))
+
+
+def test_accountability_export_is_inert(app, event):
+    for i, evil in enumerate(EVIL):
+        site = factories.make_site(event, code=f"A-{i}", name=evil, district=EVIL[(i + 1) % len(EVIL)])
+        site.province, site.commune = EVIL[(i + 2) % len(EVIL)], EVIL[(i + 3) % len(EVIL)]
+    db.session.commit()
+    _assert_inert(_xlsx_cells(questions_accountability.to_xlsx(event)))
 
 
 def test_roll_call_export_is_inert(app, event):

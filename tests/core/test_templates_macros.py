@@ -57,10 +57,18 @@ def expected_admin(site_id):
             (f"{S}/moderation/questions.csv", "CSV", ()),
             (f"{S}/moderation/questions.xlsx", "XLSX", ()),
             (f"{S}/moderation/report.pdf", "Báo cáo PDF", ()),
+            ("/api/v1/events/test-event/synthesis.pdf", "Tổng hợp PDF", ()),
+            ("/api/v1/events/test-event/synthesis.docx", "Tổng hợp DOCX", ()),
             (f"{S}/moderation/sites", "Theo điểm cầu", ()),
+            (f"{S}/moderation/accountability", "Trách nhiệm trả lời", ()),
             ("/overlay/test-event/question", "Overlay", (("rel", "noopener"), ("target", "_blank"))),
         ],
         f"{S}/moderation/sites": [(f"{S}/moderation", "Điều phối câu hỏi", ())],
+        f"{S}/moderation/accountability": [
+            (f"{S}/moderation", "Điều phối câu hỏi", ()),
+            ("/api/v1/events/test-event/synthesis.pdf", "Tổng hợp PDF", ()),
+            ("/api/v1/events/test-event/synthesis.docx", "Tổng hợp DOCX", ()),
+        ],
     }
 
 

@@ -16,7 +16,7 @@ from server.services.commands import Created, Input, command
 from server.services.errors import NotFound
 from server.services.fields import Id, Limit, LongText, Offset, ShortText, StrictInt
 from server.services.lookups import in_event, site_by_token
-from server.services.questions import answers, chair, duplicates, search, upvotes, viewers
+from server.services.questions import accountability, answers, chair, duplicates, search, upvotes, viewers
 from server.services.questions import moderation as mod
 from server.services.questions import submission as qs
 
@@ -521,3 +521,20 @@ def chair_key_snapshot(call, data):
     if event is None:
         raise NotFound("invalid_chair_key", CHAIR_KEY_INVALID)
     return chair.snapshot(event)
+
+
+# ---- reports ----------------------------------------------------------------------------------
+
+
+@command(
+    "questions.accountability",
+    roles=("moderator",),
+    http="GET /events/<slug>/accountability",
+    socket="moderation:accountability",
+    endpoint="questions_accountability",
+)
+def questions_accountability(call, data):
+    """Per bridge point and per province: asked, aired, answered in writing, pending, rejected and
+    overdue (merged askers counted at their own site). The PDF/DOCX synthesis and the XLSX of this
+    report are downloads: ``server/web/api/downloads.py``."""
+    return accountability.report(call.event)

@@ -1,6 +1,8 @@
-"""The PDF report of an event's questions: totals, charts by site, district, kind, topic
-and over time, the per-site summary, and the list of questions with their outcome.
-User text is escaped before reportlab's paragraph markup sees it."""
+"""The PDF report of an event's questions: totals, charts by site, province, district, kind,
+theme and over time, the per-site summary, and the list of questions with their outcome.
+Sites are counted by id and named "name (code)" (several sites share a name); a chart shows
+every group or says "top N of M" (``charts.py``); topics are the event's themes when it has
+any (tags otherwise). User text is escaped before reportlab's paragraph markup sees it."""
 
 import io
 from collections import Counter
@@ -8,16 +10,20 @@ from datetime import timedelta, timezone
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from server.extensions import db
+from server.models.question import Question, QuestionTheme
+from server.models.site import Site
 from server.services.fonts import vietnamese_font
+from server.services.questions.charts import bar_chart
 from server.services.questions.export import rows, site_summary
+from server.services.questions.outcomes import site_label, site_place
+from server.services.questions.synthesis import UNTHEMED
 
 VN = timezone(timedelta(hours=7))
 
@@ -37,27 +43,30 @@ def status_label(status):
     }.get(status, status)
 
 
-def _bar_chart(title, pairs, font, width=170 * mm, horizontal=True):
-    pairs = pairs[:15] or [("—", 0)]
-    height = (22 + 14 * len(pairs)) * (1 if horizontal else 0) + (0 if horizontal else 70 * mm)
-    drawing = Drawing(width, max(height, 40 * mm) + 16)
-    chart = HorizontalBarChart() if horizontal else VerticalBarChart()
-    chart.x, chart.y = (60 * mm, 8) if horizontal else (12 * mm, 14 * mm)
-    chart.width = width - chart.x - 8 * mm
-    chart.height = max(height, 40 * mm) - 20 - (0 if horizontal else 10 * mm)
-    chart.data = [[value for _, value in pairs]]
-    chart.categoryAxis.categoryNames = [label[:40] for label, _ in pairs]
-    chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.labels.fontSize = 7
-    if not horizontal:
-        chart.categoryAxis.labels.angle = 45
-        chart.categoryAxis.labels.boxAnchor = "ne"
-    chart.valueAxis.labels.fontName = font
-    chart.valueAxis.valueMin = 0
-    chart.bars[0].fillColor = colors.HexColor("#c8102e")
-    drawing.add(chart)
-    drawing.add(String(0, drawing.height - 10, title, fontName=font, fontSize=10))
-    return drawing
+def _chart(title, pairs, font, limit=15, horizontal=True):
+    return bar_chart(title, pairs, font, limit=limit, horizontal=horizontal)
+
+
+def _topics(event, live, font):
+    """Live questions per theme ("Chưa xếp chủ đề" for the rest) when the event has themes, else
+    per tag; a sentence instead of a one-bar chart when there is neither."""
+    themes = dict(
+        db.session.execute(
+            db.select(QuestionTheme.id, QuestionTheme.label).where(QuestionTheme.event_id == event.id)
+        ).all()
+    )
+    if themes:
+        theme_of = dict(
+            db.session.execute(db.select(Question.id, Question.theme_id).where(Question.event_id == event.id)).all()
+        )
+        counts = Counter(theme_of.get(r["id"]) if theme_of.get(r["id"]) in themes else None for r in live)
+        pairs = [(themes.get(tid, str(UNTHEMED)), n) for tid, n in counts.most_common()]  # keyed by id
+    else:
+        pairs = Counter(t for r in live for t in r["_tags"]).most_common()
+    if not pairs:
+        style = ParagraphStyle("note", fontName=font, fontSize=9, leading=12, spaceBefore=4, spaceAfter=8)
+        return Paragraph(escape(_("Theo chủ đề: chưa xếp chủ đề cho câu hỏi nào.")), style)
+    return _chart(_("Theo chủ đề"), pairs, font, limit=20)
 
 
 def build_pdf(event):
@@ -76,28 +85,40 @@ def build_pdf(event):
     table = Table(totals, colWidths=[60 * mm, 25 * mm])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.3, colors.grey)]))
     story += [table, Spacer(1, 6 * mm)]
-    by_site = Counter(r["site"] or _("Cổng công khai") for r in data)
-    by_district = Counter(r["district"] or _("Không rõ") for r in data)
+    sites = {s.id: s for s in db.session.scalars(db.select(Site).where(Site.event_id == event.id))}
+    by_site = Counter(r["_site_id"] if r["_site_id"] in sites else None for r in data)
+    by_province = Counter(sites[r["_site_id"]].province or _("Không rõ") for r in data if r["_site_id"] in sites)
+    # a district name can repeat in two provinces: keyed by both
+    by_district = Counter(
+        (sites[r["_site_id"]].province, sites[r["_site_id"]].district) for r in data if r["_site_id"] in sites
+    )
     by_kind = Counter(kind_label(r["kind"]) for r in data)
-    by_topic = Counter(t for r in live for t in r["_tags"]) or Counter({_("Chưa gắn chủ đề"): len(live)})
-    by_hour = Counter(r["_created"].astimezone(VN).strftime("%d/%m %Hh") for r in data)
-    story.append(_bar_chart(_("Theo điểm cầu (15 nhiều nhất)"), by_site.most_common(15), font))
-    story.append(_bar_chart(_("Theo huyện"), by_district.most_common(15), font))
-    story.append(_bar_chart(_("Theo loại"), by_kind.most_common(), font))
-    story.append(_bar_chart(_("Theo chủ đề"), by_topic.most_common(15), font))
-    story.append(_bar_chart(_("Theo thời gian (giờ)"), sorted(by_hour.items()), font, horizontal=False))
+    by_hour = Counter(r["_created"].astimezone(VN).replace(minute=0, second=0, microsecond=0) for r in data)
+    story.append(_chart(_("Theo điểm cầu"), [(site_label(sites.get(k)), n) for k, n in by_site.most_common()], font))
+    if any(s.province for s in sites.values()):
+        story.append(_chart(_("Theo tỉnh/thành"), by_province.most_common(), font, limit=20))
+    if any(s.district for s in sites.values()):
+        districts = [
+            (", ".join(p for p in (d or _("Không rõ"), pr) if p), n) for (pr, d), n in by_district.most_common()
+        ]
+        story.append(_chart(_("Theo huyện"), districts, font, limit=20))
+    story.append(_chart(_("Theo loại"), by_kind.most_common(), font))
+    story.append(_topics(event, live, font))
+    hours = [(hour.strftime("%d/%m %Hh"), n) for hour, n in sorted(by_hour.items())]
+    story.append(_chart(_("Theo thời gian (giờ)"), hours, font, horizontal=False, limit=48))
     story += [PageBreak(), Paragraph(escape(_("Tổng hợp theo điểm cầu")), sub)]
-    summary = [[_("Điểm cầu gửi"), _("Quận/huyện"), _("Đã gửi"), _("Đã duyệt"), _("Đã lên sóng"), _("Đã trả lời")]]
-    for s in site_summary(event):
-        if s["submitted"]:
+    summary = [[_("Điểm cầu gửi"), _("Địa bàn"), _("Đã gửi"), _("Đã duyệt"), _("Đã lên sóng"), _("Đã trả lời")]]
+    for line in site_summary(event):
+        if line["submitted"]:
+            site = sites[line["id"]]
             summary.append(
                 [
-                    Paragraph(escape(s["name"]), small),
-                    Paragraph(escape(s["district"]), small),
-                    s["submitted"],
-                    s["approved"],
-                    s["aired"],
-                    s["answered"],
+                    Paragraph(escape(site_label(site)), small),
+                    Paragraph(escape(site_place(site)), small),
+                    line["submitted"],
+                    line["approved"],
+                    line["aired"],
+                    line["answered"],
                 ]
             )
     table = Table(summary, colWidths=[55 * mm, 40 * mm, 18 * mm, 18 * mm, 18 * mm, 20 * mm], repeatRows=1)
@@ -113,7 +134,9 @@ def build_pdf(event):
     story += [table, PageBreak(), Paragraph(escape(_("Danh sách câu hỏi và kết quả")), sub)]
     listing = [[_("Số"), _("Nội dung gửi"), _("Người gửi / điểm cầu"), _("Kết quả")]]
     for r in data:
-        who = " – ".join(p for p in (r["author"], r["unit"], r["site"]) if p)
+        who = " – ".join(
+            p for p in (r["author"], r["unit"], site_label(sites[r["_site_id"]]) if r["site"] else "") if p
+        )
         outcome = status_label(r["status"]) + (f": {r['reject_reason']}" if r["reject_reason"] else "")
         if r["status"] == "merged":
             outcome += f" → #{r['merged_into']}"

@@ -22,8 +22,8 @@ api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)
 
 
-# REST routes that are not commands (the API description), then the commands' routes.
-API_MODULES = ("openapi", "commands")
+# REST routes that are not commands (the API description, file downloads), then the commands' routes.
+API_MODULES = ("openapi", "downloads", "commands")
 
 
 def load_api_modules():

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 VENDOR := static/vendor/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test setup bench bench-quick bench-obs bench-national bench-national-quick lint clean gunicorn
+.PHONY: run test setup bench bench-quick bench-obs bench-relay bench-national bench-national-quick lint clean gunicorn
 
 run: setup ## Serve on http://127.0.0.1:5000 (PORT to change) with the demo congress
 	$(PYTHON) -m server
@@ -34,9 +34,13 @@ $(VENDOR): package.json package-lock.json
 gunicorn: setup ## Serve with gunicorn's gevent worker, as in production (eventlet: -k eventlet, BRIDGECAST_ASYNC_MODE=eventlet)
 	$(BIN)/gunicorn -k gevent -w 1 --worker-connections 10000 -b 127.0.0.1:$${PORT:-5000} server.wsgi:app
 
-bench: setup ## The full load benchmark (targets in docs/design.md) (writes bench/results/latest.json), then the OBS round trip
+bench: setup ## The full load benchmark (targets in docs/design.md) (writes bench/results/latest.json), then the OBS round trip and the relay cost
 	$(PYTHON) -m bench
 	$(PYTHON) bench/obs_roundtrip.py
+	$(PYTHON) bench/relay.py
+
+bench-relay: setup ## Restream relay cost: CPU per fan page, added latency, nothing re-encoded (bench/results/relay.json)
+	$(PYTHON) bench/relay.py
 
 bench-obs: setup ## Panel -> real OBS -> panel round trip vs a bare obsws-python call (bench/results/obs_roundtrip.json)
 	$(PYTHON) bench/obs_roundtrip.py

@@ -1,6 +1,7 @@
 """``python -m bench [--quick] [--modes eventlet,gevent]``: the load scenario of docs/design.md (targets).
 ``python -m bench --national`` (or ``--national-quick``): the national scale run and its capacity model
-(``bench/national.py``, ``bench/results/national.json``).
+(``bench/national.py``, ``bench/results/national.json``). ``python -m bench --relay``: the restream
+relay's cost per fan page (``bench/relay.py``, ``bench/results/relay.json``).
 
 For each async mode: a real server process (SQLite, demo congress), phones on ``/public``,
 bridge points heartbeating on ``/site``, moderators, overlays and a crew board, all as
@@ -104,7 +105,14 @@ def main(argv=None):
     )
     parser.add_argument("--national-quick", action="store_true", help="the national run scaled down (about 2 minutes)")
     parser.add_argument("--out", help="where the national run writes its JSON")
+    parser.add_argument(
+        "--relay", action="store_true", help="the restream relay's cost per fan page (bench/results/relay.json)"
+    )
     args = parser.parse_args(argv)
+    if args.relay:
+        from bench.relay import main as relay
+
+        return relay([] if args.out is None else ["--out", args.out])
     if args.national or args.national_quick:
         return national(args)
     scale = dict(QUICK if args.quick else FULL, profile=args.profile)

@@ -39,7 +39,7 @@ function uptime(s) {
 }
 
 function row(d) {
-  const running = ["connecting", "live", "retrying"].includes(d.state);
+  const running = ["connecting", "live", "retrying", "waiting"].includes(d.state);
   const err = d.last_error && d.state !== "live" ? d.last_error.message : "";
   return el("tr", { dataset: { id: String(d.id), state: d.state } },
     el("td", {}, el("strong", {}, d.name), " ", el("span", { class: "muted" }, d.enabled ? d.kind : `${d.kind}, ${T.disabled}`)),

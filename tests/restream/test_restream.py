@@ -217,6 +217,10 @@ def test_failure_reasons_and_backoff():
     src = "rtmp://127.0.0.1:1935/live/ev"
     assert classify(f"{src}: Connection refused", src) == "source_unavailable"
     assert classify("rtmp://127.0.0.1:1935/live/***: Connection refused", src) == "source_unavailable"
+    # the ingest is up but has no program: nobody publishes, or the publisher (OBS) just went
+    assert classify(f"[rtmp @ 0x1] Server error: No such stream\n{src}: Operation not permitted", src) == "input_lost"
+    assert classify(f"{src}: Input/output error\n[flv @ 0x2] Failed to update header", src) == "input_lost"
+    assert classify("<destination>: Input/output error", src) == "connection_lost"  # the page, not the input
     assert [backoff_delay(n, 1.0, 8.0) for n in range(1, 7)] == [1, 2, 4, 8, 8, 8]
 
 
@@ -240,4 +244,4 @@ def test_an_ingest_that_dies_under_running_pages_comes_back_on_the_same_port(app
     assert wait_for(lambda: ingest.running and ingest.proc is not first, 15)
     assert ingest.port == port
     listed = client.get(url(event), headers=bearer("crew")).get_json()
-    assert listed["ingest"]["port"] == port and listed["destinations"][0]["state"] in ("connecting", "retrying")
+    assert listed["ingest"]["port"] == port and listed["destinations"][0]["state"] in ("connecting", "waiting")

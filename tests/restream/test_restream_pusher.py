@@ -6,7 +6,7 @@ import os
 import stat
 import time
 
-from server.services.restream.pusher import FAILED, IDLE, LIVE, Pusher
+from server.services.restream.pusher import FAILED, IDLE, LIVE, WAITING, Pusher
 
 KEY = "live_123456789_SeCrEt"
 TARGET = f"rtmp://a.rtmp.example.com/live2/{KEY}"
@@ -78,6 +78,34 @@ def test_progress_makes_it_live_and_an_ended_run_retries_until_stopped(tmp_path)
     assert p.snapshot()["state"] != FAILED  # it went live each time: the failures never add up
     p.stop()
     assert p.snapshot()["state"] == IDLE and not p.running
+
+
+def test_an_absent_program_is_waited_for_never_failed_and_the_page_resumes(tmp_path):
+    """OBS gone: the ingest refuses the reader ("No such stream") run after run. The page shows
+    ``waiting`` with the input_lost reason, never burns its failures into ``failed``, does not
+    flap between states, and goes live by itself when the program is back."""
+    back = tmp_path / "obs-is-back"
+    block = "total_size=%s\\nout_time_us=%s\\nprogress=continue\\n"
+    script = (
+        f"if [ -e {back} ]; then\n"
+        "  i=1; while :; do printf '" + block + "' $((i*50000)) $((i*500000)); sleep 0.05; i=$((i+1)); done\n"
+        "fi\n"
+        'echo "[rtmp @ 0x1] Server error: No such stream" >&2\n'
+        'echo "rtmp://127.0.0.1:1935/live/ev: Operation not permitted" >&2\nexit 1\n'
+    )
+    changes = []
+    p = pusher(fake_ffmpeg(tmp_path, script), changes, max_failures=3, input_poll_s=0.05)
+    p.start()
+    assert wait(lambda: p.snapshot()["state"] == WAITING)
+    time.sleep(1.0)  # many more attempts than max_failures
+    snap = p.snapshot()
+    assert snap["state"] == WAITING and p.running and snap["restarts"] == 0
+    assert snap["last_error"]["reason"] == "input_lost"
+    assert [c["state"] for c in changes if "state" in c] == ["connecting", WAITING]  # shown once, no flapping
+    back.touch()
+    assert wait(lambda: p.snapshot()["state"] == LIVE, 5)
+    assert p.snapshot()["last_error"] is None
+    p.stop()
 
 
 def test_stop_ends_a_running_ffmpeg(tmp_path):

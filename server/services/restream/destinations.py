@@ -35,7 +35,11 @@ REASON_MESSAGES = {
     "bad_url": _l("Địa chỉ máy chủ của trang không hợp lệ."),
     "connection_lost": _l("Mất kết nối tới trang."),
     "stalled": _l("Luồng bị đứng: không có dữ liệu mới trong nhiều giây."),
-    "source_unavailable": _l("Chưa có tín hiệu chương trình ở điểm nhận (OBS chưa phát vào)."),
+    "input_lost": _l(
+        "Mất tín hiệu từ OBS: chương trình không tới điểm nhận (OBS đã dừng, bị tắt hoặc chưa phát). "
+        "Trang tự phát tiếp khi OBS phát lại."
+    ),
+    "source_unavailable": _l("Điểm nhận luồng (nginx) không chạy; Bridgecast đang khởi động lại nó."),
     "no_video": _l("Chương trình ở điểm nhận chưa có hình (OBS chưa gửi khung hình chính)."),
     "ffmpeg_missing": _l("Không chạy được ffmpeg trên máy chủ."),
     "ffmpeg_error": _l("ffmpeg dừng vì một lỗi."),

@@ -7,7 +7,10 @@ is its own supervised ffmpeg, so one failing page never touches the others.
 Owns the generated configuration (a free port, a private prefix directory, ``live on;
 record off;``, publishing and playing only from the allowed addresses, every reader starting
 on a video keyframe with audio held until then: OBS's keyframes can be 8 s apart, and a pusher
-that probed only audio would copy no video), starting and stopping the process, and killing a
+that probed only audio would copy no video; ``idle_streams off``: a reader of a stream nobody
+publishes is refused at once ("No such stream") and every reader is dropped the moment the
+publisher goes, so the pushers learn at once that OBS is gone and wait for it, instead of
+hanging on a silent connection), starting and stopping the process, and killing a
 stale nginx a crashed server left behind. Nothing here knows about events or destinations
 beyond the stream name.
 """
@@ -43,6 +46,7 @@ rtmp {{
             record off;
             wait_key on;
             wait_video on;
+            idle_streams off;
             {publish_rules}
             allow play 127.0.0.1;
             deny play all;

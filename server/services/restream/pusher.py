@@ -3,7 +3,11 @@
 Owns the ffmpeg command line, the supervision loop (restart with capped exponential backoff,
 a stall watchdog, give up after too many failures), reading ``-progress pipe:1`` (bitrate,
 out_time, speed) and stderr (the last error, classified into a reason), and the state
-machine: idle → connecting → live, retrying between attempts, failed when it gave up.
+machine: idle → connecting → live, retrying between attempts, failed when it gave up, and
+waiting while the program is absent from the ingest (OBS stopped, crashed or not yet streaming:
+the ingest refuses readers of a stream nobody publishes and drops them when the publisher goes,
+see ``ingest.py``). Waiting never counts toward ``failed``: the input is polled every
+``INPUT_POLL_S`` and the page resumes by itself when the program is back.
 
 The stream key never leaves this object: the target URL is only handed to ffmpeg, and every
 text kept from ffmpeg is scrubbed of the key and the URL that carries it before it is stored,
@@ -22,8 +26,8 @@ from server.logs import redact
 
 log = logging.getLogger(__name__)
 
-IDLE, CONNECTING, LIVE, RETRYING, FAILED = "idle", "connecting", "live", "retrying", "failed"
-STATES = (IDLE, CONNECTING, LIVE, RETRYING, FAILED)
+IDLE, CONNECTING, LIVE, RETRYING, WAITING, FAILED = "idle", "connecting", "live", "retrying", "waiting", "failed"
+STATES = (IDLE, CONNECTING, LIVE, RETRYING, WAITING, FAILED)
 
 # Reasons an attempt ended, from ffmpeg's stderr (first match wins; lower-case text).
 REASONS = (
@@ -61,6 +65,8 @@ REASONS = (
     ),
 )
 PERMANENT = {"auth_refused", "dns", "bad_url"}  # retrying rarely helps: give up sooner
+INPUT_REASONS = {"input_lost", "source_unavailable"}  # the program is not at the ingest: wait for it
+INPUT_POLL_S = 2.0  # while waiting, one ffmpeg probe per page this often (about 70 ms of CPU each)
 STALL_S = 12.0  # no progress for this long while live: the source or the page is stuck
 POLL_S = 0.25
 
@@ -69,12 +75,14 @@ def classify(text, source_url=""):
     """The reason an ffmpeg run ended, from its stderr."""
     low = text.lower()
     if source_url:
-        # the ingest itself (our nginx) is the problem, not the page; the stream name may be
-        # masked by the log redaction, so the application's URL is what identifies it
+        # a line about the ingest's URL (ffmpeg opens the input before the page, and names the
+        # input when it ends): our nginx is down (refused) or it has no program (no such stream,
+        # or the publisher left and the reader was dropped); the stream name may be masked by the
+        # log redaction, so the application's URL is what identifies it
         ingest = source_url.lower().rsplit("/", 1)[0] + "/"
         for line in low.splitlines():
-            if line.startswith(ingest) and ("refused" in line or "error" in line):
-                return "source_unavailable"
+            if line.startswith(ingest):
+                return "source_unavailable" if "refused" in line else "input_lost"
     for reason, needles in REASONS:
         if any(n in low for n in needles):
             return reason
@@ -105,6 +113,7 @@ class Pusher:
         max_failures=50,
         permanent_failures=3,
         stall_s=STALL_S,
+        input_poll_s=INPUT_POLL_S,
         clock=time.monotonic,
     ):
         self.dest_id = dest_id
@@ -118,6 +127,7 @@ class Pusher:
         self.backoff_initial, self.backoff_max = backoff_initial, backoff_max
         self.max_failures, self.permanent_failures = max_failures, permanent_failures
         self.stall_s = stall_s
+        self.input_poll_s = input_poll_s
         self._clock = clock
         self._lock = threading.Lock()
         self._stop = True
@@ -221,9 +231,13 @@ class Pusher:
                 went_live, reason = self._attempt(generation)
                 if not self._current(generation):
                     return
+                if reason in INPUT_REASONS:
+                    failures = 0
+                    self._wait_for_input(generation, went_live)
+                    continue
                 failures = 1 if went_live else failures + 1
-                if reason in ("source_unavailable", "no_video"):
-                    failures = min(failures, 2)  # waiting for the program feed is not the page's fault
+                if reason == "no_video":
+                    failures = min(failures, 2)  # waiting for a keyframe is not the page's fault
                 limit = self.permanent_failures if reason in PERMANENT else self.max_failures
                 if limit and failures >= limit:
                     self._set(state=FAILED, bitrate_kbps=0, speed=None, live_since=None)
@@ -237,9 +251,7 @@ class Pusher:
                 delay = backoff_delay(failures, self.backoff_initial, self.backoff_max)
                 self._set(state=RETRYING, bitrate_kbps=0, speed=None, live_since=None)
                 log.info("restream destination %s: %s, retrying in %.0fs", self.dest_id, reason, delay)
-                deadline = self._clock() + delay
-                while self._current(generation) and self._clock() < deadline:
-                    self._sleep(POLL_S)
+                self._pause(generation, delay)
                 if self._current(generation):
                     with self._lock:
                         self.restarts += 1
@@ -247,6 +259,22 @@ class Pusher:
         except Exception:  # a background task: report, never raise into the hub
             log.exception("restream destination %s: supervisor crashed", self.dest_id)
             self._set(state=FAILED, last_error={"reason": "internal", "detail": ""})
+
+    def _wait_for_input(self, generation, went_live):
+        """The program is not at the ingest: show ``waiting`` (once, no flapping between
+        attempts), poll again after ``input_poll_s``. A page that was live counts one restart."""
+        if self.state != WAITING:
+            log.info("restream destination %s: no program at the ingest, waiting for it", self.dest_id)
+        if went_live:
+            with self._lock:
+                self.restarts += 1
+        self._set(state=WAITING, bitrate_kbps=0, speed=None, live_since=None)
+        self._pause(generation, self.input_poll_s)
+
+    def _pause(self, generation, delay):
+        deadline = self._clock() + delay
+        while self._current(generation) and self._clock() < deadline:
+            self._sleep(POLL_S)
 
     def _attempt(self, generation):
         """One ffmpeg run: ``(went_live, reason)``."""

@@ -45,6 +45,7 @@ COMMAND_MODULES = (
     "server.services.questions.commands",
     "server.services.restream.commands",
     "server.services.overview.commands",
+    "server.services.standby.commands",
 )
 
 STAFF_ROLES = ("admin", "crew", "moderator")

@@ -214,6 +214,7 @@ def start_background_services(app):
     from server.services.agenda.live import push_clocks_once
     from server.services.bridges import monitor
     from server.services.obs.runtime import obs_runtime
+    from server.services.standby.switch import check_auto
 
     ownership.start_renewals(app)  # first: the loops below ask it which events run here
     with app.app_context():
@@ -224,6 +225,7 @@ def start_background_services(app):
         obs_runtime(app).start_all()
     background.every(app, "agenda clock push", push_clocks_once, 1.0)
     background.every(app, "bridge monitor", monitor.run_once, monitor.tick_seconds(app.config))
+    background.every(app, "standby watch", check_auto, 1.0, per_event=True)
     tune_garbage_collector()
 
 

@@ -24,6 +24,12 @@ class Event(db.Model):
     # OBS connection for this event; empty means BRIDGECAST_OBS_URL/PASSWORD. Never serialised.
     obs_url: Mapped[str | None] = mapped_column(String(300))
     obs_password: Mapped[str | None] = mapped_column(String(1000))  # sealed: server/services/secrets.py
+    # The standby (backup) OBS: same rules as the primary's (password sealed, never serialised);
+    # empty url = no standby. ``standby_auto_after_s``: switch to it by itself when the primary is
+    # lost this many seconds while live (None = only by hand). See server/services/standby/.
+    obs_backup_url: Mapped[str | None] = mapped_column(String(300))
+    obs_backup_password: Mapped[str | None] = mapped_column(String(1000))
+    standby_auto_after_s: Mapped[int | None]
     theme_color: Mapped[str] = mapped_column(String(16), default="#c8102e")
     # the schedule drift ("Chậm 5 phút") on public overlays; the crew always sees it
     public_drift: Mapped[bool] = mapped_column(default=False, server_default=sa_false())

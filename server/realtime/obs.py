@@ -1,5 +1,5 @@
 """OBS over Socket.IO besides the commands: the full mirrored state sent to a newcomer on
-``/crew``. The commands (scenes, outputs, thumbnails...) live in
+``/crew``, and the standby OBS's view (``standby_state``). The commands (scenes, outputs, thumbnails...) live in
 ``server/services/obs/commands.py``; state diffs (``obs_state``) and thumbnails
 (``obs_thumbnails``) are pushed by the OBS runtime (``server/services/obs/runtime.py``).
 """
@@ -14,3 +14,12 @@ from server.services.obs.runtime import obs_runtime
 def send_obs_state(event_slug, context):
     """A newcomer on the crew namespace gets the full OBS snapshot at once."""
     emit("obs_state", {"event": event_slug, "diff": obs_runtime().state(event_slug), "full": True})
+
+
+@on_join("crew")
+def send_standby_state(event_slug, context):
+    """A newcomer on the crew namespace gets the standby OBS's view (``configured`` false
+    without one)."""
+    from server.services.standby.switch import view
+
+    emit("standby_state", {"event": event_slug, **view(event_slug), "full": True})

@@ -46,6 +46,7 @@ COMMAND_MODULES = (
     "server.services.restream.commands",
     "server.services.overview.commands",
     "server.services.archive.commands",
+    "server.services.standby.commands",
 )
 
 STAFF_ROLES = ("admin", "crew", "moderator")

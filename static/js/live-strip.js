@@ -100,6 +100,24 @@ function start(root) {
     state = msg.full || !state ? { ...msg.diff } : { ...state, ...msg.diff };
     render(previous);
   });
+  // ---- the standby OBS (shown only when the event has one) ---------------------------------------
+  let standby = null;
+  const renderStandby = () => {
+    const el = part("standby");
+    if (!el || !standby) return;
+    el.hidden = !standby.configured;
+    const status = (standby.backup || {}).status;
+    if (standby.on_air === "backup") show("standby", L.standby_on_air, "live");
+    else if (status === "connected") show("standby", L.standby_ok, "ok");
+    else show("standby", L.standby_lost, "danger");
+  };
+  socket.on("standby_state", (msg) => {
+    if (msg.configured !== undefined) standby = { ...msg };
+    else if (standby && msg.backup) standby = { ...standby, backup: { ...standby.backup, ...msg.backup } };
+    renderStandby();
+  });
+  socket.on("standby_alert", (msg) => alarm(msg.message || ""));
+
   // a stop the crew asked for is not an alarm: control.js marks it
   document.addEventListener("bc:stream-stopping", () => {
     root.dataset.stopping = "1";

@@ -324,3 +324,21 @@ SOCKET.update(
         ("/crew", "asrun_log"): CREW,
     }
 )
+
+# the standby OBS (server/services/standby/commands.py): crew reads and switches, admin sets it up
+HTTP.update(
+    {
+        "obs_settings.save_standby": {"admin"},
+        "api.standby_state": CREW,
+        "api.standby_settings": {"admin"},
+        "api.standby_switch": CREW,
+    }
+)
+
+SOCKET.update(
+    {
+        ("/crew", "standby_state"): CREW,
+        ("/crew", "standby_settings"): {"admin"},
+        ("/crew", "standby_switch"): CREW,
+    }
+)

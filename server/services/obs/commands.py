@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from server.services.commands import Input, command
+from server.services.errors import ServiceError
 from server.services.fields import LongText, Name
 from server.services.lookups import public_base_url
 
@@ -30,10 +31,11 @@ PackName = Annotated[str, Field(max_length=64)]
 
 
 def on_obs(call, fn):
-    """``fn(connection)`` for the call's event (unknown or inactive event: 404)."""
+    """``fn(connection)`` for the call's event (unknown or inactive event: 404): the OBS on air
+    (the primary, or the standby after a switch to it, see server/services/standby/)."""
     _ = call.event  # the lookup refuses an unknown or inactive event
     with as_service_errors():
-        return fn(obs_runtime().connection_for(call.slug))
+        return fn(obs_runtime().connection_on_air(call.slug))
 
 
 # ---- state --------------------------------------------------------------------------------
@@ -256,13 +258,27 @@ class ScenePack(Input):
 )
 def obs_scene_pack(call, data):
     """Apply a scene pack (``congress`` by default): create what is missing, report it. The new
-    text sources get the current texts at once (not the pack's placeholders)."""
+    text sources get the current texts at once (not the pack's placeholders). An event with a
+    standby OBS gets it there too (``backup_report``, or ``backup_error`` when it is down)."""
     with as_service_errors():
         pack = pack_or_invalid(data.pack or "congress")
+    _ = call.event  # the lookup refuses an unknown or inactive event
     base = public_base_url(call.host_url)
-    report = on_obs(call, lambda conn: apply_scene_pack(conn, pack, base_url=base, slug=call.slug))
-    obs_runtime().push_current_texts(call.slug)
-    return {"report": report}
+    runtime = obs_runtime()
+    with as_service_errors():
+        report = apply_scene_pack(runtime.connection_for(call.slug), pack, base_url=base, slug=call.slug)
+    runtime.push_current_texts(call.slug)
+    out = {"report": report}
+    backup = runtime.backup_for(call.slug)
+    if backup is not None:  # the standby OBS gets the same pack (it is down: said, not fatal)
+        try:
+            with as_service_errors():
+                out["backup_report"] = apply_scene_pack(backup, pack, base_url=base, slug=call.slug)
+            runtime.push_current_texts(call.slug, backup=True)
+            runtime.mirror_program(call.slug)
+        except ServiceError as err:
+            out["backup_error"] = {"error": err.code, "message": str(err.message)}
+    return out
 
 
 # ---- thumbnails ---------------------------------------------------------------------------

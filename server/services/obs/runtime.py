@@ -11,6 +11,13 @@ whose OBS belongs to another event gets no connection, no pushes and the
 OBS comfortably answers, scene buttons about once a second, only while a panel watches). No request
 objects: callers pass the event slug.
 
+Standby OBS: an event may have a backup OBS (``Event.obs_backup_url``). It gets its own
+supervised connection in a second manager (``backups``, same reconnect logic), the same native
+texts and slide pushes as the primary (after each of its (re)connects too), and every program
+scene change seen on the primary (a take through Bridgecast or in OBS itself) is mirrored to it.
+Its link is broadcast as ``standby_state`` to the crew room; switching the ingest to it is the
+standby area's job (``server/services/standby/``).
+
 Scale-out: every process keeps its own supervised connection (OBS accepts several clients),
 so any process answers commands and snapshots; state changes are broadcast by the event's
 owner only (``ownership.runs_here``), and thumbnails go to the sockets that asked for them.
@@ -31,7 +38,7 @@ from . import binding
 from .errors import ObsError, as_service_errors
 from .manager import ObsManager
 from .native_texts import plate_settings, register_native_texts
-from .settings import ObsSettings, settings_for_event
+from .settings import ObsSettings, backup_settings_for_event, settings_for_event
 from .state import empty_state
 
 log = logging.getLogger(__name__)
@@ -69,6 +76,13 @@ class ObsRuntime:
             connection_options=app.config.get("OBS_CONNECTION_OPTIONS"),
             on_meters=self._on_meters,
         )
+        self.backups = ObsManager(  # the standby OBS of the events that have one
+            self._on_backup_change,
+            spawn=socketio.start_background_task,
+            sleep=socketio.sleep,
+            connection_options=app.config.get("OBS_CONNECTION_OPTIONS"),
+        )
+        self._on_air = {}  # slug -> "backup" while the standby OBS is the one on air
         self._watchers = {}  # slug -> {watcher id: (scenes, expires_at)}
         self._on_connected = []  # fn(event) -> [(source, text or settings)], see native_texts.py
         self._on_output = []  # fn(slug, diff) when the record or stream section changed (owner only)
@@ -89,6 +103,8 @@ class ObsRuntime:
                         hook(slug, diff)
                     except Exception:
                         log.exception("OBS output hook failed for %s", slug)
+            if diff.get("program_scene") and self.backups.peek(slug) is not None and self.on_air(slug) == "primary":
+                socketio.start_background_task(self._mirror_after_change, slug)
 
     def on_output(self, hook):
         """Register ``hook(slug, diff)``, called (in the event's owner process, on the OBS
@@ -96,6 +112,72 @@ class ObsRuntime:
         the archive keeps recording sessions and the as-run log from it."""
         self._on_output.append(hook)
         return hook
+
+    def _on_backup_change(self, slug, diff):
+        """The standby's link (and what it shows) to the crew; after it (re)connects it gets the
+        current texts and the primary's program scene."""
+        if not ownership.runs_here(slug):
+            return
+        watched = {k: diff[k] for k in ("status", "error", "program_scene", "stream") if k in diff}
+        if watched:
+            broadcast("standby_state", {"event": slug, "backup": watched}, slug, "crew")
+        if diff.get("status") == "connected":
+            socketio.start_background_task(self._push_after_backup_connect, slug)
+        elif diff.get("program_scene") and self.on_air(slug) == "backup":
+            socketio.start_background_task(self._mirror_after_change, slug)
+
+    def _push_after_backup_connect(self, slug):
+        try:
+            self.push_current_texts(slug, backup=True)
+            self.mirror_program(slug)
+        except Exception:  # a background task: report, never raise into the hub
+            log.exception("OBS %s: bringing the standby OBS up to date failed", slug)
+
+    def _mirror_after_change(self, slug):
+        try:
+            self.mirror_program(slug)
+        except Exception:
+            log.exception("OBS %s: mirroring the program scene to the standby OBS failed", slug)
+
+    def mirror_program(self, slug):
+        """Put the on-air OBS's program scene on the other one (the standby, or the primary while
+        the standby is on air), when both are connected and it has that scene; returns the
+        scene set, else None."""
+        primary, backup = self._driven(slug), self._driven_backup(slug)
+        if primary is None or backup is None:
+            return None
+        source, target = (backup, primary) if self.on_air(slug) == "backup" else (primary, backup)
+        scene = source.state["program_scene"]
+        state = target.state
+        if not scene or scene == state["program_scene"] or scene not in state["scenes"]:
+            return None
+        try:
+            target.set_program_scene(scene)
+        except ObsError as err:
+            log.info("OBS %s: the other OBS did not take %s (%s)", slug, scene, err.code)
+            return None
+        return scene
+
+    # which OBS is on air ------------------------------------------------------------------
+    def on_air(self, slug):
+        """``"primary"`` or ``"backup"`` (set by the standby switch, server/services/standby/)."""
+        return self._on_air.get(slug, "primary")
+
+    def set_on_air(self, slug, side):
+        if side == "backup":
+            self._on_air[slug] = "backup"
+        else:
+            self._on_air.pop(slug, None)
+
+    def connection_on_air(self, slug):
+        """The connection the crew's commands drive: the primary's, or the standby's while it
+        is on air (obs_not_configured / the primary's errors otherwise, as ``connection_for``)."""
+        if self.on_air(slug) == "backup":
+            self.refuse_if_not_owner(slug)
+            conn = self.backup_for(slug)
+            if conn is not None:
+                return conn
+        return self.connection_for(slug)
 
     def _on_meters(self, slug, levels):
         # already throttled per connection (~10/s); the owner alone sends them on
@@ -133,11 +215,11 @@ class ObsRuntime:
         except Exception:  # a background task: report, never raise into the hub
             log.exception("OBS %s: pushing the current texts after connect failed", slug)
 
-    def push_current_texts(self, slug):
+    def push_current_texts(self, slug, backup=False):
         """Set every registered source to its current text (a str) or settings (a dict, e.g. the
         slide image's file); returns how many were set. A source this OBS does not have (no
-        scene pack) is skipped."""
-        conn = self._driven(slug)
+        scene pack) is skipped. ``backup``: to the standby OBS instead of the primary."""
+        conn = self._driven_backup(slug) if backup else self._driven(slug)
         if conn is None:
             return 0
         pushed = 0
@@ -169,6 +251,13 @@ class ObsRuntime:
     def _driven(self, slug):
         """The connected connection this event may push to, else None (down, or not the owner)."""
         conn = self.manager.peek(slug)
+        if conn is None or not conn.connected or self.other_owner(slug) is not None:
+            return None
+        return conn
+
+    def _driven_backup(self, slug):
+        """The connected standby connection this event may push to, else None."""
+        conn = self.backups.peek(slug)
         if conn is None or not conn.connected or self.other_owner(slug) is not None:
             return None
         return conn
@@ -206,7 +295,36 @@ class ObsRuntime:
             self.manager.configure(event.slug, settings)
         else:
             self.manager.remove(event.slug)
+        self.configure_backup(event)
         broadcast("obs_state", {"event": event.slug, "diff": self.state(event.slug)}, event.slug, "crew")
+        broadcast("standby_state", {"event": event.slug, "backup": self.backup_state(event.slug)}, event.slug, "crew")
+
+    # the standby OBS ----------------------------------------------------------------------
+    def configure_backup(self, event):
+        """(Re)configure, or remove, the event's standby connection from its settings."""
+        settings = backup_settings_for_event(event)
+        if settings is None or self.other_owner(event.slug) is not None:
+            self.backups.remove(event.slug)
+            return None
+        return self.backups.configure(event.slug, settings)
+
+    def backup_for(self, slug):
+        """The event's standby connection (configured on first use), or None when it has none."""
+        conn = self.backups.peek(slug)
+        if conn is not None:
+            return conn
+        from server.services.events import get_event
+
+        with self.app.app_context():
+            return self.configure_backup(get_event(slug))
+
+    def backup_state(self, slug):
+        """The standby OBS's link and what it shows (no secrets); status not_configured without one."""
+        conn = self.backup_for(slug)
+        if conn is None:
+            return {"status": "not_configured", "error": None, "program_scene": None, "stream": {"state": None}}
+        state = conn.state
+        return {k: state[k] for k in ("status", "error", "program_scene", "stream")}
 
     def start_all(self):
         from server.services.events import active_events
@@ -219,6 +337,10 @@ class ObsRuntime:
             ]
         for slug, settings in events:
             self.manager.configure(slug, settings or None)
+        with self.app.app_context():
+            for event in active_events():
+                if event.obs_backup_url:
+                    self.configure_backup(event)
 
     # thumbnails ---------------------------------------------------------------------------
     def watch(self, slug, watcher, scenes):
@@ -309,25 +431,41 @@ class ObsRuntime:
 
     # overlay text sink --------------------------------------------------------------------
     def push_text(self, slug, source_name, text):
+        """The text (and its plate) to the primary OBS and to the standby one; True when the
+        primary took it (a standby that fails is logged, never in the primary's way)."""
+        self._to_backup(slug, lambda conn: self._set_text(slug, conn, source_name, text))
         conn = self._driven(slug)
         if conn is None:
             return False
+        self._set_text(slug, conn, source_name, text)
+        return True
+
+    def _set_text(self, slug, conn, source_name, text):
         conn.set_text(source_name, text)
         for plate, settings in plate_settings(source_name, text):  # hidden while the text is empty
             try:
                 conn.set_input_settings(plate, settings)
             except ObsError as err:
                 log.info("OBS %s: plate %s not set (%s)", slug, plate, err.code)
-        return True
 
     def push_settings(self, slug, source_name, settings):
         """Input settings (e.g. the slide image's ``file``) to a source, when this event drives
-        a connected OBS; False otherwise."""
+        a connected OBS (the standby OBS too); False otherwise."""
+        self._to_backup(slug, lambda conn: conn.set_input_settings(source_name, settings))
         conn = self._driven(slug)
         if conn is None:
             return False
         conn.set_input_settings(source_name, settings)
         return True
+
+    def _to_backup(self, slug, fn):
+        conn = self._driven_backup(slug)
+        if conn is None:
+            return
+        try:
+            fn(conn)
+        except ObsError as err:
+            log.info("OBS %s: the standby OBS did not take a text or setting (%s)", slug, err.code)
 
 
 def owned_state(err):
@@ -358,7 +496,16 @@ def obs_runtime(app=None):
     return (app or current_app).extensions["obs"]
 
 
-def run_command(slug, fn):
-    """Run ``fn(connection)`` for an event; an ObsError becomes its ServiceError."""
+def run_command(slug, fn, side="primary"):
+    """Run ``fn(connection)`` for an event (``side="backup"``: its standby OBS; ``"on_air"``: the
+    one on air); an ObsError becomes its ServiceError."""
+    runtime = obs_runtime()
     with as_service_errors():
-        return fn(obs_runtime().connection_for(slug))
+        if side == "on_air":
+            return fn(runtime.connection_on_air(slug))
+        if side == "backup":
+            conn = runtime.backup_for(slug)
+            if conn is None:
+                raise ObsError("obs_not_configured")
+            return fn(conn)
+        return fn(runtime.connection_for(slug))

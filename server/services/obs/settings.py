@@ -58,3 +58,11 @@ def settings_for_event(event=None, environ=None):
     if url:
         return ObsSettings.from_url(url, unseal(getattr(event, "obs_password", "") or ""))
     return ObsSettings.from_env(environ)
+
+
+def backup_settings_for_event(event):
+    """The event's standby OBS (``obs_backup_url``/sealed ``obs_backup_password``), or None."""
+    url = getattr(event, "obs_backup_url", None) if event is not None else None
+    if not url:
+        return None
+    return ObsSettings.from_url(url, unseal(getattr(event, "obs_backup_password", "") or ""))

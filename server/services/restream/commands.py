@@ -5,6 +5,10 @@ to every enabled page. Bound to REST (``/api/v1/events/<slug>/destinations...``,
 (``server/services/commands.py``).
 
 No answer ever carries a stream key: destinations leave through ``destinations.public``.
+
+An event with a standby OBS (server/services/standby/): the press points BOTH OBS at the ingest
+(``<slug>~primary``, ``<slug>~backup``) and starts the program feed (``program.py``) that
+republishes the one on air as ``<slug>``, the stream the pushers read.
 """
 
 from typing import Annotated, Literal
@@ -17,6 +21,7 @@ from server.services.errors import Conflict, ServiceError
 from server.services.fields import Id, StrictBool
 
 from . import destinations as dests
+from .program import stream_name
 from .relay import restream_runtime
 
 CREW = ("crew",)
@@ -169,25 +174,48 @@ class RestreamAction(Input):
     obs: StrictBool = True  # false: another encoder publishes to the ingest, leave OBS alone
 
 
-def point_obs_at_ingest(call, server):
-    """OBS streams to the ingest (key = event slug) and starts; refuses to hijack a stream
-    that is already live elsewhere."""
+def point_obs_at_ingest(slug, server, key=None, side="primary"):
+    """An OBS (``side``) streams to the ingest (key = the event slug, or its standby stream name)
+    and starts; refuses to hijack a stream that is already live elsewhere."""
     from server.services.obs.runtime import run_command
 
     def go(conn):
         active = bool(conn.call("GetStreamStatus").get("outputActive"))
+        if active and conn.get_stream_target().get("server") == server and key != slug:
+            return conn.start_stream()  # already streaming to its own standby name at the ingest
         if active and conn.get_stream_target().get("server") != server:
             raise Conflict("obs_streaming_elsewhere", _l("OBS đang phát tới nơi khác; hãy dừng phát trong OBS trước."))
-        conn.set_stream_target(server, call.slug)
+        conn.set_stream_target(server, key or slug)
         return conn.start_stream()
 
-    return run_command(call.slug, go)
+    return run_command(slug, go, side=side)
 
 
-def stop_obs_stream(call):
+def stream_side_to_ingest(slug, side):
+    """The standby switch: make sure the OBS switched to streams its own name to the ingest."""
+    ingest = restream_runtime().ensure_ingest()
+    return point_obs_at_ingest(slug, ingest.server_url, stream_name(slug, side), side=side)
+
+
+def stop_obs_stream(slug, side="primary"):
     from server.services.obs.runtime import run_command
 
-    return run_command(call.slug, lambda conn: conn.stop_stream())
+    return run_command(slug, lambda conn: conn.stop_stream(), side=side)
+
+
+def start_with_standby(call, server):
+    """Both OBS stream to the ingest under their own names; the program feed republishes the one
+    on air as the event's stream. A standby that cannot start is reported, not fatal."""
+    from server.services.obs.runtime import obs_runtime
+
+    side = obs_runtime().on_air(call.slug)
+    restream_runtime().program(call.slug, side=side)
+    obs = point_obs_at_ingest(call.slug, server, stream_name(call.slug, "primary"))
+    try:
+        obs["backup"] = point_obs_at_ingest(call.slug, server, stream_name(call.slug, "backup"), side="backup")
+    except ServiceError as err:
+        obs["backup"] = {"error": err.code, "message": str(err.message)}
+    return obs
 
 
 @command(
@@ -199,23 +227,32 @@ def stop_obs_stream(call):
     endpoint="restream",
 )
 def restream(call, data):
-    """One press: ``start`` points OBS at the ingest, starts its stream and every enabled page;
-    ``stop`` stops the pages, then OBS's stream."""
+    """One press: ``start`` points OBS at the ingest, starts its stream and every enabled page
+    (with a standby OBS: both OBS and the program feed, the answer's ``obs.backup`` says how the
+    standby went); ``stop`` stops the pages, then OBS's stream (both OBS's)."""
     runtime = restream_runtime()
     event = call.event
     obs = None
     if data.action == "start":
         ingest = runtime.ensure_ingest()
-        if data.obs:
-            obs = point_obs_at_ingest(call, ingest.server_url)
+        if data.obs and event.obs_backup_url:
+            obs = start_with_standby(call, ingest.server_url)
+        elif data.obs:
+            obs = point_obs_at_ingest(call.slug, ingest.server_url)
         for dest in dests.list_for(event):
             if dest.enabled:
                 start_destination(call, dest)
     else:
         runtime.relay(call.slug).stop_all()
+        runtime.stop_program(call.slug)
         if data.obs:
             try:
-                obs = stop_obs_stream(call)
+                obs = stop_obs_stream(call.slug)
             except ServiceError as err:  # the pages are stopped whatever OBS says
                 obs = {"error": err.code, "message": str(err.message)}
+            if event.obs_backup_url:
+                try:
+                    obs["backup"] = stop_obs_stream(call.slug, side="backup")
+                except ServiceError as err:
+                    obs["backup"] = {"error": err.code, "message": str(err.message)}
     return {"obs": obs, "ingest": ingest_view(call), "destinations": [view(call, d) for d in dests.list_for(event)]}

@@ -2,7 +2,8 @@
 
 Owns ``restream_runtime()`` (created on first use, one per app: the nginx ingest and every
 event's ``EventRelay``), starting/stopping one destination or all of an event's, the status
-of each destination, broadcasting state changes to the event's crew room
+of each destination, the program feed of an event with a standby OBS (``program.py``: both
+OBS in, the on-air one out as the stream the pushers read), broadcasting state changes to the event's crew room
 (``broadcast("destinations", ...)``, stats throttled), and stopping every child process when
 the server exits. One pusher per destination: a failing page restarts alone.
 
@@ -26,6 +27,7 @@ from server.services.errors import ServiceError
 
 from . import destinations as dests
 from .ingest import Ingest, IngestError
+from .program import ProgramFeed
 from .pusher import Pusher
 
 log = logging.getLogger(__name__)
@@ -122,11 +124,41 @@ class RestreamRuntime:
             "max_failures": int(cfg.get("RESTREAM_MAX_FAILURES", 50)),
         }
         self.relays = {}
+        self.programs = {}  # slug -> ProgramFeed (events with a standby OBS)
         self._lock = threading.Lock()
 
     def relay(self, slug):
         with self._lock:
             return self.relays.setdefault(slug, EventRelay(self, slug))
+
+    def program(self, slug, side="primary"):
+        """The event's program feed, started (the ingest must run); ``side`` is on air first."""
+        with self._lock:
+            feed = self.programs.get(slug)
+            if feed is None or feed.port != self.ingest.port:
+                if feed is not None:
+                    feed.stop()
+                feed = self.programs[slug] = ProgramFeed(
+                    slug,
+                    self.ingest.port,
+                    ffmpeg=self.pusher_options["ffmpeg"],
+                    spawn=socketio.start_background_task,
+                    sleep=socketio.sleep,
+                    side=side,
+                )
+        feed.start()
+        return feed
+
+    def running_program(self, slug):
+        """The event's program feed when it runs, else None."""
+        feed = self.programs.get(slug)
+        return feed if feed is not None and feed.running else None
+
+    def stop_program(self, slug):
+        with self._lock:
+            feed = self.programs.pop(slug, None)
+        if feed is not None:
+            feed.stop()
 
     def make_pusher(self, dest_id, source, target, key, on_change):
         return Pusher(
@@ -171,6 +203,8 @@ class RestreamRuntime:
     def shutdown(self):
         for relay in list(self.relays.values()):
             relay.stop_all()
+        for slug in list(self.programs):
+            self.stop_program(slug)
         self.ingest.stop()
 
 

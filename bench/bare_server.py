@@ -1,5 +1,6 @@
 """A bare python-socketio server doing only the transport of the question scenario:
-``POST /api/v1/questions`` → ack 201 and ``question_new`` to the moderators' room, and
+``POST /api/v1/questions`` → ack 201 and ``question_new`` to the moderators' room, the same
+over the socket (``submit_question`` on ``/public`` → ack and ``question_new``), and
 ``/public``, ``/moderation``, ``/overlay``, ``/site`` namespaces that accept everyone.
 The efficiency baseline: Bridgecast's throughput is compared with this one's.
 
@@ -40,6 +41,27 @@ for ns in ("public", "moderation", "overlay", "site"):
 sio.on("site_heartbeat", lambda sid, data=None: {"state": "online"}, namespace="/site")
 
 
+def _store(data):
+    """``(id, created)`` for a submission; a new one goes to the moderators."""
+    cid = data["client_id"]
+    created = cid not in seen
+    if created:
+        seen[cid] = next(ids)
+        sio.emit(
+            "question_new",
+            {"id": seen[cid], "text": data["text"], "status": "pending"},
+            to="moderation",
+            namespace="/moderation",
+        )
+    return seen[cid], created
+
+
+@sio.on("submit_question", namespace="/public")
+def submit_question(sid, data):
+    qid, _created = _store(data)
+    return {"ok": True, "id": qid, "status": "pending", "client_id": data["client_id"]}
+
+
 def app(environ, start_response):
     if environ["PATH_INFO"] == "/healthz":
         start_response("200 OK", [("Content-Type", "application/json")])
@@ -47,18 +69,9 @@ def app(environ, start_response):
     if environ["PATH_INFO"] == "/api/v1/questions" and environ["REQUEST_METHOD"] == "POST":
         length = int(environ.get("CONTENT_LENGTH") or 0)
         data = json.loads(environ["wsgi.input"].read(length))
-        cid = data["client_id"]
-        created = cid not in seen
-        if created:
-            seen[cid] = next(ids)
-            sio.emit(
-                "question_new",
-                {"id": seen[cid], "text": data["text"], "status": "pending"},
-                to="moderation",
-                namespace="/moderation",
-            )
+        qid, created = _store(data)
         start_response("201 CREATED" if created else "200 OK", [("Content-Type", "application/json")])
-        return [json.dumps({"id": seen[cid], "status": "pending"}).encode()]
+        return [json.dumps({"id": qid, "status": "pending"}).encode()]
     start_response("404 Not Found", [("Content-Type", "text/plain")])
     return [b"not found"]
 

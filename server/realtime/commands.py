@@ -14,7 +14,7 @@ from flask_socketio import disconnect
 
 from server.extensions import db
 from server.identity import current_user
-from server.realtime.session import connected_event, connected_site
+from server.realtime.session import connected_device, connected_event, connected_site
 from server.services.broadcast import NAMESPACES
 from server.services.commands import Actor, Call, load_commands
 from server.services.errors import Forbidden, ServiceError
@@ -61,6 +61,7 @@ def _call(cmd):
         sid=request.sid,
         transport="socket",
         address=request.remote_addr or "",
+        device_id=connected_device(),
         host_url=request.host_url,
     )
 

@@ -2,7 +2,8 @@
 
 - ``/crew``, ``/moderation``, ``/admin``: logged-in staff with the right role; the
   client passes ``auth={"event": slug}`` and joins ``event:<slug>:<audience>``.
-- ``/public``, ``/overlay``: anyone, for a known event (read-only displays, phones).
+- ``/public``, ``/overlay``: anyone, for a known event (read-only displays, phones); a phone
+  may pass ``auth={"event": slug, "device": id}``, the device its questions are limited by.
 - ``/site``: a bridge-point phone with a valid, active site token
   (``auth={"token": ...}``); it joins its event's site room and ``site:<id>``.
 - ``/chair``: the chair view, read-only: staff (crew, moderator, admin) with ``auth={"event": slug}``,
@@ -15,7 +16,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 
 from server.identity import current_user
 from server.realtime.guard import run_join_hooks
-from server.realtime.session import remember
+from server.realtime.session import remember, remember_device
 from server.services.broadcast import NAMESPACES, room_name
 from server.services.errors import NotFound
 from server.services.lookups import event_by_id, event_or_404, site_by_token
@@ -59,6 +60,8 @@ def _anonymous_connect(audience):
         if event is None:
             raise ConnectionRefusedError("event_not_found")
         remember(event.slug)
+        if audience == "public" and isinstance(auth, dict):
+            remember_device(auth.get("device"))  # a phone's questions are rate limited per device
         join_room(room_name(event.slug, audience))
         run_join_hooks(audience, event.slug, auth=auth if isinstance(auth, dict) else {})
 

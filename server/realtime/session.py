@@ -19,6 +19,17 @@ def remember(event_slug, site=None):
         session[_key("site_token")] = site.token
 
 
+def remember_device(device_id):
+    """A phone's self-chosen device id (``auth={"device": ...}``), for the per-device rate limits
+    of what it submits over this connection (HTTP sends it as ``X-Device-Id``)."""
+    if isinstance(device_id, str) and device_id:
+        session[_key("device_id")] = device_id[:64]
+
+
+def connected_device():
+    return session.get(_key("device_id"), "")
+
+
 def connected_event():
     """The slug of the event this socket joined on this namespace."""
     return session.get(_key("event_slug"))

@@ -1,6 +1,10 @@
 // Phone question form: submissions wait in localStorage until the server acknowledges them
 // (same client_id on every retry, so no loss and no duplicates), then their status is followed
 // live over /public (follow_questions), with HTTP polling when the socket is down.
+// A phone holding the socket submits over it (public:submit_question, acked after the commit);
+// HTTP (POST /api/v1/questions) is the fallback. Sent too fast (HTTP 429 or the socket's
+// rate_limited / too_many_events): the item waits, says so with a countdown, and is sent
+// again after Retry-After by itself.
 import { connect, request } from "/static/js/lib/socket.js";
 import { el, setText } from "/static/js/lib/dom.js";
 
@@ -31,12 +35,15 @@ function load() {
   try { return JSON.parse(localStorage.getItem(STORE)) || []; } catch (_) { return []; }
 }
 let items = load();
+let resumeAt = Math.max(0, ...items.filter((i) => i.state === "waiting").map((i) => i.until || 0));
 function save() { localStorage.setItem(STORE, JSON.stringify(items)); }
 
 function render() {
   list.replaceChildren(...items.slice().reverse().map((item) => {
     const state = item.state === "acked" ? (item.status || "sent") : item.state;
-    const label = T[state] || state;
+    const label = state === "waiting"
+      ? T.waiting.replace("{n}", String(Math.max(1, Math.ceil(((item.until || 0) - Date.now()) / 1000))))
+      : (T[state] || state);
     return el("li", { dataset: { clientId: item.client_id, state } },
       el("div", { class: "muted small" }, T["kind_" + item.body.kind] || item.body.kind),
       el("div", { class: "mine-text" }, item.body.text),
@@ -50,41 +57,73 @@ function render() {
   const waiting = items.some((i) => i.state === "queued" || i.state === "sending");
   netState.hidden = !(waiting && !navigator.onLine);
   setText(netState, T.offline);
+  clearTimeout(render.tick);
+  if (items.some((i) => i.state === "waiting")) render.tick = setTimeout(render, 1000); // the countdown
 }
 
 let flushing = false;
-let retryAt = 0;
+let retryAt = resumeAt > Date.now() ? resumeAt : 0; // a wait the server asked for outlives a reload
+
+// One submission over the socket when it is up, else over HTTP; answers
+// {kind: "ok"|"wait"|"refused"|"later", data, wait} whatever the transport.
+async function send(item) {
+  if (socket.connected) {
+    const ack = await request(socket, "submit_question", item.body, 8000);
+    if (ack.ok) return { kind: "ok", data: ack };
+    if (ack.error === "rate_limited" || ack.error === "too_many_events") {
+      return { kind: "wait", wait: parseInt(ack.retry_after, 10) || 5 };
+    }
+    if (ack.error !== "offline" && ack.error !== "timeout" && ack.error !== "server_error") {
+      return { kind: "refused", data: ack };
+    }
+    // no answer over the socket: the same client_id over HTTP (a repeat is the stored question)
+  }
+  let response;
+  try {
+    response = await fetch(root.dataset.api, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Device-Id": deviceId(), "Accept-Language": document.documentElement.lang },
+      body: JSON.stringify(item.body),
+      credentials: "omit",
+    });
+  } catch (_) {
+    return { kind: "later" }; // offline: keep everything, try again later
+  }
+  let data = {};
+  try { data = await response.json(); } catch (_) { /* empty */ }
+  if (response.status === 200 || response.status === 201) return { kind: "ok", data };
+  if (response.status === 429) {
+    return { kind: "wait", wait: parseInt(response.headers.get("Retry-After"), 10) || data.retry_after || 10 };
+  }
+  if (response.status >= 400 && response.status < 500) return { kind: "refused", data };
+  return { kind: "later" }; // server trouble: retry later with the same client_id
+}
+
 async function flush() {
   if (flushing || Date.now() < retryAt) return;
   flushing = true;
   try {
     for (const item of items) {
-      if (item.state !== "queued" && item.state !== "sending") continue;
-      let response;
-      try {
-        response = await fetch(root.dataset.api, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", "X-Device-Id": deviceId(), "Accept-Language": document.documentElement.lang },
-          body: JSON.stringify(item.body),
-          credentials: "omit",
-        });
-      } catch (_) {
-        break; // offline: keep everything, try again later
-      }
-      let data = {};
-      try { data = await response.json(); } catch (_) { /* empty */ }
-      if (response.status === 200 || response.status === 201) {
-        Object.assign(item, { state: "acked", id: data.id, status: "sent" });
+      if (!["queued", "sending", "waiting"].includes(item.state)) continue;
+      const result = await send(item);
+      if (result.kind === "ok") {
+        Object.assign(item, { state: "acked", id: result.data.id, status: "sent", until: undefined });
         save();
         follow([item.client_id]);
-      } else if (response.status === 429) {
-        retryAt = Date.now() + 1000 * (parseInt(response.headers.get("Retry-After"), 10) || 10);
+      } else if (result.kind === "wait") {
+        retryAt = Date.now() + 1000 * Math.max(1, result.wait);
+        for (const other of items) {
+          if (["queued", "sending", "waiting"].includes(other.state)) Object.assign(other, { state: "waiting", until: retryAt });
+        }
+        save();
+        clearTimeout(flush.timer);
+        flush.timer = setTimeout(flush, retryAt - Date.now() + 50);
         break;
-      } else if (response.status >= 400 && response.status < 500) {
-        Object.assign(item, { state: "failed", error: data.message || String(response.status) });
+      } else if (result.kind === "refused") {
+        Object.assign(item, { state: "failed", error: result.data.message || result.data.error || "" });
         save();
       } else {
-        break; // server trouble: retry later with the same client_id
+        break;
       }
     }
   } finally {
@@ -105,7 +144,7 @@ function applyStatus(s) {
 }
 
 // ---- live status -------------------------------------------------------------------------
-const socket = connect("/public", { event: slug });
+const socket = connect("/public", { event: slug, device: deviceId() });
 async function follow(ids) {
   if (!ids.length || !socket.connected) return;
   const ack = await request(socket, "follow_questions", { client_ids: ids });
@@ -144,7 +183,8 @@ form.addEventListener("submit", (e) => {
   const item = fd.get("agenda_item");
   if (item) body.agenda_item = parseInt(item, 10);
   if (siteToken) body.site_token = siteToken;
-  items.push({ client_id: body.client_id, body, state: "queued", at: Date.now() });
+  const waiting = Date.now() < retryAt; // sent too fast a moment ago: this one waits its turn too
+  items.push({ client_id: body.client_id, body, state: waiting ? "waiting" : "queued", until: waiting ? retryAt : undefined, at: Date.now() });
   save();
   form.reset();
   setText(document.getElementById("count"), "0/1000");
@@ -152,7 +192,7 @@ form.addEventListener("submit", (e) => {
   flush();
 });
 
-window.addEventListener("online", () => { retryAt = 0; flush(); });
+window.addEventListener("online", () => flush()); // a wait the server asked for still holds
 window.addEventListener("offline", render);
 window.addEventListener("storage", (e) => { if (e.key === STORE) { items = load(); render(); } });
 setInterval(flush, 3000);

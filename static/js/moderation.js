@@ -2,8 +2,8 @@
 // pane with every action, the on-air queue (drag to reorder), presence, keyboard shortcuts.
 // An edit in progress is never overwritten: a broadcast only marks the editor "changed
 // elsewhere", and a stale save shows both texts side by side for the moderator to choose.
-// Keyboard actions act on the question shown (which always matches the filter) and wait
-// while its detail loads. All user text goes through el()/setText (text nodes only).
+// Keyboard actions act on the question shown (which always matches the filter): one pressed
+// while the next question's detail loads (J then A) waits and acts on that next question. All user text goes through el()/setText (text nodes only).
 import { connect, request } from "/static/js/lib/socket.js";
 import { el, setText } from "/static/js/lib/dom.js";
 
@@ -13,12 +13,13 @@ const agendaTitles = JSON.parse(document.getElementById("agenda-data").textConte
 const agendaIds = JSON.parse(document.getElementById("agenda-ids").textContent);
 const slug = root.dataset.event;
 const PAGE = 100;
+const BULK_MAX = 500; // the most one bulk action takes (server/services/questions/moderation.py BULK_MAX)
 const $ = (id) => document.getElementById(id);
 const listEl = $("list");
 const detailEl = $("detail");
 
 const state = { offset: 0, total: 0, items: new Map(), order: [], selected: null, detail: null, fresh: 0, pending: [],
-  loading: false, mode: null, base: null, remote: null, conflict: null, viewers: [], picked: new Set() };
+  loading: false, queuedKey: null, mode: null, base: null, remote: null, conflict: null, viewers: [], picked: new Set() };
 const REASONS = [T.reason_duplicate, T.reason_unsuitable, T.reason_out_of_scope];
 const socket = connect("/moderation", { event: slug });
 
@@ -95,6 +96,8 @@ function showFirstOrNothing() {
   state.selected = null;
   state.detail = null;
   state.mode = null;
+  state.loading = false;
+  state.queuedKey = null;
   request(socket, "question_viewing", { id: null });
   detailEl.replaceChildren(el("p", { class: "muted" }, T.empty_list));
 }
@@ -107,10 +110,18 @@ function dropFromList(id) {
   state.items.delete(id);
   state.total = Math.max(0, state.total - 1);
   listEl.querySelector(`li[data-id="${id}"]`)?.remove();
+  setText($("list-range"), `${state.total ? state.offset + 1 : 0}–${Math.min(state.offset + state.order.length, state.total)} ${T.of} ${state.total}`);
   if (state.selected === id && !state.mode && !state.conflict) {
     const next = state.order[Math.min(i, state.order.length - 1)];
     if (next === undefined) showFirstOrNothing(); else select(next);
   }
+  if (!state.order.length) reloadSoon(); // the page emptied (a bulk action): fetch what matches now
+}
+
+// Many changes at once (another moderator's bulk action): one reload once they stop arriving.
+function reloadSoon() {
+  clearTimeout(reloadSoon.timer);
+  reloadSoon.timer = setTimeout(() => load(state.offset >= state.total ? 0 : state.offset), 150);
 }
 
 function fold(text) {
@@ -203,11 +214,14 @@ async function select(id) {
   if (state.selected !== id) return; // another question was chosen meanwhile
   state.loading = false;
   detailEl.classList.remove("loading");
+  const queued = state.queuedKey;
+  state.queuedKey = null;
   if (!ack.ok) return toast(ack.message);
   state.detail = ack;
   state.viewers = ack.viewers || [];
   state.mode = state.base = state.remote = state.conflict = null;
   renderDetail();
+  if (queued) queued(); // a key pressed while this question loaded acts on it, now shown
 }
 
 function renderViewers() {
@@ -436,6 +450,20 @@ function togglePick(id, on) {
   setText($("bulk-count"), `${state.picked.size} ${T.picked}`);
 }
 
+// Pick every question matching the filter (up to the 500 one bulk action takes), not only the page shown.
+async function pickAllMatching() {
+  const ack = await request(socket, "list_questions", { ...filters(), offset: 0, limit: BULK_MAX });
+  if (!ack.ok) return toast(ack.message);
+  for (const q of ack.items) state.picked.add(q.id);
+  listEl.querySelectorAll("li.q-row[data-id]").forEach((li) => {
+    const box = li.querySelector(".bulk-pick");
+    if (box) box.checked = state.picked.has(parseInt(li.dataset.id, 10));
+  });
+  togglePick(null, false);
+  if (ack.total > ack.items.length) toast(T.pick_cap);
+}
+$("pick-all").addEventListener("click", pickAllMatching);
+
 function clearPicks() {
   state.picked.clear();
   listEl.querySelectorAll(".bulk-pick:checked").forEach((c) => { c.checked = false; });
@@ -553,6 +581,7 @@ document.addEventListener("keydown", (e) => {
   const fn = KEYS[key];
   if (!fn) return;
   e.preventDefault();
-  if (state.loading && !NAVIGATION.has(key)) return; // the shown question is not loaded yet
+  if (state.loading && !NAVIGATION.has(key)) { state.queuedKey = fn; return; } // acts once it is shown
+  if (NAVIGATION.has(key)) state.queuedKey = null;
   fn();
 });

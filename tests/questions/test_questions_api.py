@@ -110,6 +110,25 @@ def test_rate_limit_per_device_gives_429_with_retry_after(client, app, event):
     assert post(client, body(event, client_id="d4"), **{"X-Device-Id": "phone-2"}).status_code == 201
 
 
+def test_over_the_socket_the_same_ack_idempotency_and_per_device_limit(app, event, socket_client):
+    app.config["QUESTIONS_RATE_DEVICE"] = "2/60"
+    phone = socket_client("/public", auth_payload={"event": event.slug, "device": "phone-1"})
+    submit = lambda cid: phone.emit("submit_question", body(event, client_id=cid), namespace="/public", callback=True)  # noqa: E731
+    first, second = submit("w1"), submit("w2")
+    assert first["ok"] and second["ok"] and first["id"] != second["id"]
+    stored = db.session.scalar(db.select(Question).filter_by(client_id="w1"))
+    assert stored is not None and stored.id == first["id"] and stored.device_id == "phone-1"  # acked once stored
+    refused = submit("w3")
+    assert refused["ok"] is False and refused["error"] == "rate_limited" and refused["retry_after"] >= 1
+    assert db.session.scalar(db.select(Question).filter_by(client_id="w3")) is None
+    repeat = submit("w1")  # a retry of an acknowledged one: the stored question, not a second one
+    assert repeat["ok"] and repeat["id"] == first["id"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(Question).filter_by(client_id="w1")) == 1
+    # the device is the connection's: another phone on its own socket is not limited
+    other = socket_client("/public", auth_payload={"event": event.slug, "device": "phone-2"})
+    assert other.emit("submit_question", body(event, client_id="w4"), namespace="/public", callback=True)["ok"]
+
+
 def test_rotating_device_ids_hit_the_address_limit(client, app, event):
     app.config["QUESTIONS_RATE_ADDRESS"] = "3/60"
     codes = [

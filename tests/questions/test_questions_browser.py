@@ -1,5 +1,6 @@
 """Live questions in Chromium: a phone that goes offline loses nothing and duplicates
-nothing; a moderator approves and puts a question on air while the overlay shows it."""
+nothing; a moderator approves and puts a question on air while the overlay shows it.
+Two moderators at once (conflicts, keys, bulk actions): ``test_moderators_browser.py``."""
 
 import time
 import uuid
@@ -116,40 +117,6 @@ def test_moderator_puts_a_question_on_air_and_the_overlay_shows_it(live_server, 
     assert dialogs == []
 
 
-def test_an_edit_in_progress_is_never_overwritten_and_a_conflict_offers_both_texts(live_server, page):
-    tag = uuid.uuid4().hex[:6]
-    text = f"Câu hỏi gốc về thủy lợi {tag}"
-    login(page, live_server)
-    response = page.request.post(
-        f"{live_server.url}/api/v1/questions",
-        data={"event": "demo-plenary", "kind": "question", "text": text, "client_id": f"cf-{tag}"},
-    )
-    assert response.status == 201, response.text()
-    qid = response.json()["id"]
-    page.goto(live_server.url + "/events/demo-plenary/moderation")
-    page.fill("#f-q", tag)
-    page.locator("#list li.q-row", has_text=text).click()
-    page.wait_for_selector(f"#detail-text:text-is('{text}')")
-    page.locator("#detail-text").click()  # focus out of the search box so keys reach the console
-    page.keyboard.press("e")
-    page.fill("#edit-text", f"Bản của tôi {tag}")
-    # another moderator saves meanwhile (over REST, with the page's session)
-    other = page.request.post(
-        f"{live_server.url}/api/v1/questions/{qid}/edit",
-        data={"text": f"Bản của người khác {tag}", "version": 1},
-        headers={"X-CSRFToken": page.evaluate("() => document.querySelector('meta[name=csrf-token]')?.content || ''")},
-    )
-    assert other.ok, other.text()
-    page.wait_for_selector("#changed-elsewhere:not([hidden])")
-    assert page.input_value("#edit-text") == f"Bản của tôi {tag}"  # the broadcast did not touch the editor
-    page.locator("#mode-form .btn-primary").click()
-    page.wait_for_selector("#conflict")
-    assert page.inner_text("#conflict-mine .detail-text") == f"Bản của tôi {tag}"
-    assert page.inner_text("#conflict-current .detail-text") == f"Bản của người khác {tag}"
-    page.click("#keep-mine")
-    page.wait_for_selector(f"#detail-text:text-is('Bản của tôi {tag}')")
-
-
 def test_duplicate_groups_are_listed_and_merged_in_one_click(live_server, page):
     tag = uuid.uuid4().hex[:6]
     text = f"Đề nghị nâng cấp trạm bơm tiêu úng thôn Đông {tag}"
@@ -202,32 +169,3 @@ def test_a_written_answer_from_the_console_reaches_the_asker_status(live_server,
         "owner": "Sở Giao thông vận tải",
         "at": status["answer"]["at"],
     }
-
-
-def test_keys_act_on_the_shown_question_which_always_matches_the_filter(live_server, page):
-    tag = uuid.uuid4().hex[:6]
-    texts = [f"Câu chờ duyệt thứ nhất {tag}", f"Câu chờ duyệt thứ hai {tag}"]
-    login(page, live_server)
-    ids = []
-    for i, body in enumerate(texts):
-        response = page.request.post(
-            f"{live_server.url}/api/v1/questions",
-            data={"event": "demo-plenary", "kind": "question", "text": body, "client_id": f"kb-{tag}-{i}"},
-        )
-        assert response.status == 201, response.text()
-        ids.append(response.json()["id"])
-    page.goto(live_server.url + "/events/demo-plenary/moderation")
-    page.select_option("#f-status", "pending")
-    page.fill("#f-q", tag)
-    page.wait_for_function("() => document.querySelectorAll('#list li.q-row[data-id]').length === 2")
-    page.locator("#list li.q-row", has_text=texts[1]).click()  # newest first
-    page.wait_for_selector(f"#detail-text:text-is('{texts[1]}')")
-    page.locator("#detail-text").click()
-    page.keyboard.press("a")
-    # approved: no longer "pending", so it leaves the list and the detail moves on to the other one
-    page.wait_for_selector(f"#detail-text:text-is('{texts[0]}')")
-    assert page.locator("#list li.q-row[data-id]").count() == 1
-    page.keyboard.press("a")
-    page.wait_for_selector("#detail-text", state="detached")  # nothing left matches: nothing shown
-    for qid in ids:
-        assert page.request.get(f"{live_server.url}/api/v1/questions/{qid}").json()["question"]["status"] == "approved"

@@ -502,16 +502,18 @@ function setThemes(items) {
   const select = $("f-theme");
   const current = select.value;
   select.replaceChildren(select.options[0], ...items.map((t) => el("option", { value: t.id, selected: String(t.id) === current }, `${t.label} (${t.count})`)));
-  if (current && !state.themes.has(parseInt(current, 10))) { select.value = ""; load(0); return; }
-  for (const id of state.order) replaceRow(state.items.get(id));
   if (state.themesOpen) renderThemes(items);
+  if (current && !state.themes.has(parseInt(current, 10))) { select.value = ""; load(0); return true; }
+  for (const id of state.order) replaceRow(state.items.get(id));
+  return false;
 }
 
 async function loadThemes() {
   const ack = await request(socket, "list_themes", {});
   if (ack.ok) setThemes(ack.themes);
 }
-socket.on("themes", ({ items }) => setThemes(items));
+// Another console renamed, merged or recomputed: the rows' themes may have changed too.
+socket.on("themes", ({ items }) => { if (!setThemes(items)) load(state.offset); });
 
 function filterTheme(id) {
   $("f-theme").value = String(id);

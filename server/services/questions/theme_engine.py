@@ -90,6 +90,7 @@ CHAR_WEIGHT = 0.6  # char n-grams next to the words
 LEXICON_WEIGHT = 1.0  # area scores next to the text
 LABEL_TERMS = 3
 MAX_K = 30
+EMPTY = "_"  # the one term of a text with no content word (never a label)
 
 
 def _fold_tokens(tokens):
@@ -125,7 +126,7 @@ def terms(content):
     (Vietnamese compound words are adjacent syllables: 'giao thông', 'đất đai')."""
     out = [w for w in content if w]
     out += [f"{a} {b}" for a, b in zip(content, content[1:]) if a and b]
-    return out
+    return out or [EMPTY]
 
 
 def _nfc_lower(text):
@@ -152,7 +153,7 @@ class Features:
         n = len(self.texts)
         min_df = 2 if n >= 50 else 1
         self.vectorizer = TfidfVectorizer(analyzer=terms, min_df=min_df, sublinear_tf=True, dtype=np.float32)
-        joined = [" ".join(w for w in c if w) or "_" for c in self.content]
+        joined = [" ".join(w for w in c if w) or EMPTY for c in self.content]
         chars = TfidfVectorizer(
             analyzer="char_wb",
             ngram_range=(3, 4),
@@ -219,7 +220,10 @@ def _lsa(features, dims=100):
 
 def choose_k(Z, n, low=4, high=MAX_K):
     """The k (between ``low`` and ``high``) with the best silhouette of a k-means on ``Z``."""
-    high = max(low, min(high, n // 8))
+    if n < 3:
+        return 1
+    high = max(2, min(high, n // 8, n - 1))
+    low = min(low, high)
     best, best_k = -2.0, low
     sample = min(n, 2000)
     for k in range(low, high + 1, 2 if high - low > 12 else 1):
@@ -303,7 +307,10 @@ def cluster(texts, method="seeded", k=None, folded=None):
         return Result(labels, [top_terms(Features(texts, folded), np.array(labels), 0)], method, 1)
     features = Features(texts, folded)
     run = {"seeded": _seeded, "kmeans": _kmeans, "nmf": _nmf}[method]
-    labels, _ = run(features, k)
+    with warnings.catch_warnings():  # a handful of near-identical texts makes fewer clusters: fine
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        labels, _ = run(features, k)
     labels = _compact(np.asarray(labels))
     k = int(labels.max()) + 1
     return Result(labels.tolist(), [top_terms(features, labels, c) for c in range(k)], method, k)
@@ -378,6 +385,8 @@ def top_terms(features, labels, c, count=LABEL_TERMS, spelt=None):
         if score[j] <= 0 or len(chosen) >= count:
             break
         term = names[j]
+        if term == EMPTY:
+            continue
         if " " not in term:
             better = [b for b in pairs.get(term, ()) if p_in[b] >= 0.4 * p_in[j]]
             if better:

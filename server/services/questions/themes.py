@@ -10,6 +10,10 @@ current, and the moderators' edits (rename, merge, move a question and pin it th
   since the last refresh join the nearest theme as the list is read (submitting a question stays
   one INSERT; a refresh regroups them all).
 
+The engine runs in the media worker process (``server/services/media/worker.py``): its seconds
+of CPU for a big event never stop the server's hub (gevent, eventlet), which keeps serving phones
+and consoles meanwhile.
+
 Every change is committed, written to the questions' audit log, then broadcast to the event's
 moderators (``themes`` with the list without question ids, ``question_updated`` for moved ones).
 """
@@ -28,6 +32,7 @@ from server.models.base import utcnow
 from server.models.question import Question, QuestionAudit, QuestionTheme
 from server.services.broadcast import broadcast
 from server.services.errors import NotFound, ServiceError
+from server.services.media import worker
 from server.services.questions import theme_engine
 from server.services.questions.submission import compact_many
 from server.services.text import clean, fold
@@ -35,6 +40,7 @@ from server.services.text import clean, fold
 LABEL_MAX = 200
 MATCH_SHARE = 0.3  # a cluster and an old theme match when they share this much of the smaller
 JOIN_SHARE = 0.5  # an unmatched cluster joins the theme holding this much of its questions
+ENGINE_TIMEOUT_S = 120.0
 THEME_NOT_FOUND = _l("Không tìm thấy chủ đề.")
 _locks = defaultdict(threading.Lock)  # one computation per event at a time in this process
 
@@ -164,7 +170,14 @@ def _match(labels, rows, themes):
 
 def _recompute(event, rows, themes, actor):
     live = [r for r in rows if r.status != "merged"]
-    result = theme_engine.cluster([r.text for r in live], folded=[r.text_folded or fold(r.text) for r in live])
+    result = worker.run(
+        theme_engine.cluster,
+        [r.text for r in live],
+        "seeded",
+        None,
+        [r.text_folded or fold(r.text) for r in live],
+        timeout=ENGINE_TIMEOUT_S,
+    )
     mapping = _match(result.labels, live, themes)
     kept = set(mapping.values())
     for c, terms in enumerate(result.terms):

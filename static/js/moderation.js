@@ -85,7 +85,7 @@ function replaceRow(q) {
   if (old) old.replaceWith(row(q));
 }
 
-async function load(offset = state.offset) {
+async function load(offset = state.offset, keepDetail = false) {
   const ack = await request(socket, "list_questions", { ...filters(), offset, limit: PAGE });
   if (!ack.ok) return toast(ack.message);
   state.offset = offset;
@@ -94,7 +94,7 @@ async function load(offset = state.offset) {
   state.items = new Map(ack.items.map((q) => [q.id, q]));
   state.order = ack.items.map((q) => q.id);
   renderList();
-  if (!state.order.includes(state.selected)) showFirstOrNothing();
+  if (!keepDetail && !state.themesOpen && !state.order.includes(state.selected)) showFirstOrNothing();
 }
 
 // The detail pane only ever shows a question of the list (i.e. one matching the filter).
@@ -497,6 +497,8 @@ async function showDuplicates() {
 $("show-duplicates").addEventListener("click", showDuplicates);
 
 // ---- themes -----------------------------------------------------------------------------------
+// Computing themes takes seconds for a big event (and starts the worker process on first use).
+const THEMES_TIMEOUT_MS = 120000;
 function setThemes(items) {
   state.themes = new Map(items.map((t) => [t.id, t]));
   const select = $("f-theme");
@@ -509,11 +511,11 @@ function setThemes(items) {
 }
 
 async function loadThemes() {
-  const ack = await request(socket, "list_themes", {});
+  const ack = await request(socket, "list_themes", {}, THEMES_TIMEOUT_MS);
   if (ack.ok) setThemes(ack.themes);
 }
 // Another console renamed, merged or recomputed: the rows' themes may have changed too.
-socket.on("themes", ({ items }) => { if (!setThemes(items)) load(state.offset); });
+socket.on("themes", ({ items }) => { if (!setThemes(items)) load(state.offset, true); });
 
 function filterTheme(id) {
   $("f-theme").value = String(id);
@@ -571,7 +573,7 @@ function renderThemes(items) {
   };
   const refreshAll = async () => {
     toast(T.computing, true);
-    const ack = await request(socket, "refresh_themes", {});
+    const ack = await request(socket, "refresh_themes", {}, THEMES_TIMEOUT_MS);
     if (!ack.ok) return toast(ack.message || ack.error);
     toast(T.done, true);
   };
@@ -590,7 +592,7 @@ async function showThemes() {
   request(socket, "question_viewing", { id: null });
   listEl.querySelectorAll(".q-row.selected").forEach((n) => n.classList.remove("selected"));
   detailEl.replaceChildren(el("p", { class: "muted" }, T.computing));
-  const ack = await request(socket, "list_themes", {});
+  const ack = await request(socket, "list_themes", {}, THEMES_TIMEOUT_MS);
   if (!ack.ok) return toast(ack.message);
   setThemes(ack.themes);
   renderThemes(ack.themes);

@@ -32,7 +32,7 @@ def test_themes_view_filter_rename_and_move(live_server, page):
     page.goto(live_server.url + "/events/demo-forum/moderation")
     page.wait_for_selector("#list .q-row[data-id]")
     page.click("#show-themes")
-    page.wait_for_selector("#theme-list li.theme")
+    page.wait_for_selector("#theme-list li.theme", timeout=60_000)  # the first use starts the worker process
     counts = [int(c) for c in page.locator("#theme-list .theme-count").all_inner_texts()]
     assert len(counts) >= 3 and sum(counts) >= 24 and counts == sorted(counts, reverse=True)
 

@@ -43,6 +43,7 @@ COMMAND_MODULES = (
     "server.services.documents.commands",
     "server.services.bridges.commands",
     "server.services.questions.commands",
+    "server.services.questions.theme_commands",
     "server.services.restream.commands",
     "server.services.overview.commands",
     "server.services.archive.commands",

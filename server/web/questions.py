@@ -119,6 +119,16 @@ def export_csv(slug):
     return _download(questions_export.to_csv(event), "text/csv; charset=utf-8", f"questions-{event.slug}.csv")
 
 
+@bp.get("/events/<slug>/moderation/questions-data.csv")
+@role_required("moderator")
+def export_data_csv(slug):
+    """The machine CSV: column keys, stored codes, UTC times."""
+    event = get_event(slug)
+    return _download(
+        questions_export.to_machine_csv(event), "text/csv; charset=utf-8", f"questions-{event.slug}-data.csv"
+    )
+
+
 @bp.get("/events/<slug>/moderation/questions.xlsx")
 @role_required("moderator")
 def export_xlsx(slug):

@@ -1,5 +1,6 @@
 // Moderation console: a paged live list (incremental updates, batched per frame), a detail
-// pane with every action, the on-air queue (drag to reorder), presence, keyboard shortcuts.
+// pane with every action, the on-air queue (drag to reorder), presence, keyboard shortcuts,
+// and the themes (a filter, a view with counts, rename / merge / move, actions per theme).
 // An edit in progress is never overwritten: a broadcast only marks the editor "changed
 // elsewhere", and a stale save shows both texts side by side for the moderator to choose.
 // Keyboard actions act on the question shown (which always matches the filter): one pressed
@@ -19,7 +20,8 @@ const listEl = $("list");
 const detailEl = $("detail");
 
 const state = { offset: 0, total: 0, items: new Map(), order: [], selected: null, detail: null, fresh: 0, pending: [],
-  loading: false, queuedKey: null, mode: null, base: null, remote: null, conflict: null, viewers: [], picked: new Set() };
+  loading: false, queuedKey: null, mode: null, base: null, remote: null, conflict: null, viewers: [], picked: new Set(),
+  themes: new Map(), themesOpen: false };
 const REASONS = [T.reason_duplicate, T.reason_unsuitable, T.reason_out_of_scope];
 const socket = connect("/moderation", { event: slug });
 
@@ -61,7 +63,13 @@ function row(q) {
       q.answer && q.answer.text ? el("span", { class: "muted", title: T.written_answer }, "✉") : null,
       q.overdue ? el("span", { class: "overdue" }, `⏰ ${T.overdue}`) : null),
     el("div", { class: "q-text" }, q.text),
-    el("div", { class: "q-meta" }, whoLine(q), q.tags.length ? ` · # ${q.tags.join(", ")}` : ""));
+    el("div", { class: "q-meta" }, whoLine(q), q.tags.length ? ` · # ${q.tags.join(", ")}` : "",
+      themeLabel(q) ? el("span", { class: "q-theme" }, ` · ◆ ${themeLabel(q)}${q.theme_pinned ? " 📌" : ""}`) : null));
+}
+
+function themeLabel(q) {
+  const t = q.theme_id ? state.themes.get(q.theme_id) : null;
+  return t ? t.label : "";
 }
 
 function renderList() {
@@ -78,7 +86,7 @@ function replaceRow(q) {
   if (old) old.replaceWith(row(q));
 }
 
-async function load(offset = state.offset) {
+async function load(offset = state.offset, keepDetail = false) {
   const ack = await request(socket, "list_questions", { ...filters(), offset, limit: PAGE });
   if (!ack.ok) return toast(ack.message);
   state.offset = offset;
@@ -87,7 +95,7 @@ async function load(offset = state.offset) {
   state.items = new Map(ack.items.map((q) => [q.id, q]));
   state.order = ack.items.map((q) => q.id);
   renderList();
-  if (!state.order.includes(state.selected)) showFirstOrNothing();
+  if (!keepDetail && !state.themesOpen && !state.order.includes(state.selected)) showFirstOrNothing();
 }
 
 // The detail pane only ever shows a question of the list (i.e. one matching the filter).
@@ -136,6 +144,7 @@ function matches(q) {
   if (f.district && (!q.site || q.site.district !== f.district)) return false;
   if (f.tag && !q.tags.includes(f.tag)) return false;
   if (f.agenda_item && String(q.agenda_item_id) !== f.agenda_item) return false;
+  if (f.theme && String(q.theme_id) !== f.theme) return false;
   if (f.q && !fold(f.q).split(/\s+/).every((w) => fold(`${q.text} ${q.author} ${q.unit}`).includes(w))) return false;
   return true;
 }
@@ -199,11 +208,12 @@ socket.on("question_on_air", ({ question }) => {
   setText(box, question ? `#${question.id} ${question.text}\n— ${[question.author, question.unit, question.site].filter(Boolean).join(" · ")}` : "—");
 });
 socket.on("presence", ({ moderators }) => $("presence").replaceChildren(...moderators.map((m) => el("li", {}, m))));
-socket.on("connect", () => { load(state.offset); loadQueue(); if (state.selected) select(state.selected); });
+socket.on("connect", () => { load(state.offset); loadQueue(); loadThemes(); if (state.selected) select(state.selected); });
 socket.on("disconnect", () => toast(T.disconnected));
 
 // ---- detail -----------------------------------------------------------------------------
 async function select(id) {
+  state.themesOpen = false;
   state.selected = id;
   state.loading = true;
   listEl.querySelectorAll(".q-row.selected").forEach((n) => n.classList.remove("selected"));
@@ -270,6 +280,10 @@ function renderDetail() {
       q.overdue ? `⏰ ${T.overdue}` : "",
       q.answer.text ? el("div", { class: "detail-text" }, q.answer.text) : null) : null,
     el("div", { id: "mode-form" }),
+    el("label", { class: "detail-form" }, `${T.move_to_theme}${q.theme_pinned ? ` (📌 ${T.pinned})` : ""}`,
+      el("select", { id: "theme-select", onchange: (e) => { if (e.target.value) moveToTheme(q.id, parseInt(e.target.value, 10)); } },
+        el("option", { value: "" }, q.theme_id ? "" : T.none),
+        ...[...state.themes.values()].map((t) => el("option", { value: t.id, selected: t.id === q.theme_id }, `${t.label} (${t.count})`)))),
     el("label", { class: "detail-form" }, T.agenda_item,
       el("select", { id: "agenda-select", onchange: (e) => act("set_agenda_item", { agenda_item_id: e.target.value ? parseInt(e.target.value, 10) : null }) },
         el("option", { value: "" }, T.none),
@@ -485,6 +499,7 @@ $("bulk-merge").addEventListener("click", () => bulk("merge"));
 $("bulk-clear").addEventListener("click", clearPicks);
 
 async function showDuplicates() {
+  state.themesOpen = false;
   const ack = await request(socket, "duplicates", { min: 90 });
   if (!ack.ok) return toast(ack.message);
   state.selected = null;
@@ -508,6 +523,109 @@ async function showDuplicates() {
     ack.groups.length ? el("ol", { class: "dup-list" }, ...ack.groups.map(group)) : el("p", { class: "muted" }, T.no_duplicates));
 }
 $("show-duplicates").addEventListener("click", showDuplicates);
+
+// ---- themes -----------------------------------------------------------------------------------
+// Computing themes takes seconds for a big event (and starts the worker process on first use).
+const THEMES_TIMEOUT_MS = 120000;
+function setThemes(items) {
+  state.themes = new Map(items.map((t) => [t.id, t]));
+  const select = $("f-theme");
+  const current = select.value;
+  select.replaceChildren(select.options[0], ...items.map((t) => el("option", { value: t.id, selected: String(t.id) === current }, `${t.label} (${t.count})`)));
+  if (state.themesOpen) renderThemes(items);
+  if (current && !state.themes.has(parseInt(current, 10))) { select.value = ""; load(0); return true; }
+  for (const id of state.order) replaceRow(state.items.get(id));
+  return false;
+}
+
+async function loadThemes() {
+  const ack = await request(socket, "list_themes", {}, THEMES_TIMEOUT_MS);
+  if (ack.ok) setThemes(ack.themes);
+}
+// Another console renamed, merged or recomputed: the rows' themes may have changed too.
+socket.on("themes", ({ items }) => { if (!setThemes(items)) load(state.offset, true); });
+
+function filterTheme(id) {
+  $("f-theme").value = String(id);
+  load(0);
+}
+
+async function moveToTheme(id, themeId) {
+  const ack = await request(socket, "move_to_theme", { id, theme_id: themeId });
+  if (!ack.ok) return toast(ack.message || ack.error);
+  toast(T.done, true);
+  if (state.detail && state.detail.question.id === id) { state.detail.question = ack.question; renderDetail(); }
+  if (!matches(ack.question)) dropFromList(id); else { state.items.set(id, ack.question); replaceRow(ack.question); }
+}
+
+async function themeBulk(themeId, action, extra = {}) {
+  const ack = await request(socket, "bulk_questions", { action, theme_id: themeId, ...extra });
+  if (!ack.ok) return toast(ack.message || ack.error);
+  toast(`${T.done} ${ack.done.length}${ack.skipped.length ? `, ${T.skipped} ${ack.skipped.length}` : ""}`, !ack.skipped.length);
+  load(state.offset);
+}
+
+function renderThemes(items) {
+  const themePick = (t) => el("input", { type: "checkbox", class: "theme-pick", value: t.id, title: T.pick_theme, "aria-label": T.pick_theme });
+  const renameForm = (t, li) => {
+    const input = el("input", { class: "theme-rename-input", maxlength: 200, value: t.label });
+    const save = async () => {
+      const ack = await request(socket, "rename_theme", { id: t.id, label: input.value });
+      if (!ack.ok) return toast(ack.message || ack.error);
+      toast(T.done, true);
+    };
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); save(); } if (e.key === "Escape") renderThemes([...state.themes.values()]); });
+    li.querySelector(".theme-head").replaceChildren(input, el("button", { type: "button", class: "btn btn-small btn-primary theme-rename-save", onclick: save }, T.save));
+    input.focus();
+  };
+  const row = (t) => {
+    const li = el("li", { class: "theme", dataset: { id: t.id } },
+      el("div", { class: "theme-head" }, themePick(t),
+        el("button", { type: "button", class: "btn-link theme-label", title: T.show_theme, onclick: () => filterTheme(t.id) }, t.label),
+        el("span", { class: "badge theme-count" }, String(t.count))),
+      el("div", { class: "muted small" }, t.terms.join(" · ")),
+      el("div", { class: "actions" },
+        el("button", { type: "button", class: "btn btn-small theme-rename", onclick: () => renameForm(t, li) }, T.rename),
+        el("button", { type: "button", class: "btn btn-small btn-primary", onclick: () => themeBulk(t.id, "approve") }, T.approve),
+        el("button", { type: "button", class: "btn btn-small btn-danger", onclick: () => themeBulk(t.id, "reject", { reason: $("bulk-reason").value }) }, T.reject),
+        el("button", { type: "button", class: "btn btn-small", onclick: () => { const tag = window.prompt(T.tag); if (tag && tag.trim()) themeBulk(t.id, "tag", { tags: [tag.trim()] }); } }, T.tag),
+        el("button", { type: "button", class: "btn btn-small", onclick: () => { const owner = window.prompt(T.answer_owner); if (owner && owner.trim()) themeBulk(t.id, "assign", { owner: owner.trim() }); } }, T.assign)));
+    return li;
+  };
+  const merge = async () => {
+    const ids = [...detailEl.querySelectorAll(".theme-pick:checked")].map((c) => parseInt(c.value, 10));
+    if (ids.length < 2) return;
+    const ack = await request(socket, "merge_themes", { target_id: ids[0], source_ids: ids.slice(1) });
+    if (!ack.ok) return toast(ack.message || ack.error);
+    toast(T.done, true);
+  };
+  const refreshAll = async () => {
+    toast(T.computing, true);
+    const ack = await request(socket, "refresh_themes", {}, THEMES_TIMEOUT_MS);
+    if (!ack.ok) return toast(ack.message || ack.error);
+    toast(T.done, true);
+  };
+  detailEl.replaceChildren(el("h2", {}, `${T.themes} (${items.length})`),
+    el("div", { class: "actions" },
+      el("button", { type: "button", class: "btn btn-small", id: "themes-refresh", onclick: refreshAll }, T.refresh_themes),
+      el("button", { type: "button", class: "btn btn-small", id: "themes-merge", onclick: merge }, T.merge_themes)),
+    items.length ? el("ol", { class: "theme-list", id: "theme-list" }, ...items.map(row)) : el("p", { class: "muted" }, T.no_themes));
+}
+
+async function showThemes() {
+  state.selected = null;
+  state.detail = null;
+  state.mode = null;
+  state.themesOpen = true;
+  request(socket, "question_viewing", { id: null });
+  listEl.querySelectorAll(".q-row.selected").forEach((n) => n.classList.remove("selected"));
+  detailEl.replaceChildren(el("p", { class: "muted" }, T.computing));
+  const ack = await request(socket, "list_themes", {}, THEMES_TIMEOUT_MS);
+  if (!ack.ok) return toast(ack.message);
+  setThemes(ack.themes);
+  renderThemes(ack.themes);
+}
+$("show-themes").addEventListener("click", showThemes);
 
 // ---- queue ------------------------------------------------------------------------------
 let dragId = null;

@@ -83,6 +83,7 @@ HTTP = {
     "questions.overlay": ANYONE,
     "questions.export_csv": {"admin", "moderator"},
     "questions.export_xlsx": {"admin", "moderator"},
+    "questions.export_data_csv": {"admin", "moderator"},
     "questions.report_pdf": {"admin", "moderator"},
     "questions.site_summary": {"admin", "moderator"},
     "questions.chair": STAFF,
@@ -117,6 +118,11 @@ HTTP = {
     "api.question_answered": MODERATORS,
     "api.question_claim": MODERATORS,
     "api.question_release": MODERATORS,
+    "api.list_themes": MODERATORS,
+    "api.refresh_themes": MODERATORS,
+    "api.rename_theme": MODERATORS,
+    "api.merge_themes": MODERATORS,
+    "api.move_to_theme": MODERATORS,
 }
 
 # (namespace, event) -> roles. Connect handlers are the namespace's admission policy
@@ -144,6 +150,11 @@ SOCKET = {
     ("/moderation", "duplicates"): MODERATORS,
     ("/moderation", "bulk_questions"): MODERATORS,
     ("/moderation", "accountability"): MODERATORS,
+    ("/moderation", "list_themes"): MODERATORS,
+    ("/moderation", "refresh_themes"): MODERATORS,
+    ("/moderation", "rename_theme"): MODERATORS,
+    ("/moderation", "merge_themes"): MODERATORS,
+    ("/moderation", "move_to_theme"): MODERATORS,
     ("/moderation", "answer_question"): MODERATORS,
     ("/moderation", "reject"): MODERATORS,
     ("/moderation", "release"): MODERATORS,

@@ -1,5 +1,6 @@
 """The media worker process, seen from the server: ``run(fn, *args)`` runs one job of
-``server/services/media/render.py`` in a separate process and returns its result.
+``server/services/media/render.py`` (or another CPU-heavy job: the question themes' clustering)
+in a separate process and returns its result.
 
 - One worker process (``ProcessPoolExecutor(max_workers=1)``, ``spawn`` context: no fork of a
   monkey-patched server), created on first use, capped in memory (``RLIMIT_AS``) by its initializer.

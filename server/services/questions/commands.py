@@ -16,7 +16,7 @@ from server.services.commands import Created, Input, command
 from server.services.errors import NotFound
 from server.services.fields import Id, Limit, LongText, Offset, ShortText, StrictInt
 from server.services.lookups import in_event, site_by_token
-from server.services.questions import accountability, answers, chair, duplicates, search, upvotes, viewers
+from server.services.questions import accountability, answers, chair, duplicates, search, themes, upvotes, viewers
 from server.services.questions import moderation as mod
 from server.services.questions import submission as qs
 
@@ -115,6 +115,7 @@ class Listing(Input):
     district: str | None = None
     tag: str | None = None
     agenda_item: str | None = None
+    theme: str | None = None
     q: ShortText | None = None
     offset: Offset = 0
     limit: Limit = 100
@@ -130,7 +131,7 @@ class Listing(Input):
     endpoint="list_questions",
 )
 def list_questions(call, data):
-    """A page of questions by status, kind, site, district, tag, agenda item and folded text."""
+    """A page of questions by status, kind, site, district, tag, agenda item, theme and folded text."""
     filters = {k: str(v) for k, v in data.model_dump(exclude={"offset", "limit", "order"}).items() if v is not None}
     items, total = search.search(call.event, offset=data.offset, limit=data.limit, order=data.order, **filters)
     return {"items": qs.compact_many(items), "total": total}
@@ -355,11 +356,14 @@ def question_duplicates(call, data):
 
 
 class Bulk(Input):
-    action: Literal["approve", "reject", "merge", "tag"]
-    ids: Annotated[list[Id], Field(min_length=1, max_length=500)]
+    action: Literal["approve", "reject", "merge", "tag", "assign"]
+    ids: Annotated[list[Id], Field(max_length=500)] = []
+    theme_id: Id | None = None  # instead of ids: every question of this theme
     reason: ShortText = ""
     tags: Annotated[list[ShortText], Field(max_length=10)] = []
     target_id: Id | None = None
+    owner: ShortText | None = None  # assign: who owes the written answers
+    due: datetime | None = None  # assign: by when
 
 
 @command(
@@ -371,10 +375,22 @@ class Bulk(Input):
     endpoint="bulk_questions",
 )
 def bulk_questions(call, data):
-    """Approve, reject (with a reason), tag or merge many questions in one action; the ones that
+    """Approve, reject (with a reason), tag, merge or assign (who answers, by when) many questions
+    in one action: the ``ids``, or with ``theme_id`` every question of that theme. The ones that
     cannot take it are listed in ``skipped`` with their error."""
+    ids, limit = data.ids, mod.BULK_MAX
+    if data.theme_id is not None:
+        ids, limit = themes.question_ids(call.event, data.theme_id), mod.THEME_BULK_MAX
     done, skipped, target = mod.bulk(
-        call.slug, call.actor, data.action, data.ids, data.reason, data.tags, data.target_id
+        call.slug,
+        call.actor,
+        data.action,
+        ids,
+        data.reason,
+        data.tags,
+        data.target_id,
+        limit=limit,
+        answer={"owner": data.owner, "due": data.due},
     )
     result = {"action": data.action, "done": done, "skipped": skipped}
     if target is not None:

@@ -1,4 +1,5 @@
-"""Exports of an event's questions for people: rows with every field, CSV and XLSX with
+"""Exports of an event's questions for people: rows with every field (the theme's label under
+"Chủ đề", column key ``theme``; the moderators' tags under "Thẻ"), CSV and XLSX with
 Vietnamese column headers, statuses and kinds in words, times local (Asia/Ho_Chi_Minh; real
 dates in XLSX), column widths and a filter on every column, and the per-site summary. Cells
 that a spreadsheet would run as a formula are neutralised."""
@@ -16,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from server.extensions import db
 from server.models.agenda import AgendaItem
-from server.models.question import Question, QuestionLink, QuestionTag
+from server.models.question import Question, QuestionLink, QuestionTag, QuestionTheme
 from server.models.site import Site
 from server.services.spreadsheets import safe_cell  # the one cell-safety rule for every exporter
 
@@ -34,6 +35,7 @@ COLUMNS = [
     "site",
     "district",
     "agenda_item",
+    "theme",
     "tags",
     "sites",
     "askers",
@@ -65,7 +67,8 @@ HEADERS = {
     "site": _l("Điểm cầu"),
     "district": _l("Quận/huyện"),
     "agenda_item": _l("Nội dung chương trình"),
-    "tags": _l("Chủ đề"),
+    "theme": _l("Chủ đề"),
+    "tags": _l("Thẻ"),
     "sites": _l("Số điểm cầu"),
     "askers": _l("Số người hỏi"),
     "merged_into": _l("Gộp vào câu"),
@@ -99,6 +102,7 @@ WIDTHS = {
     "author": 22,
     "district": 20,
     "tags": 20,
+    "theme": 28,
     "answer_owner": 22,
 }
 SUMMARY_KEYS = ("code", "name", "district", "submitted", "approved", "aired", "answered")
@@ -117,6 +121,11 @@ def rows(event):
     """Every question of the event (merged ones too) as dicts of plain values."""
     sites = {s.id: s for s in db.session.scalars(db.select(Site).where(Site.event_id == event.id))}
     items = {a.id: a.title for a in db.session.scalars(db.select(AgendaItem).where(AgendaItem.event_id == event.id))}
+    themes = dict(
+        db.session.execute(db.select(QuestionTheme.id, QuestionTheme.label).where(QuestionTheme.event_id == event.id))
+        .tuples()
+        .all()
+    )
     tags, links = {}, {}
     for qid, tag in db.session.execute(
         db.select(QuestionTag.question_id, QuestionTag.tag)
@@ -149,6 +158,7 @@ def rows(event):
                 "site": site.name if site else "",
                 "district": site.district if site else "",
                 "agenda_item": items.get(q.agenda_item_id, ""),
+                "theme": themes.get(q.theme_id, ""),
                 "tags": ", ".join(sorted(tags.get(q.id, []))),
                 "sites": len({s for s in [q.site_id, *linked] if s}),
                 "askers": 1 + len(linked),
@@ -200,6 +210,18 @@ def to_csv(event):
     for row in rows(event):
         values = (human(row, c) for c in COLUMNS)
         writer.writerow([v.strftime(CSV_DATE_FORMAT) if isinstance(v, datetime) else safe_cell(v) for v in values])
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_machine_csv(event):
+    """For scripts: every field under its column key (``theme``, ``tags``, ``status``…), codes as
+    stored, times ISO 8601 in UTC, plain UTF-8; formulas neutralised all the same."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows(event):
+        values = (row[c] for c in COLUMNS)
+        writer.writerow([v.isoformat() if isinstance(v, datetime) else safe_cell(v) for v in values])
     return buffer.getvalue().encode("utf-8")
 
 

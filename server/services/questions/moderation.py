@@ -316,7 +316,8 @@ def _move_upvotes(source_id, target_id):
 # ---- many at once ---------------------------------------------------------------------------
 
 BULK_MAX = 500
-BULK_ACTIONS = ("approve", "reject", "merge", "tag")
+THEME_BULK_MAX = 5000  # every question of one theme (``questions.bulk`` with a theme_id)
+BULK_ACTIONS = ("approve", "reject", "merge", "tag", "assign")
 
 
 def _add_tags(event, actor, q, tags):
@@ -329,18 +330,39 @@ def _add_tags(event, actor, q, tags):
         _audit(event, q.id, actor, "tags", added=added)
 
 
-def bulk(slug, actor, action, ids, reason="", tags=None, target_id=None):
+def _assign(event, actor, q, owner, due):
+    """Record who owes ``q``'s written answer (and by when); not committed."""
+    if q.status == "merged":
+        raise ServiceError("invalid_transition", _l("Hãy trả lời câu hỏi đã được gộp vào."), status=409)
+    q.answer_owner = owner
+    changes = {"owner": owner}
+    if due is not None:
+        q.answer_due = due
+        changes["due"] = due.isoformat()
+    _touch(q)
+    _audit(event, q.id, actor, "answer", **changes)
+
+
+def bulk(slug, actor, action, ids, reason="", tags=None, target_id=None, limit=BULK_MAX, answer=None):
     """One action over many questions in one transaction: ``approve``, ``reject`` (with a
-    ``reason``), ``tag`` (adds ``tags``) or ``merge`` (into ``target_id``, else the first id).
+    ``reason``), ``tag`` (adds ``tags``), ``merge`` (into ``target_id``, else the first id) or
+    ``assign`` (``answer``: ``{"owner", "due"}``, who owes the written answers and by when).
 
     Questions that cannot take the action (claimed by someone else, wrong status, unknown) are
     skipped and listed with their error; the others are done. Returns ``(done, skipped, target)``."""
+    from server.services.questions.answers import OWNER_MAX, _utc  # answers builds on this module
+
     event = get_event(slug)
     if action not in BULK_ACTIONS:
         raise ServiceError("invalid_action", _l("Thao tác hàng loạt không hợp lệ."), status=422)
     ids = list(dict.fromkeys(i for i in ids if isinstance(i, int) and not isinstance(i, bool)))
-    if not ids or len(ids) > BULK_MAX:
+    if not ids or len(ids) > limit:
         raise ServiceError("invalid_ids", _l("Cần chọn từ 1 đến 500 câu hỏi."), status=422)
+    answer = answer or {}
+    owner = clean(answer.get("owner") or "", OWNER_MAX) if action == "assign" else ""
+    due = _utc(answer.get("due")) if action == "assign" else None
+    if action == "assign" and not owner:
+        raise ServiceError("owner_required", _l("Cần ghi người trả lời."), status=422)
     if action == "merge":
         target = target_id if target_id is not None else ids[0]
         merged = merge(slug, actor, target, [i for i in ids if i != target])
@@ -358,6 +380,8 @@ def bulk(slug, actor, action, ids, reason="", tags=None, target_id=None):
                     position += 1
             elif action == "reject":
                 _reject(event, actor, q, reason)
+            elif action == "assign":
+                _assign(event, actor, q, owner, due)
             else:
                 _add_tags(event, actor, q, tags)
         except ServiceError as exc:
@@ -366,7 +390,7 @@ def bulk(slug, actor, action, ids, reason="", tags=None, target_id=None):
         done.append(q)
     _audit(event, None, actor, f"bulk_{action}", ids=[q.id for q in done], reason=reason or None)
     db.session.commit()
-    _publish(event, *done, askers=action != "tag")
+    _publish(event, *done, askers=action not in ("tag", "assign"))
     return [q.id for q in done], skipped, None
 
 

@@ -30,7 +30,7 @@ def _ints(value):
     return number if 0 < number <= 2**53 else -1
 
 
-def filtered(event, status=None, kind=None, site=None, district=None, tag=None, agenda_item=None, q=None):
+def filtered(event, status=None, kind=None, site=None, district=None, tag=None, agenda_item=None, q=None, theme=None):
     """A SELECT of the event's questions matching the filters (merged ones only when asked)."""
     stmt = db.select(Question).where(Question.event_id == event.id)
     statuses = [s for s in (status or "").split(",") if s in STATUSES] if status else []
@@ -50,6 +50,8 @@ def filtered(event, status=None, kind=None, site=None, district=None, tag=None, 
         stmt = stmt.where(Question.id.in_(db.select(QuestionTag.question_id).where(QuestionTag.tag == tag)))
     if agenda_item not in (None, ""):
         stmt = stmt.where(Question.agenda_item_id == _ints(agenda_item))
+    if theme not in (None, ""):
+        stmt = stmt.where(Question.theme_id == _ints(theme))
     folded = fold(q or "")
     if folded:
         for word in folded.split()[:8]:

@@ -262,6 +262,8 @@ def compact(q, site=None, tags=(), sites=None, askers=None, claimed_by=None, upv
         "merged_into_id": q.merged_into_id,
         "answer": answer_of(q),
         "overdue": overdue(q),
+        "theme_id": q.theme_id,
+        "theme_pinned": bool(q.theme_pinned),
     }
 
 

@@ -71,7 +71,6 @@ class Statuses(Input):
     device: ShortText | None = None  # this phone's device id: also the questions it joined
 
 
-
 @command(
     "questions.statuses",
     roles=("anonymous",),

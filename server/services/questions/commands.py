@@ -415,7 +415,8 @@ class Answer(QuestionRef):
 )
 def answer_question(call, data):
     """Record who answers a question, by when, and the written answer; it reaches every asker
-    (``questions.statuses``, their socket room) and the asking sites' phone pages."""
+    (``questions.statuses``, their socket room), whoever joined it ("tôi cũng hỏi": ``joined``,
+    ``joined_status``) and the phone pages of the sites that asked or joined it."""
     q = answers.answer(call.slug, call.actor, data.id, data.text, data.owner, data.due, data.version)
     return {"question": qs.compact_one(q)}
 

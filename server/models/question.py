@@ -127,7 +127,11 @@ class QuestionUpvote(db.Model):
     """ "Tôi cũng hỏi": one voter (``dev:<device id>`` or ``site:<site id>``) adding themselves to a question."""
 
     __tablename__ = "question_upvotes"
-    __table_args__ = (UniqueConstraint("question_id", "voter", name="uq_question_upvotes_voter"),)
+    __table_args__ = (
+        UniqueConstraint("question_id", "voter", name="uq_question_upvotes_voter"),
+        Index("ix_question_upvotes_voter", "voter"),  # what a phone or a site joined (upvotes.joined)
+        Index("ix_question_upvotes_site_id", "site_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)

@@ -2,7 +2,8 @@
 key on a tablet), the phone question forms (public and per site), the on-air overlay, exports
 (CSV, XLSX, PDF), the per-site summary, the accountability page (per site and province; its
 XLSX and the synthesis PDF/DOCX are ``/api/v1`` downloads), and the
-``site_answers`` template global the bridge point's phone page lists written answers with."""
+``site_answers`` and ``site_joined`` template globals the bridge point's phone page lists its written
+answers and the questions it joined ("tôi cũng hỏi") with."""
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
@@ -17,6 +18,7 @@ from server.services.questions import answers as questions_answers
 from server.services.questions import chair as questions_chair
 from server.services.questions import export as questions_export
 from server.services.questions import report as questions_report
+from server.services.questions import upvotes as questions_upvotes
 from server.web.security import role_required
 
 bp = Blueprint("questions", __name__)
@@ -26,6 +28,13 @@ bp = Blueprint("questions", __name__)
 def site_answers(site):
     """Written answers for a bridge point's phone page (``questions/_site_answers.html``)."""
     return questions_answers.for_site(site)
+
+
+@bp.app_template_global("site_joined")
+def site_joined(site):
+    """The questions a bridge point joined that have no written answer yet, with their status
+    (``questions/_upvote_list.html``; the answered ones are in ``site_answers``)."""
+    return questions_upvotes.joined(event_by_id(site.event_id), site=site, written=False)
 
 
 def _agenda(event):

@@ -5,7 +5,8 @@
 // HTTP (POST /api/v1/questions) is the fallback. Sent too fast (HTTP 429 or the socket's
 // rate_limited / too_many_events): the item waits, says so with a countdown, and is sent
 // again after Retry-After by itself.
-import { connect, request } from "/static/js/lib/socket.js";
+// The Socket.IO module is loaded on demand (dynamic import()): when it cannot load on a poor
+// connection the form still works, over HTTP, and statuses are polled.
 import { el, setText } from "/static/js/lib/dom.js";
 
 const root = document.getElementById("ask");
@@ -67,8 +68,8 @@ let retryAt = resumeAt > Date.now() ? resumeAt : 0; // a wait the server asked f
 // One submission over the socket when it is up, else over HTTP; answers
 // {kind: "ok"|"wait"|"refused"|"later", data, wait} whatever the transport.
 async function send(item) {
-  if (socket.connected) {
-    const ack = await request(socket, "submit_question", item.body, 8000);
+  if (connected()) {
+    const ack = await net.request(socket, "submit_question", item.body, 8000);
     if (ack.ok) return { kind: "ok", data: ack };
     if (ack.error === "rate_limited" || ack.error === "too_many_events") {
       return { kind: "wait", wait: parseInt(ack.retry_after, 10) || 5 };
@@ -143,21 +144,36 @@ function applyStatus(s) {
   render();
 }
 
-// ---- live status -------------------------------------------------------------------------
-const socket = connect("/public", { event: slug, device: deviceId() });
+// ---- live status (the socket is optional) --------------------------------------------------
+let net = null; // the socket.js module, once loaded
+let socket = null;
+const connected = () => Boolean(socket && socket.connected);
+
 async function follow(ids) {
-  if (!ids.length || !socket.connected) return;
-  const ack = await request(socket, "follow_questions", { client_ids: ids });
+  if (!ids.length || !connected()) return;
+  const ack = await net.request(socket, "follow_questions", { client_ids: ids });
   if (ack && ack.ok) ack.statuses.forEach(applyStatus);
 }
-socket.on("connect", () => {
-  follow(items.filter((i) => i.state === "acked").map((i) => i.client_id));
-  flush();
-});
-socket.on("question_status", applyStatus);
+
+async function startSocket() {
+  try {
+    net = await import("/static/js/lib/socket.js");
+  } catch (_) {
+    return; // no Socket.IO: submissions go over HTTP, statuses are polled
+  }
+  socket = net.connect("/public", { event: slug, device: deviceId() });
+  socket.on("connect", () => {
+    follow(items.filter((i) => i.state === "acked").map((i) => i.client_id));
+    flush();
+  });
+  socket.on("question_status", applyStatus);
+  // one connection per phone: the "tôi cũng hỏi" list (upvote-list.js) follows the same socket
+  globalThis.bcPublicSocket = socket;
+  document.dispatchEvent(new CustomEvent("bc:public-socket", { detail: socket }));
+}
 
 async function poll() {
-  if (socket.connected) return;
+  if (connected()) return;
   const ids = items.filter((i) => i.state === "acked").map((i) => i.client_id).slice(-50);
   if (!ids.length) return;
   try {
@@ -199,3 +215,4 @@ setInterval(flush, 3000);
 setInterval(poll, 15000);
 render();
 flush();
+startSocket();

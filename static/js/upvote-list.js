@@ -2,6 +2,11 @@
 // fetched only when the box is opened, then searched on the server (diacritic-blind) as one types; one tap
 // adds this phone (its device id, the same one ask.js sends) or this bridge point (its token in the URL).
 // The server stores the upvote before it answers and a repeat answers the stored one, so a retry is safe.
+// Below it, the questions joined ("Câu đã tham gia", #joined): on the bridge point's page they are
+// server-rendered; a phone that joined something (remembered in localStorage, so others send nothing more)
+// reads them with its statuses (GET questions/status?device=…) or, when ask.js has its socket up, with
+// follow_questions {device}, which also subscribes it to their joined_status messages; the bridge point's
+// page hears joined_status on the socket site-phone.js opens. Without a socket it polls once a minute.
 // All text goes in through el()/setText().
 import { el, setText } from "/static/js/lib/dom.js";
 
@@ -12,6 +17,9 @@ const siteToken = box.dataset.siteToken || "";
 const list = document.getElementById("upvote-list");
 const more = document.getElementById("upvote-more");
 const stateLine = document.getElementById("upvote-state");
+const joinedBox = document.getElementById("joined");
+const joinedList = document.getElementById("joined-list");
+const JOINED_KEY = `bc-joined:${box.dataset.event}`;
 const PAGE = 20;
 let offset = 0;
 let query = "";
@@ -87,6 +95,11 @@ async function join(q, button, line) {
     button.classList.add("joined");
     setText(button, T.joined);
     setText(line, counts(data));
+    upsert({ id: data.id || q.id, text: q.text, status: q.status, answer: null });
+    if (!asSite) {
+      try { localStorage.setItem(JOINED_KEY, "1"); } catch (_) { /* private mode */ }
+      followJoined(); // its joined_status messages from now on
+    }
     return;
   }
   button.disabled = false; // a refusal or no network: the same tap again is safe
@@ -100,3 +113,66 @@ document.getElementById("upvote-q").addEventListener("input", (e) => {
 });
 more.addEventListener("click", () => load(false));
 box.addEventListener("toggle", () => { if (box.open && !loaded) { loaded = true; load(true); } });
+
+// ---- the questions joined ----------------------------------------------------------------------
+
+function joinedItem(q) {
+  return el("li", { class: "upvote-item", dataset: { id: q.id, status: q.status } },
+    el("div", { class: "upvote-text" }, q.text),
+    el("div", { class: `joined-status s-${q.status}` }, T.status[q.status] || q.status,
+      q.reason ? ` – ${T.reason}: ${q.reason}` : ""),
+    q.answer ? el("div", { class: "joined-answer" }, el("strong", {}, `${T.answer}: `), q.answer.text,
+      q.answer.owner ? el("div", { class: "muted small" }, q.answer.owner) : null) : null);
+}
+
+const joinedNode = (id) => joinedList.querySelector(`li[data-id="${Number(id)}"]`);
+
+function upsert(q) {
+  if (!q || !q.id) return;
+  if (q.was && q.was !== q.id) joinedNode(q.was)?.remove(); // merged into another question
+  const node = joinedItem(q);
+  const old = joinedNode(q.id);
+  if (old) old.replaceWith(node); else joinedList.prepend(node);
+  joinedBox.hidden = false;
+}
+
+function showJoined(items) {
+  joinedList.replaceChildren(...items.map(joinedItem));
+  joinedBox.hidden = items.length === 0;
+}
+
+const hasJoined = () => { try { return localStorage.getItem(JOINED_KEY) === "1"; } catch (_) { return false; } };
+let socket = null;
+
+function followJoined() {
+  if (asSite || !hasJoined() || !socket || !socket.connected) return;
+  socket.timeout(8000).emit("follow_questions", { device: deviceId() }, (err, ack) => {
+    if (!err && ack && ack.ok) showJoined(ack.joined || []);
+  });
+}
+
+async function pollJoined() {
+  if (asSite || !hasJoined() || (socket && socket.connected)) return;
+  try {
+    const response = await fetch(`${box.dataset.statusApi}?device=${encodeURIComponent(deviceId())}`,
+      { cache: "no-store", credentials: "omit" });
+    if (response.ok) showJoined((await response.json()).joined || []);
+  } catch (_) { /* offline: the next round */ }
+}
+
+function useSocket(s) {
+  if (!s || socket) return;
+  socket = s;
+  socket.on("joined_status", upsert);
+  socket.on("connect", followJoined);
+  followJoined();
+}
+
+useSocket(globalThis.bcSiteSocket || globalThis.bcPublicSocket);
+document.addEventListener("bc:site-socket", (e) => useSocket(e.detail));
+document.addEventListener("bc:public-socket", (e) => useSocket(e.detail));
+if (!asSite) {
+  setTimeout(pollJoined, 2500); // the socket usually answers first (follow_questions): then nothing is sent
+  setInterval(pollJoined, 60000);
+  window.addEventListener("online", pollJoined);
+}

@@ -111,3 +111,29 @@ def test_without_a_socket_the_phone_falls_back_to_http_and_waits_out_a_429_in_en
     time.sleep(1.0)
     assert sorted(answers) == [201, 201, 201, 429]
     page.context.close()
+
+
+def test_without_the_socket_library_the_phone_still_submits_over_http(live_server, browser):
+    """The Socket.IO vendor file cannot load (a poor connection): the form still sends over HTTP, once."""
+    page = phone(browser, "vi-VN")
+    aborted, posts = [], []
+
+    def abort_vendor(route):
+        aborted.append(route.request.url)
+        route.abort()
+
+    page.route("**/static/vendor/socket.io*", abort_vendor)
+    page.on("response", lambda r: posts.append(r.status) if r.request.method == "POST" else None)
+    page.on("websocket", lambda ws: pytest.fail(f"no socket expected, got {ws.url}"))
+    page.goto(f"{live_server.url}/e/{EVENT}/ask")
+    page.wait_for_selector("#ask-form")
+    ask(page, f"Câu hỏi không cần socket {uuid.uuid4().hex[:6]}")
+    page.wait_for_selector("#mine li[data-state=sent]")
+    assert aborted, "the page never asked for the socket library"
+    client_id = page.get_attribute("#mine li", "data-client-id")
+    assert count_stored(live_server, page, [client_id]) == 1 and posts == [201]
+    page.reload()  # nothing is sent again
+    page.wait_for_selector("#mine li[data-state=sent]")
+    time.sleep(1.0)
+    assert posts == [201] and count_stored(live_server, page, [client_id]) == 1
+    page.context.close()

@@ -3,7 +3,9 @@
 A moderator records who owes the answer (``owner``), by when (``due``, local time when given
 without a zone) and, once known, its ``text``. The answer travels with the asker's status
 (``questions.statuses``, the ``question_status`` message to the asker's room — merged askers
-included) and is listed on the asking site's phone page. "Overdue": due passed, no text yet.
+included), reaches the phones and sites that joined the question ("tôi cũng hỏi",
+``upvotes.joined``) and is listed on the phone page of every site that asked, was merged in or
+joined. "Overdue": due passed, no text yet.
 """
 
 from datetime import datetime
@@ -14,7 +16,7 @@ from sqlalchemy import or_
 
 from server.extensions import db
 from server.models.base import utcnow
-from server.models.question import Question, QuestionLink
+from server.models.question import Question, QuestionLink, QuestionUpvote
 from server.services.errors import ServiceError
 from server.services.events import get_event
 from server.services.questions import moderation as mod
@@ -64,18 +66,25 @@ def answer(slug, actor, qid, text=None, owner=None, due=None, version=None):
 
 
 def for_site(site, limit=50):
-    """The written answers to questions asked from ``site`` (its own and merged ones), newest first."""
+    """The written answers to the questions ``site`` asked (its own and merged ones) or joined
+    ("tôi cũng hỏi": the site, or a phone on its ask page), newest first; ``joined`` marks the latter."""
     merged_here = db.select(QuestionLink.question_id).where(QuestionLink.site_id == site.id)
+    joined_here = db.select(QuestionUpvote.question_id).where(QuestionUpvote.site_id == site.id)
     rows = db.session.scalars(
         db.select(Question)
         .where(
             Question.event_id == site.event_id,
             Question.answer_text.is_not(None),
             Question.status != "merged",
-            or_(Question.site_id == site.id, Question.id.in_(merged_here)),
+            or_(Question.site_id == site.id, Question.id.in_(merged_here), Question.id.in_(joined_here)),
         )
         .order_by(Question.answer_at.desc())
         .limit(limit)
+    ).all()
+    asked = (
+        set(db.session.scalars(merged_here.where(QuestionLink.question_id.in_([q.id for q in rows]))))
+        if rows
+        else set()
     )
     return [
         {
@@ -84,6 +93,7 @@ def for_site(site, limit=50):
             "text": q.answer_text,
             "owner": q.answer_owner,
             "at": q.answer_at.astimezone(LOCAL).strftime("%H:%M %d/%m") if q.answer_at else "",
+            "joined": q.site_id != site.id and q.id not in asked,
         }
         for q in rows
     ]

@@ -68,6 +68,7 @@ def submit_question(call, data):
 
 class Statuses(Input):
     ids: str = ""
+    device: ShortText | None = None  # this phone's device id: also the questions it joined
 
 
 @command(
@@ -79,13 +80,18 @@ class Statuses(Input):
     endpoint="question_statuses",
 )
 def question_statuses(call, data):
-    """Where each of an asker's submissions stands: ``?ids=a,b`` (client ids)."""
+    """Where each of an asker's submissions stands: ``?ids=a,b`` (client ids); with ``device``,
+    ``joined`` lists the questions that phone joined ("tôi cũng hỏi") with their status and answer."""
     ids = [i for i in data.ids.split(",") if i][:50]
-    return {"statuses": qs.statuses_for(call.event, ids)}
+    result = {"statuses": qs.statuses_for(call.event, ids)}
+    if data.device:
+        result["joined"] = upvotes.joined(call.event, voter=upvotes.voter_of(data.device))
+    return result
 
 
 class Follow(Input):
-    client_ids: list[str]
+    client_ids: list[str] = []
+    device: ShortText | None = None  # also follow the questions this phone joined
 
 
 @command(
@@ -96,13 +102,20 @@ class Follow(Input):
     why_no_http="joins a socket room; HTTP callers poll questions.statuses",
 )
 def follow_questions(call, data):
-    """A phone follows its submissions live and gets their statuses now."""
+    """A phone follows its submissions live and gets their statuses now; with ``device``, also the
+    questions it joined (``joined``, then ``joined_status`` messages as they change)."""
     from flask_socketio import join_room  # a socket room: only meaningful on the socket transport
 
     ids = [i for i in data.client_ids if qs.CLIENT_ID_RE.match(i)][:50]
     for client_id in ids:
         join_room(qs.asker_room(call.event.id, client_id), namespace="/public")
-    return {"statuses": qs.statuses_for(call.event, ids)}
+    result = {"statuses": qs.statuses_for(call.event, ids)}
+    voter = upvotes.voter_of(data.device) if data.device else None
+    if voter:
+        result["joined"], rooms = upvotes.follow_joined(call.event, voter)
+        for room in rooms:
+            join_room(room, namespace="/public")
+    return result
 
 
 # ---- moderators: reading ----------------------------------------------------------------
@@ -418,7 +431,8 @@ class Answer(QuestionRef):
 )
 def answer_question(call, data):
     """Record who answers a question, by when, and the written answer; it reaches every asker
-    (``questions.statuses``, their socket room) and the asking sites' phone pages."""
+    (``questions.statuses``, their socket room), whoever joined it ("tôi cũng hỏi": ``joined``,
+    ``joined_status``) and the phone pages of the sites that asked or joined it."""
     q = answers.answer(call.slug, call.actor, data.id, data.text, data.owner, data.due, data.version)
     return {"question": qs.compact_one(q)}
 

@@ -25,6 +25,7 @@ from server.services.errors import Conflict, NotFound, ServiceError
 from server.services.events import get_event
 from server.services.overlays import native_text as overlay_text
 from server.services.questions.submission import TEXT_MAX, compact_many, compact_one, notify_askers
+from server.services.questions.upvotes import notify_joined
 from server.services.text import clean, fold
 
 CLAIM_TTL = timedelta(minutes=5)
@@ -106,6 +107,7 @@ def _publish(event, *questions, askers=True):
     if askers:
         for q in questions:
             notify_askers(q)
+            notify_joined(q)
 
 
 def _transition(q, allowed):

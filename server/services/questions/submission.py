@@ -326,13 +326,20 @@ def public_answer(q):
     return {"text": q.answer_text, "owner": q.answer_owner or "", "at": _iso(q.answer_at)}
 
 
-def public_status(q):
-    """``{client_id, id, status, reason, answer}`` with the asker's vocabulary (sent, reviewing, ...);
-    a merged question carries the outcome, and the answer, of the one it was merged into."""
+def outcome(q):
+    """``(target, status)``: the question carrying ``q``'s outcome (merges followed) and its
+    status in the asker's vocabulary (sent, reviewing, approved, on_air, answered, not_selected)."""
     target = _resolve(q) or q
     status = PUBLIC_STATUS.get(target.status, "sent")
     if status == "sent" and target.claimed_by_id:
         status = "reviewing"
+    return target, status
+
+
+def public_status(q):
+    """``{client_id, id, status, reason, answer}`` with the asker's vocabulary (sent, reviewing, ...);
+    a merged question carries the outcome, and the answer, of the one it was merged into."""
+    target, status = outcome(q)
     return {
         "client_id": q.client_id,
         "id": q.id,

@@ -1,6 +1,7 @@
 """Upvotes ("tôi cũng hỏi"): a phone (by its device id) or a bridge point (by its site token)
-adds itself to a question the public can see, and the list of those questions the phones
-search (diacritic-blind, ``text.fold``).
+adds itself to a question the public can see, the list of those questions the phones
+search (diacritic-blind, ``text.fold``), and what the voters then see of the questions they
+joined (``joined``: status words and the written answer; ``notify_joined`` pushes changes).
 
 An upvote is one row per voter and question (unique: a retry, or two racing copies, answer
 the stored one), rate limited per device, per address and per site (``ratelimit.py``), and
@@ -16,16 +17,18 @@ from sqlalchemy.exc import IntegrityError
 from server.extensions import db
 from server.models.question import Question, QuestionUpvote
 from server.models.site import Site
-from server.services.broadcast import broadcast
+from server.services.bridges.sites import site_room
+from server.services.broadcast import broadcast, send_to
 from server.services.errors import NotFound, ServiceError
 from server.services.questions.reach import reach_of
 from server.services.questions.search import _like
-from server.services.questions.submission import CLIENT_ID_RE, compact_one
+from server.services.questions.submission import CLIENT_ID_RE, compact_one, outcome, public_answer
 from server.services.ratelimit import Rule, check_all
 from server.services.text import fold
 
 OPEN = ("approved", "on_air")  # what the public sees and may join
 PAGE_MAX = 50
+JOINED_MAX = 50
 NOT_OPEN = _l("Không tìm thấy câu hỏi.")
 
 
@@ -145,3 +148,69 @@ def public_list(event, q="", offset=0, limit=20, voter=None):
         for r in rows
     ]
     return items, total
+
+
+# ---- what the voters see of the questions they joined ----------------------------------------
+
+
+def joined_room(event_id, qid):
+    """The /public room of the phones following a question they joined."""
+    return f"joined:{event_id}:{qid}"
+
+
+def joined_state(q):
+    """``{id, text, status, reason, answer}`` of a joined question, in the asker's words
+    (``submission.outcome``): a merged question stands for the one it was merged into."""
+    target, status = outcome(q)
+    return {
+        "id": target.id,
+        "text": target.text,
+        "status": status,
+        "reason": target.reject_reason if status == "not_selected" else "",
+        "answer": public_answer(target),
+    }
+
+
+def joined(event, voter=None, site=None, written=None, limit=JOINED_MAX):
+    """The questions the phone ``voter`` (``voter_of``) or the bridge point ``site`` joined, most
+    recently changed first, as ``joined_state``. A site joined a question when it, or a phone on its
+    ask page, said "tôi cũng hỏi" (the rule ``reach.py`` counts sites by). ``written=False`` keeps
+    the ones with no written answer yet (the site's page lists the others with its answers)."""
+    if site is not None:
+        by = QuestionUpvote.site_id == site.id
+    elif voter:
+        by = QuestionUpvote.voter == voter
+    else:
+        return []
+    ids = db.select(QuestionUpvote.question_id).where(QuestionUpvote.event_id == event.id, by)
+    stmt = db.select(Question).where(Question.id.in_(ids))
+    if written is False:
+        stmt = stmt.where(Question.answer_text.is_(None))
+    rows = db.session.scalars(stmt.order_by(Question.updated_at.desc(), Question.id.desc()).limit(limit))
+    return [joined_state(q) for q in rows]
+
+
+def follow_joined(event, voter):
+    """``(states, room names)`` for a phone following the questions it joined (``questions.follow``)."""
+    states = joined(event, voter=voter)
+    return states, [joined_room(event.id, s["id"]) for s in states]
+
+
+def notify_joined(q):
+    """After a change the askers hear of, tell the phones (the question's room on /public) and the
+    bridge points (their room on /site) that joined ``q`` where it stands: ``joined_status``.
+    One query; nothing is sent when nobody joined it. A merged question's voters moved to its
+    target: the phones still in its room get the target's state with ``was`` (the old id)."""
+    if q.status == "merged":
+        send_to("joined_status", {**joined_state(q), "was": q.id}, joined_room(q.event_id, q.id), "public")
+        return
+    site_ids = list(
+        db.session.scalars(db.select(QuestionUpvote.site_id).where(QuestionUpvote.question_id == q.id).distinct())
+    )
+    if not site_ids:
+        return
+    payload = joined_state(q)
+    send_to("joined_status", payload, joined_room(q.event_id, q.id), "public")
+    for site_id in site_ids:
+        if site_id:
+            send_to("joined_status", payload, site_room(site_id), "site")

@@ -177,6 +177,10 @@ def national(args):
         f"          {model['cores']:.2f} cores → {model['processes']} processes at "
         f"{model['inputs']['core_share']:.0%} of a core, {model['memory_mb_total']:.0f} MB in all"
     )
+    from bench.two_process import summary
+
+    for line in summary(result.get("two_process_validation")):
+        print(line)
     print(f"\nwritten: {path}")
     return result
 

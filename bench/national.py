@@ -15,7 +15,10 @@ time and RSS (``bench/procstats.py``):
 6. a few on-air changes fanned out to every phone and overlay (CPU per fan-out client);
 7. a server restart: kill, start on the same port and database; every site reconnects
    (``restart_all_back_s``: from the new server answering to the last site's first beat taken)
-   and no beating site may be marked offline (``false_offline``).
+   and no beating site may be marked offline (``false_offline``);
+8. the model checked (``bench/two_process.py``): two processes behind nginx sharing PostgreSQL
+   and Redis, half the load each, measured against the model's prediction for a half
+   (``two_process_validation``).
 
 ``capacity_model(costs, ...)`` turns the measured costs into processes for a target load; it is a
 pure function (tests/unit/test_bench_national.py checks its arithmetic).
@@ -56,6 +59,7 @@ NATIONAL = {
     "idle_s": 10.0,
     "beat_phase_s": 20.0,
     "fanout_takes": 5,
+    "two_process_s": 30,
 }
 NATIONAL_QUICK = {
     "sites": 400,
@@ -70,6 +74,7 @@ NATIONAL_QUICK = {
     "idle_s": 5.0,
     "beat_phase_s": 10.0,
     "fanout_takes": 3,
+    "two_process_s": 20,
 }
 # The country: every commune a bridge point, 10,000 phones, each process at 70 % of a core.
 TARGET = {
@@ -491,4 +496,11 @@ def run_national(scale):
     model = capacity_model(costs)
     out["capacity"] = model
     out["processes_for_31097_sites"] = model["processes"]
+    # ---- the model checked: two processes behind nginx, half the load each
+    from bench.two_process import run_two_process
+
+    try:
+        out["two_process_validation"] = run_two_process(scale, costs, idle.rate, slug=DEMO_EVENT, env=env)
+    except Exception as exc:  # the single-process figures stay; the failure is reported
+        out["two_process_validation"] = {"error": f"{exc.__class__.__name__}: {exc}"[:2000], "within_15pct": False}
     return out

@@ -298,7 +298,7 @@ def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=N
         "tolerance": TOLERANCE,
         "delivery_p99_ms": percentile(latencies, 99),
         "deliveries": len(latencies),
-        "expected_deliveries": sum(len(a) for _s, a in submitted) * sum(_split(scale["moderators"])),
+        "expected_deliveries": sum(len(a) for _s, a in submitted) * sum(p["moderators"] for p in processes),
         "within_15pct": all(p["within"] for p in processes),
         "front": "nginx, each client pinned to one process (?node=)",
         "async_mode": "gevent",

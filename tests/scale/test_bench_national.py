@@ -89,3 +89,24 @@ def test_unit_costs_subtract_the_phase_before():
         ]
         == 0
     )
+
+
+def test_a_share_is_predicted_from_the_model_plus_an_idle_process():
+    from bench.two_process import predict_share
+
+    half = predict_share(COSTS, 8.0, sites=1000, phones=500, moderators=5, overlays=2, questions_per_s=10, beat_s=5)
+    # 200 beats/s × 0.5 + 10 q/s × 5 + 1507 sockets × 0.01, no fan-out; plus the idle 8 ms/s
+    assert half["cpu_ms_per_s"] == pytest.approx(8 + 100 + 50 + 15.07)
+    assert half["sockets"] == 1507
+    assert half["rss_mb"] == pytest.approx(150 + 1507 * 50 / 1024)
+
+
+def test_compare_holds_a_process_within_15_percent_on_cpu_and_memory():
+    from bench.two_process import compare
+
+    predicted = {"cpu_ms_per_s": 100.0, "rss_mb": 200.0}
+    assert compare(predicted, {"cpu_ms_per_s": 114.0, "rss_mb": 171.0})["within"]
+    over = compare(predicted, {"cpu_ms_per_s": 116.0, "rss_mb": 200.0})
+    assert not over["within"] and over["cpu_ratio"] == pytest.approx(1.16)
+    assert not compare(predicted, {"cpu_ms_per_s": 100.0, "rss_mb": 169.0})["within"]
+    assert not compare({"cpu_ms_per_s": 0.0, "rss_mb": 200.0}, {"cpu_ms_per_s": 1.0, "rss_mb": 200.0})["within"]

@@ -20,7 +20,7 @@ import tempfile
 import time
 import uuid
 
-from bench import procstats
+from bench import procstats, profiler
 from bench.national import capacity_model
 from bench.scenario import _stop_workers, _submit_all, launch_workers, percentile
 from tests.support.cluster import login_cookie
@@ -229,6 +229,7 @@ def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=N
         seconds = scale.get("two_process_s", scale["question_s"])
         n_questions = int(scale["qps"] * seconds)
         ids = [[uuid.uuid4().hex for _ in range(n)] for n in _split(n_questions)]
+        spy = profiler.start(pids[0], seconds, "two-process-a", nonblocking=True) if scale.get("profile") else None
         cpu0, t0 = [procstats.cpu_seconds(p) for p in pids], time.monotonic()
 
         async def both():
@@ -245,6 +246,7 @@ def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=N
             {"cpu_ms_per_s": (procstats.cpu_seconds(p) - c) * 1000 / elapsed, "rss_mb": procstats.rss_mb(p)}
             for p, c in zip(pids, cpu0)
         ]
+        profile = profiler.finish(spy) if spy is not None else None
         time.sleep(2)
         records = _stop_workers(procs, result_q, stop_evt, timeout=180)
         procs = None
@@ -303,6 +305,7 @@ def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=N
         "front": "nginx, each client pinned to one process (?node=)",
         "async_mode": "gevent",
         "database": "postgresql",
+        "profile": profile,
     }
 
 

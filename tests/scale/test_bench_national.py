@@ -110,3 +110,27 @@ def test_compare_holds_a_process_within_15_percent_on_cpu_and_memory():
     assert not over["within"] and over["cpu_ratio"] == pytest.approx(1.16)
     assert not compare(predicted, {"cpu_ms_per_s": 100.0, "rss_mb": 169.0})["within"]
     assert not compare({"cpu_ms_per_s": 0.0, "rss_mb": 200.0}, {"cpu_ms_per_s": 1.0, "rss_mb": 200.0})["within"]
+
+
+def test_the_national_targets_are_checked_on_the_results_own_numbers():
+    from bench.national import targets
+
+    good = {
+        "questions_lost": 0,
+        "delivery_p99_ms": 480.0,
+        "offline_detect_s": 21.5,
+        "offline_threshold_s": 20.0,
+        "server_rss_mb": 590.0,
+        "restart_all_back_s": 59.0,
+        "false_offline": 0,
+    }
+    assert all(targets(good).values()) and len(targets(good)) == 6
+    for key, value in [
+        ("questions_lost", 1),
+        ("delivery_p99_ms", 500.0),
+        ("offline_detect_s", 22.5),
+        ("server_rss_mb", None),
+        ("restart_all_back_s", None),
+        ("false_offline", 2),
+    ]:
+        assert sum(not met for met in targets({**good, key: value}).values()) == 1, key

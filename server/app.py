@@ -123,11 +123,14 @@ def configure_security(app):
 def configure_socketio(app):
     # Flask-SocketIO keeps a Redis client manager from an earlier init_app with a queue: an app
     # without REDIS_URL (a test after a scale-out test, in one process) must start without it.
+    from server.realtime.rooms import client_manager
+
     socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config.get("REDIS_URL"),
+        client_manager=client_manager(app.config.get("REDIS_URL")),  # a disconnect costs its own rooms only
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # None: same origin only
         ping_interval=10,
         ping_timeout=20,

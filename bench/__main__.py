@@ -162,6 +162,7 @@ NATIONAL_COLUMNS = [
     ("sockets", "sockets"),
     ("beats_per_s", "heartbeats/s"),
     ("questions_acknowledged", "questions acknowledged"),
+    ("questions_lost", "questions lost"),
     ("delivery_p99_ms", "submit→moderator p99 ms"),
     ("fanout_last_ms", "on-air fan-out last ms"),
     ("offline_detect_s", "offline detected after s"),
@@ -178,7 +179,7 @@ NATIONAL_COLUMNS = [
 def national(args):
     from bench.national import NATIONAL, NATIONAL_QUICK, run_national
 
-    scale = dict(NATIONAL_QUICK if args.national_quick else NATIONAL)
+    scale = dict(NATIONAL_QUICK if args.national_quick else NATIONAL, profile=args.profile)
     print(
         f"bench national: {scale['sites']} sites, {scale['phones']} phones, {scale['qps']} questions/s "
         f"for {scale['question_s']} s",
@@ -195,12 +196,18 @@ def national(args):
     for key, label in NATIONAL_COLUMNS:
         value = result.get(key)
         print(f"{label:<36}{'—' if value is None else (f'{value:.2f}' if isinstance(value, float) else value)}")
+    for label, met in result.get("targets", {}).items():
+        print(f"{label:<40}{'met' if met else 'MISSED'}")
     model = result["capacity"]
     print("capacity: " + ", ".join(f"{k} {v:.4f}" for k, v in model["costs"].items()))
     print(
         f"          {model['cores']:.2f} cores → {model['processes']} processes at "
         f"{model['inputs']['core_share']:.0%} of a core, {model['memory_mb_total']:.0f} MB in all"
     )
+    from bench.two_process import summary
+
+    for line in summary(result.get("two_process_validation")):
+        print(line)
     print(f"\nwritten: {path}")
     return result
 

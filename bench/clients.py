@@ -7,8 +7,10 @@ returns its records when ``stop_evt`` is set.
 
 Options of a spec used by the national bench (``bench/national.py``): ``reconnect`` (sites
 reconnect after a server restart and record, as ``back``, the time their first beat after each
-reconnect was acknowledged) and ``beat_gate`` (a multiprocessing Event: sites connect at once but
-beat only once it is set, so an idle phase can measure connected sockets alone).
+reconnect was acknowledged), ``beat_gate`` (a multiprocessing Event: sites connect at once but
+beat only once it is set, so an idle phase can measure connected sockets alone) and ``label``
+(what the process reports under instead of its kind: ``bench/two_process.py`` tells its two
+server processes' clients apart).
 """
 
 import asyncio
@@ -142,7 +144,7 @@ async def _main(spec, ready_q, stop_evt):
     deadline = time.monotonic() + spec.get("connect_timeout", 120)
     while records.get("connected", 0) + records.get("failed", 0) < spec["count"] and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
-    ready_q.put((spec["kind"], records.get("connected", 0)))
+    ready_q.put((spec.get("label", spec["kind"]), records.get("connected", 0)))
     while not stop_evt.is_set():
         await asyncio.sleep(0.2)
     stopping.set()
@@ -152,4 +154,4 @@ async def _main(spec, ready_q, stop_evt):
 
 def run_clients(spec, ready_q, result_q, stop_evt):
     records = asyncio.run(_main(spec, ready_q, stop_evt))
-    result_q.put((spec["kind"], records))
+    result_q.put((spec.get("label", spec["kind"]), records))

@@ -1,5 +1,6 @@
 """Where the server spends its time under load: py-spy samples the server process during
-the question phase (``python -m bench --profile``) and this module folds the samples into
+the question phase (``python -m bench --profile``; ``--national --profile`` samples the national
+run's question phase, heartbeats included, as ``profile-national.txt``) and this module folds the samples into
 a short report of the hottest functions, self and inclusive, written next to the results.
 """
 
@@ -18,8 +19,9 @@ def _py_spy():
     return here if os.path.exists(here) else shutil.which("py-spy")
 
 
-def start(pid, seconds, mode, rate=100):
-    """Start sampling ``pid`` for ``seconds``; returns a handle for ``finish`` (None without py-spy)."""
+def start(pid, seconds, mode, rate=100, nonblocking=False):
+    """Start sampling ``pid`` for ``seconds``; returns a handle for ``finish`` (None without py-spy).
+    ``nonblocking``: never pause the process to sample (the national run measures its CPU meanwhile)."""
     exe = _py_spy()
     if exe is None:
         print("bench: py-spy not installed (pip install py-spy); no profile", flush=True)
@@ -27,7 +29,8 @@ def start(pid, seconds, mode, rate=100):
     os.makedirs(RESULTS, exist_ok=True)
     raw = os.path.join(RESULTS, f"profile-{mode}.raw")
     proc = subprocess.Popen(
-        [exe, "record", "-p", str(pid), "-d", str(int(seconds)), "-r", str(rate), "-f", "raw", "-o", raw],
+        [exe, "record", "-p", str(pid), "-d", str(int(seconds)), "-r", str(rate), "-f", "raw", "-o", raw]
+        + (["--nonblocking"] if nonblocking else []),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -126,8 +126,9 @@ def _stop_workers(procs, result_q, stop_evt, timeout=120):
     return records
 
 
-async def _submit_all(url, client_ids, duration, concurrency=64, event=EVENT):
-    """Submit at a steady rate over ``duration``; retry each (same client id) until acked."""
+async def _submit_all(url, client_ids, duration, concurrency=64, event=EVENT, query=""):
+    """Submit at a steady rate over ``duration``; retry each (same client id) until acked
+    (``query`` is appended to the URL: ``?node=b`` pins the requests to one process behind nginx)."""
     sent, acked = {}, {}
     sem = asyncio.Semaphore(concurrency)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as session:
@@ -138,7 +139,7 @@ async def _submit_all(url, client_ids, duration, concurrency=64, event=EVENT):
                     sent.setdefault(cid, time.time())
                     try:
                         async with session.post(
-                            url + "/api/v1/questions",
+                            url + "/api/v1/questions" + query,
                             headers={"X-Device-Id": cid},
                             json={"event": event, "kind": "question", "text": f"bench {cid}", "client_id": cid},
                         ) as r:

@@ -89,15 +89,21 @@ def configure_logging(app):
 
 
 def configure_database(app):
-    from server.services.database import install_sqlite_pragmas
+    from server.services.database import install_idle_ping, install_sqlite_pragmas
 
-    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
-        # A local file does not drop connections: skip the ping on every checkout (the hot paths check out often).
+    if app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping") is None:
+        # No ping on every checkout (the hot paths check out often): a local SQLite file does not drop
+        # connections, and a server's pooled connections are pinged only after sitting idle (install_idle_ping).
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
+        idle_ping = True
+    else:
+        idle_ping = False
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     with app.app_context():
         install_sqlite_pragmas(db.engine)
+        if idle_ping:
+            install_idle_ping(db.engine)
     import server.models  # noqa: F401  (registers every model)
 
 
@@ -117,11 +123,14 @@ def configure_security(app):
 def configure_socketio(app):
     # Flask-SocketIO keeps a Redis client manager from an earlier init_app with a queue: an app
     # without REDIS_URL (a test after a scale-out test, in one process) must start without it.
+    from server.realtime.rooms import client_manager
+
     socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config.get("REDIS_URL"),
+        client_manager=client_manager(app.config.get("REDIS_URL")),  # a disconnect costs its own rooms only
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # None: same origin only
         ping_interval=10,
         ping_timeout=20,

@@ -33,7 +33,7 @@ class Config:
     SECRET_KEY = None  # resolved in the factory: env, instance/secret_key, or generated
     SQLALCHEMY_DATABASE_URI = None  # default: sqlite under instance/
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {}  # pool_pre_ping unset: pooled connections pinged only after idling (database.py)
     REDIS_URL = None
     ASYNC_MODE = "gevent"
     AUTO_MIGRATE = True

@@ -89,3 +89,48 @@ def test_unit_costs_subtract_the_phase_before():
         ]
         == 0
     )
+
+
+def test_a_share_is_predicted_from_the_model_plus_an_idle_process():
+    from bench.two_process import predict_share
+
+    half = predict_share(COSTS, 8.0, sites=1000, phones=500, moderators=5, overlays=2, questions_per_s=10, beat_s=5)
+    # 200 beats/s × 0.5 + 10 q/s × 5 + 1507 sockets × 0.01, no fan-out; plus the idle 8 ms/s
+    assert half["cpu_ms_per_s"] == pytest.approx(8 + 100 + 50 + 15.07)
+    assert half["sockets"] == 1507
+    assert half["rss_mb"] == pytest.approx(150 + 1507 * 50 / 1024)
+
+
+def test_compare_holds_a_process_within_15_percent_on_cpu_and_memory():
+    from bench.two_process import compare
+
+    predicted = {"cpu_ms_per_s": 100.0, "rss_mb": 200.0}
+    assert compare(predicted, {"cpu_ms_per_s": 114.0, "rss_mb": 171.0})["within"]
+    over = compare(predicted, {"cpu_ms_per_s": 116.0, "rss_mb": 200.0})
+    assert not over["within"] and over["cpu_ratio"] == pytest.approx(1.16)
+    assert not compare(predicted, {"cpu_ms_per_s": 100.0, "rss_mb": 169.0})["within"]
+    assert not compare({"cpu_ms_per_s": 0.0, "rss_mb": 200.0}, {"cpu_ms_per_s": 1.0, "rss_mb": 200.0})["within"]
+
+
+def test_the_national_targets_are_checked_on_the_results_own_numbers():
+    from bench.national import targets
+
+    good = {
+        "questions_lost": 0,
+        "delivery_p99_ms": 480.0,
+        "offline_detect_s": 21.5,
+        "offline_threshold_s": 20.0,
+        "server_rss_mb": 590.0,
+        "restart_all_back_s": 59.0,
+        "false_offline": 0,
+    }
+    assert all(targets(good).values()) and len(targets(good)) == 6
+    for key, value in [
+        ("questions_lost", 1),
+        ("delivery_p99_ms", 500.0),
+        ("offline_detect_s", 22.5),
+        ("server_rss_mb", None),
+        ("restart_all_back_s", None),
+        ("false_offline", 2),
+    ]:
+        assert sum(not met for met in targets({**good, key: value}).values()) == 1, key

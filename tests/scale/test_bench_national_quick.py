@@ -1,6 +1,7 @@
-"""``python -m bench --national-quick`` end to end (about two minutes): the JSON it writes has the
-national keys, every site came back after the restart, and the capacity model is consistent with
-the costs it reports. The full national run is never part of the tests."""
+"""``python -m bench --national-quick`` end to end (about three minutes): the JSON it writes has the
+national keys, every site came back after the restart, the capacity model is consistent with
+the costs it reports, and the two-process check reports each process's predicted and measured
+share. The full national run is never part of the tests."""
 
 import json
 import subprocess
@@ -57,3 +58,18 @@ def test_national_quick_run_writes_the_national_json(tmp_path):
     assert set(result["capacity"]["costs"]) >= COSTS
     again = capacity_model(result["capacity"]["costs"])
     assert again["processes"] == result["processes_for_31097_sites"] >= 1
+    # the model checked on two processes behind nginx: the shape, and each got its half
+    two = result["two_process_validation"]
+    assert "error" not in two, two
+    assert [p["node"] for p in two["processes"]] == ["a", "b"]
+    assert sum(p["sites"] for p in two["processes"]) == 400 and sum(p["phones"] for p in two["processes"]) == 100
+    for process in two["processes"]:
+        assert process["sites"] == 200 and process["questions_acknowledged"] > 0
+        assert process["predicted"]["cpu_ms_per_s"] > 0 and process["measured"]["cpu_ms_per_s"] > 0
+        assert process["measured"]["rss_mb"] > 50
+        assert process["cpu_ratio"] == pytest.approx(
+            process["measured"]["cpu_ms_per_s"] / process["predicted"]["cpu_ms_per_s"], rel=0.01
+        )
+        assert process["within"] == (abs(process["cpu_ratio"] - 1) <= 0.15 and abs(process["rss_ratio"] - 1) <= 0.15)
+    assert two["within_15pct"] == all(p["within"] for p in two["processes"])
+    assert two["deliveries"] == two["expected_deliveries"]  # every question reached every moderator, both sides

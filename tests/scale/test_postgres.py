@@ -53,3 +53,31 @@ def test_migrations_and_idempotent_demo_seed_on_postgresql(postgres, tmp_path):
         assert (db.session.query(Event).count(), db.session.query(Site).count()) == counts[:2]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_pooled_connections_are_pinged_only_after_idling_and_a_restart_is_survived(postgres):
+    import time
+
+    from sqlalchemy import create_engine
+
+    from server.services.database import install_idle_ping
+
+    url = postgres.create_database(f"ping_{next(_names)}").replace("postgresql://", "postgresql+psycopg://")
+    engine = create_engine(url, pool_size=1, max_overflow=0)
+    install_idle_ping(engine, idle_s=0.5)
+    pings, ping = [], engine.dialect.do_ping
+    engine.dialect.do_ping = lambda conn: pings.append(1) or ping(conn)
+
+    def one():
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT 1")).scalar()
+
+    assert one() == 1 and len(pings) == 1  # a new connection is pinged
+    assert one() == 1 and one() == 1 and len(pings) == 1  # busy: no round trip before each use
+    time.sleep(0.6)
+    assert one() == 1 and len(pings) == 2  # idle for a while: pinged again
+    postgres.restart()
+    time.sleep(0.6)
+    # the dead pooled connection failed its ping; the pool replaced it (whose own first ping passed)
+    assert one() == 1 and len(pings) == 4
+    engine.dispose()

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from tests.support.browser import PHONE
+from tests.support.browser import PHONE, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 EVENT = "demo-plenary"
@@ -76,6 +76,7 @@ def test_a_phone_and_a_site_that_joined_follow_the_status_and_the_answer(live_se
         p.wait_for_selector(f"#joined li[data-id='{qid}'] .joined-answer")
         assert answer in p.inner_text(f"#joined li[data-id='{qid}'] .joined-answer")
         assert p.locator("#joined b, #joined i").count() == 0
+    screenshot(phone, "phone-joined-answer")
 
     phone.reload()  # the phone remembers what it joined and reads it back
     phone.wait_for_selector(f"#joined li[data-id='{qid}'] .joined-answer")

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.support.browser import DESKTOP
+from tests.support.browser import DESKTOP, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 EVENT = "demo-plenary"
@@ -108,6 +108,7 @@ def test_a_stale_edit_shows_both_texts_side_by_side_and_loses_nothing(live_serve
     assert "Lê Văn Bình" in an.inner_text("#conflict-current h4")  # who changed it
     left, right = an.locator("#conflict-mine").bounding_box(), an.locator("#conflict-current").bounding_box()
     assert abs(left["y"] - right["y"]) < 2 and right["x"] >= left["x"] + left["width"]  # side by side
+    screenshot(an, "moderation-conflict")
     stored = question(admin, live_server, qid)["question"]
     assert stored["text"] == theirs  # nothing overwritten while An chooses
 

@@ -134,6 +134,7 @@ def test_duplicate_groups_are_listed_and_merged_in_one_click(live_server, page):
     page.click("#show-duplicates")
     group = page.locator(".dup-group", has_text=tag)
     group.wait_for()
+    screenshot(page, "moderation-duplicates")
     group.locator(".dup-merge").click()
     page.wait_for_function(
         f"() => ![...document.querySelectorAll('.dup-group')].some(g => g.textContent.includes('{tag}'))"

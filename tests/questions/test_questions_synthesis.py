@@ -2,6 +2,7 @@
 questions report PDF: same-name sites kept apart by code, no chart silently cut, themes as topics."""
 
 import io
+import os
 import zipfile
 from datetime import UTC, datetime
 
@@ -11,6 +12,7 @@ import fitz
 from server.services.accounts import users as accounts
 from server.services.questions import synthesis_pdf
 from tests.support import synthesis_data as sd
+from tests.support.browser import SCREENSHOTS
 
 
 def bearer(role):
@@ -35,6 +37,8 @@ def test_synthesis_pdf_groups_by_theme_with_counts_quotes_and_outcomes(client, e
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
     text = pdf_text(response.get_data())
+    with fitz.open(stream=response.get_data(), filetype="pdf") as pdf:  # the README's picture of it
+        pdf[0].get_pixmap(dpi=80).save(os.path.join(SCREENSHOTS, "synthesis-pdf.png"))
     # themes in order (most items, then name), the unthemed group last, each with its counts:
     # roads = the proposal (HT-01) + the question asked by AQ-01 with AQ-02 and AQ-03 merged in
     roads = "1. Giao thông nông thôn 2 mục (1 hiến kế, 1 câu hỏi) · 4 điểm cầu · 4 tỉnh/thành"

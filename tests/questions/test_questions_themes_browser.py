@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from tests.support.browser import screenshot
 from tests.support.theme_corpus import BASES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -35,6 +36,7 @@ def test_themes_view_filter_rename_and_move(live_server, page):
     page.wait_for_selector("#theme-list li.theme", timeout=60_000)  # the first use starts the worker process
     counts = [int(c) for c in page.locator("#theme-list .theme-count").all_inner_texts()]
     assert len(counts) >= 3 and sum(counts) >= 24 and counts == sorted(counts, reverse=True)
+    screenshot(page, "moderation-themes")
 
     first = page.locator("#theme-list li.theme").first
     theme_id = first.get_attribute("data-id")

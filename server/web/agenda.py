@@ -5,7 +5,7 @@ What cannot be undone is confirmed first: deleting an item (a dialog, or a confi
 without JavaScript) and replacing the whole agenda by an import (a preview listing the items
 that would be removed)."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from server.identity import current_user
@@ -17,6 +17,7 @@ from server.services.archive import chapters as archive_chapters
 from server.services.errors import ServiceError
 from server.services.events import get_event
 from server.services.slides import decks as slides
+from server.web.files import attachment
 from server.web.security import role_required
 
 bp = Blueprint("agenda", __name__)
@@ -174,6 +175,4 @@ def export_agenda(slug, fmt):
         body, mimetype = agenda_io.export_json(slug), "application/json"
     else:
         return redirect(url_for("agenda.edit", slug=slug))
-    return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="agenda-{slug}.{fmt}"'}
-    )
+    return attachment(body, mimetype, f"agenda-{slug}.{fmt}")

@@ -6,17 +6,10 @@ from flask import Blueprint, Response, request
 
 from server.services.archive import asrun_export, chapters
 from server.services.events import get_event
+from server.web.files import attachment
 from server.web.security import role_required
 
 bp = Blueprint("archive", __name__)
-
-
-def _download(body, mimetype, filename):
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
-    )
 
 
 @bp.get("/events/<slug>/recording/chapters/download")
@@ -24,7 +17,7 @@ def _download(body, mimetype, filename):
 def chapters_download(slug):
     """?format=text|ffmetadata|vtt"""
     file = chapters.export(get_event(slug), request.args.get("format", "text"))
-    return _download(file["content"].encode("utf-8"), file["mimetype"], file["filename"])
+    return attachment(file["content"].encode("utf-8"), file["mimetype"], file["filename"])
 
 
 AS_RUN = {
@@ -41,4 +34,4 @@ def as_run_download(slug, fmt):
     if fmt not in AS_RUN:
         return Response(status=404)
     build, mimetype = AS_RUN[fmt]
-    return _download(build(event), mimetype, f"as-run-{event.slug}.{fmt}")
+    return attachment(build(event), mimetype, f"as-run-{event.slug}.{fmt}")

@@ -19,6 +19,7 @@ from server.services.errors import ServiceError
 from server.services.events import get_event
 from server.services.lookups import public_base_url, public_url_is_loopback, site_by_token
 from server.services.qr import qr_png
+from server.web.files import XLSX, attachment
 from server.web.security import role_required
 
 bp = Blueprint("bridges", __name__)
@@ -121,17 +122,9 @@ def roll_call_export(slug, roll_id, fmt):
         abort(404)
     name = f"diem-danh-{event.slug}-{roll.id}"
     if fmt == "csv":
-        return Response(
-            bridges_rollcall.export_csv(roll),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
+        return attachment(bridges_rollcall.export_csv(roll), "text/csv", f"{name}.csv")
     if fmt == "xlsx":
-        return Response(
-            bridges_rollcall.export_xlsx(roll),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-        )
+        return attachment(bridges_rollcall.export_xlsx(roll), XLSX, f"{name}.xlsx")
     abort(404)
 
 

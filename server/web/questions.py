@@ -5,7 +5,7 @@ XLSX and the synthesis PDF/DOCX are ``/api/v1`` downloads), and the
 ``site_answers`` and ``site_joined`` template globals the bridge point's phone page lists its written
 answers and the questions it joined ("tôi cũng hỏi") with."""
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 
 from server.extensions import db
 from server.models.agenda import AgendaItem
@@ -19,6 +19,7 @@ from server.services.questions import chair as questions_chair
 from server.services.questions import export as questions_export
 from server.services.questions import report as questions_report
 from server.services.questions import upvotes as questions_upvotes
+from server.web.files import attachment
 from server.web.security import role_required
 
 bp = Blueprint("questions", __name__)
@@ -113,19 +114,11 @@ def overlay(slug):
     return render_template("questions/overlay.html", event=get_event(slug))
 
 
-def _download(body, mimetype, filename):
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
-    )
-
-
 @bp.get("/events/<slug>/moderation/questions.csv")
 @role_required("moderator")
 def export_csv(slug):
     event = get_event(slug)
-    return _download(questions_export.to_csv(event), "text/csv; charset=utf-8", f"questions-{event.slug}.csv")
+    return attachment(questions_export.to_csv(event), "text/csv; charset=utf-8", f"questions-{event.slug}.csv")
 
 
 @bp.get("/events/<slug>/moderation/questions-data.csv")
@@ -133,7 +126,7 @@ def export_csv(slug):
 def export_data_csv(slug):
     """The machine CSV: column keys, stored codes, UTC times."""
     event = get_event(slug)
-    return _download(
+    return attachment(
         questions_export.to_machine_csv(event), "text/csv; charset=utf-8", f"questions-{event.slug}-data.csv"
     )
 
@@ -142,7 +135,7 @@ def export_data_csv(slug):
 @role_required("moderator")
 def export_xlsx(slug):
     event = get_event(slug)
-    return _download(
+    return attachment(
         questions_export.to_xlsx(event),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         f"questions-{event.slug}.xlsx",
@@ -153,7 +146,7 @@ def export_xlsx(slug):
 @role_required("moderator")
 def report_pdf(slug):
     event = get_event(slug)
-    return _download(questions_report.build_pdf(event), "application/pdf", f"questions-report-{event.slug}.pdf")
+    return attachment(questions_report.build_pdf(event), "application/pdf", f"questions-report-{event.slug}.pdf")
 
 
 @bp.get("/events/<slug>/moderation/sites")

@@ -25,6 +25,8 @@ import subprocess
 import threading
 import time
 
+from server.services.restream.subprocesses import reap, terminate, thread_spawn
+
 log = logging.getLogger(__name__)
 
 SIDES = ("primary", "backup")
@@ -123,7 +125,7 @@ class ProgramFeed:
         self, slug, port, *, ffmpeg="ffmpeg", spawn=None, sleep=time.sleep, clock=time.monotonic, side="primary"
     ):
         self.slug, self.port, self.ffmpeg = slug, port, ffmpeg
-        self._spawn = spawn or _thread_spawn
+        self._spawn = spawn or thread_spawn
         self._sleep, self._clock = sleep, clock
         self._lock = threading.RLock()  # also serialises the writes to the publisher
         self.on_air = side  # the side whose tags are written
@@ -173,13 +175,13 @@ class ProgramFeed:
             procs, self._procs = list(self._procs.values()), {}
             sink, self._sink = self._sink, None
         for proc in procs:
-            _terminate(proc)
+            terminate(proc)
         if sink is not None:
             try:
                 sink.stdin.close()
             except OSError:
                 pass
-            _terminate(sink)
+            terminate(sink)
 
     def switch(self, side):
         """Cut to ``side`` on its next keyframe (at once when it is already on air)."""
@@ -242,7 +244,7 @@ class ProgramFeed:
             sink.stdin.flush()
         except (OSError, ValueError):
             log.warning("restream program feed %s: the publisher ended; starting it again", self.slug)
-            _terminate(sink)
+            terminate(sink)
             if self._running:
                 self._start_sink()
 
@@ -276,7 +278,7 @@ class ProgramFeed:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         with self._lock:
             if not self._running or generation != self._generation:
-                _terminate(proc)
+                terminate(proc)
                 return
             self._procs[side] = proc
             self._segments[side] = segment = _Segment()
@@ -288,8 +290,8 @@ class ProgramFeed:
                 self._last_data[side] = self._clock()
                 self._take(side, segment, tag)
         finally:
-            _terminate(proc)
-            _reap(proc)
+            terminate(proc)
+            reap(proc)
             with self._lock:
                 if self._procs.get(side) is proc:
                     del self._procs[side]
@@ -301,7 +303,7 @@ class ProgramFeed:
             self._sleep(0.25)
             last = self._last_data[side]
             if started["data"] and last is not None and self._clock() - last > SILENCE_S:
-                _terminate(proc)  # its publisher left: the next one starts a new segment
+                terminate(proc)  # its publisher left: the next one starts a new segment
                 return
 
     # splicing ---------------------------------------------------------------------------------
@@ -351,26 +353,3 @@ class ProgramFeed:
             self.written += 1
             out.append(tag.encode(ts))
             self._write(b"".join(out))
-
-
-def _terminate(proc):
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        proc.terminate()
-    except OSError:
-        pass
-
-
-def _reap(proc, timeout=5.0):
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def _thread_spawn(fn, *args):
-    thread = threading.Thread(target=fn, args=args, daemon=True)
-    thread.start()
-    return thread

@@ -23,6 +23,7 @@ import time
 from collections import deque
 
 from server.logs import redact
+from server.services.restream.subprocesses import reap, terminate, thread_spawn
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ class Pusher:
         self._target = target_url
         self._key = key or ""
         self._on_change = on_change or (lambda pusher, fields: None)
-        self._spawn = spawn or _thread_spawn
+        self._spawn = spawn or thread_spawn
         self._sleep = sleep
         self.ffmpeg = ffmpeg
         self.backoff_initial, self.backoff_max = backoff_initial, backoff_max
@@ -210,7 +211,7 @@ class Pusher:
             self._stop = True
             self._generation += 1
             proc = self._proc
-        _terminate(proc)
+        terminate(proc)
         self._set(state=IDLE, bitrate_kbps=0, speed=None, live_since=None)
 
     def scrub(self, text):
@@ -290,7 +291,7 @@ class Pusher:
             self._proc = proc
             stopped = not self._current(generation)
         if stopped:
-            _terminate(proc)
+            terminate(proc)
             return False, "stopped"
         progress = _Progress(self._clock)
         self._spawn(self._read_stderr, proc)
@@ -299,13 +300,13 @@ class Pusher:
         while proc.poll() is None:
             self._sleep(POLL_S)
             if not self._current(generation):
-                _terminate(proc)
+                terminate(proc)
                 break
             if progress.live and self._clock() - progress.last_at > self.stall_s:
                 stalled = True
-                _terminate(proc)
+                terminate(proc)
                 break
-        _reap(proc)
+        reap(proc)
         self._sleep(0.05)  # let the readers drain the last lines
         progress.closed = True
         text = "\n".join(self._stderr)
@@ -412,26 +413,3 @@ def _float(text):
         return round(float(text), 2)
     except (TypeError, ValueError):
         return None
-
-
-def _terminate(proc):
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        proc.terminate()
-    except OSError:
-        pass
-
-
-def _reap(proc, timeout=5.0):
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def _thread_spawn(fn, *args):
-    thread = threading.Thread(target=fn, args=args, daemon=True)
-    thread.start()
-    return thread

@@ -2,22 +2,10 @@
 proposals, opinions and questions (PDF, DOCX) and the accountability report (XLSX), for
 moderators with a bearer token or a logged-in session, like every ``/api/v1`` route."""
 
-from flask import Response
-
 from server.services.lookups import event_or_404
 from server.services.questions import accountability, synthesis_docx, synthesis_pdf
 from server.web.api import api_bp, token_required
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _file(body, mimetype, filename):
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
-    )
+from server.web.files import DOCX, XLSX, attachment
 
 
 @api_bp.get("/events/<slug>/synthesis.pdf")
@@ -25,7 +13,7 @@ def _file(body, mimetype, filename):
 def synthesis_pdf_download(slug):
     """The synthesis for the drafting team, by theme, as a PDF."""
     event = event_or_404(slug)
-    return _file(synthesis_pdf.build_pdf(event), "application/pdf", f"synthesis-{event.slug}.pdf")
+    return attachment(synthesis_pdf.build_pdf(event), "application/pdf", f"synthesis-{event.slug}.pdf")
 
 
 @api_bp.get("/events/<slug>/synthesis.docx")
@@ -33,7 +21,7 @@ def synthesis_pdf_download(slug):
 def synthesis_docx_download(slug):
     """The same synthesis as an editable Word document."""
     event = event_or_404(slug)
-    return _file(synthesis_docx.build_docx(event), DOCX, f"synthesis-{event.slug}.docx")
+    return attachment(synthesis_docx.build_docx(event), DOCX, f"synthesis-{event.slug}.docx")
 
 
 @api_bp.get("/events/<slug>/accountability.xlsx")
@@ -41,4 +29,4 @@ def synthesis_docx_download(slug):
 def accountability_xlsx_download(slug):
     """The accountability report (summary, per province, per site) as XLSX."""
     event = event_or_404(slug)
-    return _file(accountability.to_xlsx(event), XLSX, f"accountability-{event.slug}.xlsx")
+    return attachment(accountability.to_xlsx(event), XLSX, f"accountability-{event.slug}.xlsx")

@@ -30,6 +30,9 @@ class Event(db.Model):
     obs_backup_url: Mapped[str | None] = mapped_column(String(300))
     obs_backup_password: Mapped[str | None] = mapped_column(String(1000))
     standby_auto_after_s: Mapped[int | None]
+    # Bumped when the chair links are revoked: a chair link names the generation it was made in
+    # (server/services/questions/chair.py), so every older link stops opening the chair view.
+    chair_link_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     theme_color: Mapped[str] = mapped_column(String(16), default="#c8102e")
     # the schedule drift ("Chậm 5 phút") on public overlays; the crew always sees it
     public_drift: Mapped[bool] = mapped_column(default=False, server_default=sa_false())

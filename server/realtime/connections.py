@@ -20,7 +20,7 @@ from server.realtime.session import remember, remember_device
 from server.services.broadcast import NAMESPACES, room_name
 from server.services.errors import NotFound
 from server.services.lookups import event_by_id, event_or_404, site_by_token
-from server.services.questions.chair import event_for_key
+from server.services.questions.chair import event_for_key, key_room
 
 STAFF_AUDIENCES = {
     "crew": ("crew",),
@@ -87,7 +87,8 @@ def _chair_connect(auth=None):
         if event is None:
             raise ConnectionRefusedError("event_not_found")
     remember(event.slug)
-    join_room(room_name(event.slug, "chair"))
+    # a chair link's tablet sits in a room of its own, which revoking the links closes
+    join_room(key_room(event.slug) if key is not None else room_name(event.slug, "chair"))
     run_join_hooks("chair", event.slug, user=user)
 
 

@@ -23,8 +23,12 @@ def room_name(event_slug, audience):
 
 
 def broadcast(name, payload, event_slug, audience):
-    """Emit ``name`` to everyone of ``audience`` following ``event_slug``."""
-    socketio.emit(name, payload, to=room_name(event_slug, audience), namespace=NAMESPACES[audience])
+    """Emit ``name`` to everyone of ``audience`` following ``event_slug`` (for ``chair``: the staff
+    and the tablets of chair links, whose room a revocation closes)."""
+    rooms = room_name(event_slug, audience)
+    if audience == "chair":
+        rooms = [rooms, room_name(event_slug, "chair-key")]
+    socketio.emit(name, payload, to=rooms, namespace=NAMESPACES[audience])
 
 
 def send_to(name, payload, room, audience):

@@ -3,7 +3,7 @@
 // live: the on-air question is drawn at once from its broadcast, then the snapshot is asked again (debounced)
 // for the queue, counts and themes. Staff ask over the socket (chair_snapshot), a chair link's tablet over
 // REST with its key (GET /api/v1/chair/<key>/snapshot). All user text goes in through el()/setText().
-import { connect, request } from "/static/js/lib/socket.js";
+import { api, connect, request } from "/static/js/lib/socket.js";
 import { el, setText } from "/static/js/lib/dom.js";
 
 const root = document.getElementById("chair");
@@ -116,7 +116,29 @@ socket.on("question_on_air", ({ question }) => {
 });
 socket.on("queue", soon);
 socket.on("question_updated", soon);
+let revoked = false;
+socket.on("chair_revoked", () => { // this tablet's link was revoked: stop following, and say so
+  revoked = true;
+  socket.disconnect();
+  setConn("revoked");
+});
 socket.on("connect", () => setConn("connected"));
-socket.on("disconnect", () => setConn("lost"));
+socket.on("disconnect", () => { if (!revoked) setConn("lost"); });
 socket.on("connect_error", (err) => setConn(err && err.message === "invalid_chair_key" ? "expired" : "lost"));
 setInterval(() => { if (socket.connected) resync(); }, 60000); // themes and counts move without a broadcast too
+
+// ---- staff: revoke the chair links sent so far (the confirm dialog runs first, lib/confirm.js) --------
+const revokeForm = $("chair-revoke");
+if (revokeForm) {
+  revokeForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const { ok, data } = await api("POST", revokeForm.dataset.api, {});
+    const input = $("chair-link");
+    if (ok && data.chair_key) {
+      input.value = input.value.slice(0, input.value.lastIndexOf("/") + 1) + data.chair_key;
+      setText($("chair-revoke-status"), T.revoke_done);
+    } else {
+      setText($("chair-revoke-status"), (data && data.message) || T.revoke_failed);
+    }
+  });
+}

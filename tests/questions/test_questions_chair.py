@@ -129,3 +129,41 @@ def test_who_may_open_the_chair_view(app, client, socket_client, event, auth):
     event.is_active = False
     db.session.commit()
     assert tablet.get(f"/chair/{key}").status_code == 404
+
+
+def test_revoking_the_chair_links_stops_every_link_made_so_far(app, client, socket_client, event):
+    from server.models.audit import AuditEntry
+
+    site = factories.make_site(event, code="TH-02", name="Xã Hoằng Đạo")
+    qid = submit(client, event, "rv", "Khi nào sửa đường liên xã?", site)
+    approve(client, qid)
+    with app.test_request_context():
+        key = chair.make_key(event)
+    tablet = socket_client(NS, auth_payload={"key": key})
+    staff = socket_client(NS, role="crew")
+    assert tablet.is_connected(NS) and named(tablet.get_received(NS), "chair_snapshot")
+    staff.get_received(NS)
+    url = f"/api/v1/events/{event.slug}/chair/revoke"
+    assert client.post(url).status_code == 401  # no account, no revoking
+    revoked = client.post(url, headers=bearer("crew"))
+    assert revoked.status_code == 200, revoked.get_json()
+    body = revoked.get_json()
+    assert body["generation"] == 1 and body["chair_key"] != key
+    assert named(tablet.get_received(NS), "chair_revoked") == [{"event": event.slug}]
+    moderator = socket_client("/moderation", role="moderator")
+    assert moderator.emit("on_air", {"id": qid}, namespace="/moderation", callback=True)["ok"]
+    assert named(tablet.get_received(NS), "question_on_air") == []  # out of the broadcasts at once
+    assert named(staff.get_received(NS), "question_on_air")  # staff keep following
+    web = app.test_client()
+    assert web.get(f"/chair/{key}").status_code == 404
+    old = web.get(f"/api/v1/chair/{key}/snapshot")
+    assert old.status_code == 404 and old.get_json()["error"] == "invalid_chair_key"
+    assert not socket_client(NS, auth_payload={"key": key}).is_connected(NS)
+    fresh = body["chair_key"]  # the new link works, and follows the moderators again
+    assert web.get(f"/chair/{fresh}").status_code == 200
+    again = socket_client(NS, auth_payload={"key": fresh})
+    assert again.is_connected(NS) and named(again.get_received(NS), "chair_snapshot")[-1]["on_air"]["id"] == qid
+    assert moderator.emit("off_air", {"id": qid}, namespace="/moderation", callback=True)["ok"]
+    assert named(again.get_received(NS), "question_on_air")
+    entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "chair.revoke_links")).one()
+    assert entry.target == event.slug and entry.detail == "generation 1"

@@ -135,4 +135,24 @@ def test_the_chair_shows_the_question_on_air_and_a_phone_upvote_moves_its_count(
     themes = chair.inner_text("#chair-theme-list")
     assert "Chuyển đổi số" in themes and "Giáo dục" in themes
     screenshot(chair, "chair-view")
+
+    # the chair's tablet opens the link (no account); a moderator revokes the links sent so far
+    chair.click(".chair-foot summary")
+    link = chair.input_value("#chair-link")
+    tablet_context = page.context.browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+    tablet = tablet_context.new_page()
+    tablet.goto(link)
+    tablet.wait_for_selector("body[data-ready='1']")
+    tablet.wait_for_selector("#chair-conn[data-state='connected']")
+    chair.click("#chair-revoke button")
+    chair.click("#confirm-dialog button[value=confirm]")
+    chair.wait_for_function(f"() => document.querySelector('#chair-link').value !== {link!r}")
+    assert chair.inner_text("#chair-revoke-status") == "Đã thu hồi. Đường dẫn mới ở trên."
+    tablet.wait_for_selector("#chair-conn[data-state='revoked']")
+    assert tablet.inner_text("#chair-conn") == "Đường dẫn này đã bị thu hồi."
+    assert tablet.goto(link).status == 404
+    fresh = chair.input_value("#chair-link")
+    assert tablet.goto(fresh).status == 200
+    tablet.wait_for_selector(f"#chair-on-air[data-id='{ids[0]}']")
+    tablet_context.close()
     assert dialogs == []

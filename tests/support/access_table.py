@@ -87,7 +87,7 @@ HTTP = {
     "questions.report_pdf": {"admin", "moderator"},
     "questions.site_summary": {"admin", "moderator"},
     "questions.chair": STAFF,
-    "questions.chair_by_key": ANYONE,  # the chair link's key in the URL is the credential (404 otherwise)
+    "questions.chair_by_key": ANYONE,
     "questions.accountability": {"admin", "moderator"},
     "api.questions_accountability": MODERATORS,
     "api.synthesis_pdf_download": MODERATORS,
@@ -107,6 +107,7 @@ HTTP = {
     "api.upvote_question": ANYONE,
     "api.site_upvote_question": {"site"},
     "api.chair_snapshot": STAFF,
+    "api.chair_revoke_links": STAFF,
     "api.chair_key_snapshot": ANYONE,  # the chair link's key in the path (404 invalid_chair_key otherwise)
     "api.question_approve": MODERATORS,
     "api.question_reject": MODERATORS,

@@ -3,18 +3,22 @@ queue order with their sites and counts, the themes with their counts), and the 
 key that opens it on a tablet without an account.
 
 The key is signed with the app's secret (itsdangerous, salt ``bridgecast.chair``), names one
-event and expires after ``CHAIR_LINK_HOURS``; it only ever reads. Counts follow ``reach.py``.
+event and the event's ``chair_link_generation``, and expires after ``CHAIR_LINK_HOURS``; it only
+ever reads. ``revoke`` bumps the generation (every link made before stops working, the tablets
+showing one are told and dropped from the broadcasts). Counts follow ``reach.py``.
 """
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func
 
-from server.extensions import db
+from server.extensions import db, socketio
 from server.models.base import utcnow
 from server.models.event import Event
 from server.models.question import Question, QuestionTheme
 from server.models.site import Site
+from server.services import audit
+from server.services.broadcast import NAMESPACES, room_name
 from server.services.questions import moderation as mod
 from server.services.questions.reach import reach_of
 
@@ -29,20 +33,44 @@ def _serializer():
 
 
 def make_key(event):
-    """A chair link's key for ``event`` (read-only, expires after ``CHAIR_LINK_HOURS``)."""
-    return _serializer().dumps({"e": event.id})
+    """A chair link's key for ``event`` (read-only, expires after ``CHAIR_LINK_HOURS``, dies
+    when the event's chair links are revoked)."""
+    return _serializer().dumps({"e": event.id, "g": event.chair_link_generation or 0})
+
+
+def key_room(event_slug):
+    """The /chair room of the tablets that joined with a chair link (staff are not in it)."""
+    return room_name(event_slug, "chair-key")
+
+
+def revoke(event, actor):
+    """Every chair link of ``event`` made so far stops working: the generation moves on (committed
+    with an audit row), the tablets showing one get ``chair_revoked`` and leave the broadcasts
+    (the room is closed on every process through the message queue). Returns the new generation."""
+    event.chair_link_generation = (event.chair_link_generation or 0) + 1
+    audit.record(actor, "chair.revoke_links", event.slug, f"generation {event.chair_link_generation}", commit=False)
+    db.session.commit()
+    namespace = NAMESPACES["chair"]
+    socketio.emit("chair_revoked", {"event": event.slug}, to=key_room(event.slug), namespace=namespace)
+    socketio.close_room(key_room(event.slug), namespace=namespace)
+    return event.chair_link_generation
 
 
 def event_for_key(key):
-    """The active event a chair key opens, or None (unknown, tampered, expired, inactive event)."""
+    """The active event a chair key opens, or None (unknown, tampered, expired, revoked, inactive
+    event)."""
     if not isinstance(key, str) or not 0 < len(key) <= 200:
         return None
     try:
         data = _serializer().loads(key, max_age=int(current_app.config["CHAIR_LINK_HOURS"]) * 3600)
     except BadSignature:  # SignatureExpired is one too
         return None
-    event = db.session.get(Event, data.get("e")) if isinstance(data, dict) and isinstance(data.get("e"), int) else None
-    return event if event is not None and event.is_active else None
+    if not isinstance(data, dict) or not isinstance(data.get("e"), int):
+        return None
+    event = db.session.get(Event, data["e"])
+    if event is None or not event.is_active or data.get("g", 0) != (event.chair_link_generation or 0):
+        return None
+    return event
 
 
 def _items(questions):

@@ -553,6 +553,21 @@ def chair_key_snapshot(call, data):
     return chair.snapshot(event)
 
 
+@command(
+    "questions.chair_revoke_links",
+    roles=("moderator", "crew"),
+    http="POST /events/<slug>/chair/revoke",
+    why_no_socket="a rare staff action from the chair page's footer, over REST",
+    endpoint="chair_revoke_links",
+)
+def chair_revoke_links(call, data):
+    """Revoke every chair link of the event (a tablet lost, a link sent to the wrong person): the
+    links made so far stop opening the chair view at once, the tablets showing one are told, and
+    the answer carries the new link's key (``chair_key``)."""
+    generation = chair.revoke(call.event, call.actor)
+    return {"generation": generation, "chair_key": chair.make_key(call.event)}
+
+
 # ---- reports ----------------------------------------------------------------------------------
 
 

@@ -108,6 +108,27 @@ def ask_site(site_token):
     return _ask_page(event_or_404(event_by_id(site.event_id).slug), site)
 
 
+ANSWERS_PER_PAGE = 20
+
+
+@bp.get("/e/<slug>/answers")
+def answers_public(slug):
+    """The written answers, public and rendered on the server (a cheap phone on 3G needs no
+    script): a search box (diacritics blind) and pages of 20, newest answer first."""
+    event = get_event(slug)
+    q = (request.args.get("q") or "").strip()[:200]
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < len(page) <= 5 else 1
+    items, total = questions_answers.published(event, q, (page - 1) * ANSWERS_PER_PAGE, ANSWERS_PER_PAGE)
+    pages = max(1, -(-total // ANSWERS_PER_PAGE))
+    if page > pages:  # an old link past the end: the last page
+        page = pages
+        items, total = questions_answers.published(event, q, (page - 1) * ANSWERS_PER_PAGE, ANSWERS_PER_PAGE)
+    return render_template(
+        "questions/answers_public.html", event=event, items=items, total=total, q=q, page=page, pages=pages
+    )
+
+
 @bp.get("/overlay/<slug>/question")
 def overlay(slug):
     """Transparent 1920×1080 browser source showing the question on air."""

@@ -30,6 +30,21 @@ def status_of(page, qid):
     return page.inner_text(f"#joined li[data-id='{qid}'] .joined-status")
 
 
+WRITTEN = (  # (question, written answer, who answers): what a forum answers in writing afterwards
+    (
+        "Đề nghị tỉnh có chính sách hỗ trợ lãi suất cho hộ nuôi trồng thủy sản bị thiệt hại do bão số 3.",
+        "UBND tỉnh đã ban hành Nghị quyết hỗ trợ 50% lãi suất vay trong 12 tháng cho các hộ bị thiệt hại; "
+        "hồ sơ nộp tại UBND xã trước ngày 31/12.",
+        "Sở Nông nghiệp và Môi trường",
+    ),
+    (
+        "Khi nào hoàn thành cứng hóa tuyến đường liên xã Hoằng Phụ – Hoằng Đạo?",
+        "Công trình đã được bố trí vốn năm 2026, dự kiến khởi công trong quý II và hoàn thành trước mùa mưa.",
+        "Sở Xây dựng",
+    ),
+)
+
+
 def test_a_phone_and_a_site_that_joined_follow_the_status_and_the_answer(live_server, page, browser):
     base, tag = live_server.url, uuid.uuid4().hex[:8]
     login(page, live_server)
@@ -83,5 +98,29 @@ def test_a_phone_and_a_site_that_joined_follow_the_status_and_the_answer(live_se
     assert status_of(phone, qid) == "Đang lên sóng"
     site_phone.reload()  # answered in writing: with the site's answers now
     assert answer in site_phone.inner_text("#site-answers") and "Đã cùng hỏi" in site_phone.inner_text("#site-answers")
+
+    # anyone reads the written answers on the public page, found without diacritics
+    for i, (asked, answered, owner) in enumerate(WRITTEN):
+        body = {"event": EVENT, "kind": "question", "client_id": f"jw-{tag}-{i}", "text": asked}
+        body["site_token"] = sites[2 + i]["token"]
+        created = page.request.post(f"{base}/api/v1/questions", data=body)
+        assert created.status == 201, created.text()
+        wid = created.json()["id"]
+        assert page.request.post(f"{base}/api/v1/questions/{wid}/approve", headers=csrf).ok
+        assert page.request.post(
+            f"{base}/api/v1/questions/{wid}/answer", headers=csrf, data={"owner": owner, "text": answered}
+        ).ok
+    phone.goto(f"{base}/e/{EVENT}/ask")
+    phone.click("a[href$='/answers']")
+    phone.wait_for_selector("#answers-list li")
+    cards = phone.locator("#answers-list li.answer-card")
+    assert WRITTEN[-1][1] in cards.nth(0).inner_text()  # the newest answer first
+    assert phone.locator("#answers-list b, #answers-list i").count() == 0  # text stays text
+    screenshot(phone, "phone-written-answers")
+    phone.fill("#answers-q", f"nao vet kenh tieu ung {tag}")
+    phone.press("#answers-q", "Enter")
+    phone.wait_for_selector(f"#answers-list li[data-id='{qid}']")
+    assert phone.locator("#answers-list li").count() == 1
+    assert answer in phone.inner_text(f"#answers-list li[data-id='{qid}'] .answer-text")
     context.close()
     site_context.close()

@@ -79,6 +79,7 @@ HTTP = {
     # questions
     "questions.console": {"admin", "moderator"},
     "questions.ask_public": ANYONE,
+    "questions.answers_public": ANYONE,
     "questions.ask_site": ANYONE,
     "questions.overlay": ANYONE,
     "questions.export_csv": {"admin", "moderator"},
@@ -104,6 +105,7 @@ HTTP = {
     "api.bulk_questions": MODERATORS,
     "api.answer_question": MODERATORS,
     "api.open_questions": ANYONE,
+    "api.published_answers": ANYONE,
     "api.upvote_question": ANYONE,
     "api.site_upvote_question": {"site"},
     "api.chair_snapshot": STAFF,

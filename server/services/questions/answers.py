@@ -5,24 +5,31 @@ without a zone) and, once known, its ``text``. The answer travels with the asker
 (``questions.statuses``, the ``question_status`` message to the asker's room — merged askers
 included), reaches the phones and sites that joined the question ("tôi cũng hỏi",
 ``upvotes.joined``) and is listed on the phone page of every site that asked, was merged in or
-joined. "Overdue": due passed, no text yet.
+joined. "Overdue": due passed, no text yet. ``published`` is the public list of written answers
+(``/e/<slug>/answers``): every answered question the public may see, searchable blind to
+diacritics, with no asker names.
 """
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 
 from server.extensions import db
 from server.models.base import utcnow
-from server.models.question import Question, QuestionLink, QuestionUpvote
+from server.models.question import Question, QuestionLink, QuestionTheme, QuestionUpvote
+from server.models.site import Site
 from server.services.errors import ServiceError
 from server.services.events import get_event
 from server.services.questions import moderation as mod
-from server.services.text import clean
+from server.services.questions.reach import reach_of
+from server.services.questions.search import _like
+from server.services.text import clean, fold
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+PUBLISHED_STATUSES = ("approved", "on_air", "answered")  # never pending, rejected or merged ones
+PUBLISHED_PAGE_MAX = 50
 ANSWER_MAX = 4000
 OWNER_MAX = 200
 
@@ -97,3 +104,59 @@ def for_site(site, limit=50):
         }
         for q in rows
     ]
+
+
+def published(event, q="", offset=0, limit=20):
+    """``(items, total)``: the event's questions answered in writing that the public may see
+    (approved, on air or answered; never pending, rejected or merged), newest answer first,
+    filtered by folded words of the question (diacritics and NFC/NFD blind). Each item: the
+    question (text, kind, site name, theme), its counts (``reach.py``) and the answer (text,
+    owner, local time); no asker names."""
+    stmt = db.select(Question).where(
+        Question.event_id == event.id,
+        Question.answer_text.is_not(None),
+        Question.status.in_(PUBLISHED_STATUSES),
+    )
+    for word in fold(q or "").split()[:8]:
+        stmt = stmt.where(Question.text_folded.like(_like(word), escape="\\"))
+    total = db.session.scalar(db.select(func.count()).select_from(stmt.subquery()))
+    rows = list(
+        db.session.scalars(
+            stmt.order_by(Question.answer_at.desc(), Question.id.desc())
+            .offset(max(0, offset))
+            .limit(max(1, min(limit, PUBLISHED_PAGE_MAX)))
+        )
+    )
+    site_ids = {r.site_id for r in rows if r.site_id}
+    theme_ids = {r.theme_id for r in rows if r.theme_id}
+    sites = (
+        dict(db.session.execute(db.select(Site.id, Site.name).where(Site.id.in_(site_ids))).all()) if site_ids else {}
+    )
+    themes = (
+        dict(
+            db.session.execute(
+                db.select(QuestionTheme.id, QuestionTheme.label).where(QuestionTheme.id.in_(theme_ids))
+            ).all()
+        )
+        if theme_ids
+        else {}
+    )
+    reached = reach_of(rows)
+    items = [
+        {
+            "id": r.id,
+            "kind": r.kind,
+            "question": r.text,
+            "site": sites.get(r.site_id, ""),
+            "theme": themes.get(r.theme_id, ""),
+            **reached[r.id].as_dict(),
+            "answer": {
+                "text": r.answer_text,
+                "owner": r.answer_owner,
+                "at": r.answer_at.isoformat() if r.answer_at else None,
+                "at_local": r.answer_at.astimezone(LOCAL).strftime("%H:%M %d/%m/%Y") if r.answer_at else "",
+            },
+        }
+        for r in rows
+    ]
+    return items, total

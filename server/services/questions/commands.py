@@ -437,6 +437,27 @@ def answer_question(call, data):
     return {"question": qs.compact_one(q)}
 
 
+class PublishedListing(Input):
+    q: ShortText | None = None
+    offset: Offset = 0
+    limit: Annotated[int, Field(ge=1, le=answers.PUBLISHED_PAGE_MAX)] = 20
+
+
+@command(
+    "questions.published_answers",
+    roles=("anonymous",),
+    input=PublishedListing,
+    http="GET /events/<slug>/answers",
+    why_no_socket="a page read once and paged (/e/<slug>/answers renders it on the server for cheap phones)",
+    endpoint="published_answers",
+)
+def published_answers(call, data):
+    """The written answers the public may read (approved, on-air or answered questions; no asker
+    names), newest first, searched by folded words."""
+    items, total = answers.published(call.event, data.q or "", data.offset, data.limit)
+    return {"items": items, "total": total}
+
+
 # ---- "tôi cũng hỏi": upvotes from phones and sites ---------------------------------------------
 
 

@@ -2,7 +2,9 @@
 tables for the counts and the items with their outcome, the representative quotes in the
 "Quote" style, and the charts of the PDF as pictures (drawn by reportlab, rasterised by PyMuPDF).
 User text only ever goes into runs as text (escaped: python-docx for paragraphs, ``escape`` for
-the table rows written as XML); characters XML cannot hold are dropped first."""
+the table rows written as XML); characters XML cannot hold are dropped first. The layout
+(``render_docx``) runs in the media worker, as the PDF's does.
+"""
 
 import io
 import re
@@ -18,6 +20,7 @@ from flask_babel import gettext as _
 from reportlab.graphics import renderPDF
 
 from server.services.fonts import vietnamese_font
+from server.services.media import localized
 from server.services.questions import synthesis
 from server.services.questions.charts import bar_chart
 from server.services.questions.export import KIND_WORDS
@@ -101,7 +104,12 @@ def _theme(doc, number, group):
 
 
 def build_docx(event, now=None):
-    data = synthesis.gather(event, now)
+    """The synthesis as a Word document: gathered here, laid out in the media worker."""
+    return localized.render(render_docx, synthesis.gather(event, now), event.name)
+
+
+def render_docx(data, event_name):
+    """The DOCX's bytes from ``synthesis.gather``'s data (pure: runs in the media worker)."""
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.name = FONT
@@ -109,7 +117,7 @@ def build_docx(event, now=None):
     doc.core_properties.title = _("Tổng hợp hiến kế, ý kiến, câu hỏi")
     doc.core_properties.author = "Bridgecast"
     doc.add_heading(_("Tổng hợp hiến kế, ý kiến, câu hỏi"), level=0)
-    doc.add_paragraph(inert(event.name))
+    doc.add_paragraph(inert(event_name))
     doc.add_paragraph(generated_at(data))
     doc.add_heading(_("Tổng quan"), level=1)
     _table(

@@ -1,7 +1,8 @@
 """The synthesis as a PDF for the drafting team: totals, charts (by theme, province, site and
 outcome, value on every bar, "top N of M" when cut), the themes at a glance, then per theme its
 counts, representative quotes and every item with its outcome. User text is escaped before
-reportlab's paragraph markup sees it; times are Asia/Ho_Chi_Minh."""
+reportlab's paragraph markup sees it; times are Asia/Ho_Chi_Minh. The layout (``render_pdf``) runs in
+the media worker (``server/services/media/localized.py``): seconds of CPU off the server's hub."""
 
 import io
 from xml.sax.saxutils import escape
@@ -14,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from server.services.fonts import vietnamese_font
+from server.services.media import localized
 from server.services.questions import synthesis
 from server.services.questions.charts import bar_chart
 from server.services.questions.export import KIND_WORDS, local_time
@@ -145,11 +147,17 @@ def _theme(number, group, s):
 
 
 def build_pdf(event, now=None):
-    data = synthesis.gather(event, now)
+    """The synthesis PDF of ``event``: the data gathered here, laid out in the media worker (the
+    layout is seconds of CPU that would stall every socket of this process)."""
+    return localized.render(render_pdf, synthesis.gather(event, now), event.name)
+
+
+def render_pdf(data, event_name):
+    """The PDF's bytes from ``synthesis.gather``'s data (pure: runs in the media worker)."""
     s = _styles()
     story = [
         Paragraph(escape(_("Tổng hợp hiến kế, ý kiến, câu hỏi")), s["title"]),
-        Paragraph(escape(event.name), s["h2"]),
+        Paragraph(escape(event_name), s["h2"]),
         Paragraph(escape(generated_at(data)), s["small"]),
         Spacer(1, 4 * mm),
         _overview(data, s),

@@ -1,4 +1,4 @@
-"""A big synthesis or questions report does not stall the server: its layout (seconds of
+"""A big synthesis, questions report or questions workbook does not stall the server: its layout (seconds of
 reportlab CPU) runs in the media worker, so a real gevent server keeps answering while it is built, and it is built in the
 requester's language."""
 
@@ -16,7 +16,7 @@ from tests.support.cluster import login_cookie, mint_token
 
 pytestmark = pytest.mark.slow
 
-QUESTIONS = 1200
+QUESTIONS = 800
 WORDS = [
     "nước",
     "sạch",
@@ -127,6 +127,9 @@ def test_the_server_keeps_answering_while_big_reports_are_built(start_server):
     builders = [  # the synthesis and the questions report, asked at once
         threading.Thread(target=build, args=("synthesis", url, token)),
         threading.Thread(target=build, args=("report", report), kwargs={"cookie": cookie}),
+        threading.Thread(
+            target=build, args=("xlsx", report.replace("report.pdf", "questions.xlsx")), kwargs={"cookie": cookie}
+        ),
     ]
     for builder in builders:
         builder.start()
@@ -144,12 +147,13 @@ def test_the_server_keeps_answering_while_big_reports_are_built(start_server):
     result["status"], result["body"], result["seconds"] = results["synthesis"]
     assert result["status"] == 200 and result["body"].startswith(b"%PDF")
     assert results["report"][0] == 200 and results["report"][1].startswith(b"%PDF")
+    assert results["xlsx"][0] == 200 and results["xlsx"][1].startswith(b"PK")
     result["seconds"] = max(result["seconds"], results["report"][2])
     assert result["seconds"] > 1.5, result  # a build long enough to have stalled the hub
     # built in the request, one health check waited the whole build (13.6 s of 13.6 s for 3,000 questions);
     # now only the gathering (database reads, a fraction of a second) holds the hub
-    assert answered >= 10 and slowest < min(2.0, result["seconds"] / 2), (answered, slowest, result["seconds"])
-    took = f"synthesis.pdf {results['synthesis'][2]:.1f} s, report.pdf {results['report'][2]:.1f} s"
+    assert answered >= 10 and slowest < min(3.0, result["seconds"] / 3), (answered, slowest, result["seconds"])
+    took = ", ".join(f"{name} {r[2]:.1f} s" for name, r in results.items())
     print(f"{QUESTIONS} questions: {took}; /healthz slowest {slowest * 1000:.0f} ms")
 
     import docx  # the layout in the worker speaks the requester's language

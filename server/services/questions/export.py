@@ -19,6 +19,7 @@ from server.extensions import db
 from server.models.agenda import AgendaItem
 from server.models.question import Question, QuestionLink, QuestionTag, QuestionTheme
 from server.models.site import Site
+from server.services.media import localized
 from server.services.spreadsheets import safe_cell  # the one cell-safety rule for every exporter
 
 COLUMNS = [
@@ -239,23 +240,37 @@ def _dress(ws, widths):
 
 
 def to_xlsx(event):
+    """The questions workbook: the cells are computed here (cheap), the workbook is built in the
+    media worker (openpyxl takes seconds for a few thousand questions: it would stall the hub)."""
+    table = [[_cell(human(row, c)) for c in COLUMNS] for row in rows(event)]
+    summary = [[safe_cell(line[k]) for k in SUMMARY_KEYS] for line in site_summary(event)]
+    sheets = {
+        "questions": (str(_l("Câu hỏi")), [str(HEADERS[c]) for c in COLUMNS], table),
+        "summary": (str(_l("Theo điểm cầu")), [str(h) for h in SUMMARY_HEADERS], summary),
+    }
+    return localized.render(render_xlsx, sheets, [WIDTHS.get(c, max(12, len(str(HEADERS[c])) + 2)) for c in COLUMNS])
+
+
+def render_xlsx(sheets, widths):
+    """The workbook's bytes from ``to_xlsx``'s cells (pure: runs in the media worker)."""
     wb = Workbook()
     ws = wb.active
-    ws.title = str(_l("Câu hỏi"))
-    ws.append([str(HEADERS[c]) for c in COLUMNS])
-    for row in rows(event):
-        ws.append([_cell(human(row, c)) for c in COLUMNS])
+    ws.title, headers, table = sheets["questions"]
+    ws.append(headers)
+    for line in table:
+        ws.append(line)
     for line in ws.iter_rows(min_row=2):
         for cell in line:
             if isinstance(cell.value, datetime):
                 cell.number_format = DATE_FORMAT
             elif isinstance(cell.value, str):
                 cell.data_type = TYPE_STRING  # never a formula, whatever the text
-    _dress(ws, [WIDTHS.get(c, max(12, len(str(HEADERS[c])) + 2)) for c in COLUMNS])
-    summary = wb.create_sheet(str(_l("Theo điểm cầu")))
-    summary.append([str(h) for h in SUMMARY_HEADERS])
-    for line in site_summary(event):
-        summary.append([safe_cell(line[k]) for k in SUMMARY_KEYS])
+    _dress(ws, widths)
+    title, headers, table = sheets["summary"]
+    summary = wb.create_sheet(title)
+    summary.append(headers)
+    for line in table:
+        summary.append(line)
     _dress(summary, [14, 32, 22, 10, 12, 12, 12])
     out = io.BytesIO()
     wb.save(out)

@@ -6,24 +6,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from server.extensions import db
 from server.models.question import Question
-from server.services.accounts.users import create_token
 from tests.support import factories
+from tests.support.questions_api import bearer, submit
 
 NS = "/moderation"
-
-
-def bearer(role="moderator"):
-    _, plain = create_token(role, "test")
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def submit(client, event, client_id, text, site=None):
-    data = {"event": event.slug, "kind": "question", "text": text, "client_id": client_id}
-    if site is not None:
-        data["site_token"] = site.token
-    response = client.post("/api/v1/questions", json=data)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["id"]
 
 
 def statuses(client, event, ids):

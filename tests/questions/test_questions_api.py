@@ -5,8 +5,8 @@ import unicodedata
 
 from server.extensions import db
 from server.models.question import Question
-from server.services.accounts.users import create_token
 from tests.support import factories
+from tests.support.questions_api import bearer
 
 DANGER = "<script>alert(1)</script> =cmd|' /C calc'!A0"
 
@@ -19,11 +19,6 @@ def body(event, **over):
 
 def post(client, data, **headers):
     return client.post("/api/v1/questions", json=data, headers=headers)
-
-
-def bearer(role="moderator"):
-    _, plain = create_token(role, "test")
-    return {"Authorization": f"Bearer {plain}"}
 
 
 def test_created_then_repeat_returns_the_same_id(client, event):

@@ -4,7 +4,7 @@ rejections that need a reason (service, REST and the /moderation socket)."""
 
 from server.extensions import db
 from server.models.question import Question
-from server.services.accounts.users import create_token
+from tests.support.questions_api import bearer
 
 NS = "/moderation"
 
@@ -19,11 +19,6 @@ def submit(client, event, client_id, text):
 
 def named(sio, name):
     return [m["args"][0] for m in sio.get_received(NS) if m["name"] == name]
-
-
-def bearer(role="moderator"):
-    _, plain = create_token(role, "test")
-    return {"Authorization": f"Bearer {plain}"}
 
 
 def test_two_moderators_a_stale_edit_gets_both_texts_and_can_be_kept(client, socket_client, event):

@@ -10,18 +10,13 @@ from collections import defaultdict
 from server.extensions import db
 from server.models.base import utcnow
 from server.models.question import Question, QuestionAudit, QuestionTag
-from server.services.accounts.users import create_token
 from server.services.questions.duplicates import group_texts
 from server.services.text import fold
 from tests.support import factories
 from tests.support.question_corpus import corpus
+from tests.support.questions_api import bearer, submit
 
 NS = "/moderation"
-
-
-def bearer(role="moderator"):
-    _, plain = create_token(role, "test")
-    return {"Authorization": f"Bearer {plain}"}
 
 
 def store(event, texts, site_of=lambda i: None):
@@ -45,15 +40,6 @@ def store(event, texts, site_of=lambda i: None):
     db.session.add_all(rows)
     db.session.commit()
     return [q.id for q in rows]
-
-
-def submit(client, event, client_id, text, site=None):
-    data = {"event": event.slug, "kind": "question", "text": text, "client_id": client_id}
-    if site is not None:
-        data["site_token"] = site.token
-    response = client.post("/api/v1/questions", json=data)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["id"]
 
 
 def test_ten_thousand_questions_group_in_under_five_seconds():

@@ -3,22 +3,8 @@ words and written answer in the phone's statuses (HTTP, ``device``) and ``follow
 ``joined_status`` messages on /public (the question's room) and /site, and on the joining site's
 phone page (status while unanswered, then with its answers); merges followed, user text escaped."""
 
-from server.services.accounts.users import create_token
 from tests.support import factories
-
-
-def bearer(role="moderator"):
-    _, plain = create_token(role, "test")
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def submit(client, event, client_id, text, site=None):
-    data = {"event": event.slug, "kind": "question", "text": text, "client_id": client_id}
-    if site is not None:
-        data["site_token"] = site.token
-    response = client.post("/api/v1/questions", json=data)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["id"]
+from tests.support.questions_api import bearer, submit
 
 
 def act(client, qid, action, **body):

@@ -11,18 +11,10 @@ from server.extensions import db
 from server.models.question import Question, QuestionAudit
 from server.services.overlays import native_text as overlay_text
 from tests.support import factories
+from tests.support.questions_api import submit
 
 DANGER = "<script>alert(1)</script> =cmd|' /C calc'!A0"
 FORMULA = "=cmd|' /C calc'!A0 <script>alert(2)</script>"
-
-
-def submit(client, event, client_id, text, site=None, **extra):
-    data = {"event": event.slug, "kind": "question", "text": text, "client_id": client_id, **extra}
-    if site is not None:
-        data["site_token"] = site.token
-    response = client.post("/api/v1/questions", json=data)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["id"]
 
 
 def events_named(messages, name):

@@ -4,22 +4,8 @@ search blind to diacritics and NFC/NFD, user text escaped, pages."""
 
 import unicodedata
 
-from server.services.accounts.users import create_token
 from tests.support import factories
-
-
-def bearer(role="moderator"):
-    _, plain = create_token(role, "test")
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def submit(client, event, client_id, text, site=None, **extra):
-    data = {"event": event.slug, "kind": "question", "text": text, "client_id": client_id, **extra}
-    if site is not None:
-        data["site_token"] = site.token
-    response = client.post("/api/v1/questions", json=data)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["id"]
+from tests.support.questions_api import bearer, submit
 
 
 def act(client, qid, action, **body):

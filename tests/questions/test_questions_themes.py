@@ -19,18 +19,13 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from server.extensions import db
 from server.models.base import utcnow
 from server.models.question import Question, QuestionTag, QuestionTheme
-from server.services.accounts.users import create_token
 from server.services.questions import theme_engine, themes
 from server.services.questions.duplicates import group_texts
 from server.services.text import fold
+from tests.support.questions_api import bearer
 from tests.support.theme_corpus import BASES, HELD_OUT, corpus, scaled
 
 NS = "/moderation"
-
-
-def bearer(role="moderator"):
-    _, plain = create_token(role, "test")
-    return {"Authorization": f"Bearer {plain}"}
 
 
 def purity(labels, truth):

@@ -52,7 +52,6 @@ log = logging.getLogger(__name__)
 
 THUMB_INTERVAL_S = 1.0  # scene buttons
 ON_AIR_TTL_S = 2.0  # a switch made by another process is seen within this (commands read it fresh)
-SIDES = ("primary", "backup")
 LINK_KEYS = ("status", "error", "program_scene", "stream")  # an OBS's link, as the standby panel shows it
 THUMB_WIDTH = 320
 MONITOR_WIDTH = 960  # program/preview monitors

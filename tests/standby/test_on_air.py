@@ -1,6 +1,6 @@
 """The control panel shows the OBS on air, against two fake obs-websocket servers: after a switch
 to the standby the panel's full state, its diffs, its monitors (``obs_thumbnails``) and the
-``obs.state`` snapshot come from the standby and say ``side: "backup"``, the primary's link stays
+``obs.state`` snapshot (and the wall's tile) come from the standby and say ``side: "backup"``, the primary's link stays
 in ``standby_state``; and back. Which OBS is on air is stored on the event: a restarted process
 (a second app on the same database) knows it, a switch made by another process is seen, and a
 process that does not own the event broadcasts nothing."""
@@ -83,6 +83,10 @@ def test_after_a_switch_the_panel_shows_the_standby_and_back(
     # the REST snapshot too
     snap = client.get(f"/api/v1/events/{event.slug}/obs", headers=bearer()).get_json()
     assert snap["side"] == "backup" and snap["program_scene"] == ONLY_ON_STANDBY
+    # and the crew chief's wall
+    tiles = client.get("/api/v1/overview", headers=bearer()).get_json()["events"]
+    tile = next(t for t in tiles if t["slug"] == event.slug)
+    assert tile["obs"]["side"] == "backup" and tile["obs"]["program_scene"] == ONLY_ON_STANDBY, tile["obs"]
 
     # the standby's changes reach the panel as obs_state; the primary's only as its link
     sio.get_received("/crew")

@@ -220,11 +220,18 @@ class ObsRuntime:
         """``(side, state)``: the mirrored state of the OBS on air, what the control panel shows
         (the standby's, even while it is down: the panel must not show the other OBS's picture)."""
         side = self.on_air(slug, fresh=fresh)
+        if side == "backup" and self.backup_for(slug) is None:
+            side = "primary"
+        return side, self.side_state(slug, side)
+
+    def side_state(self, slug, side):
+        """The mirrored state of one OBS of the event (``side`` "backup": the standby's; the
+        primary's when the event has no standby)."""
         if side == "backup":
             conn = self.backup_for(slug)
             if conn is not None:
-                return side, conn.state
-        return "primary", self.state(slug)
+                return conn.state
+        return self.state(slug)
 
     def broadcast_on_air_state(self, slug):
         """The on-air OBS's full state to the event's crew room (after a switch or new settings)."""

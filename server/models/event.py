@@ -30,6 +30,9 @@ class Event(db.Model):
     obs_backup_url: Mapped[str | None] = mapped_column(String(300))
     obs_backup_password: Mapped[str | None] = mapped_column(String(1000))
     standby_auto_after_s: Mapped[int | None]
+    # Which OBS is on air: "primary" or "backup". Written by the standby switch before it tells
+    # anyone, read by every process (and after a restart); "primary" again when the standby goes.
+    obs_on_air: Mapped[str] = mapped_column(String(10), default="primary", server_default="primary")
     # Bumped when the chair links are revoked: a chair link names the generation it was made in
     # (server/services/questions/chair.py), so every older link stops opening the chair view.
     chair_link_generation: Mapped[int] = mapped_column(default=0, server_default="0")

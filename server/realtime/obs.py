@@ -12,8 +12,9 @@ from server.services.obs.runtime import obs_runtime
 
 @on_join("crew")
 def send_obs_state(event_slug, context):
-    """A newcomer on the crew namespace gets the full OBS snapshot at once."""
-    emit("obs_state", {"event": event_slug, "diff": obs_runtime().state(event_slug), "full": True})
+    """A newcomer on the crew namespace gets the full snapshot of the OBS on air at once."""
+    side, state = obs_runtime().on_air_state(event_slug, fresh=True)
+    emit("obs_state", {"event": event_slug, "diff": state, "full": True, "side": side})
 
 
 @on_join("crew")

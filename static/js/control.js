@@ -1,4 +1,8 @@
 // OBS control panel: mirrors the event's OBS over Socket.IO (/crew) and sends crew commands.
+// What it shows (state, monitors, scenes, outputs) is the OBS on air: every obs_state and
+// obs_thumbnails message names its `side` ("primary", or "backup" after a switch to the standby
+// OBS); a full state sets the side, news from the other side are not shown (a process that has
+// not seen the switch yet) and make the panel ask for the current state.
 // User and OBS text only ever goes into the page as text nodes (el/setText), never as HTML.
 import { connect, request } from "/static/js/lib/socket.js";
 import { el, setText } from "/static/js/lib/dom.js";
@@ -10,6 +14,8 @@ const $ = (id) => document.getElementById(id);
 const socket = connect("/crew", { event: slug });
 
 let state = null;
+let side = null;                   // the OBS the panel shows: "primary" | "backup"
+let standbyConfigured = false;     // the side badge is shown when the event has a standby OBS
 const thumbs = new Map();          // scene -> data URI (scene buttons)
 const big = new Map();             // scene -> larger data URI (program/preview monitors)
 const bitrates = [];               // last 60 samples for the sparkline
@@ -118,6 +124,14 @@ function renderBadge() {
   setText($("obs-error"), err ? (document.documentElement.lang === "en" ? err.message_en : err.message_vi) : "");
   const down = status !== "connected";
   for (const b of root.querySelectorAll("button, select, #duration, #studio-mode")) b.disabled = down;
+}
+
+function renderSide() {
+  const badge = $("on-air-side");
+  const current = side || "primary";
+  badge.dataset.side = current;
+  setText(badge, T[`side_${current}`]);
+  badge.hidden = !standbyConfigured && current === "primary";
 }
 
 function renderScenes() {
@@ -293,19 +307,42 @@ setInterval(() => {
 
 function render() {
   renderBadge();
+  renderSide();
   if (!state) return;
   renderScenes(); renderMonitors(); renderTransition(); renderOutputs(); renderHealth(); renderAudio();
 }
 
 // ------------------------------------------------------------ live updates
+function adopt(full, from) {
+  if (from !== side) { thumbs.clear(); big.clear(); bitrates.length = 0; }  // another OBS's pictures
+  side = from;
+  state = { ...full };
+}
+let resyncing = false;
+async function resync() {
+  if (resyncing) return;
+  resyncing = true;
+  try {
+    const ack = await request(socket, "obs_state", {}, 8000);
+    if (ack && ack.ok) { const { ok, side: from, ...full } = ack; adopt(full, from || "primary"); render(); }
+  } finally { resyncing = false; }
+}
 socket.on("obs_state", (msg) => {
   if (!msg || msg.event !== slug) return;
-  state = msg.full || !state ? { ...msg.diff } : { ...state, ...msg.diff };
+  const from = msg.side || "primary";
+  if (msg.full || !state) adopt(msg.diff, from);
+  else if (from !== side) { resync(); return; }
+  else state = { ...state, ...msg.diff };
   if (msg.diff.stream) { bitrates.push(state.stream.bitrate_kbps || 0); if (bitrates.length > 60) bitrates.shift(); }
   render();
 });
+socket.on("standby_state", (msg) => {
+  if (!msg || (msg.event && msg.event !== slug) || msg.configured === undefined) return;
+  standbyConfigured = !!msg.configured;
+  if (state) renderSide();
+});
 socket.on("obs_thumbnails", (msg) => {
-  if (!msg || msg.event !== slug || !state) return;
+  if (!msg || msg.event !== slug || !state || (msg.side || "primary") !== side) return;
   for (const [name, uri] of Object.entries(msg.images || {})) if (uri) thumbs.set(name, uri);
   const mon = msg.monitors || {};
   if (mon.program && mon.program_scene) big.set(mon.program_scene, mon.program);

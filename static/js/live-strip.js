@@ -2,7 +2,8 @@
 // - the browser ↔ Bridgecast link: while it is down, the page's commands are disabled and say why, and
 //   nothing is queued to be replayed on reconnect (lib/socket.js request() refuses while offline);
 // - for the crew, the Bridgecast ↔ OBS link, ON AIR, REC and the stream's health from the mirrored
-//   OBS state (obs_state), with an audible, mutable alarm on OBS loss and on a stream that stops by itself.
+//   OBS state of the OBS on air (obs_state, its `side`), with an audible, mutable alarm on OBS loss and
+//   on a stream that stops by itself.
 import { connect } from "./lib/socket.js";
 
 const strip = document.getElementById("live-strip");
@@ -95,8 +96,14 @@ function start(root) {
       alarm(L.alarm_stream);
     }
   };
+  // the OBS on air (`side`): a switch brings a full state, not an alarm; news from the other
+  // OBS (a process that has not seen the switch yet) are not this strip's
+  let side = null;
   socket.on("obs_state", (msg) => {
-    const previous = state;
+    const from = msg.side || "primary";
+    if (!msg.full && state && from !== side) return;
+    const previous = msg.full && from !== side ? null : state;
+    side = from;
     state = msg.full || !state ? { ...msg.diff } : { ...state, ...msg.diff };
     render(previous);
   });

@@ -1,5 +1,6 @@
-// The standby OBS on the control panel: its link ("OBS dự phòng: đã kết nối / mất kết nối"), which
-// OBS is on air, the automatic rule, and the one switch ("Chuyển sang OBS dự phòng", and back).
+// The standby OBS on the control panel: the links of both OBS ("OBS dự phòng: đã kết nối / mất kết
+// nối", "OBS chính: …" — the panel above shows the OBS on air, this keeps the other one in sight),
+// which OBS is on air, the automatic rule, and the one switch ("Chuyển sang OBS dự phòng", and back).
 // Talks to /crew with the standby commands; the server pushes `standby_state` and `standby_alert`.
 // Text only through setText.
 import { connect, request } from "/static/js/lib/socket.js";
@@ -21,6 +22,10 @@ function start(root) {
     const link = $("standby-link");
     setText(link, T[status] || T.disconnected);
     link.dataset.status = status;
+    const primaryStatus = (view.primary || {}).status || "disconnected";
+    const primaryLink = $("standby-primary-link");
+    setText(primaryLink, T[`primary_${primaryStatus}`] || T.primary_disconnected);
+    primaryLink.dataset.status = primaryStatus;
     const onAir = view.on_air || "primary";
     setText($("standby-on-air"), T[`on_air_${onAir}`]);
     $("standby-on-air").dataset.side = onAir;
@@ -32,7 +37,11 @@ function start(root) {
   socket.on("standby_state", (msg) => {
     if (msg.event && msg.event !== root.dataset.event) return;
     if (msg.full || msg.configured !== undefined) view = { ...msg };
-    else if (view && msg.backup) view = { ...view, backup: { ...view.backup, ...msg.backup } };
+    else if (view) {
+      for (const side of ["backup", "primary"]) {
+        if (msg[side]) view = { ...view, [side]: { ...(view[side] || {}), ...msg[side] } };
+      }
+    }
     render();
   });
   socket.on("standby_alert", (msg) => setText($("standby-error"), msg.message || ""));

@@ -83,7 +83,8 @@ function render(tile) {
       el("div", { class: "wall-troubles" }, list.length
         ? list.map(([lvl2, why]) => el("span", { class: `badge badge-${lvl2}` }, why))
         : el("span", { class: "badge badge-ok" }, "✓"))),
-    row(L.obs, obsText(obs) + (obs.program_scene ? ` · ${L.scene}: ${obs.program_scene}` : ""),
+    row(L.obs, obsText(obs) + (obs.side === "backup" ? ` · ${L.obs_backup}` : "")
+      + (obs.program_scene ? ` · ${L.scene}: ${obs.program_scene}` : ""),
       obs.status === "connected" ? "ok" : (obs.status === "not_configured" ? "warn" : "danger"), "obs"),
     row(L.stream, stateLabel(tile.stream.state), streamLive ? "ok" : (item ? "danger" : null), "stream"),
     row(L.record, stateLabel(tile.record.state), tile.record.state === "recording" ? "ok" : null, "record"),

@@ -54,7 +54,8 @@ def test_overview_gives_every_active_event_a_tile(client, auth, event):
     assert tile["sites"] == {"online": 1, "degraded": 1, "offline": 1, "never_seen": 1, "total": 4, "open_alerts": 2}
     assert tile["questions"] == {"pending": 2, "on_air": 1}
     assert tile["destinations"] == {"live": 0, "total": 0}
-    assert tile["obs"]["connected"] is False and set(tile["obs"]) == {"connected", "status", "program_scene"}
+    assert tile["obs"]["connected"] is False and set(tile["obs"]) == {"connected", "status", "program_scene", "side"}
+    assert tile["obs"]["side"] == "primary"
     assert tile["stream"]["state"] == "unknown" and tile["record"]["state"] == "unknown"
     assert tile["current_item"]["title"] == "Khai mạc"
     assert 290 <= tile["current_item"]["drift_s"] <= 310  # started 5 min after its planned start

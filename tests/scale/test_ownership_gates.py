@@ -73,4 +73,4 @@ def test_only_the_owner_broadcasts_the_obs_mirror(app, event, socket_client, own
     owner(True)
     runtime._on_change(event.slug, {"program_scene": "Speaker"})
     states = [p["args"][0] for p in crew.get_received("/crew") if p["name"] == "obs_state"]
-    assert states == [{"event": event.slug, "diff": {"program_scene": "Speaker"}}]
+    assert states == [{"event": event.slug, "diff": {"program_scene": "Speaker"}, "side": "primary"}]

@@ -15,10 +15,8 @@ from server.services.obs.native_texts import TITLE
 from server.services.overlays.native_text import LOWER_THIRD, push_text
 from server.services.secrets import unseal
 from server.services.standby import switch as standby
-from tests.fakes.fake_obs import FakeObs
 from tests.fakes.obs_fixtures import FAST, wait_for
-
-BACKUP_PASSWORD = "standby-SeCrEt-pw-7731"
+from tests.standby.conftest import BACKUP_PASSWORD
 
 
 @pytest.fixture
@@ -26,44 +24,9 @@ def app_config(app_config):
     return {**app_config, "OBS_CONNECTION_OPTIONS": FAST}
 
 
-@pytest.fixture
-def backup_obs():
-    server = FakeObs(password=BACKUP_PASSWORD).start()
-    yield server
-    server.stop()
-
-
 def bearer(role="crew"):
     _token, plain = accounts.create_token(role)
     return {"Authorization": f"Bearer {plain}"}
-
-
-@pytest.fixture
-def runtime(app):
-    runtime = app.extensions["obs"]
-    yield runtime
-    runtime.manager.stop_all()
-    runtime.backups.stop_all()
-
-
-@pytest.fixture
-def two(app, client, event, fake_obs, backup_obs, runtime):
-    """The event drives the fake primary; the standby is set through the REST API (as an admin)."""
-    event.obs_url, event.obs_password = fake_obs.url, fake_obs.password
-    db.session.commit()
-    primary = runtime.connection_for(event.slug)
-    r = client.put(
-        f"/api/v1/events/{event.slug}/standby/settings",
-        json={"host": "127.0.0.1", "port": backup_obs.port, "password": BACKUP_PASSWORD},
-        headers=bearer("admin"),
-    )
-    assert r.status_code == 200, r.get_json()
-    backup = runtime.backups.peek(event.slug)
-    assert wait_for(lambda: primary.connected and backup is not None and backup.connected, 5), (
-        primary.state["error"],
-        backup and backup.state["error"],
-    )
-    return primary, backup
 
 
 def add_scene(fake, name):

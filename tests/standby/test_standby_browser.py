@@ -1,6 +1,8 @@
 """The standby OBS on the control panel in Chromium, against two fake obs-websocket servers and a
 real Bridgecast server (gevent): the header strip and the panel say "OBS dự phòng: đã kết nối /
-mất kết nối", and the switch button puts the standby on air (then offers the way back)."""
+mất kết nối", and the switch button puts the standby on air (then offers the way back); after
+the switch the panel's badge says "Đang phát từ: máy OBS dự phòng" and its program monitor and
+scene list are the standby's (a scene only the standby has), the primary's link stays in sight."""
 
 import os
 
@@ -12,11 +14,14 @@ from tests.support.cluster import http, mint_token
 pytestmark = [pytest.mark.timeout(120), pytest.mark.browser]
 SLUG = "demo-plenary"
 BACKUP_PASSWORD = "browser-standby-SeCrEt"
+STANDBY_SCENE = "Máy dự phòng"
 
 
 @pytest.fixture
 def fakes():
     made = [FakeObs().start(), FakeObs(password=BACKUP_PASSWORD).start()]
+    standby = made[1].state  # a picture of its own: a scene the primary does not have, on program
+    standby.scenes, standby.items, standby.program = [STANDBY_SCENE], {STANDBY_SCENE: []}, STANDBY_SCENE
     yield made
     for fake in made:
         fake.stop()
@@ -50,6 +55,8 @@ def test_the_panel_shows_the_standby_link_and_switches_to_it(server, fakes, page
     assert strip.inner_text() == "OBS dự phòng: đã kết nối"
     assert page.locator("#standby-link").inner_text() == "OBS dự phòng: đã kết nối"
     assert page.locator("#standby-on-air").inner_text() == "Đang phát từ OBS chính"
+    assert page.locator("#on-air-side").inner_text() == "Đang phát từ: OBS chính"
+    page.wait_for_function("document.querySelector('#program-name').textContent === 'Scene'", timeout=5000)
     assert BACKUP_PASSWORD not in page.content()
 
     backup.stop()
@@ -63,6 +70,12 @@ def test_the_panel_shows_the_standby_link_and_switches_to_it(server, fakes, page
     page.wait_for_selector("#standby-on-air[data-side=backup]", timeout=10000)
     assert page.locator("#standby-on-air").inner_text() == "Đang phát từ OBS dự phòng"
     assert page.locator("#standby-to-primary").is_visible() and not page.locator("#standby-to-backup").is_visible()
+    # the panel above now shows the standby: badge, program monitor, scene buttons; the primary's link stays
+    page.wait_for_selector("#on-air-side[data-side=backup]", timeout=5000)
+    assert page.locator("#on-air-side").inner_text() == "Đang phát từ: máy OBS dự phòng"
+    page.wait_for_function(f"document.querySelector('#program-name').textContent === '{STANDBY_SCENE}'", timeout=5000)
+    assert page.locator("#scenes .scene-name").all_inner_texts() == [STANDBY_SCENE]
+    assert page.locator("#standby-primary-link").inner_text() == "OBS chính: đã kết nối"
     page.wait_for_function(
         "document.querySelector('#live-strip [data-part=standby]').textContent === 'Đang phát từ OBS dự phòng'",
         timeout=5000,
@@ -73,3 +86,5 @@ def test_the_panel_shows_the_standby_link_and_switches_to_it(server, fakes, page
 
     page.click("#standby-to-primary")
     page.wait_for_selector("#standby-on-air[data-side=primary]", timeout=10000)
+    page.wait_for_selector("#on-air-side[data-side=primary]", timeout=5000)
+    page.wait_for_function("document.querySelector('#program-name').textContent === 'Scene'", timeout=5000)

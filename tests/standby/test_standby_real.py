@@ -6,7 +6,9 @@ Checks: the one press sends both OBS to the ingest; the receiver's file keeps gr
 switch to the standby by hand, back to the primary, and an automatic switch when the primary OBS
 is killed (the rule on); the page's pusher never restarts and the receiver never ends (a short
 freeze, not an ended live video); the file is H.264 + AAC; the standby's password is in no
-answer and in no log line.
+answer and in no log line. And after the switch the control panel shows the standby: its full
+``obs_state`` and its program monitor (a real screenshot) say ``side: "backup"`` and a program
+scene only the standby OBS has.
 """
 
 import logging
@@ -27,6 +29,7 @@ from tests.support.real_obs import RealObs, RtmpReceiver
 pytestmark = [pytest.mark.slow, pytest.mark.obs, pytest.mark.timeout(420)]
 MODULE = "/usr/lib/nginx/modules/ngx_rtmp_module.so"
 BACKUP_PASSWORD = "bc-standby-real-SeCrEt"
+STANDBY_SCENE = "Chỉ trên máy dự phòng"
 
 if not all(shutil.which(t) for t in ("nginx", "ffmpeg", "ffprobe", "obs", "xvfb-run")) or not os.path.exists(MODULE):
     # never skipped: a missing tool is a failure (.ci/run installs them)
@@ -111,7 +114,13 @@ def two_obs(tmp_path):
             obs.cleanup()
 
 
-def test_the_pages_file_keeps_growing_across_the_standby_switches(app, client, event, two_obs, tmp_path, caplog):
+def named(sio, name):
+    return [p["args"][0] for p in sio.get_received("/crew") if p["name"] == name]
+
+
+def test_the_pages_file_keeps_growing_across_the_standby_switches(
+    app, client, socket_client, event, two_obs, tmp_path, caplog
+):
     caplog.set_level(logging.INFO)
     primary_obs, backup_obs = two_obs
     app.config["RESTREAM_DIR"] = str(tmp_path / "restream")
@@ -184,10 +193,31 @@ def test_the_pages_file_keeps_growing_across_the_standby_switches(app, client, e
         feed = app.extensions["restream"].running_program(event.slug)
         assert feed is not None and feed.on_air == "primary"
 
+        # the standby shows a scene of its own (with the clip), the primary does not have it
+        backup.call("CreateScene", {"sceneName": STANDBY_SCENE})
+        backup.call("CreateSceneItem", {"sceneName": STANDBY_SCENE, "sourceName": "Clip"})
+        backup.set_program_scene(STANDBY_SCENE)
+        assert wait_for(lambda: backup.state["program_scene"] == STANDBY_SCENE, 5)
+        panel = socket_client("/crew", role="crew")
+        assert named(panel, "obs_state")[0]["side"] == "primary"
+
         # by hand to the standby: the feed cuts on its keyframe, the page keeps receiving
         pressed = time.monotonic()
         r = call("POST", "/standby/switch", {"to": "backup"})
         assert r.status_code == 200 and r.get_json()["on_air"] == "backup", r.get_json()
+        # the panel now shows the standby: its state, then its program monitor (a real screenshot)
+        full = [m for m in named(panel, "obs_state") if m.get("full")]
+        assert full and full[-1]["side"] == "backup" and full[-1]["diff"]["program_scene"] == STANDBY_SCENE, full
+        assert panel.emit("obs_watch_thumbnails", {"scenes": []}, namespace="/crew", callback=True)["ok"]
+        shots = []
+
+        def standby_monitor():
+            shots.extend(t for t in named(panel, "obs_thumbnails") if t["side"] == "backup")
+            return any(t["monitors"]["program_scene"] == STANDBY_SCENE and t["monitors"]["program"] for t in shots)
+
+        assert wait_for(standby_monitor, 10), shots[-1:]
+        assert shots[-1]["monitors"]["program"].startswith("data:image/")
+        panel.emit("obs_unwatch_thumbnails", {}, namespace="/crew", callback=True)
         assert wait_for(lambda: feed.cuts == 1 and feed.on_air == "backup", 15), feed.snapshot()
         figures["manual_cut_s"] = round(time.monotonic() - pressed, 2)
         ok, sizes = grows(page.path, 15)

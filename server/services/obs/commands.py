@@ -43,9 +43,11 @@ def on_obs(call, fn):
 
 @command("obs.state", roles=CREW, http=f"GET {EVENT_OBS}", socket="crew:obs_state", endpoint="obs_state")
 def obs_state(call, data):
-    """The mirrored OBS state of the event (no secrets); its keys at the top level."""
+    """The mirrored state of the event's OBS on air (no secrets), its keys at the top level, and
+    ``side``: "primary", or "backup" after a switch to the standby OBS."""
     _ = call.event  # the lookup refuses an unknown or inactive event
-    return obs_runtime().state(call.slug)
+    side, state = obs_runtime().on_air_state(call.slug, fresh=True)
+    return {**state, "side": side}
 
 
 # ---- scenes -------------------------------------------------------------------------------

@@ -109,6 +109,7 @@ def save_event_backup(event, host, port, password=None, clear_password=False, au
     if not host:
         event.obs_backup_url = None
         event.obs_backup_password = None
+        event.obs_on_air = "primary"  # no standby, nothing else to be on air
         db.session.commit()
         return event
     url = checked_url(host, port, password)

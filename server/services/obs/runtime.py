@@ -18,6 +18,13 @@ scene change seen on the primary (a take through Bridgecast or in OBS itself) is
 Its link is broadcast as ``standby_state`` to the crew room; switching the ingest to it is the
 standby area's job (``server/services/standby/``).
 
+Which OBS is on air (``on_air``/``set_on_air``) is stored on the event (``Event.obs_on_air``), so
+every process and a restarted one agree; each process keeps it a couple of seconds
+(``ON_AIR_TTL_S``) for its hot paths, commands read it fresh. The control panel shows the OBS on
+air: ``obs_state`` (full snapshots and diffs) and ``obs_thumbnails`` come from the on-air
+connection and carry its ``side``; the other OBS's link stays in ``standby_state``
+(``primary``/``backup``).
+
 Scale-out: every process keeps its own supervised connection (OBS accepts several clients),
 so any process answers commands and snapshots; state changes are broadcast by the event's
 owner only (``ownership.runs_here``), and thumbnails go to the sockets that asked for them.
@@ -44,6 +51,8 @@ from .state import empty_state
 log = logging.getLogger(__name__)
 
 THUMB_INTERVAL_S = 1.0  # scene buttons
+ON_AIR_TTL_S = 2.0  # a switch made by another process is seen within this (commands read it fresh)
+LINK_KEYS = ("status", "error", "program_scene", "stream")  # an OBS's link, as the standby panel shows it
 THUMB_WIDTH = 320
 MONITOR_WIDTH = 960  # program/preview monitors
 MONITOR_MIN_S = 0.2  # monitors refresh at most 5 times a second...
@@ -82,7 +91,7 @@ class ObsRuntime:
             sleep=socketio.sleep,
             connection_options=app.config.get("OBS_CONNECTION_OPTIONS"),
         )
-        self._on_air = {}  # slug -> "backup" while the standby OBS is the one on air
+        self._on_air = {}  # slug -> (side on air, monotonic time read): Event.obs_on_air, cached
         self._watchers = {}  # slug -> {watcher id: (scenes, expires_at)}
         self._on_connected = []  # fn(event) -> [(source, text or settings)], see native_texts.py
         self._on_output = []  # fn(slug, diff) when the record or stream section changed (owner only)
@@ -94,7 +103,11 @@ class ObsRuntime:
         # Every process mirrors OBS (commands and snapshots are answered locally); only the
         # event's owner broadcasts the changes, or each panel would get them once per process.
         if ownership.runs_here(slug):
-            broadcast("obs_state", {"event": slug, "diff": diff}, slug, "crew")
+            if self.on_air(slug) == "primary":  # the panel shows the OBS on air
+                broadcast("obs_state", {"event": slug, "diff": diff, "side": "primary"}, slug, "crew")
+            link = {k: diff[k] for k in LINK_KEYS if k in diff}
+            if link and self.backups.peek(slug) is not None:  # the standby panel keeps the primary's link
+                broadcast("standby_state", {"event": slug, "primary": link}, slug, "crew")
             if diff.get("status") == "connected":
                 socketio.start_background_task(self._push_after_connect, slug)
             if "record" in diff or "stream" in diff:
@@ -114,11 +127,14 @@ class ObsRuntime:
         return hook
 
     def _on_backup_change(self, slug, diff):
-        """The standby's link (and what it shows) to the crew; after it (re)connects it gets the
-        current texts and the primary's program scene."""
+        """The standby's link (and what it shows) to the crew, and its whole state to the panel
+        while it is on air; after it (re)connects it gets the current texts and the primary's
+        program scene."""
         if not ownership.runs_here(slug):
             return
-        watched = {k: diff[k] for k in ("status", "error", "program_scene", "stream") if k in diff}
+        if self.on_air(slug) == "backup":
+            broadcast("obs_state", {"event": slug, "diff": diff, "side": "backup"}, slug, "crew")
+        watched = {k: diff[k] for k in LINK_KEYS if k in diff}
         if watched:
             broadcast("standby_state", {"event": slug, "backup": watched}, slug, "crew")
         if diff.get("status") == "connected":
@@ -159,20 +175,73 @@ class ObsRuntime:
         return scene
 
     # which OBS is on air ------------------------------------------------------------------
-    def on_air(self, slug):
-        """``"primary"`` or ``"backup"`` (set by the standby switch, server/services/standby/)."""
-        return self._on_air.get(slug, "primary")
+    def on_air(self, slug, fresh=False):
+        """``"primary"`` or ``"backup"``: the event's ``obs_on_air`` (written by the standby
+        switch, server/services/standby/; "primary" without a standby), as read at most
+        ``ON_AIR_TTL_S`` ago, or now (``fresh``)."""
+        cached = self._on_air.get(slug)
+        now = time.monotonic()
+        if not fresh and cached is not None and now - cached[1] < ON_AIR_TTL_S:
+            return cached[0]
+        side = self._read_on_air(slug, cached[0] if cached is not None else "primary")
+        self._on_air[slug] = (side, now)
+        return side
+
+    def _read_on_air(self, slug, fallback):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from server.extensions import db
+        from server.models.event import Event
+
+        try:  # its own app context (and session): callable from the OBS threads and inside requests
+            with self.app.app_context():
+                row = db.session.execute(db.select(Event.obs_on_air, Event.obs_backup_url).filter_by(slug=slug)).first()
+        except SQLAlchemyError as err:  # the database away: keep what was known
+            log.warning("OBS %s: which OBS is on air could not be read (%s)", slug, type(err).__name__)
+            return fallback
+        return "backup" if row is not None and row.obs_backup_url and row.obs_on_air == "backup" else "primary"
 
     def set_on_air(self, slug, side):
+        """Store ``side`` as the OBS on air (committed, in the caller's session) and keep it."""
+        from server.extensions import db
+        from server.services.lookups import event_or_404
+
+        side = "backup" if side == "backup" else "primary"
+        event = event_or_404(slug)
+        event.obs_on_air = side
+        db.session.commit()
+        self._on_air[slug] = (side, time.monotonic())
+
+    def forget_on_air(self, slug):
+        """Read the on-air side again on next use (its settings changed)."""
+        self._on_air.pop(slug, None)
+
+    def on_air_state(self, slug, fresh=False):
+        """``(side, state)``: the mirrored state of the OBS on air, what the control panel shows
+        (the standby's, even while it is down: the panel must not show the other OBS's picture)."""
+        side = self.on_air(slug, fresh=fresh)
+        if side == "backup" and self.backup_for(slug) is None:
+            side = "primary"
+        return side, self.side_state(slug, side)
+
+    def side_state(self, slug, side):
+        """The mirrored state of one OBS of the event (``side`` "backup": the standby's; the
+        primary's when the event has no standby)."""
         if side == "backup":
-            self._on_air[slug] = "backup"
-        else:
-            self._on_air.pop(slug, None)
+            conn = self.backup_for(slug)
+            if conn is not None:
+                return conn.state
+        return self.state(slug)
+
+    def broadcast_on_air_state(self, slug):
+        """The on-air OBS's full state to the event's crew room (after a switch or new settings)."""
+        side, state = self.on_air_state(slug, fresh=True)
+        broadcast("obs_state", {"event": slug, "diff": state, "full": True, "side": side}, slug, "crew")
 
     def connection_on_air(self, slug):
         """The connection the crew's commands drive: the primary's, or the standby's while it
         is on air (obs_not_configured / the primary's errors otherwise, as ``connection_for``)."""
-        if self.on_air(slug) == "backup":
+        if self.on_air(slug, fresh=True) == "backup":
             self.refuse_if_not_owner(slug)
             conn = self.backup_for(slug)
             if conn is not None:
@@ -296,8 +365,14 @@ class ObsRuntime:
         else:
             self.manager.remove(event.slug)
         self.configure_backup(event)
-        broadcast("obs_state", {"event": event.slug, "diff": self.state(event.slug)}, event.slug, "crew")
-        broadcast("standby_state", {"event": event.slug, "backup": self.backup_state(event.slug)}, event.slug, "crew")
+        self.forget_on_air(event.slug)
+        self.broadcast_on_air_state(event.slug)
+        broadcast(
+            "standby_state",
+            {"event": event.slug, "backup": self.backup_state(event.slug), "primary": self.link_state(event.slug)},
+            event.slug,
+            "crew",
+        )
 
     # the standby OBS ----------------------------------------------------------------------
     def configure_backup(self, event):
@@ -324,7 +399,12 @@ class ObsRuntime:
         if conn is None:
             return {"status": "not_configured", "error": None, "program_scene": None, "stream": {"state": None}}
         state = conn.state
-        return {k: state[k] for k in ("status", "error", "program_scene", "stream")}
+        return {k: state[k] for k in LINK_KEYS}
+
+    def link_state(self, slug):
+        """The primary OBS's link and what it shows, as ``backup_state`` (the standby panel)."""
+        state = self.state(slug)
+        return {k: state[k] for k in LINK_KEYS}
 
     def start_all(self):
         from server.services.events import active_events
@@ -404,7 +484,8 @@ class ObsRuntime:
                     socketio.start_background_task(self._thumb_loop)
 
     def _thumbs_for(self, slug, scenes):
-        conn = self.manager.peek(slug)
+        side = self.on_air(slug)  # the monitors show the OBS on air
+        conn = self.backups.peek(slug) if side == "backup" else self.manager.peek(slug)
         if conn is None or not conn.connected:
             return
         state = conn.state
@@ -418,6 +499,7 @@ class ObsRuntime:
         # to this process's watchers only (a sid is a room): no copies from other processes
         payload = {
             "event": slug,
+            "side": side,
             "images": images,
             "monitors": {
                 "program": big.get(state["program_scene"]),

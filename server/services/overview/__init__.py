@@ -103,20 +103,22 @@ def _obs(state):
 
 
 def overview(obs_state, destination_status):
-    """Every active event's tile. ``obs_state(slug)`` and ``destination_status(slug, dest_id)``
-    read the runtimes (injected, so this stays testable without OBS or ffmpeg)."""
+    """Every active event's tile. ``obs_state(slug, side)`` and ``destination_status(slug, dest_id)``
+    read the runtimes (injected, so this stays testable without OBS or ffmpeg); the OBS shown is
+    the one on air (``Event.obs_on_air``, "backup" after a switch to the standby OBS)."""
     events = db.session.scalars(select(Event).filter_by(is_active=True).order_by(Event.id)).all()
     ids = [e.id for e in events]
     sites, questions = _site_counts(ids), _question_counts(ids)
     dests, current = _destinations(events, destination_status), _current_items(events)
     tiles = []
     for event in events:
-        state = obs_state(event.slug) or {}
+        side = "backup" if event.obs_backup_url and event.obs_on_air == "backup" else "primary"
+        state = obs_state(event.slug, side) or {}
         tiles.append(
             {
                 "slug": event.slug,
                 "name": event.name,
-                "obs": _obs(state),
+                "obs": {**_obs(state), "side": side},
                 "stream": {"state": (state.get("stream") or {}).get("state", "unknown")},
                 "record": {"state": (state.get("record") or {}).get("state", "unknown")},
                 "destinations": dests[event.id],

@@ -16,5 +16,6 @@ from server.services.restream.relay import restream_runtime
     "the wall polls this cheap endpoint every 2 s",
 )
 def overview_all(call, data):
-    """``{"events": [tile, ...]}``: OBS, stream, record, fan pages, sites, questions, current item."""
-    return {"events": overview(obs_runtime().state, restream_runtime().status)}
+    """``{"events": [tile, ...]}``: OBS (the one on air, with its ``side``), stream, record, fan
+    pages, sites, questions, current item."""
+    return {"events": overview(obs_runtime().side_state, restream_runtime().status)}

@@ -208,7 +208,7 @@ def start_with_standby(call, server):
     on air as the event's stream. A standby that cannot start is reported, not fatal."""
     from server.services.obs.runtime import obs_runtime
 
-    side = obs_runtime().on_air(call.slug)
+    side = obs_runtime().on_air(call.slug, fresh=True)
     restream_runtime().program(call.slug, side=side)
     obs = point_obs_at_ingest(call.slug, server, stream_name(call.slug, "primary"))
     try:

@@ -1,8 +1,10 @@
 """Switching an event between its primary and its standby OBS, by hand or automatically.
 
 Owns the switch (``switch(slug, side, actor, reason)``: the OBS switched to must be connected;
-while the restream runs with a program feed, that OBS is made to stream to the ingest and the
-feed cuts to it on its next keyframe — the fan pages keep their connection), the view of the
+the side on air is stored on the event first (``Event.obs_on_air``, through the OBS runtime: every
+process and a restarted one follow it), then, while the restream runs with a program feed, that OBS is made to stream to the ingest and the
+feed cuts to it on its next keyframe — the fan pages keep their connection), then the control panel gets the on-air OBS's full state
+(its monitors, scenes and outputs follow the switch), the view of the
 standby (``view``), its audit entry and the crew alert (``standby_alert``), and the automatic
 rule (``check_auto(slug)``, one round of the ``standby watch`` loop): when the event has
 ``standby_auto_after_s`` set and the primary OBS is on air, live, and lost (its link down, or its
@@ -63,16 +65,17 @@ def _feed(slug):
 
 
 def view(slug):
-    """The standby as the crew sees it (no secrets): configured, on-air side, the standby's link,
-    the automatic rule, the program feed."""
+    """The standby as the crew sees it (no secrets): configured, on-air side, the links of both
+    OBS, the automatic rule, the program feed."""
     event = event_or_404(slug)
     runtime = _obs()
     feed = _feed(slug)
     return {
         "configured": bool(event.obs_backup_url),
-        "on_air": runtime.on_air(slug),
+        "on_air": runtime.on_air(slug, fresh=True),
         "auto_after_s": event.standby_auto_after_s,
         "backup": runtime.backup_state(slug),
+        "primary": runtime.link_state(slug),
         "feed": feed.snapshot() if feed is not None else None,
     }
 
@@ -90,7 +93,7 @@ def switch(slug, side, actor, reason="manual"):
     if not event.obs_backup_url:
         raise Conflict("standby_not_configured", _l("Sự kiện chưa có OBS dự phòng."))
     runtime = _obs()
-    before = runtime.on_air(slug)
+    before = runtime.on_air(slug, fresh=True)
     if before == side:
         return view(slug)
     conn = _connected(slug, side)
@@ -100,6 +103,7 @@ def switch(slug, side, actor, reason="manual"):
             _l("%(obs)s đang mất kết nối: không chuyển được.", obs=WORDS[side]),
             status=503,
         )
+    runtime.set_on_air(slug, side)  # stored before anything follows it or anyone is told
     feed = _feed(slug)
     if feed is not None:
         from server.services.restream.commands import stream_side_to_ingest
@@ -109,13 +113,13 @@ def switch(slug, side, actor, reason="manual"):
         except ServiceError as err:
             log.warning("standby %s: the %s OBS did not start streaming (%s)", slug, side, err.code)
         feed.switch(side)
-    runtime.set_on_air(slug, side)
     with watch().lock:
         watch().lost_since.pop(slug, None)
     detail = f"{before} → {side} ({reason})"
     audit.record(actor, "standby.switch", slug, detail)
     log.warning("standby %s: %s", slug, detail)
     runtime.mirror_program(slug)
+    runtime.broadcast_on_air_state(slug)  # the panel's monitors, scenes and outputs: the OBS on air
     message = (
         _l("Đã tự chuyển sang %(obs)s: OBS chính mất quá %(s)s giây.", obs=WORDS[side], s=event.standby_auto_after_s)
         if reason == "auto"
@@ -151,7 +155,7 @@ def check_auto(slug):
     event = event_or_404(slug)
     after = event.standby_auto_after_s
     runtime = _obs()
-    if not event.obs_backup_url or not after or runtime.on_air(slug) != "primary":
+    if not event.obs_backup_url or not after or runtime.on_air(slug, fresh=True) != "primary":
         return None
     w = watch()
     now = w.clock()

@@ -155,11 +155,12 @@ def socket_client(app, client, auth, event):
 
 @pytest.fixture
 def start_server(tmp_path):
-    """``start_server(async_mode="gevent", env=None, command=None)``: a real server process."""
+    """``start_server(async_mode="gevent", env=None, command=None)``: a real server process, on a
+    copy of a database already migrated and seeded with the demo congress (``demo_database``)."""
     servers = []
 
     def start(**kwargs):
-        server = ServerProcess(tmp_path, **kwargs).start()
+        server = ServerProcess(tmp_path, demo_copy=True, **kwargs).start()
         servers.append(server)
         return server
 

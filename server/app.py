@@ -232,6 +232,10 @@ def start_background_services(app):
         presence.start_grace()  # a restart sends nobody offline before the phones can beat again
     if app.config.get("OBS_AUTOSTART", True):
         obs_runtime(app).start_all()
+    if app.config.get("PRELOAD_THEMES", True):
+        from server.services.questions.themes import preload_engine
+
+        preload_engine()  # seconds of imports now, before serving, rather than a pause of the hub later
     background.every(app, "agenda clock push", push_clocks_once, 1.0)
     background.every(app, "bridge monitor", monitor.run_once, monitor.tick_seconds(app.config))
     background.every(app, "standby watch", check_auto, 1.0, per_event=True)

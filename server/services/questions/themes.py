@@ -44,11 +44,19 @@ _locks = defaultdict(threading.Lock)  # one computation per event at a time in t
 
 
 def _engine():
-    """``theme_engine``, imported when first needed: scikit-learn and SciPy take seconds to import,
-    which every server start (and every test's server process) would otherwise pay."""
+    """``theme_engine``, imported when first needed (scikit-learn and SciPy: seconds of imports).
+    A server process imports it before serving (``preload_engine``, unless ``PRELOAD_THEMES`` is
+    off, as in the tests' servers): an import at the first themes view would pause the hub."""
     from server.services.questions import theme_engine
 
     return theme_engine
+
+
+def preload_engine():
+    """Import the themes engine and SciPy's assignment now (``start_background_services``)."""
+    from scipy.optimize import linear_sum_assignment  # noqa: F401
+
+    _engine()
 
 
 # ---- reading -------------------------------------------------------------------------------------

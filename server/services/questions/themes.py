@@ -44,19 +44,11 @@ _locks = defaultdict(threading.Lock)  # one computation per event at a time in t
 
 
 def _engine():
-    """``theme_engine``, imported when first needed (scikit-learn and SciPy: seconds of imports).
-    A server process imports it before serving (``preload_engine``, unless ``PRELOAD_THEMES`` is
-    off, as in the tests' servers): an import at the first themes view would pause the hub."""
+    """``theme_engine``, imported when first needed (scikit-learn and SciPy: seconds of imports);
+    a server process has it imported before serving (``preload_libraries`` in ``server/app.py``)."""
     from server.services.questions import theme_engine
 
     return theme_engine
-
-
-def preload_engine():
-    """Import the themes engine and SciPy's assignment now (``start_background_services``)."""
-    from scipy.optimize import linear_sum_assignment  # noqa: F401
-
-    _engine()
 
 
 # ---- reading -------------------------------------------------------------------------------------

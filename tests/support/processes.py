@@ -67,6 +67,7 @@ def stop_process(proc, sig=signal.SIGTERM, timeout=10):
 
 
 ADMIN_PASSWORD = "admin-pass-123"
+SEEDING = ("BRIDGECAST_AUTO_MIGRATE", "BRIDGECAST_DEMO")  # either off: no copy of the demo database
 _demo_databases = {}  # (day in Vietnam, admin password) -> a migrated, seeded SQLite file
 
 
@@ -131,7 +132,8 @@ class ServerProcess:
         self.env.update(env or {})
         self.command = command or [sys.executable, "-m", "server"]
         self.proc = None
-        self.demo_copy = demo_copy and database_url is None
+        seeds = all(self.env.get(k, "1").strip().lower() not in ("0", "false", "no", "off") for k in SEEDING)
+        self.demo_copy = demo_copy and database_url is None and seeds  # what the server would make itself
 
     def start(self, timeout=60):
         db_path = os.path.join(self.tmpdir, "server.db")

@@ -232,6 +232,8 @@ def start_background_services(app):
         presence.start_grace()  # a restart sends nobody offline before the phones can beat again
     if app.config.get("OBS_AUTOSTART", True):
         obs_runtime(app).start_all()
+    if app.config.get("PRELOAD", True):
+        preload_libraries()
     background.every(app, "agenda clock push", push_clocks_once, 1.0)
     background.every(app, "bridge monitor", monitor.run_once, monitor.tick_seconds(app.config))
     background.every(app, "standby watch", check_auto, 1.0, per_event=True)
@@ -247,3 +249,14 @@ def tune_garbage_collector():
     gc.collect()
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
+
+
+def preload_libraries():
+    """Import now, before serving, what the server imports on first use (the themes engine:
+    scikit-learn, SciPy; the synthesis's chart picture: PyMuPDF): seconds of imports at the first
+    themes view or Word export would pause the hub (gevent, eventlet) for every client. A process
+    that never serves them (the tests' servers, ``BRIDGECAST_PRELOAD=0``) starts seconds sooner."""
+    import fitz  # noqa: F401
+    from scipy.optimize import linear_sum_assignment  # noqa: F401
+
+    from server.services.questions import theme_engine  # noqa: F401

@@ -42,6 +42,7 @@ class Config:
     OBS_URL = None
     OBS_PASSWORD = None
     OBS_AUTOSTART = True
+    PRELOAD = True  # import the heavy libraries (scikit-learn, SciPy, PyMuPDF) before serving, not at first use
     # restream to fan pages (server/services/restream/): the nginx-rtmp ingest and the pushers
     RESTREAM_DIR = None  # default: instance/restream (nginx prefix, generated config, its log)
     RESTREAM_INGEST_PORT = 0  # 0: a free port at start
@@ -119,6 +120,8 @@ def from_environment(environ=None):
     put("OBS_PASSWORD", env.get("BRIDGECAST_OBS_PASSWORD") or None)
     if "BRIDGECAST_OBS_AUTOSTART" in env:
         put("OBS_AUTOSTART", _bool(env["BRIDGECAST_OBS_AUTOSTART"], True))
+    if "BRIDGECAST_PRELOAD" in env:
+        put("PRELOAD", _bool(env["BRIDGECAST_PRELOAD"], True))
     put("RESTREAM_DIR", env.get("BRIDGECAST_RESTREAM_DIR") or None)
     if env.get("BRIDGECAST_RESTREAM_INGEST_PORT"):
         put("RESTREAM_INGEST_PORT", _int(env["BRIDGECAST_RESTREAM_INGEST_PORT"], 0))

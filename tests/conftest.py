@@ -155,11 +155,14 @@ def socket_client(app, client, auth, event):
 
 @pytest.fixture
 def start_server(tmp_path):
-    """``start_server(async_mode="gevent", env=None, command=None)``: a real server process."""
+    """``start_server(async_mode="gevent", env=None, command=None)``: a real server process, on a
+    copy of a database already migrated and seeded with the demo congress (``demo_database``),
+    without preloading the heavy libraries (``BRIDGECAST_PRELOAD=0``)."""
     servers = []
 
-    def start(**kwargs):
-        server = ServerProcess(tmp_path, **kwargs).start()
+    def start(env=None, **kwargs):
+        env = {"BRIDGECAST_PRELOAD": "0", **(env or {})}  # scikit-learn & co. when a test uses them
+        server = ServerProcess(tmp_path, demo_copy=True, env=env, **kwargs).start()
         servers.append(server)
         return server
 

@@ -1,7 +1,8 @@
-"""``python -m bench --national-quick`` end to end (about three minutes): the JSON it writes has the
-national keys, every site came back after the restart, the capacity model is consistent with
-the costs it reports, and the two-process check reports each process's predicted and measured
-share. The full national run is never part of the tests."""
+"""``python -m bench --national-quick`` end to end, at a smaller scale than the command's own (half
+the sites and phones, shorter measuring phases: about a minute and a half): the JSON it writes
+has the national keys, every site came back after the restart, the capacity model is consistent
+with the costs it reports, and the two-process check reports each process's predicted and
+measured share. The full national run is never part of the tests."""
 
 import json
 import subprocess
@@ -9,10 +10,28 @@ import sys
 
 import pytest
 
-from bench.national import capacity_model
+from bench.national import TARGETS, capacity_model, targets
 from tests.support.processes import ROOT
 
 pytestmark = pytest.mark.slow
+# Laid over bench/national.py's NATIONAL_QUICK for this run (the same steps, every phase still
+# measured; the offline threshold and the beat are kept, so the restart is waited for as long).
+SCALE = {
+    "sites": 200,
+    "phones": 50,
+    "beat_s": 5.0,
+    "idle_s": 2.0,
+    "beat_phase_s": 5.0,
+    "question_s": 10,
+    "two_process_s": 10,
+}
+RUN = (
+    "import json, sys\n"
+    "from bench import national\n"
+    "national.NATIONAL_QUICK.update(json.loads(sys.argv[1]))\n"
+    "from bench.__main__ import main\n"
+    "main(sys.argv[2:])\n"
+)
 
 KEYS = {
     "sites",
@@ -40,7 +59,7 @@ COSTS = {
 def test_national_quick_run_writes_the_national_json(tmp_path):
     out = tmp_path / "national.json"
     run = subprocess.run(
-        [sys.executable, "-m", "bench", "--national-quick", "--out", str(out)],
+        [sys.executable, "-c", RUN, json.dumps(SCALE), "--national-quick", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -50,11 +69,15 @@ def test_national_quick_run_writes_the_national_json(tmp_path):
     result = json.loads(out.read_text(encoding="utf-8"))
     assert set(result) >= KEYS
     assert result["scale"] == "national-quick"
-    assert result["sites"] == 400 and result["phones"] == 100
-    assert result["beats_per_s"] == pytest.approx(400 / 5)
+    sites, phones = SCALE["sites"], SCALE["phones"]
+    assert result["sites"] == sites and result["phones"] == phones
+    assert result["beats_per_s"] == pytest.approx(sites / 5)
     assert result["sites_not_back"] == 0 and result["restart_all_back_s"] is not None
     assert result["offline_detect_s"] is not None
     assert result["questions_acknowledged"] == result["questions_sent"]
+    # the targets block says which targets the same numbers meet
+    assert set(result["targets"]) == {label for _key, label, _test in TARGETS}
+    assert result["targets"] == targets(result)
     assert set(result["capacity"]["costs"]) >= COSTS
     again = capacity_model(result["capacity"]["costs"])
     assert again["processes"] == result["processes_for_31097_sites"] >= 1
@@ -62,9 +85,9 @@ def test_national_quick_run_writes_the_national_json(tmp_path):
     two = result["two_process_validation"]
     assert "error" not in two, two
     assert [p["node"] for p in two["processes"]] == ["a", "b"]
-    assert sum(p["sites"] for p in two["processes"]) == 400 and sum(p["phones"] for p in two["processes"]) == 100
+    assert sum(p["sites"] for p in two["processes"]) == sites and sum(p["phones"] for p in two["processes"]) == phones
     for process in two["processes"]:
-        assert process["sites"] == 200 and process["questions_acknowledged"] > 0
+        assert process["sites"] == sites // 2 and process["questions_acknowledged"] > 0
         assert process["predicted"]["cpu_ms_per_s"] > 0 and process["measured"]["cpu_ms_per_s"] > 0
         assert process["measured"]["rss_mb"] > 50
         assert process["cpu_ratio"] == pytest.approx(

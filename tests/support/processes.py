@@ -1,6 +1,7 @@
 """Real processes for tests: free ports, waiting for them, the Bridgecast server,
 PostgreSQL and Redis started in temporary directories and stopped afterwards."""
 
+import datetime
 import os
 import pwd
 import shutil
@@ -65,14 +66,55 @@ def stop_process(proc, sig=signal.SIGTERM, timeout=10):
         proc.wait(timeout=5)
 
 
-class ServerProcess:
-    """``python -m server`` (or gunicorn) on a free port with its own database and uploads."""
+ADMIN_PASSWORD = "admin-pass-123"
+SEEDING = ("BRIDGECAST_AUTO_MIGRATE", "BRIDGECAST_DEMO")  # either off: no copy of the demo database
+_demo_databases = {}  # (day in Vietnam, admin password) -> a migrated, seeded SQLite file
 
-    def __init__(self, tmpdir, async_mode="gevent", env=None, command=None, database_url=None):
+
+def demo_database(admin_password=ADMIN_PASSWORD):
+    """A SQLite file migrated and seeded with the demo congress (and ``admin_password``), made
+    once per day (the demo's agenda is for today) and pytest process: a server started on a copy
+    finds both done instead of spending a second or two on them."""
+    day = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7))).date().isoformat()
+    key = (day, admin_password)
+    if key not in _demo_databases:
+        from sqlalchemy import text
+
+        from server import create_app
+        from server.extensions import db
+
+        directory = tempfile.mkdtemp(prefix="bc-demo-db-")
+        path = os.path.join(directory, "server.db")
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                "UPLOAD_FOLDER": os.path.join(directory, "uploads"),
+                "ADMIN_PASSWORD": admin_password,
+                "AUTO_MIGRATE": True,
+                "DEMO_SEED": True,
+                "OBS_AUTOSTART": False,
+                "ASYNC_MODE": "threading",
+                "LOG_JSON": False,
+                "LOG_LEVEL": "WARNING",
+            }
+        )
+        with app.app_context():  # fold the WAL into the file so a plain copy is complete
+            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            db.session.remove()
+            db.engine.dispose()
+        _demo_databases[key] = path
+    return _demo_databases[key]
+
+
+class ServerProcess:
+    """``python -m server`` (or gunicorn) on a free port with its own database and uploads.
+    ``demo_copy=True``: its SQLite database starts as a copy of ``demo_database()``."""
+
+    def __init__(self, tmpdir, async_mode="gevent", env=None, command=None, database_url=None, demo_copy=False):
         self.tmpdir = str(tmpdir)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.admin_password = "admin-pass-123"
+        self.admin_password = ADMIN_PASSWORD
         self.log_path = os.path.join(self.tmpdir, f"server-{self.port}.log")
         self.env = dict(os.environ)
         self.env.update(
@@ -90,8 +132,13 @@ class ServerProcess:
         self.env.update(env or {})
         self.command = command or [sys.executable, "-m", "server"]
         self.proc = None
+        seeds = all(self.env.get(k, "1").strip().lower() not in ("0", "false", "no", "off") for k in SEEDING)
+        self.demo_copy = demo_copy and database_url is None and seeds  # what the server would make itself
 
     def start(self, timeout=60):
+        db_path = os.path.join(self.tmpdir, "server.db")
+        if self.demo_copy and not os.path.exists(db_path):  # the first start only: a restart keeps its data
+            shutil.copy(demo_database(self.admin_password), db_path)
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             self.command, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True

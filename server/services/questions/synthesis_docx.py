@@ -10,7 +10,6 @@ import io
 import re
 from xml.sax.saxutils import escape
 
-import fitz
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import parse_xml
@@ -39,6 +38,8 @@ def inert(text):
 
 def _picture(doc, drawing):
     """A reportlab drawing as a PNG picture (through a one-page PDF)."""
+    import fitz  # PyMuPDF on first use (a server preloads it: preload_libraries in server/app.py)
+
     page = fitz.open(stream=renderPDF.drawToString(drawing), filetype="pdf")[0]
     png = page.get_pixmap(dpi=150).tobytes("png")
     doc.add_picture(io.BytesIO(png), width=Cm(16))

@@ -123,8 +123,11 @@ def test_the_national_targets_are_checked_on_the_results_own_numbers():
         "server_rss_mb": 590.0,
         "restart_all_back_s": 59.0,
         "false_offline": 0,
+        "two_process_validation": {
+            "processes": [{"cpu_ratio": 1.14, "rss_ratio": 0.86}, {"cpu_ratio": 0.9, "rss_ratio": 1.0}]
+        },
     }
-    assert all(targets(good).values()) and len(targets(good)) == 6
+    assert all(targets(good).values()) and len(targets(good)) == 7
     for key, value in [
         ("questions_lost", 1),
         ("delivery_p99_ms", 500.0),
@@ -132,5 +135,39 @@ def test_the_national_targets_are_checked_on_the_results_own_numbers():
         ("server_rss_mb", None),
         ("restart_all_back_s", None),
         ("false_offline", 2),
+        ("two_process_validation", {"error": "nginx did not start", "within_15pct": False}),
+        ("two_process_validation", {"processes": [{"cpu_ratio": 1.0, "rss_ratio": 1.0}, {"cpu_ratio": 1.16}]}),
     ]:
         assert sum(not met for met in targets({**good, key: value}).values()) == 1, key
+
+
+def test_the_deployment_routes_each_node_by_its_query_argument(tmp_path):
+    from bench.deployment import nginx_conf
+
+    one = nginx_conf(str(tmp_path), 8000, {"a": 9001})
+    assert "upstream node_a { server 127.0.0.1:9001; keepalive 32; }" in one
+    assert "map $arg_node $bridgecast_node { default node_a; }" in one and "node_b" not in one
+    two = nginx_conf(str(tmp_path), 8000, {"a": 9001, "b": 9002})
+    assert "map $arg_node $bridgecast_node { b node_b; default node_a; }" in two
+    assert "server 127.0.0.1:9002;" in two and "listen 127.0.0.1:8000;" in two
+
+
+def test_only_the_pure_load_clients_run_niced():
+    from bench.national import CLIENT_NICE, LOAD_NICE
+    from bench.two_process import _specs
+
+    specs = _specs("http://front/?node=b", "b", "demo-national", ["t1", "t2"], 3, 2, 1, "c=1", 5.0, None)
+    nice = {spec["kind"]: spec.get("nice", 0) for spec in specs}
+    assert nice == {"site": LOAD_NICE, "phone": LOAD_NICE, "moderator": 0, "overlay": 0} and LOAD_NICE > 0
+    assert CLIENT_NICE["questions"] == CLIENT_NICE["crew"] == 0
+    assert all(spec["url"] == "http://front/?node=b" and spec["label"].endswith("-b") for spec in specs)
+
+
+def test_a_mid_scale_national_run_spreads_its_clients():
+    from bench.__main__ import resized
+    from bench.national import NATIONAL
+
+    mid = resized(NATIONAL, sites=1000, phones=1000)
+    assert (mid["sites"], mid["site_procs"], mid["phones"], mid["phone_procs"]) == (1000, 1, 1000, 1)
+    assert resized(NATIONAL, sites=3355)["site_procs"] == 3 and resized(NATIONAL, sites=3355)["phones"] == 3000
+    assert NATIONAL["sites"] == 3355  # the full scale is left alone

@@ -99,6 +99,12 @@ def run_calibration(scale, env=None, slug=DEMO_EVENT):
         "question_s": seconds,
         "delivery_p99_ms": percentile(latencies, 99),
         "fan_takes": len(fan_sent),
+        # RSS beyond base + connections: what beating sites and stored questions add (kept, checked
+        # against the two-process run; docs/performance.md)
+        "rss_growth": {
+            "beating_kb_per_site": (beating.rss - connected.rss) * 1024.0 / max(1, sites),
+            "questions_kb_per_question": (asking.rss - beating.rss) * 1024.0 / max(1, len(acked)),
+        },
         "idle_cpu_ms_per_s": idle.rate,
         "costs": costs,
         "phases": _phases(

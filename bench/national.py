@@ -16,12 +16,18 @@ time and RSS (``bench/procstats.py``):
 7. a server restart: kill, start on the same port and database; every site reconnects
    (``restart_all_back_s``: from the new server answering to the last site's first beat taken)
    and no beating site may be marked offline (``false_offline``);
-8. the model checked (``bench/two_process.py``): two processes behind nginx sharing PostgreSQL
-   and Redis, half the load each, measured against the model's prediction for a half
-   (``two_process_validation``).
+8. the calibration (``bench/calibration.py``): the same phases on ONE gevent process on
+   PostgreSQL + Redis behind nginx, at the full load: the costs of the deployment the model sizes
+   (``capacity``, ``processes_for_31097_sites``; the SQLite costs above stay as ``capacity_sqlite``);
+9. the model checked (``bench/two_process.py``): two processes behind nginx sharing PostgreSQL
+   and Redis, half the load each, measured against the model's prediction for a half from the
+   calibrated costs (``two_process_validation``).
+
+The pure load (site beaters, phones) runs niced (``CLIENT_NICE``): on this machine it yields the
+cores to the server, as other machines would carry it in a deployment.
 
 ``capacity_model(costs, ...)`` turns the measured costs into processes for a target load; it is a
-pure function (tests/unit/test_bench_national.py checks its arithmetic).
+pure function (tests/scale/test_bench_national.py checks its arithmetic).
 """
 
 import asyncio

@@ -1,14 +1,14 @@
 """The capacity model checked on this machine (``two_process_validation`` in national.json).
 
-Two gevent server processes share PostgreSQL and Redis behind one nginx; every client is pinned
-to one process for all its requests, as sticky sessions pin a browser (here by a ``node`` query
-argument: every simulated client shares the loopback address, so nginx's ``ip_hash`` would send
-them all to one process). Each process gets half of the load: half the beating sites, phones,
-moderators and overlays, half the questions. Over a steady window each process's CPU (ms per
-second) and RSS are measured and compared to what the capacity model (``bench/national.py``,
-costs from the single-process run) predicts for its share, plus the idle process's own rate:
-``within_15pct`` when every process holds within 15 % on both. ``predict_share`` and ``compare``
-are pure (tests/scale/test_bench_national.py).
+Two gevent server processes share PostgreSQL and Redis behind one nginx (``bench/deployment.py``,
+each client pinned to one process by ``?node=``). Each process gets half of the load: half the
+beating sites, phones, moderators and overlays, half the questions. Over a steady window each
+process's CPU (ms per second) and RSS are measured and compared to what the capacity model
+(``bench/national.py``) predicts for its share from the calibration's costs (``bench/calibration.py``:
+one process on the same stack at the full load), plus the calibrated idle rate: ``within_15pct``
+when every process holds within 15 % on both. Full-load costs predicting a half-load process, the
+check tests the model's linearity. ``predict_share`` and ``compare`` are pure
+(tests/scale/test_bench_national.py).
 """
 
 import asyncio
@@ -153,6 +153,8 @@ def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=N
             )
         try:
             procs, result_q, stop_evt, ready = launch_workers(ctx, specs, ctx.Queue(), ctx.Queue(), ctx.Event(), 600)
+            time.sleep(2)
+            rss_connected = [procstats.rss_mb(p) for p in pids]  # every client in, nobody beating yet
             gate.set()
             time.sleep(scale["beat_s"] + 2)  # every site's first beat is past
             seconds = scale.get("two_process_s", scale["question_s"])
@@ -160,6 +162,7 @@ def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=N
             ids = [[uuid.uuid4().hex for _ in range(n)] for n in _split(n_questions)]
             spy = profiler.start(pids[0], seconds, "two-process-a", nonblocking=True) if scale.get("profile") else None
             cpu0, t0 = [procstats.cpu_seconds(p) for p in pids], time.monotonic()
+            rss_window = [procstats.rss_mb(p) for p in pids]  # sites beating, before the questions
 
             async def both():
                 return await asyncio.gather(
@@ -210,6 +213,8 @@ def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=N
                 **{f"{k}s": v for k, v in connected.items()},
                 "questions_acknowledged": len(submitted[i][1]),
                 "idle_cpu_ms_per_s": round(idle_rates[i], 2),
+                "rss_mb_connected": round(rss_connected[i], 1),
+                "rss_mb_beating": round(rss_window[i], 1),
                 "predicted": {k: round(v, 2) for k, v in predicted.items()},
                 "measured": {k: round(v, 2) for k, v in measured[i].items()},
                 **compare(predicted, measured[i]),

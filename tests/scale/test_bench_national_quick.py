@@ -1,7 +1,8 @@
-"""``python -m bench --national-quick`` end to end (about three minutes): the JSON it writes has the
-national keys, every site came back after the restart, the capacity model is consistent with
-the costs it reports, and the two-process check reports each process's predicted and measured
-share. The full national run is never part of the tests."""
+"""``python -m bench --national-quick`` end to end (about four minutes): the JSON it writes has the
+national keys, every site came back after the restart, the capacity model comes from the costs
+of the calibration on PostgreSQL + Redis (the SQLite model kept for reference), the load clients
+ran niced, and the two-process check reports each process's share predicted from the calibrated
+costs and measured. The full national run is never part of the tests."""
 
 import json
 import subprocess
@@ -25,6 +26,9 @@ KEYS = {
     "restart_all_back_s",
     "false_offline",
     "capacity",
+    "capacity_sqlite",
+    "calibration",
+    "client_nice",
     "processes_for_31097_sites",
 }
 COSTS = {
@@ -56,8 +60,24 @@ def test_national_quick_run_writes_the_national_json(tmp_path):
     assert result["offline_detect_s"] is not None
     assert result["questions_acknowledged"] == result["questions_sent"]
     assert set(result["capacity"]["costs"]) >= COSTS
-    again = capacity_model(result["capacity"]["costs"])
+    # the model sizes the scale-out: its costs are the calibration's (one process on PostgreSQL +
+    # Redis at the full quick load), the SQLite single process's kept beside them
+    calibration = result["calibration"]
+    assert "error" not in calibration, calibration
+    assert calibration["sites"] == 400 and calibration["phones"] == 100 and calibration["moderators"] == 10
+    assert calibration["questions_acknowledged"] > 0 and set(calibration["phases"]) == {
+        "idle",
+        "connected",
+        "beating",
+        "questions",
+        "fanout",
+    }
+    assert result["capacity"]["costs"] == {k: calibration["costs"][k] for k in COSTS}
+    again = capacity_model(calibration["costs"])
     assert again["processes"] == result["processes_for_31097_sites"] >= 1
+    assert capacity_model(result["capacity_sqlite"]["costs"])["processes"] == result["processes_for_31097_sites_sqlite"]
+    assert result["client_nice"]["site"] > 0 and result["client_nice"]["phone"] > 0
+    assert result["client_nice"]["moderator"] == result["client_nice"]["questions"] == 0
     # the model checked on two processes behind nginx: the shape, and each got its half
     two = result["two_process_validation"]
     assert "error" not in two, two
@@ -71,5 +91,10 @@ def test_national_quick_run_writes_the_national_json(tmp_path):
             process["measured"]["cpu_ms_per_s"] / process["predicted"]["cpu_ms_per_s"], rel=0.01
         )
         assert process["within"] == (abs(process["cpu_ratio"] - 1) <= 0.15 and abs(process["rss_ratio"] - 1) <= 0.15)
+        # predicted from the calibrated costs for this process's share
+        costs = calibration["costs"]
+        expected_rss = costs["rss_base_mb"] + process["predicted"]["sockets"] * costs["mem_kb_per_connection"] / 1024
+        assert process["predicted"]["rss_mb"] == pytest.approx(expected_rss, abs=0.02)
     assert two["within_15pct"] == all(p["within"] for p in two["processes"])
+    assert result["targets"]["each of two processes within 15 % of the model"] == two["within_15pct"]
     assert two["deliveries"] == two["expected_deliveries"]  # every question reached every moderator, both sides

@@ -224,6 +224,11 @@ def national(args):
             f"          {model['cores']:.2f} cores → {model['processes']} processes at "
             f"{model['inputs']['core_share']:.0%} of a core, {model['memory_mb_total']:.0f} MB in all"
         )
+    errors = (result.get("calibration") or {}).get("server_errors")
+    if errors:
+        print(
+            f"calibration process: {errors['errors']} errors logged, {errors['pool_timeouts']} database pool timeouts"
+        )
     print(f"load clients niced: {result.get('client_nice')}")
     from bench.two_process import summary
 

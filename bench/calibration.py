@@ -28,10 +28,10 @@ def _phases(named):
     }
 
 
-def run_calibration(scale, env=None, slug=DEMO_EVENT):
+def run_calibration(scale, env=None, slug=DEMO_EVENT, services=None):
     """One process on PostgreSQL + Redis at the full load; returns the ``calibration`` dict."""
     procs = None
-    with Deployment(1, env, prefix="bench-calibration-") as deployment:
+    with Deployment(1, env, prefix="bench-calibration-", services=services) as deployment:
         pid = deployment.pids[0]
         node = deployment.nodes[0]
         tokens = site_tokens(deployment.database_url, slug)[: scale["sites"]]
@@ -63,6 +63,7 @@ def run_calibration(scale, env=None, slug=DEMO_EVENT):
                 time.sleep(1.0)
             records = _stop_workers(procs, result_q, stop_evt, timeout=180)
             procs = None
+            server_errors = deployment.errors()["a"]
         finally:
             if procs:
                 for p in procs:
@@ -99,6 +100,7 @@ def run_calibration(scale, env=None, slug=DEMO_EVENT):
         "question_s": seconds,
         "delivery_p99_ms": percentile(latencies, 99),
         "fan_takes": len(fan_sent),
+        "server_errors": server_errors,
         # RSS beyond base + connections: what beating sites and stored questions add (kept, checked
         # against the two-process run; docs/performance.md)
         "rss_growth": {

@@ -92,15 +92,54 @@ def site_tokens(database_url, slug):
         ]
 
 
-class Deployment:
-    """``with Deployment(2, env) as d:`` PostgreSQL, Redis, ``d.nodes`` (ServerProcess, gevent)
-    named a, b, … and nginx at ``d.front``; ``d.url(name)`` pins a client to one process."""
+def log_errors(text):
+    """``{errors, pool_timeouts}`` of a server log (JSON lines; pure): a process whose pool ran dry
+    (SQLAlchemy's ``QueuePool limit``) measured a storm, not its costs."""
+    errors = pool = 0
+    for line in text.splitlines():
+        if '"level": "ERROR"' in line:
+            errors += 1
+            pool += "QueuePool limit" in line
+    return {"errors": errors, "pool_timeouts": pool}
 
-    def __init__(self, n, env=None, prefix="bench-deploy-"):
+
+class Services:
+    """``with Services() as s:`` one PostgreSQL (database ``bench``) and one Redis, for one
+    deployment after another (the calibration, then the two-process check: the second starts on
+    a migrated, seeded database)."""
+
+    def __init__(self):
+        self.pg = self.redis = self.database_url = None
+
+    def __enter__(self):
+        try:
+            self.pg = Postgres().start()
+            self.redis = Redis().start()
+            self.database_url = self.pg.create_database("bench")
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        for service in (self.redis, self.pg):
+            if service is not None:
+                service.stop()
+        self.redis = self.pg = None
+        return False
+
+
+class Deployment:
+    """``with Deployment(2, env) as d:`` PostgreSQL, Redis (its own, or ``services``'),
+    ``d.nodes`` (ServerProcess, gevent) named a, b, … and nginx at ``d.front``; ``d.url(name)``
+    pins a client to one process."""
+
+    def __init__(self, n, env=None, prefix="bench-deploy-", services=None):
         self.names = NODE_NAMES[:n]
         self.env = env or {}
         self.tmp = tempfile.mkdtemp(prefix=prefix)
-        self.pg = self.redis = self.nginx = None
+        self.shared = services
+        self.services = self.nginx = None
         self.nodes, self.front, self.database_url = [], None, None
 
     def __enter__(self):
@@ -117,11 +156,12 @@ class Deployment:
 
     def start(self):
         secret = "bench-deploy-" + uuid.uuid4().hex
-        self.pg = Postgres().start()
-        self.redis = Redis().start()
-        self.database_url = self.pg.create_database("bench")
+        if self.shared is None:
+            self.services = Services().__enter__()
+        services = self.shared or self.services
+        self.database_url = services.database_url
         for name in self.names:  # one after the other: the first migrates and seeds the demo
-            node_env = {**self.env, "REDIS_URL": self.redis.url, "BRIDGECAST_SECRET_KEY": secret}
+            node_env = {**self.env, "REDIS_URL": services.redis.url, "BRIDGECAST_SECRET_KEY": secret}
             os.makedirs(os.path.join(self.tmp, name), exist_ok=True)
             self.nodes.append(
                 ServerProcess(
@@ -136,6 +176,10 @@ class Deployment:
     def url(self, name):
         return f"{self.front}/?node={name}"
 
+    def errors(self):
+        """Per node: ERROR lines in its log, and how many were the database pool running dry."""
+        return {name: log_errors(node.log()) for name, node in zip(self.names, self.nodes)}
+
     @property
     def pids(self):
         return [n.proc.pid for n in self.nodes]
@@ -147,7 +191,6 @@ class Deployment:
         for node in self.nodes:
             node.stop()
         self.nodes = []
-        for service in (self.redis, self.pg):
-            if service is not None:
-                service.stop()
-        self.redis = self.pg = None
+        if self.services is not None:
+            self.services.__exit__()
+            self.services = None

@@ -568,24 +568,38 @@ def run_national(scale):
 def model_on_postgres(scale, env):
     """The calibration on PostgreSQL + Redis (``bench/calibration.py``), the model for the country
     from its costs, and the two-process check predicted from them (``bench/two_process.py``)."""
+    from bench.deployment import Services
+
+    try:
+        with Services() as services:  # one PostgreSQL and Redis: the second run starts on a seeded database
+            return _calibrate_and_check(scale, env, services)
+    except Exception as exc:  # the single-process figures stay; the failure is reported
+        return _no_model(exc)
+
+
+def _no_model(exc):
+    error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    return {
+        "calibration": {"error": error},
+        "capacity": None,
+        "processes_for_31097_sites": None,
+        "two_process_validation": {"error": "no calibration: " + error, "within_15pct": False},
+    }
+
+
+def _calibrate_and_check(scale, env, services):
     from bench.calibration import run_calibration
     from bench.two_process import run_two_process
 
     try:
-        calibration = run_calibration(scale, env=env)
-    except Exception as exc:  # the single-process figures stay; the failure is reported
-        error = f"{exc.__class__.__name__}: {exc}"[:2000]
-        return {
-            "calibration": {"error": error},
-            "capacity": None,
-            "processes_for_31097_sites": None,
-            "two_process_validation": {"error": "no calibration: " + error, "within_15pct": False},
-        }
+        calibration = run_calibration(scale, env=env, services=services)
+    except Exception as exc:
+        return _no_model(exc)
     model = capacity_model(calibration["costs"])
     out = {"calibration": calibration, "capacity": model, "processes_for_31097_sites": model["processes"]}
     try:
         out["two_process_validation"] = run_two_process(
-            scale, calibration["costs"], calibration["idle_cpu_ms_per_s"], slug=DEMO_EVENT, env=env
+            scale, calibration["costs"], calibration["idle_cpu_ms_per_s"], slug=DEMO_EVENT, env=env, services=services
         )
     except Exception as exc:
         out["two_process_validation"] = {"error": f"{exc.__class__.__name__}: {exc}"[:2000], "within_15pct": False}

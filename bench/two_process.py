@@ -115,10 +115,10 @@ def _specs(url, node, slug, tokens, phones, moderators, overlays, cookie, beat_s
     ]
 
 
-def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=None):
+def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=None, services=None):
     """Two processes, half the load each; returns the ``two_process_validation`` dict."""
     procs = None
-    with Deployment(len(NODES), env, prefix="bench-two-") as deployment:
+    with Deployment(len(NODES), env, prefix="bench-two-", services=services) as deployment:
         front, node = deployment.front, deployment.nodes[0]
         tokens = site_tokens(deployment.database_url, slug)[: scale["sites"]]
         cookie = login_cookie(node.url, "admin", node.admin_password)
@@ -182,6 +182,7 @@ def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=N
             time.sleep(2)
             records = _stop_workers(procs, result_q, stop_evt, timeout=180)
             procs = None
+            server_errors = deployment.errors()
         finally:
             if procs:
                 for p in procs:
@@ -213,6 +214,7 @@ def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=N
                 **{f"{k}s": v for k, v in connected.items()},
                 "questions_acknowledged": len(submitted[i][1]),
                 "idle_cpu_ms_per_s": round(idle_rates[i], 2),
+                "server_errors": server_errors[name],
                 "rss_mb_connected": round(rss_connected[i], 1),
                 "rss_mb_beating": round(rss_window[i], 1),
                 "predicted": {k: round(v, 2) for k, v in predicted.items()},
@@ -248,4 +250,7 @@ def summary(validation):
             f"RSS {p['measured']['rss_mb']:.0f} MB (model {p['predicted']['rss_mb']:.0f}, ×{p['rss_ratio'] or math.nan:.2f})"
         )
     lines.append(f"within 15 %: {validation['within_15pct']}")
+    for p in validation["processes"]:
+        if (p.get("server_errors") or {}).get("pool_timeouts"):
+            lines.append(f"process {p['node']}: its database pool ran dry {p['server_errors']['pool_timeouts']} times")
     return lines

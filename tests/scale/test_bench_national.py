@@ -171,3 +171,18 @@ def test_a_mid_scale_national_run_spreads_its_clients():
     assert (mid["sites"], mid["site_procs"], mid["phones"], mid["phone_procs"]) == (1000, 1, 1000, 1)
     assert resized(NATIONAL, sites=3355)["site_procs"] == 3 and resized(NATIONAL, sites=3355)["phones"] == 3000
     assert NATIONAL["sites"] == 3355  # the full scale is left alone
+
+
+def test_a_server_log_says_when_the_database_pool_ran_dry():
+    from bench.deployment import log_errors
+
+    log = "\n".join(
+        [
+            "Bridgecast on http://127.0.0.1:5000 (gevent)",
+            '{"level": "WARNING", "msg": "Cannot send to sid x"}',
+            '{"level": "ERROR", "msg": "message handler error", "exc": "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5"}',
+            '{"level": "ERROR", "msg": "bridge monitor failed", "exc": "ValueError"}',
+        ]
+    )
+    assert log_errors(log) == {"errors": 2, "pool_timeouts": 1}
+    assert log_errors("") == {"errors": 0, "pool_timeouts": 0}

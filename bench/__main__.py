@@ -224,6 +224,11 @@ def national(args):
             f"          {model['cores']:.2f} cores → {model['processes']} processes at "
             f"{model['inputs']['core_share']:.0%} of a core, {model['memory_mb_total']:.0f} MB in all"
         )
+    for phase, p in ((result.get("calibration") or {}).get("phases") or {}).items():
+        print(
+            f"calibration {phase:<10} CPU {p['cpu_ms_per_s']:7.1f} ms/s, waiting for a core {p['wait_ms_per_s']:6.1f} ms/s, "
+            f"RSS {p['rss_mb']:.0f} MB"
+        )
     errors = (result.get("calibration") or {}).get("server_errors")
     if errors:
         print(

@@ -16,16 +16,9 @@ import time
 import uuid
 
 from bench.deployment import Deployment, site_tokens
-from bench.national import DEMO_EVENT, Phase, _fan_out, _start_workers, unit_costs
+from bench.national import DEMO_EVENT, Phase, _fan_out, _start_workers, phase_table, unit_costs
 from bench.scenario import _stop_workers, _submit_all, percentile
 from tests.support.cluster import login_cookie, mint_token
-
-
-def _phases(named):
-    return {
-        name: {"seconds": round(p.seconds, 2), "cpu_ms_per_s": round(p.rate, 2), "rss_mb": round(p.rss, 1)}
-        for name, p in named
-    }
 
 
 def run_calibration(scale, env=None, slug=DEMO_EVENT, services=None):
@@ -109,7 +102,7 @@ def run_calibration(scale, env=None, slug=DEMO_EVENT, services=None):
         },
         "idle_cpu_ms_per_s": idle.rate,
         "costs": costs,
-        "phases": _phases(
+        "phases": phase_table(
             (("idle", idle), ("connected", connected), ("beating", beating), ("questions", asking), ("fanout", fanning))
         ),
     }

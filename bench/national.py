@@ -292,21 +292,37 @@ class Sampler(threading.Thread):
 
 
 class Phase:
-    """CPU ms per second of wall time and RSS of the server over a block."""
+    """CPU ms per second of wall time, run-queue wait ms per second (``wait_rate``: the server
+    runnable but without a core, so its work slips into later phases) and RSS over a block."""
 
     def __init__(self, pid):
         self.pid = pid
 
     def __enter__(self):
         self.cpu0, self.t0 = procstats.cpu_seconds(self.pid), time.monotonic()
+        self.wait0 = procstats.wait_seconds(self.pid)
         return self
 
     def __exit__(self, *exc):
         self.seconds = time.monotonic() - self.t0
         self.cpu_ms = (procstats.cpu_seconds(self.pid) - self.cpu0) * 1000.0
         self.rate = self.cpu_ms / self.seconds  # CPU ms per second
+        self.wait_rate = (procstats.wait_seconds(self.pid) - self.wait0) * 1000.0 / self.seconds
         self.rss = procstats.rss_mb(self.pid)
         return False
+
+
+def phase_table(named):
+    """``{name: {seconds, cpu_ms_per_s, wait_ms_per_s, rss_mb}}`` of ``(name, Phase)`` pairs."""
+    return {
+        name: {
+            "seconds": round(p.seconds, 2),
+            "cpu_ms_per_s": round(p.rate, 2),
+            "wait_ms_per_s": round(p.wait_rate, 2),
+            "rss_mb": round(p.rss, 1),
+        }
+        for name, p in named
+    }
 
 
 def _start_workers(url, scale, slug, tokens, cookie, gate):
@@ -547,16 +563,15 @@ def run_national(scale):
         scale["qps"],
         len(fan_sent) * fan_clients,
     )
-    out["phases"] = {
-        name: {"seconds": round(p.seconds, 2), "cpu_ms_per_s": round(p.rate, 2), "rss_mb": round(p.rss, 1)}
-        for name, p in (
+    out["phases"] = phase_table(
+        (
             ("idle", idle),
             ("connected", connected),
             ("beating", beating_phase),
             ("questions", asking),
             ("fanout", fanning),
         )
-    }
+    )
     out["client_nice"] = dict(CLIENT_NICE)
     out["capacity_sqlite"] = capacity_model(costs)
     out["processes_for_31097_sites_sqlite"] = out["capacity_sqlite"]["processes"]

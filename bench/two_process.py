@@ -162,6 +162,7 @@ def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=N
             ids = [[uuid.uuid4().hex for _ in range(n)] for n in _split(n_questions)]
             spy = profiler.start(pids[0], seconds, "two-process-a", nonblocking=True) if scale.get("profile") else None
             cpu0, t0 = [procstats.cpu_seconds(p) for p in pids], time.monotonic()
+            wait0 = [procstats.wait_seconds(p) for p in pids]
             rss_window = [procstats.rss_mb(p) for p in pids]  # sites beating, before the questions
 
             async def both():
@@ -178,6 +179,7 @@ def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=N
                 {"cpu_ms_per_s": (procstats.cpu_seconds(p) - c) * 1000 / elapsed, "rss_mb": procstats.rss_mb(p)}
                 for p, c in zip(pids, cpu0)
             ]
+            waits = [(procstats.wait_seconds(p) - w) * 1000 / elapsed for p, w in zip(pids, wait0)]
             profile = profiler.finish(spy) if spy is not None else None
             time.sleep(2)
             records = _stop_workers(procs, result_q, stop_evt, timeout=180)
@@ -215,6 +217,7 @@ def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=N
                 "questions_acknowledged": len(submitted[i][1]),
                 "idle_cpu_ms_per_s": round(idle_rates[i], 2),
                 "server_errors": server_errors[name],
+                "wait_ms_per_s": round(waits[i], 2),
                 "rss_mb_connected": round(rss_connected[i], 1),
                 "rss_mb_beating": round(rss_window[i], 1),
                 "predicted": {k: round(v, 2) for k, v in predicted.items()},

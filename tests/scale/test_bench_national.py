@@ -60,8 +60,8 @@ def test_capacity_model_scales_with_its_inputs():
     assert small["cores"] < capacity_model(COSTS)["cores"]
 
 
-def _phase(rate, rss, seconds=10.0):
-    return SimpleNamespace(rate=rate, rss=rss, seconds=seconds, cpu_ms=rate * seconds)
+def _phase(rate, rss, seconds=10.0, wait=0.0):
+    return SimpleNamespace(rate=rate, rss=rss, seconds=seconds, cpu_ms=rate * seconds, wait_rate=wait)
 
 
 def test_unit_costs_subtract_the_phase_before():
@@ -186,3 +186,12 @@ def test_a_server_log_says_when_the_database_pool_ran_dry():
     )
     assert log_errors(log) == {"errors": 2, "pool_timeouts": 1}
     assert log_errors("") == {"errors": 0, "pool_timeouts": 0}
+
+
+def test_the_phase_table_keeps_cpu_wait_and_memory_of_each_phase():
+    from bench.national import phase_table
+
+    table = phase_table([("idle", _phase(2.004, 289.26, 5.0)), ("questions", _phase(208.237, 326.84, 20.123, 41.5))])
+    assert list(table) == ["idle", "questions"]
+    assert table["questions"] == {"seconds": 20.12, "cpu_ms_per_s": 208.24, "wait_ms_per_s": 41.5, "rss_mb": 326.8}
+    assert table["idle"]["wait_ms_per_s"] == 0.0

@@ -48,10 +48,10 @@ bench-obs: setup ## Panel -> real OBS -> panel round trip vs a bare obsws-python
 bench-quick: setup ## The same scenario at a smaller scale, under 2 minutes
 	$(PYTHON) -m bench --quick
 
-bench-national: setup ## One server at national scale, restart included, and the capacity model (bench/results/national.json)
+bench-national: setup ## One server at national scale, restart included, the capacity model calibrated on PostgreSQL + Redis and checked on two processes (bench/results/national.json)
 	$(PYTHON) -m bench --national
 
-bench-national-quick: setup ## The national run at 400 sites (about 2 minutes)
+bench-national-quick: setup ## The national run at 400 sites, its PostgreSQL calibration and two-process check (about 4 minutes)
 	$(PYTHON) -m bench --national-quick
 
 lint: setup ## ruff: the lint rules of ruff.toml and the formatter's check

@@ -14,6 +14,7 @@ questions (``bench/duplicates.py``). Prints a table and writes ``bench/results/l
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -117,6 +118,8 @@ def main(argv=None):
     )
     parser.add_argument("--national-quick", action="store_true", help="the national run scaled down (about 2 minutes)")
     parser.add_argument("--out", help="where the national run writes its JSON")
+    parser.add_argument("--sites", type=int, help="with --national: this many sites instead of 3,355 (a mid-scale run)")
+    parser.add_argument("--phones", type=int, help="with --national: this many phones instead of 3,000")
     parser.add_argument(
         "--relay", action="store_true", help="the restream relay's cost per fan page (bench/results/relay.json)"
     )
@@ -176,17 +179,32 @@ NATIONAL_COLUMNS = [
 ]
 
 
+def resized(scale, sites=None, phones=None):
+    """The national scale with fewer sites or phones, spread over as many client processes as it
+    needs (about 1,200 sites or 1,500 phones each, as the full run)."""
+    out = dict(scale)
+    if sites:
+        out["sites"], out["site_procs"] = sites, max(1, math.ceil(sites / 1200))
+    if phones:
+        out["phones"], out["phone_procs"] = phones, max(1, math.ceil(phones / 1500))
+    return out
+
+
 def national(args):
     from bench.national import NATIONAL, NATIONAL_QUICK, run_national
 
     scale = dict(NATIONAL_QUICK if args.national_quick else NATIONAL, profile=args.profile)
+    name = "national-quick" if args.national_quick else "national"
+    if args.national and (args.sites or args.phones):
+        scale = resized(scale, args.sites, args.phones)
+        name = f"national-{scale['sites']}-{scale['phones']}"
     print(
         f"bench national: {scale['sites']} sites, {scale['phones']} phones, {scale['qps']} questions/s "
         f"for {scale['question_s']} s",
         flush=True,
     )
     result = run_national(scale)
-    result["scale"] = "national-quick" if args.national_quick else "national"
+    result["scale"] = name
     result["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     result["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     path = args.out or os.path.join(RESULTS, "national.json")
@@ -196,18 +214,33 @@ def national(args):
     for key, label in NATIONAL_COLUMNS:
         value = result.get(key)
         print(f"{label:<36}{'—' if value is None else (f'{value:.2f}' if isinstance(value, float) else value)}")
-    for label, met in result.get("targets", {}).items():
-        print(f"{label:<40}{'met' if met else 'MISSED'}")
-    model = result["capacity"]
-    print("capacity: " + ", ".join(f"{k} {v:.4f}" for k, v in model["costs"].items()))
-    print(
-        f"          {model['cores']:.2f} cores → {model['processes']} processes at "
-        f"{model['inputs']['core_share']:.0%} of a core, {model['memory_mb_total']:.0f} MB in all"
-    )
+    for name, key in (("PostgreSQL + Redis", "capacity"), ("SQLite, for reference", "capacity_sqlite")):
+        model = result.get(key)
+        if not model:
+            print(f"capacity ({name}): {result.get('calibration', {}).get('error', 'not measured')}")
+            continue
+        print(f"capacity ({name}): " + ", ".join(f"{k} {v:.4f}" for k, v in model["costs"].items()))
+        print(
+            f"          {model['cores']:.2f} cores → {model['processes']} processes at "
+            f"{model['inputs']['core_share']:.0%} of a core, {model['memory_mb_total']:.0f} MB in all"
+        )
+    for phase, p in ((result.get("calibration") or {}).get("phases") or {}).items():
+        print(
+            f"calibration {phase:<10} CPU {p['cpu_ms_per_s']:7.1f} ms/s, waiting for a core {p['wait_ms_per_s']:6.1f} ms/s, "
+            f"RSS {p['rss_mb']:.0f} MB"
+        )
+    errors = (result.get("calibration") or {}).get("server_errors")
+    if errors:
+        print(
+            f"calibration process: {errors['errors']} errors logged, {errors['pool_timeouts']} database pool timeouts"
+        )
+    print(f"load clients niced: {result.get('client_nice')}")
     from bench.two_process import summary
 
     for line in summary(result.get("two_process_validation")):
         print(line)
+    for label, met in result.get("targets", {}).items():
+        print(f"{label:<40}{'met' if met else 'MISSED'}")
     print(f"\nwritten: {path}")
     return result
 

@@ -10,10 +10,13 @@ reconnect after a server restart and record, as ``back``, the time their first b
 reconnect was acknowledged), ``beat_gate`` (a multiprocessing Event: sites connect at once but
 beat only once it is set, so an idle phase can measure connected sockets alone) and ``label``
 (what the process reports under instead of its kind: ``bench/two_process.py`` tells its two
-server processes' clients apart).
+server processes' clients apart), ``nice`` (the process lowers its own priority by that much:
+the pure load, site beaters and phones, yields the shared cores to the server it loads, as other
+machines would carry it in a deployment; the measuring clients keep the normal priority).
 """
 
 import asyncio
+import os
 import random
 import time
 
@@ -153,5 +156,7 @@ async def _main(spec, ready_q, stop_evt):
 
 
 def run_clients(spec, ready_q, result_q, stop_evt):
+    if spec.get("nice"):
+        os.nice(spec["nice"])
     records = asyncio.run(_main(spec, ready_q, stop_evt))
     result_q.put((spec.get("label", spec["kind"]), records))

@@ -1,4 +1,4 @@
-"""Resident memory and CPU time of a process tree, read from /proc (no psutil)."""
+"""Resident memory, CPU time and run-queue wait of a process tree, read from /proc (no psutil)."""
 
 import os
 
@@ -45,3 +45,21 @@ def cpu_seconds(pid):
         except (OSError, IndexError, ValueError):
             pass
     return total
+
+
+def wait_seconds(pid):
+    """Time the tree's threads spent runnable but waiting for a core (``/proc/PID/task/*/schedstat``,
+    second field): how much a process was starved by whatever else shares the cores."""
+    total = 0
+    for p in tree(pid):
+        try:
+            tasks = os.listdir(f"/proc/{p}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{p}/task/{task}/schedstat") as fh:
+                    total += int(fh.read().split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    return total / 1e9

@@ -1,66 +1,30 @@
 """The capacity model checked on this machine (``two_process_validation`` in national.json).
 
-Two gevent server processes share PostgreSQL and Redis behind one nginx; every client is pinned
-to one process for all its requests, as sticky sessions pin a browser (here by a ``node`` query
-argument: every simulated client shares the loopback address, so nginx's ``ip_hash`` would send
-them all to one process). Each process gets half of the load: half the beating sites, phones,
-moderators and overlays, half the questions. Over a steady window each process's CPU (ms per
-second) and RSS are measured and compared to what the capacity model (``bench/national.py``,
-costs from the single-process run) predicts for its share, plus the idle process's own rate:
-``within_15pct`` when every process holds within 15 % on both. ``predict_share`` and ``compare``
-are pure (tests/scale/test_bench_national.py).
+Two gevent server processes share PostgreSQL and Redis behind one nginx (``bench/deployment.py``,
+each client pinned to one process by ``?node=``). Each process gets half of the load: half the
+beating sites, phones, moderators and overlays, half the questions. Over a steady window each
+process's CPU (ms per second) and RSS are measured and compared to what the capacity model
+(``bench/national.py``) predicts for its share from the calibration's costs (``bench/calibration.py``:
+one process on the same stack at the full load), plus the calibrated idle rate: ``within_15pct``
+when every process holds within 15 % on both. Full-load costs predicting a half-load process, the
+check tests the model's linearity. ``predict_share`` and ``compare`` are pure
+(tests/scale/test_bench_national.py).
 """
 
 import asyncio
 import math
 import multiprocessing as mp
-import os
-import subprocess
-import tempfile
 import time
 import uuid
 
 from bench import procstats, profiler
-from bench.national import capacity_model
+from bench.deployment import Deployment, site_tokens
+from bench.national import CLIENT_NICE, capacity_model
 from bench.scenario import _stop_workers, _submit_all, launch_workers, percentile
 from tests.support.cluster import login_cookie
-from tests.support.processes import Postgres, Redis, ServerProcess, free_port, stop_process, wait_for_port
 
 TOLERANCE = 0.15
 NODES = ("a", "b")
-NGINX_CONF = """# bench/two_process.py: one nginx before two Bridgecast processes; ?node=b pins a client to b
-daemon off;
-master_process off;
-worker_processes 1;
-worker_rlimit_nofile 19000;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{ worker_connections 16000; }}
-http {{
-    access_log off;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    map $arg_node $bridgecast_node {{ b node_b; default node_a; }}
-    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
-    upstream node_a {{ server 127.0.0.1:{port_a}; keepalive 32; }}
-    upstream node_b {{ server 127.0.0.1:{port_b}; keepalive 32; }}
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://$bridgecast_node;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $host;
-            proxy_read_timeout 3600s;
-            proxy_send_timeout 3600s;
-        }}
-    }}
-}}
-"""
 
 
 # ---- the prediction (pure) ----------------------------------------------------------------------
@@ -108,39 +72,7 @@ def _split(n):
     return [n - n // 2, n // 2]
 
 
-def _nginx(prefix, port_a, port_b):
-    port = free_port()
-    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi", "logs"):
-        os.makedirs(os.path.join(prefix, sub), exist_ok=True)
-    conf = os.path.join(prefix, "nginx.conf")
-    with open(conf, "w", encoding="utf-8") as fh:
-        fh.write(NGINX_CONF.format(prefix=prefix, port=port, port_a=port_a, port_b=port_b))
-    proc = subprocess.Popen(
-        ["nginx", "-p", prefix + "/", "-c", conf, "-e", os.path.join(prefix, "error.log")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    wait_for_port(port, timeout=15)
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def _site_tokens(database_url, slug):
-    import psycopg
-
-    with psycopg.connect(database_url) as conn:
-        return [
-            row[0]
-            for row in conn.execute(
-                "SELECT s.token FROM sites s JOIN events e ON e.id = s.event_id "
-                "WHERE e.slug = %s AND s.is_active ORDER BY s.id",
-                (slug,),
-            )
-        ]
-
-
-def _specs(front, node, slug, tokens, phones, moderators, overlays, cookie, beat_s, gate):
-    url = f"{front}/?node={node}"
+def _specs(url, node, slug, tokens, phones, moderators, overlays, cookie, beat_s, gate):
     return [
         {
             "kind": "site",
@@ -152,8 +84,17 @@ def _specs(front, node, slug, tokens, phones, moderators, overlays, cookie, beat
             "beat_s": beat_s,
             "beat_gate": gate,
             "connect_timeout": 300,
+            "nice": CLIENT_NICE["site"],
         },
-        {"kind": "phone", "label": f"phone-{node}", "namespace": "/public", "count": phones, "url": url, "event": slug},
+        {
+            "kind": "phone",
+            "label": f"phone-{node}",
+            "namespace": "/public",
+            "count": phones,
+            "url": url,
+            "event": slug,
+            "nice": CLIENT_NICE["phone"],
+        },
         {
             "kind": "moderator",
             "label": f"moderator-{node}",
@@ -174,28 +115,15 @@ def _specs(front, node, slug, tokens, phones, moderators, overlays, cookie, beat
     ]
 
 
-def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=None):
+def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=None, services=None):
     """Two processes, half the load each; returns the ``two_process_validation`` dict."""
-    tmp = tempfile.mkdtemp(prefix="bench-two-")
-    pg, redis_server, nodes, nginx, procs = None, None, [], None, None
-    secret = "bench-two-" + uuid.uuid4().hex
-    try:
-        pg = Postgres().start()
-        redis_server = Redis().start()
-        database_url = pg.create_database("bench_two")
-        for name in NODES:  # one after the other: the first migrates and seeds the demo
-            node_env = {**(env or {}), "REDIS_URL": redis_server.url, "BRIDGECAST_SECRET_KEY": secret}
-            os.makedirs(os.path.join(tmp, name), exist_ok=True)
-            nodes.append(
-                ServerProcess(
-                    os.path.join(tmp, name), async_mode="gevent", env=node_env, database_url=database_url
-                ).start(timeout=300)
-            )
-        nginx, front = _nginx(os.path.join(tmp, "nginx"), nodes[0].port, nodes[1].port)
-        tokens = _site_tokens(database_url, slug)[: scale["sites"]]
-        cookie = login_cookie(nodes[0].url, "admin", nodes[0].admin_password)
+    procs = None
+    with Deployment(len(NODES), env, prefix="bench-two-", services=services) as deployment:
+        front, node = deployment.front, deployment.nodes[0]
+        tokens = site_tokens(deployment.database_url, slug)[: scale["sites"]]
+        cookie = login_cookie(node.url, "admin", node.admin_password)
         time.sleep(2)
-        pids = [n.proc.pid for n in nodes]
+        pids = deployment.pids
         base = [procstats.cpu_seconds(p) for p in pids]
         t_base = time.monotonic()
         time.sleep(scale["idle_s"])
@@ -212,7 +140,7 @@ def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=N
         specs = []
         for i, name in enumerate(NODES):
             specs += _specs(
-                front,
+                deployment.url(name),
                 name,
                 slug,
                 share["sites"][i],
@@ -223,44 +151,44 @@ def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=N
                 scale["beat_s"],
                 gate,
             )
-        procs, result_q, stop_evt, ready = launch_workers(ctx, specs, ctx.Queue(), ctx.Queue(), ctx.Event(), 600)
-        gate.set()
-        time.sleep(scale["beat_s"] + 2)  # every site's first beat is past
-        seconds = scale.get("two_process_s", scale["question_s"])
-        n_questions = int(scale["qps"] * seconds)
-        ids = [[uuid.uuid4().hex for _ in range(n)] for n in _split(n_questions)]
-        spy = profiler.start(pids[0], seconds, "two-process-a", nonblocking=True) if scale.get("profile") else None
-        cpu0, t0 = [procstats.cpu_seconds(p) for p in pids], time.monotonic()
+        try:
+            procs, result_q, stop_evt, ready = launch_workers(ctx, specs, ctx.Queue(), ctx.Queue(), ctx.Event(), 600)
+            time.sleep(2)
+            rss_connected = [procstats.rss_mb(p) for p in pids]  # every client in, nobody beating yet
+            gate.set()
+            time.sleep(scale["beat_s"] + 2)  # every site's first beat is past
+            seconds = scale.get("two_process_s", scale["question_s"])
+            n_questions = int(scale["qps"] * seconds)
+            ids = [[uuid.uuid4().hex for _ in range(n)] for n in _split(n_questions)]
+            spy = profiler.start(pids[0], seconds, "two-process-a", nonblocking=True) if scale.get("profile") else None
+            cpu0, t0 = [procstats.cpu_seconds(p) for p in pids], time.monotonic()
+            wait0 = [procstats.wait_seconds(p) for p in pids]
+            rss_window = [procstats.rss_mb(p) for p in pids]  # sites beating, before the questions
 
-        async def both():
-            return await asyncio.gather(
-                *(
-                    _submit_all(front, ids[i], seconds, event=slug, query=f"?node={name}")
-                    for i, name in enumerate(NODES)
+            async def both():
+                return await asyncio.gather(
+                    *(
+                        _submit_all(front, ids[i], seconds, event=slug, query=f"?node={name}")
+                        for i, name in enumerate(NODES)
+                    )
                 )
-            )
 
-        submitted = asyncio.run(both())
-        elapsed = time.monotonic() - t0
-        measured = [
-            {"cpu_ms_per_s": (procstats.cpu_seconds(p) - c) * 1000 / elapsed, "rss_mb": procstats.rss_mb(p)}
-            for p, c in zip(pids, cpu0)
-        ]
-        profile = profiler.finish(spy) if spy is not None else None
-        time.sleep(2)
-        records = _stop_workers(procs, result_q, stop_evt, timeout=180)
-        procs = None
-    finally:
-        if procs:
-            for p in procs:
-                p.kill()
-        if nginx is not None:
-            stop_process(nginx)
-        for node in nodes:
-            node.stop()
-        for service in (redis_server, pg):
-            if service is not None:
-                service.stop()
+            submitted = asyncio.run(both())
+            elapsed = time.monotonic() - t0
+            measured = [
+                {"cpu_ms_per_s": (procstats.cpu_seconds(p) - c) * 1000 / elapsed, "rss_mb": procstats.rss_mb(p)}
+                for p, c in zip(pids, cpu0)
+            ]
+            waits = [(procstats.wait_seconds(p) - w) * 1000 / elapsed for p, w in zip(pids, wait0)]
+            profile = profiler.finish(spy) if spy is not None else None
+            time.sleep(2)
+            records = _stop_workers(procs, result_q, stop_evt, timeout=180)
+            procs = None
+            server_errors = deployment.errors()
+        finally:
+            if procs:
+                for p in procs:
+                    p.kill()
     sent = {cid: t for s, _acked in submitted for cid, t in s.items()}
     latencies = [
         (t - sent[text[len("bench ") :]]) * 1000
@@ -288,6 +216,10 @@ def run_two_process(scale, costs, base_cpu_ms_per_s, slug="demo-national", env=N
                 **{f"{k}s": v for k, v in connected.items()},
                 "questions_acknowledged": len(submitted[i][1]),
                 "idle_cpu_ms_per_s": round(idle_rates[i], 2),
+                "server_errors": server_errors[name],
+                "wait_ms_per_s": round(waits[i], 2),
+                "rss_mb_connected": round(rss_connected[i], 1),
+                "rss_mb_beating": round(rss_window[i], 1),
                 "predicted": {k: round(v, 2) for k, v in predicted.items()},
                 "measured": {k: round(v, 2) for k, v in measured[i].items()},
                 **compare(predicted, measured[i]),
@@ -321,4 +253,7 @@ def summary(validation):
             f"RSS {p['measured']['rss_mb']:.0f} MB (model {p['predicted']['rss_mb']:.0f}, ×{p['rss_ratio'] or math.nan:.2f})"
         )
     lines.append(f"within 15 %: {validation['within_15pct']}")
+    for p in validation["processes"]:
+        if (p.get("server_errors") or {}).get("pool_timeouts"):
+            lines.append(f"process {p['node']}: its database pool ran dry {p['server_errors']['pool_timeouts']} times")
     return lines

@@ -60,8 +60,8 @@ def test_capacity_model_scales_with_its_inputs():
     assert small["cores"] < capacity_model(COSTS)["cores"]
 
 
-def _phase(rate, rss, seconds=10.0):
-    return SimpleNamespace(rate=rate, rss=rss, seconds=seconds, cpu_ms=rate * seconds)
+def _phase(rate, rss, seconds=10.0, wait=0.0):
+    return SimpleNamespace(rate=rate, rss=rss, seconds=seconds, cpu_ms=rate * seconds, wait_rate=wait)
 
 
 def test_unit_costs_subtract_the_phase_before():
@@ -123,8 +123,11 @@ def test_the_national_targets_are_checked_on_the_results_own_numbers():
         "server_rss_mb": 590.0,
         "restart_all_back_s": 59.0,
         "false_offline": 0,
+        "two_process_validation": {
+            "processes": [{"cpu_ratio": 1.14, "rss_ratio": 0.86}, {"cpu_ratio": 0.9, "rss_ratio": 1.0}]
+        },
     }
-    assert all(targets(good).values()) and len(targets(good)) == 6
+    assert all(targets(good).values()) and len(targets(good)) == 7
     for key, value in [
         ("questions_lost", 1),
         ("delivery_p99_ms", 500.0),
@@ -132,5 +135,63 @@ def test_the_national_targets_are_checked_on_the_results_own_numbers():
         ("server_rss_mb", None),
         ("restart_all_back_s", None),
         ("false_offline", 2),
+        ("two_process_validation", {"error": "nginx did not start", "within_15pct": False}),
+        ("two_process_validation", {"processes": [{"cpu_ratio": 1.0, "rss_ratio": 1.0}, {"cpu_ratio": 1.16}]}),
     ]:
         assert sum(not met for met in targets({**good, key: value}).values()) == 1, key
+
+
+def test_the_deployment_routes_each_node_by_its_query_argument(tmp_path):
+    from bench.deployment import nginx_conf
+
+    one = nginx_conf(str(tmp_path), 8000, {"a": 9001})
+    assert "upstream node_a { server 127.0.0.1:9001; keepalive 32; }" in one
+    assert "map $arg_node $bridgecast_node { default node_a; }" in one and "node_b" not in one
+    two = nginx_conf(str(tmp_path), 8000, {"a": 9001, "b": 9002})
+    assert "map $arg_node $bridgecast_node { b node_b; default node_a; }" in two
+    assert "server 127.0.0.1:9002;" in two and "listen 127.0.0.1:8000;" in two
+
+
+def test_only_the_pure_load_clients_run_niced():
+    from bench.national import CLIENT_NICE, LOAD_NICE
+    from bench.two_process import _specs
+
+    specs = _specs("http://front/?node=b", "b", "demo-national", ["t1", "t2"], 3, 2, 1, "c=1", 5.0, None)
+    nice = {spec["kind"]: spec.get("nice", 0) for spec in specs}
+    assert nice == {"site": LOAD_NICE, "phone": LOAD_NICE, "moderator": 0, "overlay": 0} and LOAD_NICE > 0
+    assert CLIENT_NICE["questions"] == CLIENT_NICE["crew"] == 0
+    assert all(spec["url"] == "http://front/?node=b" and spec["label"].endswith("-b") for spec in specs)
+
+
+def test_a_mid_scale_national_run_spreads_its_clients():
+    from bench.__main__ import resized
+    from bench.national import NATIONAL
+
+    mid = resized(NATIONAL, sites=1000, phones=1000)
+    assert (mid["sites"], mid["site_procs"], mid["phones"], mid["phone_procs"]) == (1000, 1, 1000, 1)
+    assert resized(NATIONAL, sites=3355)["site_procs"] == 3 and resized(NATIONAL, sites=3355)["phones"] == 3000
+    assert NATIONAL["sites"] == 3355  # the full scale is left alone
+
+
+def test_a_server_log_says_when_the_database_pool_ran_dry():
+    from bench.deployment import log_errors
+
+    log = "\n".join(
+        [
+            "Bridgecast on http://127.0.0.1:5000 (gevent)",
+            '{"level": "WARNING", "msg": "Cannot send to sid x"}',
+            '{"level": "ERROR", "msg": "message handler error", "exc": "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5"}',
+            '{"level": "ERROR", "msg": "bridge monitor failed", "exc": "ValueError"}',
+        ]
+    )
+    assert log_errors(log) == {"errors": 2, "pool_timeouts": 1}
+    assert log_errors("") == {"errors": 0, "pool_timeouts": 0}
+
+
+def test_the_phase_table_keeps_cpu_wait_and_memory_of_each_phase():
+    from bench.national import phase_table
+
+    table = phase_table([("idle", _phase(2.004, 289.26, 5.0)), ("questions", _phase(208.237, 326.84, 20.123, 41.5))])
+    assert list(table) == ["idle", "questions"]
+    assert table["questions"] == {"seconds": 20.12, "cpu_ms_per_s": 208.24, "wait_ms_per_s": 41.5, "rss_mb": 326.8}
+    assert table["idle"]["wait_ms_per_s"] == 0.0

@@ -1,8 +1,9 @@
 """``python -m bench --national-quick`` end to end, at a smaller scale than the command's own (half
-the sites and phones, shorter measuring phases: about a minute and a half): the JSON it writes
-has the national keys, every site came back after the restart, the capacity model is consistent
-with the costs it reports, and the two-process check reports each process's predicted and
-measured share. The full national run is never part of the tests."""
+the sites and phones, shorter measuring phases): the JSON it writes has the national keys, every
+site came back after the restart, the capacity model comes from the costs of the calibration on
+PostgreSQL + Redis (the SQLite model kept for reference), the load clients ran niced, and the
+two-process check reports each process's share predicted from the calibrated costs and measured.
+The full national run is never part of the tests."""
 
 import json
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 from bench.national import TARGETS, capacity_model, targets
 from tests.support.processes import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(660)]
 # Laid over bench/national.py's NATIONAL_QUICK for this run (the same steps, every phase still
 # measured; the offline threshold and the beat are kept, so the restart is waited for as long).
 SCALE = {
@@ -24,6 +25,7 @@ SCALE = {
     "beat_phase_s": 5.0,
     "question_s": 10,
     "two_process_s": 10,
+    "calibration_question_s": 10,
 }
 RUN = (
     "import json, sys\n"
@@ -44,6 +46,9 @@ KEYS = {
     "restart_all_back_s",
     "false_offline",
     "capacity",
+    "capacity_sqlite",
+    "calibration",
+    "client_nice",
     "processes_for_31097_sites",
 }
 COSTS = {
@@ -79,8 +84,25 @@ def test_national_quick_run_writes_the_national_json(tmp_path):
     assert set(result["targets"]) == {label for _key, label, _test in TARGETS}
     assert result["targets"] == targets(result)
     assert set(result["capacity"]["costs"]) >= COSTS
-    again = capacity_model(result["capacity"]["costs"])
+    # the model sizes the scale-out: its costs are the calibration's (one process on PostgreSQL +
+    # Redis at the full quick load), the SQLite single process's kept beside them
+    calibration = result["calibration"]
+    assert "error" not in calibration, calibration
+    assert calibration["sites"] == sites and calibration["phones"] == phones and calibration["moderators"] == 10
+    assert calibration["questions_acknowledged"] > 0 and set(calibration["phases"]) == {
+        "idle",
+        "connected",
+        "beating",
+        "questions",
+        "fanout",
+    }
+    assert calibration["server_errors"]["pool_timeouts"] == 0  # it measured its costs, not a storm
+    assert result["capacity"]["costs"] == {k: calibration["costs"][k] for k in COSTS}
+    again = capacity_model(calibration["costs"])
     assert again["processes"] == result["processes_for_31097_sites"] >= 1
+    assert capacity_model(result["capacity_sqlite"]["costs"])["processes"] == result["processes_for_31097_sites_sqlite"]
+    assert result["client_nice"]["site"] > 0 and result["client_nice"]["phone"] > 0
+    assert result["client_nice"]["moderator"] == result["client_nice"]["questions"] == 0
     # the model checked on two processes behind nginx: the shape, and each got its half
     two = result["two_process_validation"]
     assert "error" not in two, two
@@ -94,5 +116,10 @@ def test_national_quick_run_writes_the_national_json(tmp_path):
             process["measured"]["cpu_ms_per_s"] / process["predicted"]["cpu_ms_per_s"], rel=0.01
         )
         assert process["within"] == (abs(process["cpu_ratio"] - 1) <= 0.15 and abs(process["rss_ratio"] - 1) <= 0.15)
+        # predicted from the calibrated costs for this process's share
+        costs = calibration["costs"]
+        expected_rss = costs["rss_base_mb"] + process["predicted"]["sockets"] * costs["mem_kb_per_connection"] / 1024
+        assert process["predicted"]["rss_mb"] == pytest.approx(expected_rss, abs=0.02)
     assert two["within_15pct"] == all(p["within"] for p in two["processes"])
+    assert result["targets"]["each of two processes within 15 % of the model"] == two["within_15pct"]
     assert two["deliveries"] == two["expected_deliveries"]  # every question reached every moderator, both sides

@@ -98,6 +98,13 @@ def configure_database(app):
         idle_ping = True
     else:
         idle_ping = False
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"] or "").startswith("sqlite"):
+        pool = {
+            "pool_size": int(app.config["DB_POOL_SIZE"]),
+            "max_overflow": int(app.config["DB_MAX_OVERFLOW"]),
+            "pool_timeout": float(app.config["DB_POOL_TIMEOUT"]),
+        }
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**pool, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     with app.app_context():

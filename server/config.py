@@ -34,6 +34,12 @@ class Config:
     SQLALCHEMY_DATABASE_URI = None  # default: sqlite under instance/
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {}  # pool_pre_ping unset: pooled connections pinged only after idling (database.py)
+    # A database server's connection pool, per process (SQLite keeps SQLAlchemy's own): every request and
+    # socket event holds a connection while it runs; thousands of sockets need more than SQLAlchemy's 5 + 10.
+    # Processes × (size + overflow) must stay under PostgreSQL's max_connections (100 by default).
+    DB_POOL_SIZE = 20
+    DB_MAX_OVERFLOW = 20
+    DB_POOL_TIMEOUT = 10.0  # seconds a handler waits for a connection before it fails (503), not SQLAlchemy's 30
     REDIS_URL = None
     ASYNC_MODE = "gevent"
     AUTO_MIGRATE = True
@@ -109,6 +115,12 @@ def from_environment(environ=None):
     put("SECRET_KEY", env.get("BRIDGECAST_SECRET_KEY") or None)
     put("SQLALCHEMY_DATABASE_URI", _database_url(env.get("DATABASE_URL")))
     put("REDIS_URL", env.get("REDIS_URL") or None)
+    if env.get("BRIDGECAST_DB_POOL_SIZE"):
+        put("DB_POOL_SIZE", _int(env["BRIDGECAST_DB_POOL_SIZE"], 20))
+    if env.get("BRIDGECAST_DB_MAX_OVERFLOW"):
+        put("DB_MAX_OVERFLOW", _int(env["BRIDGECAST_DB_MAX_OVERFLOW"], 20))
+    if env.get("BRIDGECAST_DB_POOL_TIMEOUT"):
+        put("DB_POOL_TIMEOUT", _float(env["BRIDGECAST_DB_POOL_TIMEOUT"], 10.0))
     if env.get("BRIDGECAST_ASYNC_MODE"):
         put("ASYNC_MODE", env["BRIDGECAST_ASYNC_MODE"].strip().lower())
     if "BRIDGECAST_DEMO" in env:

@@ -8,6 +8,7 @@ import logging
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from server.services.errors import ServiceError
@@ -78,6 +79,14 @@ def register_error_handlers(app):
     def _http_error(exc):
         response = error_response(exc.code or 500)
         return response
+
+    @app.errorhandler(PoolTimeout)
+    def _pool_exhausted(exc):
+        # every pooled database connection stayed busy for DB_POOL_TIMEOUT: a moment of overload, not a bug
+        log.warning("database pool exhausted on %s %s", request.method, request.path)
+        response, status = error_response(503, "busy", _("Máy chủ đang bận, hãy thử lại sau giây lát."))
+        response.headers["Retry-After"] = "2"
+        return response, status
 
     @app.errorhandler(Exception)
     def _unexpected(exc):

@@ -43,3 +43,20 @@ def test_a_deeply_nested_agenda_import_is_refused(client, auth, event):
         data = {"file": (io.BytesIO(text.encode()), "agenda.json"), "csrf_token": csrf_from(page)}
         response = client.post(f"/events/{event.slug}/agenda/import", data=data, content_type="multipart/form-data")
         assert response.status_code == 422, response.status_code
+
+
+def test_an_exhausted_database_pool_is_a_503_to_retry_not_a_500(client, event, monkeypatch):
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from server.services.questions import submission
+
+    def busy(*_args, **_kwargs):
+        raise PoolTimeout("QueuePool limit of size 20 overflow 20 reached, connection timed out, timeout 10.00")
+
+    monkeypatch.setattr(submission, "submit", busy)
+    response = _post_question(client, event)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert (
+        response.get_json()["error"] == "busy"
+        and response.get_json()["message"] == "Máy chủ đang bận, hãy thử lại sau giây lát."
+    )

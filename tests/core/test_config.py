@@ -14,8 +14,12 @@ def test_environment_values_are_read_and_typed():
         "BRIDGECAST_SECURE_COOKIES": "true",
         "BRIDGECAST_OFFLINE_S": "12.5",
         "BRIDGECAST_OBS_URL": "ws://127.0.0.1:4455",
+        "BRIDGECAST_DB_POOL_SIZE": "30",
+        "BRIDGECAST_DB_MAX_OVERFLOW": "5",
+        "BRIDGECAST_DB_POOL_TIMEOUT": "4.5",
     }
     out = from_environment(env)
+    assert (out["DB_POOL_SIZE"], out["DB_MAX_OVERFLOW"], out["DB_POOL_TIMEOUT"]) == (30, 5, 4.5)
     assert out["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db:5432/bc"
     assert out["REDIS_URL"] == "redis://r:6379/0"
     assert out["ASYNC_MODE"] == "gevent"

@@ -30,6 +30,8 @@ def test_migrations_and_idempotent_demo_seed_on_postgresql(postgres, tmp_path):
     )
     with app.app_context():
         assert db.engine.dialect.name == "postgresql"
+        # a database server gets the pool thousands of sockets need, and a short wait when it is empty
+        assert (db.engine.pool.size(), db.engine.pool._max_overflow, db.engine.pool._timeout) == (20, 20, 10.0)
         tables = set(inspect(db.engine).get_table_names())
         for model in db.Model.__subclasses__():
             assert model.__tablename__ in tables, model.__tablename__

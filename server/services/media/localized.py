@@ -7,7 +7,9 @@ every socket of the process: heartbeats, questions, overlays. So the server gath
 ``fn(*args)`` in the media worker (``worker.run``: one job at a time, a time limit, the hub
 keeps serving while it waits) inside a bare Flask app context that speaks the request's
 locale, so ``gettext`` in ``fn`` translates as it would have in the request. ``fn`` and its
-arguments must pickle (module-level functions, plain data).
+arguments must pickle (module-level functions, plain data). The caller's read transaction is
+ended before the wait, so a request waiting for its document holds no pooled database
+connection (a dozen downloads at once would otherwise empty the pool for everyone).
 """
 
 from server.services.media import worker
@@ -44,5 +46,8 @@ def render(fn, *args, timeout=DOCUMENT_TIMEOUT_S):
     """The server side: ``fn(*args)`` laid out in the media worker, in the current locale."""
     from flask_babel import get_locale
 
+    from server.extensions import db
+
     locale = str(get_locale() or "vi")
+    db.session.commit()  # the data is gathered: give the connection back while the worker lays it out
     return worker.run(call_in_locale, locale, fn, *args, timeout=timeout)

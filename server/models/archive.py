@@ -1,7 +1,7 @@
 """The archive of a broadcast: recording sessions with their chapter marks, and the as-run log.
 
 A ``RecordingSession`` is one OBS recording (started when OBS reports the record output
-started, stopped when it reports it stopped); its ``RecordingChapter`` rows are the agenda
+started, stopped when it reports it stopped; ``side``: the primary or the standby OBS); its ``RecordingChapter`` rows are the agenda
 takes made while it ran, in seconds from the start of the file. ``AsRunEntry`` rows are
 written when things happen (takes, stream and record starts and stops, destination failures)
 and are never derived afterwards.
@@ -24,6 +24,8 @@ class RecordingSession(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     output_path: Mapped[str] = mapped_column(String(1000), default="")
+    # which OBS made the file: "primary" or "backup" (the event's standby OBS)
+    side: Mapped[str] = mapped_column(String(10), default="primary", server_default="primary")
     # pauses do not advance the file's clock: chapter times subtract them
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_s: Mapped[float] = mapped_column(default=0.0)
@@ -51,7 +53,7 @@ class AsRunEntry(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     # item_start | item_end | take_undone | stream_start | stream_stop | stream_reconnecting |
     # record_start | record_stop | record_pause | record_resume | destination_live |
-    # destination_failed | destination_stopped
+    # destination_failed | destination_stopped | standby_switch
     kind: Mapped[str] = mapped_column(String(40))
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(300), default="")

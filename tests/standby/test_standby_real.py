@@ -8,7 +8,7 @@ is killed (the rule on); the page's pusher never restarts and the receiver never
 freeze, not an ended live video); the file is H.264 + AAC; the standby's password is in no
 answer and in no log line. And after the switch the control panel shows the standby: its full
 ``obs_state`` and its program monitor (a real screenshot) say ``side: "backup"`` and a program
-scene only the standby OBS has.
+scene only the standby OBS has. The as-run log has the primary's stream start and the three switches.
 """
 
 import logging
@@ -258,6 +258,16 @@ def test_the_pages_file_keeps_growing_across_the_standby_switches(
         assert dest()["restarts"] == 0 and dest()["state"] == "live", dest()
         assert page.proc.poll() is None
         assert standby.view(event.slug)["on_air"] == "backup"
+        # the as-run log says what went out: the primary's stream, then the three switches
+        log_rows = [(r["kind"], r["detail"]) for r in call("GET", "/as-run").get_json()["items"]]
+        switches = [d for k, d in log_rows if k == "standby_switch"]
+        assert switches == [
+            "OBS chính → máy OBS dự phòng (bằng tay)",
+            "máy OBS dự phòng → OBS chính (bằng tay)",
+            "OBS chính → máy OBS dự phòng (tự động)",
+        ], log_rows
+        first_switch = log_rows.index(("standby_switch", switches[0]))
+        assert [r for r in log_rows[:first_switch] if r[0].startswith("stream")] == [("stream_start", "OBS chính")]
         wall = time.monotonic() - live_at
     finally:
         client.open(f"{base}/restream", method="POST", json={"action": "stop"}, headers=headers)

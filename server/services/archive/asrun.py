@@ -1,8 +1,8 @@
 """The as-run log: durable rows written when things happen, and their views.
 
 ``log(event, kind, ...)`` appends one row; the agenda's takes (``item_start``/``item_end``,
-with the item's planned start and end), OBS's stream and record outputs and the restream
-destinations call it (``observe.py``). ``entries(event)`` reads them back in order; a row's
+with the item's planned start and end), OBS's stream and record outputs (of the primary and the
+standby OBS), a standby switch and the restream destinations call it (``observe.py``). ``entries(event)`` reads them back in order; a row's
 deviation is how late (positive) or early its actual time was against the plan.
 """
 
@@ -27,6 +27,7 @@ KINDS = {
     "destination_live": _l("Trang phát đang lên sóng"),
     "destination_failed": _l("Trang phát bị lỗi"),
     "destination_stopped": _l("Trang phát đã dừng"),
+    "standby_switch": _l("Chuyển máy OBS lên sóng"),
 }
 
 

@@ -8,8 +8,9 @@ from . import formats, mux, recording
 
 
 def of_event(event):
-    """(session or None, [RecordingChapter]) for the current recording, else the last one."""
-    session = recording.latest_session(event)
+    """(session or None, [RecordingChapter]) for the current recording (the OBS on air's first),
+    else the last one."""
+    session = recording.latest_session(event, recording.on_air_side(event))
     return session, recording.chapters(session)
 
 

@@ -3,14 +3,21 @@
 - agenda takes (``agenda.live``): ``item_end`` for the item that was on, ``item_start`` for the
   one taken (with who took it), a chapter mark when a recording runs; an undo takes both back
   in the log (``take_undone``) and removes the chapter;
-- OBS's outputs (``watch_obs``, a hook on the OBS runtime's state changes, run by the event's
-  owner process only): the record output opens and closes recording sessions
-  (``record_start``/``record_stop``/pause/resume), the stream output ``stream_start``/``stop``;
+- OBS's outputs (``watch_obs``, a hook on the OBS runtime's state changes of the primary and
+  the standby OBS, run by the event's owner process only): each OBS's record output opens and
+  closes its own recording sessions (``record_start``/``record_stop``/pause/resume, from both
+  OBS: every file is a fact); the stream output ``stream_start``/``stop``/``reconnecting`` of the
+  OBS **on air** only (what went out: the other one's stream feeds nothing, or only the program
+  feed's standby input). With a standby OBS configured, these rows name the OBS in their detail;
+- a standby switch (``on_switch``, from ``standby/switch.py``): ``standby_switch``, from → to,
+  by hand or automatic, who;
 - the restream relay (``destination_changed``): a page going live, failing, stopping.
 
 The OBS mirror reports a change of its ``record``/``stream`` sections on every poll (their
 timecodes move); only a change of their *state* reaches the database. Rows are deduplicated
-against what is already written, so a reconnect that sees the same recording adds nothing.
+against what is already written, so a reconnect that sees the same recording adds nothing. An
+OBS that is lost (link down, state ``unknown``) writes nothing: its file may still be growing;
+its session closes, and ``record_stop`` is written, when that OBS reports the recording stopped.
 """
 
 import logging
@@ -26,10 +33,13 @@ from . import asrun, recording
 log = logging.getLogger(__name__)
 
 _lock = threading.RLock()
-_seen = {}  # (app id, slug, "record"|"stream") -> last state handled
+_seen = {}  # (app id, slug, side, "record"|"stream") -> last state handled
 _destinations = {}  # (app id, slug, dest id) -> last destination kind logged
 
 STREAM_KINDS = ("stream_start", "stream_stop", "stream_reconnecting")
+# written into the rows (stored text, in the event's language like the titles)
+SIDE_WORDS = {"primary": "OBS chính", "backup": "máy OBS dự phòng"}
+REASON_WORDS = {"auto": "tự động", "manual": "bằng tay"}
 
 
 # ---- the agenda ---------------------------------------------------------------------------
@@ -61,19 +71,28 @@ def on_undo(event, taken, back_to, at, actor=""):
 
 
 def watch_obs(runtime):
-    """Register the archive on the OBS runtime's output changes (see ``ObsRuntime.on_output``)."""
-    runtime.on_output(lambda slug, diff: obs_changed(runtime.app, slug, diff))
+    """Register the archive on the OBS runtime's output changes, of both OBS (see
+    ``ObsRuntime.on_output``)."""
+    runtime.on_output(lambda slug, diff, side: obs_changed(runtime.app, slug, diff, side))
 
 
-def obs_changed(app, slug, diff):
-    """A state diff of an event's OBS (owner process only): record and stream state changes."""
+def _detail(event, side, text=""):
+    """A row's detail naming the OBS (only when the event has, or had, two)."""
+    if not event.obs_backup_url and side == "primary":
+        return text
+    return f"{SIDE_WORDS[side]}: {text}" if text else SIDE_WORDS[side]
+
+
+def obs_changed(app, slug, diff, side="primary"):
+    """A state diff of one of an event's OBS (``side``: "primary" or "backup"; owner process
+    only): record and stream state changes."""
     changes = []
     with _lock:
         for section in ("record", "stream"):
             value = diff.get(section)
             if not value or value.get("state") in (None, "unknown"):
                 continue  # OBS away: its outputs are unknown, nothing happened to them
-            key = (id(app), slug, section)
+            key = (id(app), slug, side, section)
             old = _seen.get(key)
             if old == value["state"]:
                 continue
@@ -87,43 +106,62 @@ def obs_changed(app, slug, diff):
                 return
             try:
                 for section, old, value in changes:
-                    (_record if section == "record" else _stream)(event, old, value, timer.now())
+                    if section == "record":
+                        _record(event, old, value, timer.now(), side)
+                    elif side == recording.on_air_side(event):  # the other OBS's stream is not what went out
+                        _stream(event, old, value, timer.now(), side)
             except Exception:
                 db.session.rollback()
                 log.exception("archive: OBS output change on %s not recorded", slug)
 
 
-def _record(event, old, record, at):
+def _record(event, old, record, at, side="primary"):
     state, path = record["state"], record.get("path") or ""
+    said = _detail(event, side)
     if state == "recording":
-        if old == "paused" and recording.resume(event, at) is not None:
-            asrun.log(event, "record_resume", at)
+        if old == "paused" and recording.resume(event, at, side) is not None:
+            asrun.log(event, "record_resume", at, detail=said)
             return
         # learnt late (a restart, a reconnect): the file is already this long
         late = record.get("timecode") if old is None else None
-        session, created = recording.start(event, at, timecode=late, path="")
+        session, created = recording.start(event, at, timecode=late, path="", side=side)
         if created:
-            asrun.log(event, "record_start", session.started_at)
+            asrun.log(event, "record_start", session.started_at, detail=said)
     elif state == "paused":
-        if recording.pause(event, at) is not None:
-            asrun.log(event, "record_pause", at)
+        if recording.pause(event, at, side) is not None:
+            asrun.log(event, "record_pause", at, detail=said)
     elif state == "stopped":
-        session = recording.stop(event, at, path=path)
+        session = recording.stop(event, at, path=path, side=side)
         if session is not None:
-            asrun.log(event, "record_stop", at, detail=session.output_path)
+            asrun.log(event, "record_stop", at, detail=_detail(event, side, session.output_path))
         else:
-            recording.set_path(event, path)
+            recording.set_path(event, path, side)
 
 
-def _stream(event, old, stream, at):
+def _stream(event, old, stream, at, side="primary"):
     state = stream["state"]
     last = asrun.last_kind(event, STREAM_KINDS)
     if state == "live" and last != "stream_start":
-        asrun.log(event, "stream_start", at, detail="reconnected" if last == "stream_reconnecting" else "")
+        again = "reconnected" if last == "stream_reconnecting" else ""
+        asrun.log(event, "stream_start", at, detail=_detail(event, side, again))
     elif state == "reconnecting" and last == "stream_start":
-        asrun.log(event, "stream_reconnecting", at)
+        asrun.log(event, "stream_reconnecting", at, detail=_detail(event, side))
     elif state == "stopped" and last in ("stream_start", "stream_reconnecting"):
-        asrun.log(event, "stream_stop", at)
+        asrun.log(event, "stream_stop", at, detail=_detail(event, side))
+
+
+# ---- the standby switch -------------------------------------------------------------------
+
+
+def on_switch(event, before, after, reason, actor="", at=None):
+    """After a switch is stored: its row (never fails the switch)."""
+    try:
+        how = REASON_WORDS.get(reason, reason)
+        detail = f"{SIDE_WORDS[before]} → {SIDE_WORDS[after]} ({how})"
+        asrun.log(event, "standby_switch", at or timer.now(), actor=actor or "", detail=detail)
+    except Exception:
+        db.session.rollback()
+        log.exception("archive: the switch on %s was not logged", event.slug)
 
 
 # ---- restream destinations ----------------------------------------------------------------

@@ -15,6 +15,7 @@ Standby OBS: an event may have a backup OBS (``Event.obs_backup_url``). It gets 
 supervised connection in a second manager (``backups``, same reconnect logic), the same native
 texts and slide pushes as the primary (after each of its (re)connects too), and every program
 scene change seen on the primary (a take through Bridgecast or in OBS itself) is mirrored to it.
+Its record and stream changes reach the output hooks too (with ``side="backup"``).
 Its link is broadcast as ``standby_state`` to the crew room; switching the ingest to it is the
 standby area's job (``server/services/standby/``).
 
@@ -94,7 +95,7 @@ class ObsRuntime:
         self._on_air = {}  # slug -> (side on air, monotonic time read): Event.obs_on_air, cached
         self._watchers = {}  # slug -> {watcher id: (scenes, expires_at)}
         self._on_connected = []  # fn(event) -> [(source, text or settings)], see native_texts.py
-        self._on_output = []  # fn(slug, diff) when the record or stream section changed (owner only)
+        self._on_output = []  # fn(slug, diff, side) when a record or stream section changed (owner only)
         self._lock = threading.Lock()
         self._thumb_task = False
 
@@ -110,21 +111,26 @@ class ObsRuntime:
                 broadcast("standby_state", {"event": slug, "primary": link}, slug, "crew")
             if diff.get("status") == "connected":
                 socketio.start_background_task(self._push_after_connect, slug)
-            if "record" in diff or "stream" in diff:
-                for hook in list(self._on_output):
-                    try:
-                        hook(slug, diff)
-                    except Exception:
-                        log.exception("OBS output hook failed for %s", slug)
+            self._outputs_changed(slug, diff, "primary")
             if diff.get("program_scene") and self.backups.peek(slug) is not None and self.on_air(slug) == "primary":
                 socketio.start_background_task(self._mirror_after_change, slug)
 
     def on_output(self, hook):
-        """Register ``hook(slug, diff)``, called (in the event's owner process, on the OBS
-        connection's thread) whenever the mirrored ``record`` or ``stream`` section changes;
+        """Register ``hook(slug, diff, side)``, called (in the event's owner process, on the OBS
+        connection's thread) whenever the mirrored ``record`` or ``stream`` section of the
+        primary (``side`` "primary") or the standby OBS ("backup") changes, whichever is on air;
         the archive keeps recording sessions and the as-run log from it."""
         self._on_output.append(hook)
         return hook
+
+    def _outputs_changed(self, slug, diff, side):
+        if "record" not in diff and "stream" not in diff:
+            return
+        for hook in list(self._on_output):
+            try:
+                hook(slug, diff, side)
+            except Exception:
+                log.exception("OBS output hook failed for %s (%s)", slug, side)
 
     def _on_backup_change(self, slug, diff):
         """The standby's link (and what it shows) to the crew, and its whole state to the panel
@@ -137,6 +143,7 @@ class ObsRuntime:
         watched = {k: diff[k] for k in LINK_KEYS if k in diff}
         if watched:
             broadcast("standby_state", {"event": slug, "backup": watched}, slug, "crew")
+        self._outputs_changed(slug, diff, "backup")
         if diff.get("status") == "connected":
             socketio.start_background_task(self._push_after_backup_connect, slug)
         elif diff.get("program_scene") and self.on_air(slug) == "backup":

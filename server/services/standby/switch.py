@@ -5,7 +5,7 @@ the side on air is stored on the event first (``Event.obs_on_air``, through the 
 process and a restarted one follow it), then, while the restream runs with a program feed, that OBS is made to stream to the ingest and the
 feed cuts to it on its next keyframe — the fan pages keep their connection), then the control panel gets the on-air OBS's full state
 (its monitors, scenes and outputs follow the switch), the view of the
-standby (``view``), its audit entry and the crew alert (``standby_alert``), and the automatic
+standby (``view``), its audit entry, its as-run row (``standby_switch``) and the crew alert (``standby_alert``), and the automatic
 rule (``check_auto(slug)``, one round of the ``standby watch`` loop): when the event has
 ``standby_auto_after_s`` set and the primary OBS is on air, live, and lost (its link down, or its
 feed silent in the program feed) for that many seconds, switch to the standby. The clock is
@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from server.services import audit
+from server.services.archive import observe as archive
 from server.services.broadcast import broadcast
 from server.services.errors import Conflict, ServiceError
 from server.services.lookups import event_or_404
@@ -117,6 +118,8 @@ def switch(slug, side, actor, reason="manual"):
         watch().lost_since.pop(slug, None)
     detail = f"{before} → {side} ({reason})"
     audit.record(actor, "standby.switch", slug, detail)
+    who = getattr(actor, "name", actor) if actor is not None else ""
+    archive.on_switch(event, before, side, reason, who)  # the as-run row: what went out changed
     log.warning("standby %s: %s", slug, detail)
     runtime.mirror_program(slug)
     runtime.broadcast_on_air_state(slug)  # the panel's monitors, scenes and outputs: the OBS on air

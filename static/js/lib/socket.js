@@ -1,12 +1,20 @@
-// Socket.IO connection helper shared by every page: one namespace, one event, reconnecting.
+// Socket.IO connection helper shared by every page: one namespace, one event, reconnecting
+// (fast for staff pages, spread for the thousands of phones: ``{ spread: true }``).
 import { io } from "/static/vendor/socket.io.esm.min.js";
 
-export function connect(namespace, auth = {}) {
+// How a page reconnects after the server went away. Staff pages (a few per event) come back
+// fast. Pages that exist in thousands (the site phone, the public phone pages) spread their
+// returns: the first try falls anywhere between 5 and 15 s, the next ones at 15 s, so a
+// restarted server takes a few hundred connections a second instead of every phone at once
+// (docs/performance.md, "The restart"; bench/clients.py uses the same numbers).
+export const FAST_RECONNECT = { reconnectionDelay: 500, reconnectionDelayMax: 5000, randomizationFactor: 0.5 };
+export const SPREAD_RECONNECT = { reconnectionDelay: 10000, reconnectionDelayMax: 15000, randomizationFactor: 0.5 };
+
+export function connect(namespace, auth = {}, { spread = false } = {}) {
   return io(namespace, {
     auth,
     transports: ["websocket", "polling"],
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 5000,
+    ...(spread ? SPREAD_RECONNECT : FAST_RECONNECT),
   });
 }
 

@@ -13,8 +13,9 @@ beat only once it is set, so an idle phase can measure connected sockets alone) 
 (what the process reports under instead of its kind: ``bench/two_process.py`` tells its two
 server processes' clients apart); ``check_in`` (a site checks in once, with a client id, when it
 first connects), ``resend_check_in`` (and sends the same check-in again after each reconnect) and
-``back_counter`` (a shared ``multiprocessing.Value``: each site adds one at its first return, so
-the bench sees the sites come back while they run).
+``back_counter`` and ``back_since`` (shared ``multiprocessing.Value``s: each site adds one to the
+counter at its first return after ``back_since``, the kill's time, so the bench sees the sites come
+back while they run).
 """
 
 import asyncio
@@ -65,6 +66,7 @@ async def _client(spec, index, records, stopping):
             if len(site_connects) > 1:
                 records["reconnects"] = records.get("reconnects", 0) + 1
                 reconnected.append(time.time())
+                records.setdefault("reconnected_at", []).append(reconnected[-1])
                 wake.set()
 
     if kind == "phone" and spec.get("reconnect"):
@@ -144,7 +146,13 @@ async def _client(spec, index, records, stopping):
                     await client.call("site_heartbeat", {"state": "ok"}, namespace=ns, timeout=30)
                     reconnected.clear()
                     records.setdefault("back", []).append((token, time.time()))
-                    if not counted and spec.get("back_counter") is not None:
+                    since = spec.get("back_since")  # the kill's time, set by the bench (0: not yet)
+                    if (
+                        not counted
+                        and spec.get("back_counter") is not None
+                        and since
+                        and 0 < since.value <= time.time()
+                    ):
                         counted = True
                         with spec["back_counter"].get_lock():
                             spec["back_counter"].value += 1

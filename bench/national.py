@@ -409,15 +409,23 @@ def duplicate_check_ins(db_path, after_log_id, site_ids):
     return len({r[0] for r in rows} & set(site_ids))
 
 
-def restart_server(server, db_path, scale, back_counter=None, n_sites=0, dead_id=None, profile=False):
+def restart_counters():
+    """``{"back_counter", "back_since"}`` for the site specs: the returns after the kill, counted live."""
+    ctx = mp.get_context("fork")
+    return {"back_counter": ctx.Value("i", 0), "back_since": ctx.Value("d", 0.0)}
+
+
+def restart_server(server, db_path, scale, counters=None, n_sites=0, dead_id=None, profile=False):
     """Kill the server (SIGKILL), start it on the same port and database, and wait until every
-    site reported back (``back_counter``) and, with a ``dead_id`` (a site that did not come
+    site reported back (``counters``, from ``restart_counters``) and, with a ``dead_id`` (a site that did not come
     back), that site went offline, at least one offline threshold and two beats, at most
     ``restart_wait_s`` (``RESTART_WAIT_S``); then one beat more, so a late false offline shows.
     ``profile``: py-spy on the new process for the storm (``profile-restart.txt``).
     Returns the marks ``restart_figures`` reads."""
     log_mark = _last_log_id(db_path)
     t_kill = time.time()
+    if counters is not None:
+        counters["back_since"].value = t_kill
     server.kill()
     server.start(timeout=180)
     t_up = time.time()
@@ -426,7 +434,7 @@ def restart_server(server, db_path, scale, back_counter=None, n_sites=0, dead_id
     settle = t_up + scale["offline_s"] + 2 * scale["beat_s"]
     deadline = t_up + wait_s
     while time.time() < deadline:
-        back = back_counter is not None and back_counter.value >= n_sites
+        back = counters is not None and counters["back_counter"].value >= n_sites
         dead = dead_id is None or _went_offline(db_path, log_mark, dead_id) is not None
         if back and dead and time.time() >= settle:
             break
@@ -449,6 +457,12 @@ def restart_figures(records, marks, n_sites, db_path, site_ids):
             if t >= marks["t_kill"]:
                 back[token] = min(back.get(token, t), t)
     after = sorted(t - marks["t_up"] for t in back.values())
+    connects = sorted(
+        t - marks["t_up"]
+        for rec in records.get("site", [])
+        for t in rec.get("reconnected_at", [])
+        if t >= marks["t_kill"]
+    )
     out = {
         "restart_down_s": marks["restart_down_s"],
         "sites_back": len(back),
@@ -456,6 +470,9 @@ def restart_figures(records, marks, n_sites, db_path, site_ids):
         "restart_back_p50_s": percentile(after, 50),
         "restart_back_p90_s": percentile(after, 90),
         "false_offline": _false_offline(db_path, marks["log_mark"], site_ids),
+        "site_reconnects": len(connects),
+        "reconnect_p50_s": percentile(connects, 50),
+        "reconnect_p90_s": percentile(connects, 90),
     }
     out["restart_all_back_s"] = after[-1] if after and not out["sites_not_back"] else None
     return out
@@ -497,9 +514,9 @@ def run_national(scale):
         with Phase(pid) as idle:
             time.sleep(scale["idle_s"])
         gate = mp.get_context("fork").Event()
-        back_counter = mp.get_context("fork").Value("i", 0)
+        counters = restart_counters()
         procs, result_q, stop_evt, ready = _start_workers(
-            server.url, scale, slug, tokens, cookie, gate, site_options={"back_counter": back_counter}
+            server.url, scale, slug, tokens, cookie, gate, site_options=counters
         )
         out.update(
             {
@@ -545,7 +562,7 @@ def run_national(scale):
         sampler.stop_flag.set()
         out["server_rss_mb"] = max(sampler.rss) if sampler.rss else None
         # ---- the restart: kill, start on the same port and database, every site comes back
-        marks = restart_server(server, db_path, scale, back_counter, out["sites"])
+        marks = restart_server(server, db_path, scale, counters, out["sites"])
         records = _stop_workers(procs, result_q, stop_evt, timeout=180)
         procs = None
     finally:

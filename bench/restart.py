@@ -25,6 +25,7 @@ from bench.national import (
     _went_offline,
     duplicate_check_ins,
     national_sites,
+    restart_counters,
     restart_figures,
     restart_server,
     server_env,
@@ -98,7 +99,7 @@ def run_restart(scale):
         cookie = login_cookie(server.url, "admin", server.admin_password)
         check_in_mark = _last_log_id(db_path)
         ctx = mp.get_context("fork")
-        gate, back_counter = ctx.Event(), ctx.Value("i", 0)
+        gate, counters = ctx.Event(), restart_counters()
         procs, result_q, stop_evt, ready = _start_workers(
             server.url,
             scale,
@@ -106,7 +107,7 @@ def run_restart(scale):
             [t for t, _i in beating],
             cookie,
             gate,
-            site_options={"back_counter": back_counter, "check_in": True},
+            site_options={**counters, "check_in": True},
             phone_options={"reconnect": True},
         )
         out.update({"sites": ready.get("site", 0), "phones": ready.get("phone", 0)})
@@ -115,7 +116,7 @@ def run_restart(scale):
         time.sleep(2 * scale["beat_s"] + 2)  # every site beat; the first beats' state changes are past
         print(f"bench restart: {out['sites']} sites and {out['phones']} phones connected; killing", flush=True)
         marks = restart_server(
-            server, db_path, scale, back_counter, out["sites"], dead_id=dead_id, profile=scale.get("profile")
+            server, db_path, scale, counters, out["sites"], dead_id=dead_id, profile=scale.get("profile")
         )
         out["load_average"] = os.getloadavg()[0]
         records = _stop_workers(procs, result_q, stop_evt, timeout=180)

@@ -56,6 +56,18 @@ def test_grace_holds_while_sites_keep_coming_back():
     assert g.active(at(last + 25)) is False  # once ended, it stays ended
 
 
+def test_reconnects_of_sites_already_back_hold_the_grace_but_their_beats_do_not():
+    g = grace(expected=[1, 2, 3])
+    g.returned(1, at(1)), g.returned(2, at(2))
+    g.returned(1, at(15))  # a beat: site 1 is already back, nothing new
+    assert not g.active(at(22))  # one settle period after the last return (2 s): over
+    g = grace(expected=[1, 2, 3])
+    g.returned(1, at(1)), g.returned(2, at(2))
+    g.returned(1, at(15), connect=True)  # site 1 dropped in the storm and reconnects
+    assert g.active(at(22)) and g.active(at(34.9))
+    assert not g.active(at(35))
+
+
 def test_grace_is_capped_by_its_maximum():
     g = grace(expected=range(1000), maximum=60)
     t = 0.0

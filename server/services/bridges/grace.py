@@ -6,7 +6,8 @@ instance and feeds it. The rule: the grace holds while
 
 - less than ``minimum_s`` (one offline threshold) has passed since the start, or
 - sites are still coming back: some expected site (live when the process started) is not back,
-  and the last return (or the start, before any) is less than ``settle_s`` ago,
+  and the last return (or the start, before any) is less than ``settle_s`` ago (a reconnect of a
+  site already back counts as a return: a storm that drops and retakes sockets has not settled),
 
 and never beyond ``maximum_s`` (``RESTART_GRACE_MAX_S``). A site is back at its first beat or
 socket connect in this process. When the grace ends, the sweep sends the ones that did not come
@@ -41,12 +42,14 @@ class RestartGrace:
             self.started, self.ended, self.last_return = None, None, None
             self.expected, self.back = set(), set()
 
-    def returned(self, site_id, at):
-        """A site beat or connected in this process. Cheap once the grace is over."""
-        if self.started is None or self.ended is not None or site_id in self.back:
+    def returned(self, site_id, at, connect=False):
+        """A site beat or connected in this process. Its first return counts it back; a later
+        ``connect`` (a returned phone that dropped again in the storm and is reconnecting) is
+        still a return: the storm has not settled. Cheap once the grace is over."""
+        if self.started is None or self.ended is not None or (site_id in self.back and not connect):
             return
         with self._lock:
-            if site_id in self.expected and site_id not in self.back:
+            if site_id in self.expected:
                 self.back.add(site_id)
                 self.last_return = at
 

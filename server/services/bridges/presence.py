@@ -269,12 +269,15 @@ def set_reported(site, reported, at=None, reason=""):
 
 
 def note_connect(site):
-    """A ``/site`` socket joined (``site`` just read by its token): while it stays, late beats
-    mean ``background``, not offline. The site goes into the book, so its first beat is a quiet
-    one (no SELECT), and counts as back for the restart grace."""
+    """A ``/site`` socket joined (``site`` just read by its token): a sign of life (the sweep
+    counts from it as from a beat, nothing written), and while the socket stays, late beats mean
+    ``background``, not offline. The site goes into the book, so its first beat is a quiet one
+    (no SELECT), and counts as back for the restart grace."""
+    at = now()
     book.socket_open(site.id)
+    book.seen(site.id, at)
     _remember(site)
-    _grace.returned(site.id, now())
+    _grace.returned(site.id, at, connect=True)
 
 
 def note_disconnect(site_id):

@@ -13,7 +13,9 @@ beat only once it is set, so an idle phase can measure connected sockets alone) 
 (what the process reports under instead of its kind: ``bench/two_process.py`` tells its two
 server processes' clients apart); ``check_in`` (a site checks in once, with a client id, when it
 first connects), ``resend_check_in`` (and sends the same check-in again after each reconnect) and
-``back_counter`` and ``back_since`` (shared ``multiprocessing.Value``s: each site adds one to the
+``connect_concurrency`` (at most this many first connects in flight: a loaded server is filled
+at the pace it answers, not driven into a storm before the one measured), ``back_counter`` and
+``back_since`` (shared ``multiprocessing.Value``s: each site adds one to the
 counter at its first return after ``back_since``, the kill's time, so the bench sees the sites come
 back while they run).
 """
@@ -24,13 +26,16 @@ import time
 
 import socketio
 
-# static/js/lib/socket.js's back-offs in python-socketio's terms. Socket.IO's JS client jitters
-# by a factor (delay × (1 ± randomizationFactor)); python-socketio adds ± randomization_factor
-# *seconds*, so the JS factor becomes factor × delay here. SPREAD: the site phone and the public
-# phone pages (first try 5–15 s after the drop, then 15 s ± 5); FAST: staff pages.
-SPREAD_RECONNECT = {"reconnection_delay": 10.0, "reconnection_delay_max": 15.0, "randomization_factor": 5.0}
-FAST_RECONNECT = {"reconnection_delay": 0.5, "reconnection_delay_max": 5.0, "randomization_factor": 0.25}
-SPREAD_KINDS = ("site", "phone")
+# static/js/lib/socket.js's back-offs (RECONNECT) in python-socketio's terms. Socket.IO's JS
+# client jitters by a factor (delay × (1 ± randomizationFactor)); python-socketio adds
+# ± randomization_factor *seconds*, so the JS factor becomes factor × delay here. site: the site
+# phone (first try 5–15 s after the drop, then 15 s ± 5); public: the public phone pages (5–35 s,
+# then 30 s ± 15); fast: staff pages.
+RECONNECT = {
+    "site": {"reconnection_delay": 10.0, "reconnection_delay_max": 15.0, "randomization_factor": 5.0},
+    "phone": {"reconnection_delay": 20.0, "reconnection_delay_max": 30.0, "randomization_factor": 15.0},
+    "fast": {"reconnection_delay": 0.5, "reconnection_delay_max": 5.0, "randomization_factor": 0.25},
+}
 PAGE_CONNECT_TIMEOUT_S = 20.0  # Socket.IO's JS client waits 20 s for a connection (its `timeout`)
 
 
@@ -43,8 +48,8 @@ class PageClient(socketio.AsyncClient):
 
 
 def reconnect_options(kind):
-    """The page's back-off for a client kind (``SPREAD_RECONNECT`` for sites and phones)."""
-    return dict(SPREAD_RECONNECT if kind in SPREAD_KINDS else FAST_RECONNECT)
+    """The page's back-off for a client kind (``RECONNECT``: sites and phones spread, staff fast)."""
+    return dict(RECONNECT.get(kind, RECONNECT["fast"]))
 
 
 async def _client(spec, index, records, stopping):
@@ -113,9 +118,10 @@ async def _client(spec, index, records, stopping):
     headers = {"Cookie": spec["cookie"]} if spec.get("cookie") else {}
     for attempt in range(5):
         try:
-            await client.connect(
-                spec["url"], namespaces=[ns], auth=auth, transports=["websocket"], headers=headers, wait_timeout=30
-            )
+            async with spec["_connecting"]:  # at most ``connect_concurrency`` first connects in flight
+                await client.connect(
+                    spec["url"], namespaces=[ns], auth=auth, transports=["websocket"], headers=headers, wait_timeout=30
+                )
             break
         except Exception:
             await asyncio.sleep(0.5 + random.random() * attempt)
@@ -194,6 +200,7 @@ async def _main(spec, ready_q, stop_evt):
     stopping = asyncio.Event()
     tasks = []
     batch = spec.get("connect_batch", 50)
+    spec = dict(spec, _connecting=asyncio.Semaphore(spec.get("connect_concurrency", 1_000_000)))
     for i in range(spec["count"]):
         tasks.append(asyncio.ensure_future(_client(spec, i, records, stopping)))
         if (i + 1) % batch == 0:

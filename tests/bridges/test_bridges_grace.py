@@ -78,17 +78,27 @@ def test_grace_is_capped_by_its_maximum():
     assert not g.active(at(60))
 
 
-def test_nobody_back_ends_after_one_settle_period():
-    g = grace(expected=[1, 2], minimum=20, settle=30)
-    assert g.active(at(29))
-    assert not g.active(at(30))
+def test_nobody_back_yet_holds_until_the_maximum_then_the_first_return_starts_the_settling():
+    g = grace(expected=[1, 2], minimum=20, settle=20, maximum=120)
+    assert g.active(at(119))  # a swamped server: no connection taken yet, nothing to judge
+    assert not g.active(at(120))
+    g = grace(expected=[1, 2], minimum=20, settle=20, maximum=120)
+    assert g.active(at(50))
+    g.returned(1, at(55))
+    assert g.active(at(74.9)) and not g.active(at(75))
+
+
+def test_nobody_expected_ends_at_the_minimum():
+    g = grace(expected=[])
+    assert g.active(at(19)) and not g.active(at(20))
 
 
 def test_returns_after_the_end_do_not_reopen_it():
     g = grace(expected=[1, 2])
+    g.returned(2, at(5))
     assert not g.active(at(40))
-    g.returned(1, at(41))
-    assert not g.active(at(41)) and g.status()["back"] == 0
+    g.returned(1, at(41), connect=True)
+    assert not g.active(at(41)) and g.status()["back"] == 1
 
 
 # ---- through presence: dead sites are still swept ---------------------------------------------

@@ -7,7 +7,9 @@ instance and feeds it. The rule: the grace holds while
 - less than ``minimum_s`` (one offline threshold) has passed since the start, or
 - sites are still coming back: some expected site (live when the process started) is not back,
   and the last return (or the start, before any) is less than ``settle_s`` ago (a reconnect of a
-  site already back counts as a return: a storm that drops and retakes sockets has not settled),
+  site already back counts as a return: a storm that drops and retakes sockets has not settled;
+  before the first return nothing can be judged: a server swamped by the storm takes its first
+  connections late),
 
 and never beyond ``maximum_s`` (``RESTART_GRACE_MAX_S``). A site is back at its first beat or
 socket connect in this process. When the grace ends, the sweep sends the ones that did not come
@@ -64,8 +66,9 @@ class RestartGrace:
         if elapsed < self.minimum_s:
             return True
         if elapsed < self.maximum_s and self.missing():
-            since = (at - (self.last_return or self.started)).total_seconds()
-            if since < self.settle_s:
+            if self.last_return is None and self.expected:
+                return True  # nobody back yet: a server still swamped, or the network; no judging
+            if (at - (self.last_return or self.started)).total_seconds() < self.settle_s:
                 return True
         self.ended = at
         return False

@@ -212,7 +212,8 @@ async def _main(spec, ready_q, stop_evt):
     while not stop_evt.is_set():
         await asyncio.sleep(0.2)
     stopping.set()
-    await asyncio.wait(tasks, timeout=20)
+    if tasks:  # a spec of 0 clients (``--restart-phones 0``) has none
+        await asyncio.wait(tasks, timeout=20)
     return records
 
 

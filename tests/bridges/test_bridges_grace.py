@@ -68,6 +68,16 @@ def test_reconnects_of_sites_already_back_hold_the_grace_but_their_beats_do_not(
     assert not g.active(at(35))
 
 
+def test_a_site_that_connected_but_never_beat_is_not_back():
+    g = grace(expected=[1, 2])
+    g.returned(1, at(2)), g.returned(2, at(3), connect=True)  # 2 connects, drops before its beat
+    assert g.missing() == 1
+    assert g.active(at(22.9))  # settling: the connect was a return
+    g.returned(2, at(30), connect=True)  # reconnects
+    g.returned(2, at(31))  # and beats: every site back
+    assert not g.active(at(31.5))
+
+
 def test_grace_is_capped_by_its_maximum():
     g = grace(expected=range(1000), maximum=60)
     t = 0.0

@@ -11,8 +11,9 @@ instance and feeds it. The rule: the grace holds while
   before the first return nothing can be judged: a server swamped by the storm takes its first
   connections late),
 
-and never beyond ``maximum_s`` (``RESTART_GRACE_MAX_S``). A site is back at its first beat or
-socket connect in this process. When the grace ends, the sweep sends the ones that did not come
+and never beyond ``maximum_s`` (``RESTART_GRACE_MAX_S``). A site is back at its first beat in
+this process; a socket connect is a return that keeps the settling going, not yet a site back (in a
+storm a phone may connect and drop again before it beats). When the grace ends, the sweep sends the ones that did not come
 back offline at once: those alarms are true.
 """
 
@@ -45,14 +46,16 @@ class RestartGrace:
             self.expected, self.back = set(), set()
 
     def returned(self, site_id, at, connect=False):
-        """A site beat or connected in this process. Its first return counts it back; a later
-        ``connect`` (a returned phone that dropped again in the storm and is reconnecting) is
-        still a return: the storm has not settled. Cheap once the grace is over."""
+        """A site beat (``connect=False``) or connected in this process. Its first beat counts it
+        back; every connect is a return too (the storm has not settled) without counting it back:
+        in a storm a phone may connect, drop before its first beat and reconnect later. Cheap
+        once the grace is over."""
         if self.started is None or self.ended is not None or (site_id in self.back and not connect):
             return
         with self._lock:
             if site_id in self.expected:
-                self.back.add(site_id)
+                if not connect:
+                    self.back.add(site_id)
                 self.last_return = at
 
     def missing(self):

@@ -120,6 +120,7 @@ def run_restart(scale):
         )
         out.update({"sites": ready.get("site", 0), "phones": ready.get("phone", 0)})
         dead = _dead_site(server.url, dead_token, scale["beat_s"])
+        out["dead_site_connected"] = dead[3].get("dead", 0) == 1  # else it cannot be detected
         gate.set()
         time.sleep(2 * scale["beat_s"] + 2)  # every site beat; the first beats' state changes are past
         print(f"bench restart: {out['sites']} sites and {out['phones']} phones connected; killing", flush=True)

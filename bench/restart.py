@@ -134,6 +134,11 @@ def run_restart(scale):
         dead = None
         out.update(restart_figures(records, marks, out["sites"], db_path, [i for _t, i in beating]))
         offline_at = _went_offline(db_path, marks["log_mark"], dead_id)
+        if (
+            offline_at is not None
+            and offline_at > marks["t_up"] + scale.get("restart_wait_s", 75.0) + 2 * scale["beat_s"]
+        ):
+            offline_at = None  # after the window: the clients were stopping
         out["dead_detected_s"] = None if offline_at is None else offline_at - marks["t_up"]
         out["duplicate_check_ins"] = duplicate_check_ins(db_path, check_in_mark, [i for _t, i in rows])
         out["check_ins"] = sum(rec.get("check_ins", 0) for rec in records.get("site", []))

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 VENDOR := static/vendor/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test setup bench bench-quick bench-obs bench-relay bench-national bench-national-quick lint clean gunicorn
+.PHONY: run test setup bench bench-quick bench-obs bench-relay bench-national bench-national-quick bench-restart lint clean gunicorn
 
 run: setup ## Serve on http://127.0.0.1:5000 (PORT to change) with the demo congress
 	$(PYTHON) -m server
@@ -50,6 +50,9 @@ bench-quick: setup ## The same scenario at a smaller scale, under 2 minutes
 
 bench-national: setup ## One server at national scale, restart included, the capacity model calibrated on PostgreSQL + Redis and checked on two processes (bench/results/national.json)
 	$(PYTHON) -m bench --national
+
+bench-restart: setup ## The national restart alone: 3,355 sites, kill, every site back, no false offline (bench/results/restart.json)
+	$(PYTHON) -m bench --restart
 
 bench-national-quick: setup ## The national run at 400 sites, its PostgreSQL calibration and two-process check (about 4 minutes)
 	$(PYTHON) -m bench --national-quick

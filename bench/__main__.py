@@ -1,7 +1,8 @@
 """``python -m bench [--quick] [--modes eventlet,gevent]``: the load scenario of docs/design.md (targets).
 ``python -m bench --national`` (or ``--national-quick``): the national scale run and its capacity model
 (``bench/national.py``, ``bench/results/national.json``). ``python -m bench --relay``: the restream
-relay's cost per fan page (``bench/relay.py``, ``bench/results/relay.json``).
+relay's cost per fan page (``bench/relay.py``, ``bench/results/relay.json``). ``python -m bench --restart``:
+the national restart alone (``bench/restart.py``, ``bench/results/restart.json``).
 
 For each async mode: a real server process (SQLite, demo congress), phones on ``/public``,
 bridge points heartbeating on ``/site``, moderators, overlays and a crew board, all as
@@ -123,7 +124,16 @@ def main(argv=None):
     parser.add_argument(
         "--relay", action="store_true", help="the restream relay's cost per fan page (bench/results/relay.json)"
     )
+    parser.add_argument(
+        "--restart",
+        action="store_true",
+        help="the national restart alone: 3,355 sites, kill, restart, every site back (bench/results/restart.json)",
+    )
+    parser.add_argument("--restart-phones", type=int, help="phones reconnecting in the restart run (default 3,000)")
+    parser.add_argument("--restart-sites", type=int, help="sites in the restart run (default demo-national's 3,355)")
     args = parser.parse_args(argv)
+    if args.restart:
+        return restart(args)
     if args.relay:
         from bench.relay import main as relay
 
@@ -188,6 +198,26 @@ def resized(scale, sites=None, phones=None):
     if phones:
         out["phones"], out["phone_procs"] = phones, max(1, math.ceil(phones / 1500))
     return out
+def restart(args):
+    from bench.restart import RESTART, lines, run_restart
+
+    scale = dict(RESTART, profile=args.profile)
+    if args.restart_phones is not None:
+        scale["phones"] = args.restart_phones
+    if args.restart_sites is not None:
+        scale["sites"] = args.restart_sites
+    print(f"bench restart: {scale['sites']} sites, {scale['phones']} phones, kill and restart", flush=True)
+    result = run_restart(scale)
+    result["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    result["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    path = args.out or os.path.join(RESULTS, "restart.json")
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(result, fh, indent=2, ensure_ascii=False)
+    for line in lines(result):
+        print(line)
+    print(f"\nwritten: {path}")
+    return result
 
 
 def national(args):

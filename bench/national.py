@@ -36,6 +36,7 @@ import math
 import multiprocessing as mp
 import os
 import re
+import signal
 import sqlite3
 import tempfile
 import threading
@@ -325,7 +326,7 @@ def phase_table(named):
     }
 
 
-def _start_workers(url, scale, slug, tokens, cookie, gate):
+def _start_workers(url, scale, slug, tokens, cookie, gate, site_options=None, phone_options=None):
     ctx = mp.get_context("fork")
     ready_q, result_q, stop_evt = ctx.Queue(), ctx.Queue(), ctx.Event()
     specs = []
@@ -344,6 +345,7 @@ def _start_workers(url, scale, slug, tokens, cookie, gate):
                 "beat_gate": gate,
                 "connect_timeout": 300,
                 "nice": CLIENT_NICE["site"],
+                **(site_options or {}),
             }
         )
     phone_procs = scale.get("phone_procs", 1)
@@ -357,6 +359,7 @@ def _start_workers(url, scale, slug, tokens, cookie, gate):
                 "url": url,
                 "event": slug,
                 "nice": CLIENT_NICE["phone"],
+                **(phone_options or {}),
             }
         )
     specs.append(
@@ -404,11 +407,12 @@ def _fan_out(url, moderator, question_ids, takes):
     return sent
 
 
-def _false_offline(db_path, after_log_id, site_ids):
+def _false_offline(db_path, after_log_id, site_ids, until_log_id=None):
     with sqlite3.connect(db_path) as conn:
         rows = conn.execute(
-            "SELECT DISTINCT site_id FROM site_logs WHERE id > ? AND kind = 'state' AND detail LIKE '%→ offline%'",
-            (after_log_id,),
+            "SELECT DISTINCT site_id FROM site_logs WHERE id > ? AND id <= ? AND kind = 'state' "
+            "AND detail LIKE '%→ offline%'",
+            (after_log_id, until_log_id if until_log_id is not None else 2**62),
         ).fetchall()
     return len({r[0] for r in rows} & set(site_ids))
 
@@ -418,10 +422,109 @@ def _last_log_id(db_path):
         return conn.execute("SELECT COALESCE(MAX(id), 0) FROM site_logs").fetchone()[0]
 
 
-def run_national(scale):
-    """One national run; returns the result dict (see the module docstring)."""
-    tmp = tempfile.mkdtemp(prefix="bench-national-")
-    env = {
+# ---- the restart (shared with ``python -m bench --restart``, bench/restart.py) ----------------
+
+RESTART_WAIT_S = 75.0  # covers the 60 s target: restart_all_back_s is measured, not cut short
+
+
+def _went_offline(db_path, after_log_id, site_id):
+    """When the site's first offline after ``after_log_id`` was logged (epoch s), or None."""
+    with sqlite3.connect(db_path) as conn:
+        row = conn.execute(
+            "SELECT MIN(at) FROM site_logs WHERE id > ? AND site_id = ? AND kind = 'state' AND detail LIKE '%→ offline%'",
+            (after_log_id, site_id),
+        ).fetchone()
+    if not row or row[0] is None:
+        return None
+    from datetime import UTC, datetime
+
+    return datetime.fromisoformat(str(row[0])).replace(tzinfo=UTC).timestamp()
+
+
+def duplicate_check_ins(db_path, after_log_id, site_ids):
+    """Sites with more than one check-in logged after ``after_log_id``."""
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "SELECT site_id FROM site_logs WHERE id > ? AND kind = 'check_in' GROUP BY site_id HAVING COUNT(*) > 1",
+            (after_log_id,),
+        ).fetchall()
+    return len({r[0] for r in rows} & set(site_ids))
+
+
+def restart_counters():
+    """``{"back_counter", "back_since"}`` for the site specs: the returns after the kill, counted live."""
+    ctx = mp.get_context("fork")
+    return {"back_counter": ctx.Value("i", 0), "back_since": ctx.Value("d", 0.0)}
+
+
+def restart_server(server, db_path, scale, counters=None, n_sites=0, dead_id=None, profile=False):
+    """Kill the server (SIGKILL), start it on the same port and database, and wait until every
+    site reported back (``counters``, from ``restart_counters``) and, with a ``dead_id`` (a site that did not come
+    back), that site went offline, at least one offline threshold and two beats, at most
+    ``restart_wait_s`` (``RESTART_WAIT_S``); then one beat more, so a late false offline shows.
+    ``profile``: py-spy on the new process for the storm (``profile-restart.txt``).
+    Returns the marks ``restart_figures`` reads."""
+    log_mark = _last_log_id(db_path)
+    t_kill = time.time()
+    if counters is not None:
+        counters["back_since"].value = t_kill
+    server.kill()
+    server.start(timeout=180)
+    t_up = time.time()
+    wait_s = scale.get("restart_wait_s", RESTART_WAIT_S)
+    spy = profiler.start(server.proc.pid, wait_s, "restart", nonblocking=True) if profile else None
+    settle = t_up + scale["offline_s"] + 2 * scale["beat_s"]
+    deadline = t_up + wait_s
+    while time.time() < deadline:
+        back = counters is not None and counters["back_counter"].value >= n_sites
+        dead = dead_id is None or _went_offline(db_path, log_mark, dead_id) is not None
+        if back and dead and time.time() >= settle:
+            break
+        time.sleep(0.5)
+    time.sleep(scale["beat_s"])
+    # the end of the window: what the sweep does once the bench stops its clients is not a false alarm
+    marks = {"log_mark": log_mark, "log_end": _last_log_id(db_path), "t_kill": t_kill, "t_up": t_up}
+    marks["restart_down_s"] = t_up - t_kill
+    if spy is not None:
+        spy["proc"].send_signal(signal.SIGINT)  # the storm is over: py-spy writes what it sampled
+        marks["profile"] = profiler.finish(spy)
+    return marks
+
+
+def restart_figures(records, marks, n_sites, db_path, site_ids):
+    """``restart_down_s``, ``restart_all_back_s`` (new server answering → last site's first beat
+    taken), the spread of the returns, ``sites_not_back``, ``false_offline`` (live sites the new
+    process marked offline)."""
+    back = {}
+    for rec in records.get("site", []):
+        for token, t in rec.get("back", []):
+            if t >= marks["t_kill"]:
+                back[token] = min(back.get(token, t), t)
+    after = sorted(t - marks["t_up"] for t in back.values())
+    connects = sorted(
+        t - marks["t_up"]
+        for rec in records.get("site", [])
+        for t in rec.get("reconnected_at", [])
+        if t >= marks["t_kill"]
+    )
+    out = {
+        "restart_down_s": marks["restart_down_s"],
+        "sites_back": len(back),
+        "sites_not_back": n_sites - len(back),
+        "restart_back_p50_s": percentile(after, 50),
+        "restart_back_p90_s": percentile(after, 90),
+        "false_offline": _false_offline(db_path, marks["log_mark"], site_ids, marks.get("log_end")),
+        "site_reconnects": len(connects),
+        "reconnect_p50_s": percentile(connects, 50),
+        "reconnect_p90_s": percentile(connects, 90),
+    }
+    out["restart_all_back_s"] = after[-1] if after and not out["sites_not_back"] else None
+    return out
+
+
+def server_env(scale):
+    """The national server's environment (shared with ``bench/restart.py``)."""
+    return {
         "BRIDGECAST_HEARTBEAT_S": str(scale["beat_s"]),
         "BRIDGECAST_OFFLINE_S": str(scale["offline_s"]),
         "BRIDGECAST_LOG_LEVEL": "WARNING",
@@ -432,6 +535,12 @@ def run_national(scale):
         "BRIDGECAST_SOCKET_MAX_PER_ADDRESS": "1000000",
         "BRIDGECAST_SOCKET_ADDRESS_EVENT_RATE": "1000000/5",
     }
+
+
+def run_national(scale):
+    """One national run; returns the result dict (see the module docstring)."""
+    tmp = tempfile.mkdtemp(prefix="bench-national-")
+    env = server_env(scale)
     server = ServerProcess(tmp, async_mode="gevent", env=env).start(timeout=180)
     db_path = os.path.join(tmp, "server.db")
     out = {"async_mode": "gevent", "offline_threshold_s": scale["offline_s"], "beat_s": scale["beat_s"]}
@@ -449,7 +558,10 @@ def run_national(scale):
         with Phase(pid) as idle:
             time.sleep(scale["idle_s"])
         gate = mp.get_context("fork").Event()
-        procs, result_q, stop_evt, ready = _start_workers(server.url, scale, slug, tokens, cookie, gate)
+        counters = restart_counters()
+        procs, result_q, stop_evt, ready = _start_workers(
+            server.url, scale, slug, tokens, cookie, gate, site_options=counters
+        )
         out.update(
             {
                 "sites": ready.get("site", 0),
@@ -494,30 +606,16 @@ def run_national(scale):
         sampler.stop_flag.set()
         out["server_rss_mb"] = max(sampler.rss) if sampler.rss else None
         # ---- the restart: kill, start on the same port and database, every site comes back
-        log_mark = _last_log_id(db_path)
-        t_kill = time.time()
-        server.kill()
-        server.start(timeout=180)
-        t_up = time.time()
-        out["restart_down_s"] = t_up - t_kill
-        time.sleep(max(scale["offline_s"] + 2 * scale["beat_s"], 20.0))
+        marks = restart_server(server, db_path, scale, counters, out["sites"])
         records = _stop_workers(procs, result_q, stop_evt, timeout=180)
         procs = None
-        out["false_offline"] = _false_offline(db_path, log_mark, [i for _t, i in beating])
     finally:
         if procs:
             for p in procs:
                 p.kill()
         server.stop()
     # ---- restart: each site's first beat taken after the new server answered
-    back = {}
-    for rec in records.get("site", []):
-        for token, t in rec.get("back", []):
-            if t >= t_kill:
-                back[token] = min(back.get(token, t), t)
-    out["sites_back"] = len(back)
-    out["sites_not_back"] = out["sites"] - len(back)
-    out["restart_all_back_s"] = (max(back.values()) - t_up) if back and not out["sites_not_back"] else None
+    out.update(restart_figures(records, marks, out["sites"], db_path, [i for _t, i in beating]))
     out["site_beats"] = sum(rec.get("beats", 0) for rec in records.get("site", []))
     # ---- questions: acknowledged but not stored (lost)
     with sqlite3.connect(db_path) as conn:

@@ -75,6 +75,7 @@ class Config:
     JSON_MAX_BYTES = 16 * 1024
     HEARTBEAT_INTERVAL_S = 5.0
     OFFLINE_AFTER_S = 20.0
+    RESTART_GRACE_MAX_S = 120.0  # after a restart, the sweep waits for the phones at most this long
     DEGRADED_AFTER_MISSED_BEATS = 2
     OWNERSHIP_TTL_S = 10.0  # scale-out: an event's owner lock expires this long after its owner died
     # Login throttling (server/services/accounts/login_throttle.py), lists of "N/S" buckets:
@@ -166,6 +167,8 @@ def from_environment(environ=None):
         put("HEARTBEAT_INTERVAL_S", _float(env["BRIDGECAST_HEARTBEAT_S"], 5.0))
     if env.get("BRIDGECAST_OFFLINE_S"):
         put("OFFLINE_AFTER_S", _float(env["BRIDGECAST_OFFLINE_S"], 20.0))
+    if env.get("BRIDGECAST_RESTART_GRACE_MAX_S"):
+        put("RESTART_GRACE_MAX_S", _float(env["BRIDGECAST_RESTART_GRACE_MAX_S"], 120.0))
     if env.get("BRIDGECAST_OWNERSHIP_TTL_S"):
         put("OWNERSHIP_TTL_S", _float(env["BRIDGECAST_OWNERSHIP_TTL_S"], 10.0))
     if "BRIDGECAST_QUESTIONS_ON_AIR_SCENE" in env:

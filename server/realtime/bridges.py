@@ -16,7 +16,7 @@ from server.services.lookups import event_or_404
 
 @on_join("site")
 def _site_hello(event_slug, context):
-    presence.note_connect(context["site"].id)
+    presence.note_connect(context["site"])
     emit("site_hello", phone_state(context["site"]))
 
 

@@ -161,7 +161,7 @@ async function startSocket() {
   } catch (_) {
     return; // no Socket.IO: submissions go over HTTP, statuses are polled
   }
-  socket = net.connect("/public", { event: slug, device: deviceId() });
+  socket = net.connect("/public", { event: slug, device: deviceId() }, { reconnect: "public" });
   socket.on("connect", () => {
     follow(items.filter((i) => i.state === "acked").map((i) => i.client_id));
     flush();

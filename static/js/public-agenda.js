@@ -5,7 +5,7 @@ import { createTimer, driftText } from "/static/js/agenda-timer.js";
 
 const root = document.getElementById("public-agenda");
 const i18n = JSON.parse(document.getElementById("i18n").textContent);
-const socket = connect("/public", { event: root.dataset.event });
+const socket = connect("/public", { event: root.dataset.event }, { reconnect: "public" });
 socket.on("connect", () => { root.dataset.connected = "1"; });
 socket.on("disconnect", () => { delete root.dataset.connected; });
 const $ = (id) => document.getElementById(id);

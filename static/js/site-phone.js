@@ -219,7 +219,7 @@ async function startSocket() {
   } catch (_) {
     return;  // no Socket.IO: the heartbeat and the outbox go over HTTP
   }
-  socket = net.connect("/site", { token: cfg.token });
+  socket = net.connect("/site", { token: cfg.token }, { reconnect: "site" });
   // one connection per phone: the conversation (site-chat.js) follows the same socket
   globalThis.bcSiteSocket = socket;
   document.dispatchEvent(new CustomEvent("bc:site-socket", { detail: socket }));

@@ -135,7 +135,7 @@ def test_batch_row_that_no_longer_matches_drops_the_cache(app, event, clock):
 def test_connected_socket_with_late_beats_is_background_not_offline(app, event, clock):
     site = factories.make_site(event)
     presence.record_beat(site)
-    presence.note_connect(site.id)
+    presence.note_connect(site)
     clock.advance(13)
     assert [s["state"] for s in presence.sweep()[event.slug]] == ["background"]
     clock.advance(60)
@@ -161,7 +161,13 @@ def test_restart_within_grace_raises_no_offline(app, event, clock):
         for site in sites[:4]:
             assert presence.beat(site.id, site.token)["state"] == "online"
         assert presence.sweep() == {}  # nobody swept during the window (R-4 is 50 s silent)
-    clock.advance(6)  # window over: only the silent site goes offline, no alarm for the rest
+    clock.advance(6)  # 21 s: R-4 missing and the others came back 16 s ago: still settling
+    assert presence.sweep() == {}
+    for site in sites[:4]:
+        assert presence.beat(site.id, site.token)["state"] == "online"
+    clock.advance(4)  # no return for one threshold: over; only the silent site goes offline
+    for site in sites[:4]:
+        presence.beat(site.id, site.token)
     changed = presence.sweep()
     assert [(s["code"], s["state"]) for s in changed[event.slug]] == [("R-4", "offline")]
 

@@ -105,6 +105,13 @@ class Liveness:
             self._beats[site_id] = at
             self._pending.pop(site_id, None)
 
+    def seen(self, site_id, at):
+        """A sign of life that is not a beat (a socket connected): the sweep counts from it;
+        nothing is written."""
+        with self._lock:
+            if self._beats.get(site_id) is None or self._beats[site_id] < at:
+                self._beats[site_id] = at
+
     def last_beat(self, site_id):
         return self._beats.get(site_id)
 

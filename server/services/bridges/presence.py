@@ -11,8 +11,11 @@ executemany every ``BEAT_FLUSH_S`` (and the sweep looks at the in-memory beats f
 late write never sends a site offline). A state change is written with its log line and
 committed before it is broadcast or acknowledged.
 
-After a restart (``start_grace``) the sweep waits one offline threshold before it sends
-anyone offline: the phones reconnect and beat in that window, so a restart raises no alarm.
+After a restart (``start_grace``) the sweep sends nobody offline until the sites that were live
+have come back or stopped coming back (``grace.RestartGrace``: at least one offline threshold,
+then until every expected site is back or none came back for one threshold, at most
+``RESTART_GRACE_MAX_S``); those that did not come back go offline when it ends. A returning
+site's first beat is a quiet one (its connect put it in the book), so the storm writes nothing.
 A site whose socket is connected but whose beats are late (a phone with the page in the
 background runs timers about once a minute) is ``background``: no offline alarm.
 """
@@ -20,12 +23,14 @@ background runs timers about once a minute) is ``background``: no offline alarm.
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from server.extensions import db
 from server.models.base import utcnow
-from server.models.site import Site
+from server.models.site import Site, SiteLog
 from server.services import ownership
+from server.services.bridges.grace import RestartGrace
 from server.services.bridges.liveness import book
 from server.services.bridges.sites import add_log, crew_view, get_event_by_id
 from server.services.broadcast import broadcast
@@ -33,7 +38,7 @@ from server.services.lookups import site_by_token
 from server.services.text import clean
 
 _clock = utcnow
-_grace_until = None
+_grace = RestartGrace()
 BEAT_FLUSH_S = 2.0
 _last_flush = [0.0]
 LIVE_STATES = ("online", "degraded", "background")
@@ -58,19 +63,26 @@ def thresholds():
 
 
 def start_grace(at=None):
-    """A process (re)starts: no site is swept offline for one offline threshold."""
-    global _grace_until
+    """A process (re)starts: the sites live in the database are the returns the sweep waits
+    for (``grace.RestartGrace``: one offline threshold at least, ``RESTART_GRACE_MAX_S`` at most)."""
     _interval, _degraded, offline = thresholds()
-    _grace_until = (at or now()) + timedelta(seconds=offline)
+    expected = db.session.scalars(select(Site.id).where(Site.is_active.is_(True), Site.state.in_(LIVE_STATES))).all()
+    db.session.commit()  # end the read transaction
+    maximum = float(current_app.config.get("RESTART_GRACE_MAX_S", 120.0))
+    _grace.start(at or now(), expected, minimum_s=offline, settle_s=offline, maximum_s=maximum)
 
 
 def end_grace():
-    global _grace_until
-    _grace_until = None
+    _grace.stop()
 
 
 def in_grace(at=None):
-    return _grace_until is not None and (at or now()) < _grace_until
+    return _grace.active(at or now())
+
+
+def grace_status():
+    """The restart grace's figures (expected, back, started, ended, last return)."""
+    return _grace.status()
 
 
 def derive_state(last_beat_at, reported_state, at, degraded_after, offline_after, connected=False):
@@ -159,7 +171,9 @@ def quiet_beat(site_id, token, reported="ok", at=None):
         return None
     if known.state != expected or known.reported != reported:
         return None
-    book.beat(known, token, at or now())
+    at = at or now()
+    book.beat(known, token, at)
+    _grace.returned(known.site_id, at)
     return {"state": expected, "changed": False}
 
 
@@ -212,6 +226,7 @@ def record_beat(site, reported="ok", note=None, at=None):
     changed = _apply(site, at, "heartbeat")
     db.session.commit()
     book.written(site.id, at)
+    _grace.returned(site.id, at)
     _remember(site)
     if changed:
         _publish(site)
@@ -235,6 +250,7 @@ def check_in(site, video_ok, audio_ok, at=None, client_id=None):
     _apply(site, at, "check_in")
     db.session.commit()
     book.written(site.id, at)
+    _grace.returned(site.id, at)
     _remember(site)
     _publish(site)
     return site
@@ -252,18 +268,27 @@ def set_reported(site, reported, at=None, reason=""):
     return changed
 
 
-def note_connect(site_id):
-    """A ``/site`` socket joined: while it stays, late beats mean ``background``, not offline."""
-    book.socket_open(site_id)
+def note_connect(site):
+    """A ``/site`` socket joined (``site`` just read by its token): a sign of life (the sweep
+    counts from it as from a beat, nothing written), and while the socket stays, late beats mean
+    ``background``, not offline. The site goes into the book, so its first beat is a quiet one
+    (no SELECT), and counts as back for the restart grace."""
+    at = now()
+    book.socket_open(site.id)
+    book.seen(site.id, at)
+    _remember(site)
+    _grace.returned(site.id, at, connect=True)
 
 
 def note_disconnect(site_id):
-    """A socket went away: logged; the site goes offline when its beats stop for the threshold."""
+    """A socket went away: logged (one INSERT, the site is not read); the site goes offline
+    when its beats stop for the threshold."""
     book.socket_closed(site_id)
-    site = db.session.get(Site, site_id)
-    if site is not None:
-        add_log(site, "socket_closed")
+    try:
+        db.session.execute(insert(SiteLog).values(site_id=site_id, kind="socket_closed", detail="", at=utcnow()))
         db.session.commit()
+    except IntegrityError:  # the site is gone
+        db.session.rollback()
 
 
 def sweep(at=None):

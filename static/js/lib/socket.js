@@ -1,12 +1,24 @@
-// Socket.IO connection helper shared by every page: one namespace, one event, reconnecting.
+// Socket.IO connection helper shared by every page: one namespace, one event, reconnecting
+// (fast for staff pages, spread for the thousands of phones: ``{ reconnect: "site" | "public" }``).
 import { io } from "/static/vendor/socket.io.esm.min.js";
 
-export function connect(namespace, auth = {}) {
+// How a page reconnects after the server went away. Staff pages (a few per event) come back
+// fast. Pages that exist in thousands spread their returns, so a restarted server takes a few
+// hundred connections a second instead of every phone at once: the site phone (its silence
+// raises alarms) first tries anywhere between 5 and 15 s, then every 15 s; the public phone
+// pages (ask, agenda, upvotes) between 5 and 35 s, then every 30 s, leaving the first seconds
+// to the sites (docs/performance.md, "The restart"; bench/clients.py uses the same numbers).
+export const RECONNECT = {
+  fast: { reconnectionDelay: 500, reconnectionDelayMax: 5000, randomizationFactor: 0.5 },
+  site: { reconnectionDelay: 10000, reconnectionDelayMax: 15000, randomizationFactor: 0.5 },
+  public: { reconnectionDelay: 20000, reconnectionDelayMax: 30000, randomizationFactor: 0.75 },
+};
+
+export function connect(namespace, auth = {}, { reconnect = "fast" } = {}) {
   return io(namespace, {
     auth,
     transports: ["websocket", "polling"],
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 5000,
+    ...(RECONNECT[reconnect] || RECONNECT.fast),
   });
 }
 

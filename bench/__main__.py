@@ -198,6 +198,8 @@ def resized(scale, sites=None, phones=None):
     if phones:
         out["phones"], out["phone_procs"] = phones, max(1, math.ceil(phones / 1500))
     return out
+
+
 def restart(args):
     from bench.restart import RESTART, lines, run_restart
 

@@ -48,7 +48,10 @@ class Config:
     OBS_URL = None
     OBS_PASSWORD = None
     OBS_AUTOSTART = True
-    PRELOAD = True  # import the heavy libraries (scikit-learn, SciPy, PyMuPDF) before serving, not at first use
+    # Start the media worker with its heavy libraries (scikit-learn, SciPy, PyMuPDF) at start. Off: the server
+    # never imports them (theme_jobs.py), and the first job waits for the worker without pausing the hub; on,
+    # a gevent server process measured 335 MB idle instead of 165 (docs/operations.md).
+    PRELOAD = False
     # restream to fan pages (server/services/restream/): the nginx-rtmp ingest and the pushers
     RESTREAM_DIR = None  # default: instance/restream (nginx prefix, generated config, its log)
     RESTREAM_INGEST_PORT = 0  # 0: a free port at start
@@ -134,7 +137,7 @@ def from_environment(environ=None):
     if "BRIDGECAST_OBS_AUTOSTART" in env:
         put("OBS_AUTOSTART", _bool(env["BRIDGECAST_OBS_AUTOSTART"], True))
     if "BRIDGECAST_PRELOAD" in env:
-        put("PRELOAD", _bool(env["BRIDGECAST_PRELOAD"], True))
+        put("PRELOAD", _bool(env["BRIDGECAST_PRELOAD"], False))
     put("RESTREAM_DIR", env.get("BRIDGECAST_RESTREAM_DIR") or None)
     if env.get("BRIDGECAST_RESTREAM_INGEST_PORT"):
         put("RESTREAM_INGEST_PORT", _int(env["BRIDGECAST_RESTREAM_INGEST_PORT"], 0))

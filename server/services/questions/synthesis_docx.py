@@ -38,7 +38,7 @@ def inert(text):
 
 def _picture(doc, drawing):
     """A reportlab drawing as a PNG picture (through a one-page PDF)."""
-    import fitz  # PyMuPDF on first use (a server preloads it: preload_libraries in server/app.py)
+    import fitz  # PyMuPDF, in the media worker (render_docx runs there)
 
     page = fitz.open(stream=renderPDF.drawToString(drawing), filetype="pdf")[0]
     png = page.get_pixmap(dpi=150).tobytes("png")

@@ -34,6 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
+from server.services.questions import theme_jobs
 from server.services.questions.theme_lexicon import AREAS, phrases
 from server.services.text import fold
 
@@ -401,7 +402,4 @@ def top_terms(features, labels, c, count=LABEL_TERMS, spelt=None):
     return [spelt.get(t) or " ".join(spelt.get(w, w) for w in t.split()) for t in chosen]
 
 
-def label_of(terms):
-    """A theme's label from its top terms: 'Đường, giao thông, cầu'."""
-    text = ", ".join(terms)
-    return text[:1].upper() + text[1:] if text else "—"
+label_of = theme_jobs.label_of  # a theme's label from its top terms (plain Python, shared with the server)

@@ -10,9 +10,10 @@ current, and the moderators' edits (rename, merge, move a question and pin it th
   since the last refresh join the nearest theme as the list is read (submitting a question stays
   one INSERT; a refresh regroups them all).
 
-The engine runs in the media worker process (``server/services/media/worker.py``): its seconds
-of CPU for a big event never stop the server's hub (gevent, eventlet), which keeps serving phones
-and consoles meanwhile.
+The engine runs in the media worker process (``server/services/media/worker.py``) through
+``theme_jobs.py``: its seconds of CPU for a big event (clustering, placing new questions, matching
+clusters to themes) never stop the server's hub (gevent, eventlet), which keeps serving phones and
+consoles meanwhile, and the server process never imports scikit-learn or SciPy.
 
 Every change is committed, written to the questions' audit log, then broadcast to the event's
 moderators (``themes`` with the list without question ids, ``question_updated`` for moved ones).
@@ -32,6 +33,7 @@ from server.models.question import Question, QuestionAudit, QuestionTheme
 from server.services.broadcast import broadcast
 from server.services.errors import NotFound, ServiceError
 from server.services.media import worker
+from server.services.questions import theme_jobs
 from server.services.questions.submission import compact_many
 from server.services.text import clean, fold
 
@@ -41,14 +43,6 @@ JOIN_SHARE = 0.5  # an unmatched cluster joins the theme holding this much of it
 ENGINE_TIMEOUT_S = 120.0
 THEME_NOT_FOUND = _l("Không tìm thấy chủ đề.")
 _locks = defaultdict(threading.Lock)  # one computation per event at a time in this process
-
-
-def _engine():
-    """``theme_engine``, imported when first needed (scikit-learn and SciPy: seconds of imports);
-    a server process has it imported before serving (``preload_libraries`` in ``server/app.py``)."""
-    from server.services.questions import theme_engine
-
-    return theme_engine
 
 
 # ---- reading -------------------------------------------------------------------------------------
@@ -162,10 +156,7 @@ def _match(labels, rows, themes):
     if clusters and old:
         overlap = np.array([[shared[c][t] for t in old] for c in clusters], dtype=float)
         smaller = np.array([[min(sizes[c], old_sizes[t]) for t in old] for c in clusters], dtype=float)
-        from scipy.optimize import linear_sum_assignment  # SciPy on first use (see _engine)
-
-        rows_i, cols_i = linear_sum_assignment(-overlap)
-        for i, j in zip(rows_i, cols_i):
+        for i, j in worker.run(theme_jobs.pair, overlap.tolist(), timeout=ENGINE_TIMEOUT_S):
             if overlap[i, j] >= MATCH_SHARE * smaller[i, j] and overlap[i, j] > 0:
                 mapping[clusters[i]] = old[j]
     for c in clusters:
@@ -179,7 +170,7 @@ def _match(labels, rows, themes):
 def _recompute(event, rows, themes, actor):
     live = [r for r in rows if r.status != "merged"]
     result = worker.run(
-        _engine().cluster,
+        theme_jobs.cluster,
         [r.text for r in live],
         "seeded",
         None,
@@ -194,9 +185,9 @@ def _recompute(event, rows, themes, actor):
             if theme.id in kept and c == min(k for k, t in mapping.items() if t == theme.id):
                 theme.terms = "\n".join(terms)
                 if not theme.renamed:
-                    theme.label = _engine().label_of(terms)[:LABEL_MAX]
+                    theme.label = theme_jobs.label_of(terms)[:LABEL_MAX]
             continue
-        theme = QuestionTheme(event_id=event.id, label=_engine().label_of(terms)[:LABEL_MAX], terms="\n".join(terms))
+        theme = QuestionTheme(event_id=event.id, label=theme_jobs.label_of(terms)[:LABEL_MAX], terms="\n".join(terms))
         db.session.add(theme)
         db.session.flush()
         themes[theme.id] = theme
@@ -240,7 +231,8 @@ def _place_new(event, rows, themes):
     """Questions without a theme join the nearest one (merged ones follow their target)."""
     live = [r for r in rows if r.status != "merged"]
     groups = [r.theme_id if r.theme_id in themes else None for r in live]
-    placed = _engine().assign([r.text for r in live], groups, folded=[r.text_folded or fold(r.text) for r in live])
+    texts, folded = [r.text for r in live], [r.text_folded or fold(r.text) for r in live]
+    placed = worker.run(theme_jobs.place, texts, groups, folded, timeout=ENGINE_TIMEOUT_S)
     wanted = {r.id: r.theme_id for r in rows}
     for i, theme_id in placed.items():
         wanted[live[i].id] = theme_id

@@ -4,15 +4,13 @@ when it ends."""
 
 from datetime import timedelta
 
-import pytest
-
 from server.extensions import db
 from server.models.site import SiteLog
 from server.services.bridges import presence
 from server.services.bridges.grace import RestartGrace
 from server.services.bridges.liveness import book
 from tests.support import factories
-from tests.support.presence_clock import T0, Clock
+from tests.support.presence_clock import T0
 
 
 def at(seconds):
@@ -112,15 +110,6 @@ def test_returns_after_the_end_do_not_reopen_it():
 
 
 # ---- through presence: dead sites are still swept ---------------------------------------------
-
-
-@pytest.fixture
-def clock():
-    c = Clock()
-    presence.set_clock(c)
-    yield c
-    presence.set_clock(None)
-    presence.end_grace()
 
 
 def test_a_slow_reconnect_wave_raises_no_offline_and_a_dead_site_is_swept_after(app, event, clock):

@@ -3,7 +3,6 @@ writer of last_seen, the background state, and the restart grace window."""
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import event as sa_event
 
 from server.extensions import db
@@ -12,17 +11,7 @@ from server.services.bridges import presence
 from server.services.bridges import sites as site_service
 from server.services.bridges.liveness import Liveness, book
 from tests.support import factories
-from tests.support.presence_clock import T0, Clock
-
-
-@pytest.fixture
-def clock():
-    c = Clock()
-    presence.set_clock(c)
-    yield c
-    presence.set_clock(None)
-    presence.end_grace()
-
+from tests.support.presence_clock import T0
 
 # ---- the book alone ---------------------------------------------------------------------
 
